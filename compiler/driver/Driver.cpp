@@ -1,0 +1,275 @@
+//===- Driver.cpp - The kiln compilation pipeline -------------------------===//
+#include "compiler/driver/Driver.h"
+
+#include "compiler/halide/KernelCompiler.h"
+#include "compiler/kernelize/Kernelize.h"
+#include "compiler/link/GlueWriter.h"
+#include "compiler/link/Toolchain.h"
+#include "compiler/onnx/OnnxImporter.h"
+#include "dialects/kiln/KilnDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "runtime/kiln_runtime_paths.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace kiln {
+namespace {
+
+class PhaseTimer {
+public:
+  explicit PhaseTimer(bool quiet) : quiet(quiet) {}
+  void done(const char *phase) {
+    auto now = std::chrono::steady_clock::now();
+    double s = std::chrono::duration<double>(now - last).count();
+    last = now;
+    if (!quiet)
+      std::fprintf(stderr, "kiln: %-9s %7.2f s\n", phase, s);
+  }
+  double total() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  }
+
+private:
+  bool quiet;
+  std::chrono::steady_clock::time_point start =
+                                            std::chrono::steady_clock::now(),
+                                        last = start;
+};
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "kiln: error: %s\n", message.c_str());
+  return 1;
+}
+
+bool writeFile(const std::string &path, const std::string &text,
+               std::string &error) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), (std::streamsize)text.size());
+  if (!out) {
+    error = "cannot write '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+void loadDialects(mlir::MLIRContext &context) {
+  context.loadDialect<KilnDialect, mlir::func::FuncDialect>();
+}
+
+std::string printModule(mlir::ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  mlir::OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
+  module.print(os, flags);
+  return text;
+}
+
+/// Default C prefix: the output's file name without "lib" and extensions.
+std::string defaultName(const std::string &outputPath) {
+  std::string stem = fs::path(outputPath).filename().string();
+  if (stem.rfind("lib", 0) == 0 && stem.size() > 3)
+    stem = stem.substr(3);
+  stem = stem.substr(0, stem.find('.'));
+  return toCIdentifier(stem.empty() ? "model" : stem);
+}
+
+} // namespace
+
+bool parsePhase(const std::string &name, Phase &phase) {
+  static const std::pair<const char *, Phase> phases[] = {
+      {"import", Phase::Import},       {"optimize", Phase::Optimize},
+      {"kernelize", Phase::Kernelize}, {"codegen", Phase::Codegen},
+      {"link", Phase::Link}};
+  for (auto [n, p] : phases)
+    if (name == n) {
+      phase = p;
+      return true;
+    }
+  return false;
+}
+
+int importModel(const std::string &inputPath) {
+  mlir::MLIRContext context;
+  loadDialects(context);
+  std::string error;
+  auto module = importOnnxFile(context, inputPath, error);
+  if (!module)
+    return fail(error);
+  // Printed in full (weights included) so the output parses again, e.g. as
+  // input of kiln-opt.
+  module->print(llvm::outs());
+  llvm::outs() << "\n";
+  return 0;
+}
+
+int compileModel(const CompileOptions &opt) {
+  PhaseTimer timer(opt.quiet);
+  std::string error;
+  EmitKind emit;
+  if (opt.emit == "exe")
+    emit = EmitKind::Executable;
+  else if (opt.emit == "static")
+    emit = EmitKind::StaticLibrary;
+  else if (opt.emit == "shared")
+    emit = EmitKind::SharedLibrary;
+  else
+    return fail("--emit must be exe, static or shared (got '" + opt.emit +
+                "')");
+  std::string halideTarget;
+  if (!resolveTarget(opt.target, halideTarget, error))
+    return fail(error);
+  auto toolchain = Toolchain::forTarget(opt.target, error);
+  if (!toolchain)
+    return fail(error);
+  if (opt.outputPath.empty() && opt.stopAfter >= Phase::Codegen)
+    return fail("no output file: pass -o OUT");
+  if (!opt.dumpDir.empty()) {
+    std::error_code ec;
+    fs::create_directories(opt.dumpDir, ec);
+    if (ec)
+      return fail("cannot create dump folder '" + opt.dumpDir + "'");
+  }
+  auto dump = [&](const std::string &file, const std::string &text) {
+    if (!opt.dumpDir.empty())
+      writeFile(opt.dumpDir + "/" + file, text, error);
+  };
+
+  // import ------------------------------------------------------------------
+  mlir::MLIRContext context;
+  loadDialects(context);
+  auto module = importOnnxFile(context, opt.inputPath, error);
+  if (!module)
+    return fail(error);
+  timer.done("import");
+  dump("00-import.mlir", printModule(*module));
+  if (opt.stopAfter == Phase::Import) {
+    llvm::outs() << printModule(*module) << "\n";
+    return 0;
+  }
+
+  // optimize ----------------------------------------------------------------
+  mlir::PassManager pm(&context);
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  if (mlir::failed(pm.run(*module)))
+    return fail(opt.inputPath + ": optimization failed");
+  timer.done("optimize");
+  dump("01-optimize.mlir", printModule(*module));
+  if (opt.stopAfter == Phase::Optimize) {
+    llvm::outs() << printModule(*module) << "\n";
+    return 0;
+  }
+
+  // kernelize ---------------------------------------------------------------
+  std::string name = opt.name.empty() ? defaultName(opt.outputPath)
+                                      : toCIdentifier(opt.name);
+  auto plan = kernelizeModule(*module, name, error);
+  if (!plan)
+    return fail(opt.inputPath + ": " + error);
+  std::vector<KernelSpec> specs;
+  for (const KernelCall &call : plan->calls)
+    specs.push_back(call.spec);
+  timer.done("kernelize");
+  dump("02-kernels.txt", serializeSpecs(specs));
+  if (opt.stopAfter == Phase::Kernelize) {
+    std::cout << serializeSpecs(specs);
+    return 0;
+  }
+
+  // codegen -----------------------------------------------------------------
+  std::string pattern =
+      (fs::temp_directory_path() / "kiln-XXXXXX").string();
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data()))
+    return fail("cannot create a temporary folder");
+  std::string work = buf.data();
+  struct Cleanup {
+    std::string dir;
+    bool keep;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!keep)
+        fs::remove_all(dir, ec);
+    }
+  } cleanup{work, opt.keepTemps};
+  if (opt.keepTemps && !opt.quiet)
+    std::fprintf(stderr, "kiln: keeping temporary files in %s\n",
+                 work.c_str());
+
+  CodegenOptions cg;
+  cg.target = opt.target;
+  cg.outDir = work;
+  cg.emitStmt = !opt.dumpDir.empty();
+  std::vector<std::string> objects;
+  if (!compileKernels(specs, cg, objects, error))
+    return fail(opt.inputPath + ": code generation failed: " + error);
+  if (!opt.dumpDir.empty())
+    for (const KernelSpec &spec : specs) {
+      std::error_code ec;
+      fs::copy_file(work + "/" + spec.name + ".stmt",
+                    opt.dumpDir + "/" + spec.name + ".stmt",
+                    fs::copy_options::overwrite_existing, ec);
+    }
+  timer.done("codegen");
+  if (opt.stopAfter == Phase::Codegen)
+    return 0;
+
+  // link --------------------------------------------------------------------
+  LinkJob job;
+  job.toolchain = *toolchain;
+  job.emit = emit;
+  job.workDir = work;
+  job.output = opt.outputPath;
+  job.kernelObjects = objects;
+  job.modelSource = work + "/model.c";
+  job.weightsAsm = work + "/weights.S";
+  std::string weightsBin = fs::absolute(work + "/weights.bin").string();
+  std::string weightBytes(
+      reinterpret_cast<const char *>(plan->weights.data()),
+      plan->weights.size() * sizeof(float));
+  std::string source =
+      writeModelSource(*plan, emit == EmitKind::Executable);
+  dump("03-model.c", source);
+  if (!writeFile(weightsBin, weightBytes, error) ||
+      !writeFile(job.modelSource, source, error) ||
+      !writeFile(job.weightsAsm, writeWeightsAsm(*plan, weightsBin), error))
+    return fail(error);
+  if (!linkArtifact(job, error))
+    return fail("link failed: " + error);
+  if (emit != EmitKind::Executable) {
+    fs::path header = fs::path(opt.outputPath).parent_path() / (name + ".h");
+    fs::path api = fs::path(opt.outputPath).parent_path() / "kiln.h";
+    std::error_code ec;
+    fs::copy_file(std::string(KILN_RUNTIME_SOURCE_DIR) + "/kiln.h", api,
+                  fs::copy_options::overwrite_existing, ec);
+    if (ec || !writeFile(header.string(), writeModelHeader(*plan), error))
+      return fail("cannot write the header beside '" + opt.outputPath + "'");
+  }
+  timer.done("link");
+  if (!opt.quiet)
+    std::fprintf(stderr,
+                 "kiln: wrote %s (%zu kernels, arena %.1f KiB, weights %.1f "
+                 "KiB) in %.2f s\n",
+                 opt.outputPath.c_str(), plan->calls.size(),
+                 plan->arenaBytes / 1024.0, weightBytes.size() / 1024.0,
+                 timer.total());
+  return 0;
+}
+
+} // namespace kiln

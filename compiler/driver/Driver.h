@@ -1,0 +1,40 @@
+//===- Driver.h - The kiln compilation pipeline -----------------*- C++ -*-===//
+//
+// Runs the named phases — import, optimize, kernelize, codegen, link — on
+// one model file, can stop after any of them, and dumps what each produced.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_DRIVER_DRIVER_H
+#define KILN_COMPILER_DRIVER_DRIVER_H
+
+#include <string>
+
+namespace kiln {
+
+enum class Phase { Import, Optimize, Kernelize, Codegen, Link };
+
+/// Parses a phase name ("import", ...); false if unknown.
+bool parsePhase(const std::string &name, Phase &phase);
+
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath;
+  std::string target = "host";
+  std::string emit = "exe"; // exe | static | shared
+  std::string name;         // C prefix; default from the output file name
+  Phase stopAfter = Phase::Link;
+  std::string dumpDir;   // empty: no dump
+  bool keepTemps = false;
+  bool quiet = false;
+};
+
+/// Compiles; returns a process exit code. Errors go to stderr as
+/// "kiln: error: ...", progress and phase timings to stderr unless quiet.
+int compileModel(const CompileOptions &options);
+
+/// `kiln import`: prints the imported module to stdout.
+int importModel(const std::string &inputPath);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_DRIVER_DRIVER_H

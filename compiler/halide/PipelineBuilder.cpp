@@ -1,0 +1,134 @@
+//===- PipelineBuilder.cpp - Kernel spec to scheduled Halide pipeline -----===//
+//
+// Shapes are static: every input and the output get min 0, the spec's extent
+// and dense strides as buffer constraints. Halide checks them on entry, so a
+// caller's wrong buffer makes the kernel return an error instead of reading
+// out of bounds, and the constant strides let it emit dense vector loads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/PipelineBuilder.h"
+
+#include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/halide/schedules/Schedule.h"
+
+#include <limits>
+
+namespace kiln {
+
+using namespace Halide;
+
+namespace {
+
+/// Pins `buffer` to the ONNX shape `shape` (dense, row-major).
+void constrainShape(OutputImageParam buffer,
+                    const std::vector<int64_t> &shape) {
+  std::vector<int64_t> extents = halideOrder(shape);
+  int64_t stride = 1;
+  for (size_t d = 0; d < extents.size(); ++d) {
+    buffer.dim((int)d).set_bounds(0, (int)extents[d]).set_stride((int)stride);
+    stride *= extents[d];
+  }
+}
+
+/// Halide indexes with int32: every tensor must fit.
+void checkSize(const std::vector<int64_t> &shape, const std::string &what) {
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d < 1)
+      specFail(what + " " + shapeText(shape) + " has a non-positive dim");
+    if (d > std::numeric_limits<int32_t>::max() / elements)
+      specFail(what + " " + shapeText(shape) + " has 2^31 or more elements");
+    elements *= d;
+  }
+}
+
+KernelFuncs buildAlgorithm(const KernelSpec &spec,
+                           const std::vector<ImageParam> &in) {
+  switch (spec.kind) {
+  case KernelKind::Conv2D:
+    return buildConv2D(spec, in);
+  case KernelKind::MaxPool2D:
+    return buildMaxPool2D(spec, in);
+  case KernelKind::AvgPool2D:
+    return buildAvgPool2D(spec, in);
+  case KernelKind::GlobalAvgPool:
+    return buildGlobalAvgPool(spec, in);
+  case KernelKind::ChannelAffine:
+    return buildChannelAffine(spec, in);
+  case KernelKind::Add:
+    return buildAdd(spec, in);
+  case KernelKind::Activation:
+    return buildActivation(spec, in);
+  case KernelKind::Concat:
+    return buildConcat(spec, in);
+  case KernelKind::Dense:
+    return buildDense(spec, in);
+  case KernelKind::Softmax:
+    return buildSoftmax(spec, in);
+  }
+  specFail("unknown kernel kind");
+}
+
+} // namespace
+
+size_t expectedInputCount(const KernelSpec &spec) {
+  switch (spec.kind) {
+  case KernelKind::Conv2D:
+    return 2 + spec.hasBias + spec.hasResidual;
+  case KernelKind::MaxPool2D:
+  case KernelKind::AvgPool2D:
+  case KernelKind::GlobalAvgPool:
+  case KernelKind::Activation:
+  case KernelKind::Softmax:
+    return 1;
+  case KernelKind::ChannelAffine:
+    return 3;
+  case KernelKind::Add:
+    return 2;
+  case KernelKind::Dense:
+    return 2 + spec.hasBias;
+  case KernelKind::Concat:
+    return spec.inputShapes.empty() ? 1 : spec.inputShapes.size();
+  }
+  return 0;
+}
+
+bool buildPipeline(const KernelSpec &spec, const Target &target,
+                   BuiltPipeline &out, std::string &error) {
+  std::string where =
+      "kernel '" + spec.name + "' (" + kernelKindName(spec.kind) + "): ";
+  try {
+    size_t want = expectedInputCount(spec);
+    if (spec.inputShapes.size() != want)
+      specFail("expects " + std::to_string(want) + " inputs, spec has " +
+               std::to_string(spec.inputShapes.size()));
+    std::vector<ImageParam> inputs;
+    for (size_t i = 0; i < spec.inputShapes.size(); ++i) {
+      checkSize(spec.inputShapes[i], "input " + std::to_string(i));
+      ImageParam param(Float(32), (int)spec.inputShapes[i].size(),
+                       "in" + std::to_string(i));
+      constrainShape(param, spec.inputShapes[i]);
+      inputs.push_back(param);
+    }
+    checkSize(spec.outputShape, "output");
+
+    KernelFuncs funcs = buildAlgorithm(spec, inputs);
+    constrainShape(funcs.output.output_buffer(), spec.outputShape);
+    applySchedule(spec, funcs, target);
+
+    out.pipeline = Pipeline(funcs.output);
+    out.inputs = inputs;
+    out.arguments.assign(inputs.begin(), inputs.end());
+    return true;
+  } catch (const SpecError &e) {
+    error = where + e.what();
+  } catch (const Halide::Error &e) {
+    error = where + "Halide: " + e.what();
+  } catch (const std::exception &e) {
+    error = where + e.what();
+  }
+  return false;
+}
+
+} // namespace kiln

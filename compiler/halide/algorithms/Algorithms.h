@@ -1,0 +1,121 @@
+//===- Algorithms.h - Halide algorithms of the kernel kinds -----*- C++ -*-===//
+//
+// Internal to the Halide backend. Each op family (Conv.cpp, Pooling.cpp, ...)
+// turns a spec plus its input ImageParams into a KernelFuncs: the output Func
+// and the intermediate stages a schedule needs to place. Algorithms carry no
+// scheduling; schedules/ decides loop structure per target family.
+//
+// Index convention: Halide dimension 0 is the innermost ONNX dimension, so
+// an NCHW tensor is indexed (w, h, c, n) and shape vectors are reversed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_HALIDE_ALGORITHMS_ALGORITHMS_H
+#define KILN_COMPILER_HALIDE_ALGORITHMS_ALGORITHMS_H
+
+#include "compiler/kernels/KernelSpec.h"
+
+#include "Halide.h"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+/// An inconsistent spec; the message names the argument at fault. Thrown
+/// inside the backend and turned into an error string by buildPipeline.
+struct SpecError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void specFail(const std::string &message);
+
+/// The Funcs of one kernel, for the schedule to place.
+struct KernelFuncs {
+  /// Pure Func over the output, vars in Halide order.
+  Halide::Func output;
+  std::vector<Halide::Var> vars;
+  std::vector<int64_t> extents; // Halide order.
+
+  /// Reduction with the output's vars, whose values one output vector needs
+  /// (conv, pooling, dense). Undefined when the kind has none.
+  Halide::Func accumulator;
+  Halide::RDom accumulatorDomain;
+
+  /// Zero/-inf padded copies of an input (windowed ops). Undefined Funcs
+  /// are inlined; a schedule may materialize them so the inner loops read
+  /// plain memory instead of evaluating a bounds select per tap.
+  std::vector<Halide::Func> paddedInputs;
+
+  /// Reductions over one axis that the whole output reads (softmax max and
+  /// sum). Defined over `statVars` (the output vars minus the axis).
+  std::vector<Halide::Func> stats;
+  std::vector<Halide::Var> statVars;
+  std::vector<int64_t> statExtents;
+  Halide::RDom statDomain;
+};
+
+// --- Shared helpers -----------------------------------------------------===//
+
+/// ONNX shape (outermost first) to Halide order (innermost first).
+std::vector<int64_t> halideOrder(const std::vector<int64_t> &onnxShape);
+
+/// "[1,3,224,224]" for messages.
+std::string shapeText(const std::vector<int64_t> &shape);
+
+/// Output Func named "out" with vars d0..d{r-1} for spec.outputShape.
+KernelFuncs makeOutputFuncs(const KernelSpec &spec);
+
+/// y = act(v) per spec.activation.
+Halide::Expr applyActivation(const KernelSpec &spec, Halide::Expr v);
+
+/// Input `index` must have exactly `rank` dims; returns its ONNX shape.
+const std::vector<int64_t> &requireRank(const KernelSpec &spec, size_t index,
+                                        size_t rank, const char *role);
+
+/// Fails unless spec.outputShape == expected.
+void requireOutputShape(const KernelSpec &spec,
+                        const std::vector<int64_t> &expected);
+
+/// Window attributes of a 2-D sliding window op, validated.
+struct Window2D {
+  int64_t kh, kw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight;
+  /// Output extent along one spatial dim for input extent `in`.
+  static int64_t outExtent(int64_t in, int64_t k, int64_t s, int64_t d,
+                           int64_t padBegin, int64_t padEnd, bool ceilMode);
+};
+Window2D readWindow(const KernelSpec &spec, int64_t kh, int64_t kw);
+
+/// f(w, h, c, n) of an NCHW input with `value` outside [0,W) x [0,H): the
+/// spatial padding of windowed ops. Indices are clamped inside so bounds
+/// inference never asks for more than the input's static extent.
+Halide::Func padSpatial(const Halide::ImageParam &in, int64_t width,
+                        int64_t height, Halide::Expr value,
+                        const std::string &name);
+
+// --- Op families --------------------------------------------------------===//
+
+KernelFuncs buildConv2D(const KernelSpec &spec,
+                        const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildMaxPool2D(const KernelSpec &spec,
+                           const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildAvgPool2D(const KernelSpec &spec,
+                           const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildGlobalAvgPool(const KernelSpec &spec,
+                               const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildAdd(const KernelSpec &spec,
+                     const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildChannelAffine(const KernelSpec &spec,
+                               const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildActivation(const KernelSpec &spec,
+                            const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildConcat(const KernelSpec &spec,
+                        const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildDense(const KernelSpec &spec,
+                       const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildSoftmax(const KernelSpec &spec,
+                         const std::vector<Halide::ImageParam> &in);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_HALIDE_ALGORITHMS_ALGORITHMS_H

@@ -1,0 +1,113 @@
+//===- Common.cpp - Helpers shared by the kernel algorithms ---------------===//
+
+#include "compiler/halide/algorithms/Algorithms.h"
+
+#include <algorithm>
+
+namespace kiln {
+
+using namespace Halide;
+
+void specFail(const std::string &message) { throw SpecError(message); }
+
+std::vector<int64_t> halideOrder(const std::vector<int64_t> &onnxShape) {
+  return std::vector<int64_t>(onnxShape.rbegin(), onnxShape.rend());
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+KernelFuncs makeOutputFuncs(const KernelSpec &spec) {
+  KernelFuncs f;
+  f.output = Func("out");
+  f.extents = halideOrder(spec.outputShape);
+  for (size_t i = 0; i < f.extents.size(); ++i)
+    f.vars.push_back(Var("d" + std::to_string(i)));
+  return f;
+}
+
+Expr applyActivation(const KernelSpec &spec, Expr v) {
+  switch (spec.activation) {
+  case Activation::None:
+    return v;
+  case Activation::Relu:
+    return max(v, 0.0f);
+  case Activation::Clip:
+    if (!(spec.clipMin <= spec.clipMax))
+      specFail("clip activation needs clipMin <= clipMax, got " +
+               std::to_string(spec.clipMin) + " > " +
+               std::to_string(spec.clipMax));
+    return min(max(v, spec.clipMin), spec.clipMax);
+  }
+  specFail("unknown activation");
+}
+
+const std::vector<int64_t> &requireRank(const KernelSpec &spec, size_t index,
+                                        size_t rank, const char *role) {
+  const std::vector<int64_t> &shape = spec.inputShapes.at(index);
+  if (shape.size() != rank)
+    specFail("input " + std::to_string(index) + " (" + role + ") must have " +
+             std::to_string(rank) + " dims, got " + shapeText(shape));
+  return shape;
+}
+
+void requireOutputShape(const KernelSpec &spec,
+                        const std::vector<int64_t> &expected) {
+  if (spec.outputShape != expected)
+    specFail("output shape " + shapeText(spec.outputShape) +
+             " does not match the computed " + shapeText(expected));
+}
+
+int64_t Window2D::outExtent(int64_t in, int64_t k, int64_t s, int64_t d,
+                            int64_t padBegin, int64_t padEnd, bool ceilMode) {
+  int64_t span = in + padBegin + padEnd - d * (k - 1) - 1;
+  if (span < 0)
+    return 0;
+  int64_t out = (ceilMode ? (span + s - 1) / s : span / s) + 1;
+  // ONNX ceil mode drops a last window that would start in the end padding.
+  if (ceilMode && (out - 1) * s >= in + padBegin)
+    --out;
+  return out;
+}
+
+Window2D readWindow(const KernelSpec &spec, int64_t kh, int64_t kw) {
+  if (spec.kernel.size() != 2 || spec.strides.size() != 2 ||
+      spec.dilations.size() != 2 || spec.pads.size() != 4)
+    specFail("window attributes need kernel[2], strides[2], dilations[2], "
+             "pads[4]");
+  if (spec.kernel[0] != kh || spec.kernel[1] != kw)
+    specFail("kernel " + shapeText(spec.kernel) + " does not match " +
+             shapeText({kh, kw}));
+  Window2D w{kh,
+             kw,
+             spec.strides[0],
+             spec.strides[1],
+             spec.dilations[0],
+             spec.dilations[1],
+             spec.pads[0],
+             spec.pads[1],
+             spec.pads[2],
+             spec.pads[3]};
+  if (kh < 1 || kw < 1 || w.sh < 1 || w.sw < 1 || w.dh < 1 || w.dw < 1)
+    specFail("kernel, strides and dilations must be positive");
+  if (w.padTop < 0 || w.padLeft < 0 || w.padBottom < 0 || w.padRight < 0)
+    specFail("pads must be non-negative, got " + shapeText(spec.pads));
+  return w;
+}
+
+Func padSpatial(const ImageParam &in, int64_t width, int64_t height, Expr value,
+                const std::string &name) {
+  Var x("x"), y("y"), c("c"), n("n");
+  Func padded(name);
+  Expr inside = x >= 0 && x < (int)width && y >= 0 && y < (int)height;
+  Expr cx = clamp(x, 0, (int)width - 1);
+  Expr cy = clamp(y, 0, (int)height - 1);
+  padded(x, y, c, n) = select(inside, in(cx, cy, c, n), value);
+  return padded;
+}
+
+} // namespace kiln

@@ -1,0 +1,25 @@
+//===- Schedule.cpp - Pick the schedule for a target family ---------------===//
+
+#include "compiler/halide/schedules/Schedule.h"
+
+namespace kiln {
+
+using namespace Halide;
+
+void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,
+                   const Target &target) {
+  if (target.has_gpu_feature())
+    specFail("no GPU schedule yet for target '" + target.to_string() +
+             "' (a CUDA schedule belongs in schedules/CudaSchedule.cpp)");
+  switch (target.arch) {
+  case Target::X86:
+  case Target::ARM:
+    scheduleForCpu(spec, funcs, cpuScheduleParams(target));
+    return;
+  default:
+    specFail("no schedule for the architecture of target '" +
+             target.to_string() + "'");
+  }
+}
+
+} // namespace kiln

@@ -1,0 +1,43 @@
+//===- Schedule.h - Choosing a schedule for a target family -----*- C++ -*-===//
+//
+// Internal to the Halide backend. Algorithms (algorithms/) say what a kernel
+// computes; a schedule says how its loops run on one target family. Each
+// family has its own file; applySchedule picks one from the Halide target.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_HALIDE_SCHEDULES_SCHEDULE_H
+#define KILN_COMPILER_HALIDE_SCHEDULES_SCHEDULE_H
+
+#include "compiler/halide/algorithms/Algorithms.h"
+
+namespace kiln {
+
+/// Schedules `funcs` for `target`; throws SpecError for target families
+/// without a schedule (e.g. GPU targets, for now).
+void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,
+                   const Halide::Target &target);
+
+/// Knobs of the CPU schedule that differ between CPU families.
+struct CpuScheduleParams {
+  /// float32 lanes of one native vector (AVX2: 8, AVX-512: 16, NEON: 4).
+  int vectorLanes = 4;
+  /// Parallelize over enough outer rows to give the thread pool at least
+  /// this many tasks (so load balances across cores).
+  int64_t minParallelTasks = 16;
+};
+
+/// CPU parameters for an x86 or ARM target.
+CpuScheduleParams cpuScheduleParams(const Halide::Target &target);
+
+/// The CPU schedule (x86 and ARM NEON share the loop structure; they differ
+/// in vector width). schedules/CpuSchedule.cpp.
+void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
+                    const CpuScheduleParams &params);
+
+// A CUDA schedule goes beside these as schedules/CudaSchedule.cpp
+// (scheduleForCuda: gpu_tile the output, accumulators in registers) and is
+// selected in applySchedule when the target has the CUDA feature.
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_HALIDE_SCHEDULES_SCHEDULE_H

@@ -1,0 +1,384 @@
+//===- Kernelize.cpp - kiln dialect -> ModelPlan --------------------------===//
+#include "compiler/kernelize/Kernelize.h"
+
+#include "compiler/kernelize/ArenaPlanner.h"
+#include "compiler/onnx/OnnxImporter.h"
+#include "dialects/kiln/KilnOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+constexpr size_t kAlignment = 64;
+
+std::vector<int64_t> shapeOf(Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
+}
+
+size_t bytesOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getNumElements() * sizeof(float);
+}
+
+std::string describe(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << op->getName() << "'";
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    os << " (node '" << name.getName().getValue() << "')";
+  return s;
+}
+
+/// Reads the floats of a constant, whether stored inline or as a resource.
+std::optional<std::vector<float>> constantFloats(ElementsAttr attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    auto data = resource.tryGetAsArrayRef();
+    if (!data || (int64_t)data->size() != attr.getNumElements())
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  return std::nullopt;
+}
+
+class Kernelizer {
+public:
+  Kernelizer(ModelPlan &plan, std::string &error)
+      : plan(plan), error(error) {}
+
+  bool run(func::FuncOp main);
+
+private:
+  // Storage bookkeeping -----------------------------------------------------
+  int newStorage(Storage::Kind kind, size_t index, size_t bytes) {
+    plan.storages.push_back({kind, index, bytes});
+    return (int)plan.storages.size() - 1;
+  }
+  int addWeights(const std::vector<float> &data) {
+    size_t floatsPerSlot = kAlignment / sizeof(float);
+    size_t offset = plan.weights.size();
+    plan.weights.insert(plan.weights.end(), data.begin(), data.end());
+    plan.weights.resize((plan.weights.size() + floatsPerSlot - 1) /
+                        floatsPerSlot * floatsPerSlot);
+    return newStorage(Storage::Kind::Weight, offset * sizeof(float),
+                      data.size() * sizeof(float));
+  }
+  TensorView view(Value v) { return {storageOf.lookup(v), shapeOf(v)}; }
+  bool fail(Operation *op, const std::string &msg) {
+    error = describe(op) + ": " + msg;
+    return false;
+  }
+  std::optional<std::vector<float>> constantOf(Value v) {
+    auto c = v.getDefiningOp<ConstantOp>();
+    if (!c)
+      return std::nullopt;
+    return constantFloats(c.getValue());
+  }
+
+  /// Storage for the result of a compute op: the caller's output buffer
+  /// when the value (through reshapes) is returned, else a new arena slot.
+  int resultStorage(Value result) {
+    auto it = outputRoot.find(result);
+    if (it != outputRoot.end())
+      return newStorage(Storage::Kind::Output, it->second, bytesOf(result));
+    int s = newStorage(Storage::Kind::Arena, 0, bytesOf(result));
+    arenaStorages.push_back(s);
+    return s;
+  }
+
+  void emit(Operation *op, KernelSpec spec, ValueRange inputs, Value result) {
+    KernelCall call;
+    spec.name = "k" + std::to_string(plan.calls.size()) + "_" +
+                kernelKindName(spec.kind);
+    for (char &c : spec.name)
+      if (!isalnum((unsigned char)c))
+        c = '_';
+    for (Value in : inputs) {
+      spec.inputShapes.push_back(shapeOf(in));
+      call.args.push_back(view(in));
+    }
+    spec.outputShape = shapeOf(result);
+    storageOf[result] = resultStorage(result);
+    call.args.push_back(view(result));
+    call.spec = std::move(spec);
+    call.origin = describe(op);
+    plan.calls.push_back(std::move(call));
+  }
+
+  bool setActivation(Operation *op, KernelSpec &spec, StringRef act,
+                     float lo, float hi) {
+    if (act == "none")
+      spec.activation = Activation::None;
+    else if (act == "relu")
+      spec.activation = Activation::Relu;
+    else if (act == "clip") {
+      spec.activation = Activation::Clip;
+      spec.clipMin = lo;
+      spec.clipMax = hi;
+    } else
+      return fail(op, "unknown activation '" + act.str() + "'");
+    return true;
+  }
+
+  bool lower(Operation *op);
+
+  ModelPlan &plan;
+  std::string &error;
+  llvm::DenseMap<Value, int> storageOf;
+  llvm::DenseMap<Value, size_t> outputRoot; // value -> model output index
+  std::vector<int> arenaStorages;
+};
+
+bool Kernelizer::lower(Operation *op) {
+  return llvm::TypeSwitch<Operation *, bool>(op)
+      .Case<ConstantOp>([&](ConstantOp c) {
+        auto data = constantFloats(c.getValue());
+        if (!data)
+          return fail(op, "constant data is not readable as f32");
+        storageOf[c.getResult()] = addWeights(*data);
+        return true;
+      })
+      .Case<ReshapeOp>([&](ReshapeOp r) {
+        // A dense tensor reinterpreted: same bytes, new shape. If it is a
+        // returned value with its own output buffer, copy instead.
+        if (outputRoot.count(r.getResult())) {
+          KernelSpec spec;
+          spec.kind = KernelKind::Activation;
+          Value in = r.getInput();
+          // Copy with the output's shape: reinterpret the input view.
+          TensorView src{storageOf.lookup(in), shapeOf(r.getResult())};
+          KernelCall call;
+          spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
+          spec.inputShapes = {shapeOf(r.getResult())};
+          spec.outputShape = shapeOf(r.getResult());
+          storageOf[r.getResult()] = resultStorage(r.getResult());
+          call.args = {src, view(r.getResult())};
+          call.spec = spec;
+          call.origin = describe(op);
+          plan.calls.push_back(std::move(call));
+          return true;
+        }
+        storageOf[r.getResult()] = storageOf.lookup(r.getInput());
+        return true;
+      })
+      .Case<Conv2DOp>([&](Conv2DOp c) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Conv2D;
+        auto w = shapeOf(c.getWeight());
+        spec.kernel = {w[2], w[3]};
+        spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
+        spec.pads.assign(c.getPads().begin(), c.getPads().end());
+        spec.dilations.assign(c.getDilations().begin(),
+                              c.getDilations().end());
+        spec.groups = c.getGroups();
+        spec.hasBias = (bool)c.getBias();
+        spec.hasResidual = (bool)c.getResidual();
+        if (!setActivation(op, spec, c.getActivation(),
+                           c.getClipMin().convertToFloat(),
+                           c.getClipMax().convertToFloat()))
+          return false;
+        emit(op, spec, op->getOperands(), c.getResult());
+        return true;
+      })
+      .Case<BatchNormOp>([&](BatchNormOp bn) {
+        auto scale = constantOf(bn.getScale()), bias = constantOf(bn.getBias()),
+             mean = constantOf(bn.getMean()), var = constantOf(bn.getVariance());
+        if (!scale || !bias || !mean || !var)
+          return fail(op, "batch-norm parameters must be constants");
+        // y = x * s + t with s = scale / sqrt(var + eps), t = bias - mean * s.
+        float eps = bn.getEpsilon().convertToFloat();
+        std::vector<float> s(scale->size()), t(scale->size());
+        for (size_t i = 0; i < s.size(); ++i) {
+          s[i] = (*scale)[i] / std::sqrt((*var)[i] + eps);
+          t[i] = (*bias)[i] - (*mean)[i] * s[i];
+        }
+        KernelSpec spec;
+        spec.kind = KernelKind::ChannelAffine;
+        int sStorage = addWeights(s), tStorage = addWeights(t);
+        std::vector<int64_t> cshape = {(int64_t)s.size()};
+        KernelCall call;
+        spec.name = "k" + std::to_string(plan.calls.size()) + "_ChannelAffine";
+        spec.inputShapes = {shapeOf(bn.getInput()), cshape, cshape};
+        spec.outputShape = shapeOf(bn.getResult());
+        storageOf[bn.getResult()] = resultStorage(bn.getResult());
+        call.args = {view(bn.getInput()), {sStorage, cshape},
+                     {tStorage, cshape}, view(bn.getResult())};
+        call.spec = spec;
+        call.origin = describe(op);
+        plan.calls.push_back(std::move(call));
+        return true;
+      })
+      .Case<ReluOp>([&](ReluOp r) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Activation;
+        spec.activation = Activation::Relu;
+        emit(op, spec, op->getOperands(), r.getResult());
+        return true;
+      })
+      .Case<ClipOp>([&](ClipOp c) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Activation;
+        spec.activation = Activation::Clip;
+        spec.clipMin = c.getMin().convertToFloat();
+        spec.clipMax = c.getMax().convertToFloat();
+        emit(op, spec, op->getOperands(), c.getResult());
+        return true;
+      })
+      .Case<AddOp>([&](AddOp a) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Add;
+        emit(op, spec, op->getOperands(), a.getResult());
+        return true;
+      })
+      .Case<MaxPool2DOp>([&](MaxPool2DOp p) {
+        KernelSpec spec;
+        spec.kind = KernelKind::MaxPool2D;
+        spec.kernel.assign(p.getKernelShape().begin(), p.getKernelShape().end());
+        spec.strides.assign(p.getStrides().begin(), p.getStrides().end());
+        spec.pads.assign(p.getPads().begin(), p.getPads().end());
+        spec.dilations.assign(p.getDilations().begin(), p.getDilations().end());
+        emit(op, spec, op->getOperands(), p.getResult());
+        return true;
+      })
+      .Case<AvgPool2DOp>([&](AvgPool2DOp p) {
+        KernelSpec spec;
+        spec.kind = KernelKind::AvgPool2D;
+        spec.kernel.assign(p.getKernelShape().begin(), p.getKernelShape().end());
+        spec.strides.assign(p.getStrides().begin(), p.getStrides().end());
+        spec.pads.assign(p.getPads().begin(), p.getPads().end());
+        spec.countIncludePad = p.getCountIncludePad();
+        emit(op, spec, op->getOperands(), p.getResult());
+        return true;
+      })
+      .Case<GlobalAvgPoolOp>([&](GlobalAvgPoolOp p) {
+        KernelSpec spec;
+        spec.kind = KernelKind::GlobalAvgPool;
+        emit(op, spec, op->getOperands(), p.getResult());
+        return true;
+      })
+      .Case<ConcatOp>([&](ConcatOp c) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Concat;
+        spec.axis = c.getAxis();
+        emit(op, spec, op->getOperands(), c.getResult());
+        return true;
+      })
+      .Case<DenseOp>([&](DenseOp d) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Dense;
+        spec.hasBias = (bool)d.getBias();
+        if (!setActivation(op, spec, d.getActivation(),
+                           d.getClipMin().convertToFloat(),
+                           d.getClipMax().convertToFloat()))
+          return false;
+        emit(op, spec, op->getOperands(), d.getResult());
+        return true;
+      })
+      .Case<SoftmaxOp>([&](SoftmaxOp s) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Softmax;
+        spec.axis = s.getAxis();
+        emit(op, spec, op->getOperands(), s.getResult());
+        return true;
+      })
+      .Default([&](Operation *) {
+        return fail(op, "has no kernel (unsupported by the backend)");
+      });
+}
+
+bool Kernelizer::run(func::FuncOp main) {
+  // Model inputs.
+  for (auto [i, arg] : llvm::enumerate(main.getArguments())) {
+    auto name = main.getArgAttrOfType<StringAttr>(i, kTensorNameAttr);
+    plan.inputs.push_back(
+        {name ? name.str() : "input_" + std::to_string(i), shapeOf(arg)});
+    storageOf[arg] = newStorage(Storage::Kind::Input, i, bytesOf(arg));
+  }
+  auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+    auto name = main.getResultAttrOfType<StringAttr>(i, kTensorNameAttr);
+    plan.outputs.push_back(
+        {name ? name.str() : "output_" + std::to_string(i), shapeOf(v)});
+    // The first output a value feeds gets written in place by its producer;
+    // returning an input or constant, or one value twice, needs a copy.
+    if (!outputRoot.count(v) && v.getDefiningOp() &&
+        !isa<ConstantOp>(v.getDefiningOp()))
+      outputRoot[v] = i;
+  }
+  for (Operation &op : main.getBody().front().without_terminator())
+    if (!lower(&op))
+      return false;
+  // Outputs that were not written in place: copy into the caller's buffer.
+  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+    auto it = outputRoot.find(v);
+    if (it != outputRoot.end() && it->second == i)
+      continue;
+    KernelCall call;
+    call.spec.kind = KernelKind::Activation;
+    call.spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
+    call.spec.inputShapes = {shapeOf(v)};
+    call.spec.outputShape = shapeOf(v);
+    int out = newStorage(Storage::Kind::Output, i, bytesOf(v));
+    call.args = {view(v), {out, shapeOf(v)}};
+    call.origin = "output '" + plan.outputs[i].name + "'";
+    plan.calls.push_back(std::move(call));
+  }
+  // Arena: each arena tensor lives from its writer to its last reader.
+  std::vector<ArenaRequest> requests;
+  llvm::DenseMap<int, size_t> requestOf;
+  for (int s : arenaStorages) {
+    requestOf[s] = requests.size();
+    requests.push_back({plan.storages[s].bytes, -1, -1});
+  }
+  for (auto [k, call] : llvm::enumerate(plan.calls))
+    for (auto [a, arg] : llvm::enumerate(call.args)) {
+      auto it = requestOf.find(arg.storage);
+      if (it == requestOf.end())
+        continue;
+      ArenaRequest &r = requests[it->second];
+      if (r.firstKernel < 0)
+        r.firstKernel = (int)k;
+      r.lastKernel = (int)k;
+    }
+  for (ArenaRequest &r : requests) {
+    if (r.firstKernel < 0) // never touched: keep it harmless
+      r.firstKernel = r.lastKernel = 0;
+    plan.arenaBytesWithoutReuse += r.bytes;
+  }
+  auto offsets = planArena(requests, kAlignment, plan.arenaBytes);
+  for (auto [s, r] : requestOf)
+    plan.storages[s].index = offsets[r];
+  return true;
+}
+
+} // namespace
+
+std::optional<ModelPlan> kernelizeModule(ModuleOp module,
+                                         const std::string &name,
+                                         std::string &error) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main || main.getBody().getBlocks().size() != 1) {
+    error = "the module has no single-block function @main";
+    return std::nullopt;
+  }
+  ModelPlan plan;
+  plan.name = name;
+  Kernelizer k(plan, error);
+  if (!k.run(main))
+    return std::nullopt;
+  return plan;
+}
+
+} // namespace kiln

@@ -1,0 +1,28 @@
+//===- Kernelize.h - kiln dialect -> ModelPlan ------------------*- C++ -*-===//
+//
+// Turns the (optimized) @main function into ordered kernel calls: one
+// KernelSpec per compute op, reshapes as free views, constants packed into
+// the weight blob, activations placed in one arena.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_KERNELIZE_KERNELIZE_H
+#define KILN_COMPILER_KERNELIZE_KERNELIZE_H
+
+#include "compiler/kernelize/ModelPlan.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+/// `name` becomes the C prefix of every symbol (sanitized by the caller).
+/// Returns std::nullopt and sets `error` (naming the op) if an op has no
+/// kernel.
+std::optional<ModelPlan> kernelizeModule(mlir::ModuleOp module,
+                                         const std::string &name,
+                                         std::string &error);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_KERNELIZE_KERNELIZE_H

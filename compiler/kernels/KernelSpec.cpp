@@ -1,0 +1,353 @@
+//===- KernelSpec.cpp - Text form of kernel specs -------------------------===//
+//
+// The text form is `key=value` lines in a fixed order (so equal specs give
+// byte-equal text, which makes it a cache key). Shapes are written as
+// `[d0,d1,...]`; the list of input shapes is such lists joined by commas.
+// Parsing is strict: unknown, repeated or malformed keys are errors naming the
+// line, so a truncated or hand-edited file never becomes a wrong kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/kernels/KernelSpec.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+namespace kiln {
+
+namespace {
+
+const KernelKind kAllKinds[] = {
+    KernelKind::Conv2D,        KernelKind::MaxPool2D,     KernelKind::AvgPool2D,
+    KernelKind::GlobalAvgPool, KernelKind::ChannelAffine, KernelKind::Add,
+    KernelKind::Activation,    KernelKind::Concat,        KernelKind::Dense,
+    KernelKind::Softmax};
+
+const Activation kAllActivations[] = {Activation::None, Activation::Relu,
+                                      Activation::Clip};
+
+void writeList(std::ostream &os, const std::vector<int64_t> &values) {
+  os << '[';
+  for (size_t i = 0; i < values.size(); ++i)
+    os << (i ? "," : "") << values[i];
+  os << ']';
+}
+
+/// Shortest text that reads back to the same float.
+std::string formatFloat(float value) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.9g", static_cast<double>(value));
+  return buf;
+}
+
+bool parseInt(const std::string &text, int64_t &out) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char *end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || end != text.c_str() + text.size())
+    return false;
+  out = v;
+  return true;
+}
+
+bool parseFloat(const std::string &text, float &out) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char *end = nullptr;
+  float v = std::strtof(text.c_str(), &end);
+  if (errno != 0 || end != text.c_str() + text.size() || std::isnan(v))
+    return false;
+  out = v;
+  return true;
+}
+
+bool parseBool(const std::string &text, bool &out) {
+  if (text == "0" || text == "1") {
+    out = text == "1";
+    return true;
+  }
+  return false;
+}
+
+/// Parses `[a,b,...]` starting at text[pos]; advances pos past the `]`.
+bool parseListAt(const std::string &text, size_t &pos,
+                 std::vector<int64_t> &out) {
+  out.clear();
+  if (pos >= text.size() || text[pos] != '[')
+    return false;
+  size_t close = text.find(']', pos);
+  if (close == std::string::npos)
+    return false;
+  std::string body = text.substr(pos + 1, close - pos - 1);
+  pos = close + 1;
+  if (body.empty())
+    return true;
+  std::stringstream ss(body);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    int64_t v;
+    if (!parseInt(item, v))
+      return false;
+    out.push_back(v);
+  }
+  // getline drops a trailing empty item ("[1,]"); reject it explicitly.
+  return body.back() != ',';
+}
+
+bool parseList(const std::string &text, std::vector<int64_t> &out) {
+  size_t pos = 0;
+  return parseListAt(text, pos, out) && pos == text.size();
+}
+
+/// `[..],[..],...`, or empty text for no shapes.
+bool parseShapeList(const std::string &text,
+                    std::vector<std::vector<int64_t>> &out) {
+  out.clear();
+  size_t pos = 0;
+  while (pos < text.size()) {
+    if (!out.empty()) {
+      if (text[pos] != ',')
+        return false;
+      ++pos;
+    }
+    std::vector<int64_t> shape;
+    if (!parseListAt(text, pos, shape))
+      return false;
+    out.push_back(std::move(shape));
+  }
+  return true;
+}
+
+bool parseKind(const std::string &text, KernelKind &out) {
+  for (KernelKind k : kAllKinds)
+    if (text == kernelKindName(k)) {
+      out = k;
+      return true;
+    }
+  return false;
+}
+
+bool parseActivation(const std::string &text, Activation &out) {
+  for (Activation a : kAllActivations)
+    if (text == activationName(a)) {
+      out = a;
+      return true;
+    }
+  return false;
+}
+
+std::string lineError(size_t lineNo, const std::string &line,
+                      const std::string &what) {
+  return "line " + std::to_string(lineNo) + ": " + what + ": '" + line + "'";
+}
+
+/// Parses the lines [begin, end) of `lines`; line numbers are 1-based in the
+/// whole text so errors point into the file the user has.
+bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
+                KernelSpec &out, std::string &error) {
+  out = KernelSpec();
+  std::set<std::string> seen;
+  for (size_t i = begin; i < end; ++i) {
+    const std::string &line = lines[i];
+    size_t lineNo = i + 1;
+    if (line.empty())
+      continue;
+    size_t eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = lineError(lineNo, line, "expected key=value");
+      return false;
+    }
+    std::string key = line.substr(0, eq);
+    std::string value = line.substr(eq + 1);
+    if (!seen.insert(key).second) {
+      error = lineError(lineNo, line, "repeated key '" + key + "'");
+      return false;
+    }
+    bool ok = true;
+    if (key == "kind")
+      ok = parseKind(value, out.kind);
+    else if (key == "name")
+      ok = !value.empty() && value.find_first_of(" \t\r") == std::string::npos;
+    else if (key == "inputs")
+      ok = parseShapeList(value, out.inputShapes);
+    else if (key == "output")
+      ok = parseList(value, out.outputShape);
+    else if (key == "kernel")
+      ok = parseList(value, out.kernel);
+    else if (key == "strides")
+      ok = parseList(value, out.strides);
+    else if (key == "pads")
+      ok = parseList(value, out.pads);
+    else if (key == "dilations")
+      ok = parseList(value, out.dilations);
+    else if (key == "groups")
+      ok = parseInt(value, out.groups);
+    else if (key == "count_include_pad")
+      ok = parseBool(value, out.countIncludePad);
+    else if (key == "has_bias")
+      ok = parseBool(value, out.hasBias);
+    else if (key == "has_residual")
+      ok = parseBool(value, out.hasResidual);
+    else if (key == "activation")
+      ok = parseActivation(value, out.activation);
+    else if (key == "clip_min")
+      ok = parseFloat(value, out.clipMin);
+    else if (key == "clip_max")
+      ok = parseFloat(value, out.clipMax);
+    else if (key == "axis")
+      ok = parseInt(value, out.axis);
+    else {
+      error = lineError(lineNo, line, "unknown key '" + key + "'");
+      return false;
+    }
+    if (!ok) {
+      error = lineError(lineNo, line, "bad value for '" + key + "'");
+      return false;
+    }
+    if (key == "name")
+      out.name = value;
+  }
+  for (const char *required : {"kind", "name", "inputs", "output"}) {
+    if (!seen.count(required)) {
+      error = "line " + std::to_string(end == begin ? begin + 1 : end) +
+              ": spec ends without required key '" + required + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> splitLines(const std::string &text) {
+  std::vector<std::string> lines;
+  std::stringstream ss(text);
+  std::string line;
+  while (std::getline(ss, line)) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+} // namespace
+
+const char *kernelKindName(KernelKind kind) {
+  switch (kind) {
+  case KernelKind::Conv2D:
+    return "Conv2D";
+  case KernelKind::MaxPool2D:
+    return "MaxPool2D";
+  case KernelKind::AvgPool2D:
+    return "AvgPool2D";
+  case KernelKind::GlobalAvgPool:
+    return "GlobalAvgPool";
+  case KernelKind::ChannelAffine:
+    return "ChannelAffine";
+  case KernelKind::Add:
+    return "Add";
+  case KernelKind::Activation:
+    return "Activation";
+  case KernelKind::Concat:
+    return "Concat";
+  case KernelKind::Dense:
+    return "Dense";
+  case KernelKind::Softmax:
+    return "Softmax";
+  }
+  return "unknown";
+}
+
+const char *activationName(Activation act) {
+  switch (act) {
+  case Activation::None:
+    return "none";
+  case Activation::Relu:
+    return "relu";
+  case Activation::Clip:
+    return "clip";
+  }
+  return "unknown";
+}
+
+std::string KernelSpec::serialize() const {
+  std::ostringstream os;
+  os << "kind=" << kernelKindName(kind) << '\n';
+  os << "name=" << name << '\n';
+  os << "inputs=";
+  for (size_t i = 0; i < inputShapes.size(); ++i) {
+    if (i)
+      os << ',';
+    writeList(os, inputShapes[i]);
+  }
+  os << '\n';
+  os << "output=";
+  writeList(os, outputShape);
+  os << "\nkernel=";
+  writeList(os, kernel);
+  os << "\nstrides=";
+  writeList(os, strides);
+  os << "\npads=";
+  writeList(os, pads);
+  os << "\ndilations=";
+  writeList(os, dilations);
+  os << "\ngroups=" << groups << '\n';
+  os << "count_include_pad=" << (countIncludePad ? 1 : 0) << '\n';
+  os << "has_bias=" << (hasBias ? 1 : 0) << '\n';
+  os << "has_residual=" << (hasResidual ? 1 : 0) << '\n';
+  os << "activation=" << activationName(activation) << '\n';
+  os << "clip_min=" << formatFloat(clipMin) << '\n';
+  os << "clip_max=" << formatFloat(clipMax) << '\n';
+  os << "axis=" << axis << '\n';
+  return os.str();
+}
+
+bool KernelSpec::parse(const std::string &text, KernelSpec &out,
+                       std::string &error) {
+  std::vector<std::string> lines = splitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i] == "---") {
+      error = lineError(i + 1, lines[i],
+                        "separator in a single spec (use parseSpecs)");
+      return false;
+    }
+  return parseLines(lines, 0, lines.size(), out, error);
+}
+
+std::string serializeSpecs(const std::vector<KernelSpec> &specs) {
+  std::string text;
+  for (const KernelSpec &spec : specs)
+    text += spec.serialize() + "---\n";
+  return text;
+}
+
+bool parseSpecs(const std::string &text, std::vector<KernelSpec> &out,
+                std::string &error) {
+  out.clear();
+  std::vector<std::string> lines = splitLines(text);
+  size_t begin = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i] != "---")
+      continue;
+    KernelSpec spec;
+    if (!parseLines(lines, begin, i, spec, error))
+      return false;
+    out.push_back(std::move(spec));
+    begin = i + 1;
+  }
+  // Anything after the last separator is a truncated spec, not a valid one.
+  for (size_t i = begin; i < lines.size(); ++i)
+    if (!lines[i].empty()) {
+      error = lineError(i + 1, lines[i], "spec not terminated by '---'");
+      return false;
+    }
+  return true;
+}
+
+} // namespace kiln

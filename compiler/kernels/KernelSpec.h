@@ -1,0 +1,102 @@
+//===- KernelSpec.h - Plain description of one generated kernel -*- C++ -*-===//
+//
+// The line between the MLIR side and the Halide side of Kiln. MLIR code
+// (compiler/kernelize) builds KernelSpecs; the Halide side (compiler/halide)
+// turns a spec plus a target into object code. A spec is plain data with no
+// MLIR or Halide types so both sides can include it, and it serializes to a
+// stable text form that is the kernel cache key and the file format the
+// driver hands to `kiln-codegen`.
+//
+// Layout convention: every activation tensor is dense, row-major, in ONNX
+// order (NCHW for 4-D, [M, K] for 2-D). Shapes below are written outermost
+// first, exactly like ONNX.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_KERNELS_KERNELSPEC_H
+#define KILN_COMPILER_KERNELS_KERNELSPEC_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+/// What a kernel computes. The kernel's arguments, in order, are its inputs
+/// (see each kind) followed by exactly one output buffer.
+enum class KernelKind {
+  /// inputs: x[N,C,H,W], w[M,C/groups,KH,KW], (bias[M] if hasBias),
+  ///         (residual[N,M,OH,OW] if hasResidual). output y[N,M,OH,OW].
+  /// y = act(conv(x, w) + bias + residual).
+  Conv2D,
+  /// inputs: x[N,C,H,W]. output y[N,C,OH,OW]. Padding never wins the max.
+  MaxPool2D,
+  /// inputs: x[N,C,H,W]. output y[N,C,OH,OW]. Divisor per countIncludePad.
+  AvgPool2D,
+  /// inputs: x[N,C,H,W]. output y[N,C,1,1].
+  GlobalAvgPool,
+  /// inputs: x[N,C,H,W], scale[C], shift[C]. y = act(x * scale + shift).
+  /// (An unfused batch-norm: the kernelizer folds mean/var/eps into
+  /// scale/shift at compile time.)
+  ChannelAffine,
+  /// inputs: a, b (shapes broadcast numpy-style to the output; each input
+  /// shape is right-aligned and padded with 1s to the output rank).
+  /// y = act(a + b).
+  Add,
+  /// inputs: x (any shape). y = act(x). Used for standalone relu/clip.
+  Activation,
+  /// inputs: x0..x{k-1}, all the output's rank, equal except on `axis`.
+  Concat,
+  /// inputs: x[M,K], w[N,K], (bias[N] if hasBias). y[M,N] = act(x w^T + b).
+  Dense,
+  /// inputs: x (any rank). Softmax along `axis` (non-negative, < rank).
+  Softmax,
+};
+
+enum class Activation { None, Relu, Clip };
+
+struct KernelSpec {
+  KernelKind kind = KernelKind::Conv2D;
+  /// C symbol of the generated function; unique within one artifact.
+  std::string name;
+  /// Shapes of the inputs, in argument order (weights and bias included).
+  std::vector<std::vector<int64_t>> inputShapes;
+  std::vector<int64_t> outputShape;
+
+  // Window attributes (Conv2D, MaxPool2D, AvgPool2D). Pads are
+  // {top, left, bottom, right}, i.e. ONNX's {h_begin, w_begin, h_end, w_end}.
+  std::vector<int64_t> kernel = {1, 1};
+  std::vector<int64_t> strides = {1, 1};
+  std::vector<int64_t> pads = {0, 0, 0, 0};
+  std::vector<int64_t> dilations = {1, 1};
+  int64_t groups = 1;
+  bool countIncludePad = false;
+
+  // Epilogue.
+  bool hasBias = false;
+  bool hasResidual = false;
+  Activation activation = Activation::None;
+  float clipMin = 0.0f, clipMax = 0.0f;
+
+  /// Concat and Softmax.
+  int64_t axis = 1;
+
+  /// Stable text form: one `key=value` per line, fixed key order.
+  std::string serialize() const;
+  /// Parses the text form of one spec; returns false and sets `error` (with
+  /// the offending line) on malformed text.
+  static bool parse(const std::string &text, KernelSpec &out,
+                    std::string &error);
+};
+
+/// Several specs in one text: each spec's serialization followed by a line
+/// holding only `---`.
+std::string serializeSpecs(const std::vector<KernelSpec> &specs);
+bool parseSpecs(const std::string &text, std::vector<KernelSpec> &out,
+                std::string &error);
+
+const char *kernelKindName(KernelKind kind);
+const char *activationName(Activation act);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_KERNELS_KERNELSPEC_H

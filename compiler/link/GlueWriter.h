@@ -1,0 +1,34 @@
+//===- GlueWriter.h - C code that runs a ModelPlan --------------*- C++ -*-===//
+//
+// Writes the per-model C file (tensor descriptions, the run function calling
+// every kernel on views of the arena, weights and caller buffers, and the
+// `kiln_model_desc`), the weight blob with an assembler file that embeds it,
+// and the public header of a library artifact.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_LINK_GLUEWRITER_H
+#define KILN_COMPILER_LINK_GLUEWRITER_H
+
+#include "compiler/kernelize/ModelPlan.h"
+
+#include <string>
+
+namespace kiln {
+
+/// C source of the model: defines `const kiln_model_desc <name>_model`, and
+/// for executables also `kiln_main_model` pointing at it.
+std::string writeModelSource(const ModelPlan &plan, bool forExecutable);
+
+/// Assembler source that embeds `weightsPath` as `<name>_weights`.
+std::string writeWeightsAsm(const ModelPlan &plan,
+                            const std::string &weightsPath);
+
+/// Public header of a static/shared library artifact.
+std::string writeModelHeader(const ModelPlan &plan);
+
+/// Turns an arbitrary string into a C identifier ("my-net.v2" -> "my_net_v2").
+std::string toCIdentifier(const std::string &text);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_LINK_GLUEWRITER_H

@@ -1,0 +1,51 @@
+//===- OpConverters.h - One function per supported ONNX op ------*- C++ -*-===//
+//
+// Each converter translates the importer's current node into kiln ops (or
+// folds it into constants/aliases) and sets the node's outputs. Converters
+// live in ops/<Family>Ops.cpp; OpRegistry.cpp maps op types to them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_ONNX_OPCONVERTERS_H
+#define KILN_COMPILER_ONNX_OPCONVERTERS_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace kiln {
+
+class GraphImporter;
+
+using OpConverter = mlir::LogicalResult (*)(GraphImporter &);
+
+/// Converter for a default-domain op type, or null when unsupported.
+OpConverter lookupOpConverter(llvm::StringRef opType);
+
+// ops/ConvOps.cpp
+mlir::LogicalResult convertConv(GraphImporter &importer);
+mlir::LogicalResult convertPad(GraphImporter &importer);
+// ops/NormalizationOps.cpp
+mlir::LogicalResult convertBatchNormalization(GraphImporter &importer);
+mlir::LogicalResult convertMul(GraphImporter &importer);
+// ops/ElementwiseOps.cpp
+mlir::LogicalResult convertRelu(GraphImporter &importer);
+mlir::LogicalResult convertClip(GraphImporter &importer);
+mlir::LogicalResult convertAdd(GraphImporter &importer);
+// ops/PoolingOps.cpp
+mlir::LogicalResult convertMaxPool(GraphImporter &importer);
+mlir::LogicalResult convertAveragePool(GraphImporter &importer);
+mlir::LogicalResult convertGlobalAveragePool(GraphImporter &importer);
+// ops/StructureOps.cpp
+mlir::LogicalResult convertConcat(GraphImporter &importer);
+mlir::LogicalResult convertFlatten(GraphImporter &importer);
+mlir::LogicalResult convertReshape(GraphImporter &importer);
+mlir::LogicalResult convertIdentity(GraphImporter &importer);
+mlir::LogicalResult convertDropout(GraphImporter &importer);
+mlir::LogicalResult convertConstant(GraphImporter &importer);
+// ops/ClassifierOps.cpp
+mlir::LogicalResult convertGemm(GraphImporter &importer);
+mlir::LogicalResult convertMatMul(GraphImporter &importer);
+mlir::LogicalResult convertSoftmax(GraphImporter &importer);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_ONNX_OPCONVERTERS_H

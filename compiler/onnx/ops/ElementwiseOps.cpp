@@ -1,0 +1,125 @@
+//===- ElementwiseOps.cpp - Relu, Clip, Add -------------------------------===//
+//
+// Clip bounds (inputs since opset 11) are read at import time. An Add of a
+// constant bias right after a bias-less dense layer (MatMul + Add) becomes
+// that dense layer's bias.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/GraphImporter.h"
+#include "compiler/onnx/OpConverters.h"
+#include "dialects/kiln/KilnOps.h"
+
+#include <limits>
+
+using namespace kiln;
+using namespace mlir;
+
+LogicalResult kiln::convertRelu(GraphImporter &imp) {
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  auto result = imp.createWithType<ReluOp>(input->getType(), *input);
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult kiln::convertClip(GraphImporter &imp) {
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  // Absent bounds are unbounded; present ones must be constant scalars.
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  float bounds[2] = {-inf, inf};
+  bool present[2] = {false, false};
+  static const char *const roles[2] = {"the min bound", "the max bound"};
+  for (unsigned k = 0; k < 2; ++k) {
+    if (!imp.hasInput(k + 1))
+      continue;
+    auto data = imp.requireConstantInput(k + 1, roles[k]);
+    if (failed(data))
+      return failure();
+    if (!(*data)->isFloat() || (*data)->numElements() != 1)
+      return imp.fail(Twine(roles[k]) + " must be a float32 scalar");
+    bounds[k] = (*data)->floats[0];
+    present[k] = true;
+  }
+  if (!present[0] && !present[1]) {
+    imp.setOutputAlias(0, 0);
+    return success();
+  }
+  FailureOr<Value> result;
+  if (present[0] && bounds[0] == 0.0f && !present[1]) {
+    result = imp.createWithType<ReluOp>(input->getType(), *input);
+  } else {
+    OpBuilder &b = imp.getBuilder();
+    result = imp.createWithType<ClipOp>(input->getType(), *input,
+                                        b.getF32FloatAttr(bounds[0]),
+                                        b.getF32FloatAttr(bounds[1]));
+  }
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+/// Folds `dense + bias` into the dense op when input `denseIndex` comes from
+/// a bias-less kiln.dense read only here and the other input is a constant
+/// of N (or 1xN) floats. Returns the new result, or null when it does not
+/// apply.
+static FailureOr<Value> tryFoldDenseBias(GraphImporter &imp,
+                                         unsigned denseIndex) {
+  unsigned biasIndex = 1 - denseIndex;
+  const TensorData *bias = imp.constantInput(biasIndex);
+  if (!bias || !bias->isFloat() || imp.constantInput(denseIndex))
+    return Value();
+  auto lhs = imp.input(denseIndex);
+  if (failed(lhs))
+    return failure();
+  auto dense = lhs->getDefiningOp<DenseOp>();
+  if (!dense || dense.getBias() || imp.numReadersOf(*lhs) != 1)
+    return Value();
+  int64_t n = GraphImporter::shapeOf(*lhs)[1];
+  ArrayRef<int64_t> dims = bias->dims;
+  bool isRow = (dims.size() == 1 && dims[0] == n) ||
+               (dims.size() == 2 && dims[0] == 1 && dims[1] == n);
+  if (!isRow)
+    return Value();
+  int64_t shape[1] = {n};
+  auto biasValue = imp.emitConstant(*bias, ArrayRef<int64_t>(shape));
+  if (failed(biasValue))
+    return failure();
+  auto folded = imp.createInferred<DenseOp>(
+      dense.getInput(), dense.getWeight(), *biasValue,
+      dense.getActivationAttr(), dense.getClipMinAttr(),
+      dense.getClipMaxAttr());
+  if (failed(folded))
+    return failure();
+  // Keep the dense op's own location (its node name) on the merged op.
+  folded->getDefiningOp()->setLoc(dense->getLoc());
+  imp.replaceValue(*lhs, *folded);
+  dense->erase();
+  return *folded;
+}
+
+LogicalResult kiln::convertAdd(GraphImporter &imp) {
+  for (unsigned denseIndex : {0u, 1u}) {
+    auto folded = tryFoldDenseBias(imp, denseIndex);
+    if (failed(folded))
+      return failure();
+    if (*folded) {
+      imp.setOutput(0, *folded);
+      return success();
+    }
+  }
+  auto lhs = imp.input(0);
+  auto rhs = imp.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  auto result = imp.createInferred<AddOp>(*lhs, *rhs);
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}

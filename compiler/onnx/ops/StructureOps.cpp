@@ -1,0 +1,197 @@
+//===- StructureOps.cpp - Concat, Flatten, Reshape, Identity, Constant ----===//
+//
+// Shape-only ops. Reshape's target shape is read at import time (it must be
+// constant); Identity and inference-mode Dropout only rename a tensor.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/GraphImporter.h"
+#include "compiler/onnx/OpConverters.h"
+#include "dialects/kiln/KilnOps.h"
+
+using namespace kiln;
+using namespace mlir;
+
+LogicalResult kiln::convertConcat(GraphImporter &imp) {
+  auto axis = imp.attributes().getInt("axis", INT64_MIN);
+  if (failed(axis))
+    return failure();
+  if (*axis == INT64_MIN)
+    return imp.fail("missing required attribute 'axis'");
+  SmallVector<Value> inputs;
+  for (int i = 0; i < imp.node().input_size(); ++i) {
+    if (!imp.hasInput(i))
+      continue;
+    auto value = imp.input(i);
+    if (failed(value))
+      return failure();
+    inputs.push_back(*value);
+  }
+  if (inputs.empty())
+    return imp.fail("needs at least one input");
+  int64_t rank = GraphImporter::shapeOf(inputs[0]).size();
+  int64_t normalized = *axis < 0 ? *axis + rank : *axis;
+  if (normalized < 0 || normalized >= rank)
+    return imp.fail("axis " + Twine(*axis) + " is out of range for rank " +
+                    Twine(rank));
+  auto result = imp.createInferred<ConcatOp>(
+      ValueRange(inputs), imp.getBuilder().getI64IntegerAttr(normalized));
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+/// Result of reshaping input 0 to `shape`: a new constant when the input is
+/// constant, a kiln.reshape otherwise.
+static LogicalResult emitReshape(GraphImporter &imp, ArrayRef<int64_t> shape) {
+  if (const TensorData *data = imp.constantInput(0)) {
+    auto reshaped = std::make_shared<TensorData>(*data);
+    reshaped->name = imp.node().output(0);
+    reshaped->dims.assign(shape.begin(), shape.end());
+    imp.setOutputConstant(0, std::move(reshaped));
+    return success();
+  }
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  auto result = imp.createWithType<ReshapeOp>(imp.tensorType(shape), *input);
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+/// Shape of input 0, whether it is computed or constant.
+static FailureOr<SmallVector<int64_t>> inputShape(GraphImporter &imp) {
+  if (const TensorData *data = imp.constantInput(0))
+    return SmallVector<int64_t>(data->dims.begin(), data->dims.end());
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  return SmallVector<int64_t>(GraphImporter::shapeOf(*input));
+}
+
+LogicalResult kiln::convertFlatten(GraphImporter &imp) {
+  auto axis = imp.attributes().getInt("axis", 1);
+  auto in = inputShape(imp);
+  if (failed(axis) || failed(in))
+    return failure();
+  int64_t rank = in->size();
+  int64_t normalized = *axis < 0 ? *axis + rank : *axis;
+  if (normalized < 0 || normalized > rank)
+    return imp.fail("axis " + Twine(*axis) + " is out of range for rank " +
+                    Twine(rank));
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < normalized ? outer : inner) *= (*in)[d];
+  return emitReshape(imp, {outer, inner});
+}
+
+LogicalResult kiln::convertReshape(GraphImporter &imp) {
+  auto allowZero = imp.attributes().getInt("allowzero", 0);
+  auto in = inputShape(imp);
+  auto target = imp.requireConstantInput(1, "the target shape");
+  if (failed(allowZero) || failed(in) || failed(target))
+    return failure();
+  const TensorData &spec = **target;
+  if (spec.isFloat() || spec.dims.size() != 1)
+    return imp.fail("the target shape must be a 1-D int64 tensor");
+  if (spec.ints.empty())
+    return imp.fail("reshaping to a scalar is unsupported");
+  int64_t total = 1;
+  for (int64_t d : *in)
+    total *= d;
+  SmallVector<int64_t> shape;
+  int inferred = -1;
+  int64_t known = 1;
+  for (size_t i = 0; i < spec.ints.size(); ++i) {
+    int64_t v = spec.ints[i];
+    if (v == 0 && !*allowZero) {
+      if (i >= in->size())
+        return imp.fail("target dim " + Twine(i) +
+                        " copies an input dim that does not exist");
+      v = (*in)[i];
+    } else if (v == -1) {
+      if (inferred >= 0)
+        return imp.fail("the target shape has more than one -1");
+      inferred = i;
+      shape.push_back(1);
+      continue;
+    } else if (v <= 0) {
+      return imp.fail("target dim " + Twine(i) + " is " + Twine(v) +
+                      "; sizes must be positive (or 0 / -1)");
+    }
+    if (known > (int64_t(1) << 40) / v)
+      return imp.fail("the target shape is too large");
+    known *= v;
+    shape.push_back(v);
+  }
+  if (inferred >= 0) {
+    if (total % known != 0)
+      return imp.fail("cannot infer the -1 dim: " + Twine(total) +
+                      " elements are not divisible by " + Twine(known));
+    shape[inferred] = total / known;
+  } else if (known != total) {
+    return imp.fail("the target shape has " + Twine(known) +
+                    " elements but the input has " + Twine(total));
+  }
+  if (shape.size() > 8)
+    return imp.fail("the target shape has rank " + Twine(shape.size()) +
+                    "; at most 8 is supported");
+  return emitReshape(imp, shape);
+}
+
+LogicalResult kiln::convertIdentity(GraphImporter &imp) {
+  if (!imp.hasInput(0))
+    return imp.fail("missing required input #0");
+  imp.setOutputAlias(0, 0);
+  return success();
+}
+
+LogicalResult kiln::convertDropout(GraphImporter &imp) {
+  if (!imp.hasInput(0))
+    return imp.fail("missing required input #0");
+  if (imp.isOutputUsed(1))
+    return imp.fail("the mask output is unsupported (inference only)");
+  if (imp.hasInput(2)) {
+    const TensorData *training = imp.constantInput(2);
+    bool off = training && training->numElements() == 1 &&
+               (training->isFloat() ? training->floats[0] == 0.0f
+                                    : training->ints[0] == 0);
+    if (!off)
+      return imp.fail("training_mode must be a constant false");
+  }
+  imp.setOutputAlias(0, 0);
+  return success();
+}
+
+LogicalResult kiln::convertConstant(GraphImporter &imp) {
+  NodeAttributes attrs = imp.attributes();
+  auto data = std::make_shared<TensorData>();
+  data->name = imp.node().output_size() ? imp.node().output(0) : "constant";
+  if (const auto *attr = attrs.find("value")) {
+    if (!attr->has_t())
+      return imp.fail("attribute 'value' holds no tensor");
+    std::string error;
+    if (!decodeTensor(attr->t(), imp.modelDirectory(), *data, error))
+      return imp.fail("attribute 'value': " + error);
+    data->name = imp.node().output_size() ? imp.node().output(0) : data->name;
+  } else if (const auto *attr = attrs.find("value_float")) {
+    data->floats = {attr->f()};
+  } else if (const auto *attr = attrs.find("value_floats")) {
+    data->floats.assign(attr->floats().begin(), attr->floats().end());
+    data->dims = {(int64_t)data->floats.size()};
+  } else if (const auto *attr = attrs.find("value_int")) {
+    data->kind = TensorData::Kind::Int64;
+    data->ints = {attr->i()};
+  } else if (const auto *attr = attrs.find("value_ints")) {
+    data->kind = TensorData::Kind::Int64;
+    data->ints.assign(attr->ints().begin(), attr->ints().end());
+    data->dims = {(int64_t)data->ints.size()};
+  } else {
+    return imp.fail("only the value, value_float(s) and value_int(s) forms "
+                    "are supported");
+  }
+  imp.setOutputConstant(0, std::move(data));
+  return success();
+}

@@ -1,0 +1,594 @@
+//===- KilnOps.cpp - kiln op verifiers and shape inference ----------------===//
+//
+// Shape rules follow ONNX. Each verifier re-derives the result shape with the
+// same function that inference uses, so a hand-written result type that
+// disagrees is rejected with a message naming the op.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+RankedTensorType f32Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, Float32Type::get(ctx));
+}
+
+/// Output extent of one spatial dim of a sliding window (ONNX formula).
+/// Returns failure (with a message) when the window does not fit.
+/// `padsBelowKernel` is the ONNX pooling rule: a pad as large as the kernel
+/// would make windows that see only padding (nothing to take the max of).
+FailureOr<int64_t> windowOutput(std::optional<Location> loc, StringRef opName,
+                                int64_t in, int64_t kernel, int64_t stride,
+                                int64_t padBegin, int64_t padEnd,
+                                int64_t dilation, bool ceilMode,
+                                bool padsBelowKernel) {
+  auto fail = [&](const Twine &msg) -> FailureOr<int64_t> {
+    if (loc)
+      emitError(*loc) << "'" << opName << "' " << msg;
+    return failure();
+  };
+  if (stride <= 0)
+    return fail("stride must be positive, got " + Twine(stride));
+  if (dilation <= 0)
+    return fail("dilation must be positive, got " + Twine(dilation));
+  if (kernel <= 0)
+    return fail("kernel size must be positive, got " + Twine(kernel));
+  if (padBegin < 0 || padEnd < 0)
+    return fail("pads must be non-negative, got " + Twine(padBegin) + " and " +
+                Twine(padEnd));
+  if (padsBelowKernel && (padBegin >= kernel || padEnd >= kernel))
+    return fail("pads must be smaller than the kernel size " + Twine(kernel) +
+                ", got " + Twine(padBegin) + " and " + Twine(padEnd));
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t padded = in + padBegin + padEnd;
+  if (padded < span)
+    return fail("window of " + Twine(span) + " does not fit input of " +
+                Twine(in) + " (+ padding)");
+  int64_t out = ceilMode ? (padded - span + stride - 1) / stride + 1
+                         : (padded - span) / stride + 1;
+  // ONNX/PyTorch: the last window must start inside the input or left pad.
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+LogicalResult checkArray(std::optional<Location> loc, StringRef opName,
+                         StringRef attr, ArrayRef<int64_t> values,
+                         size_t size) {
+  if (values.size() == size)
+    return success();
+  if (loc)
+    emitError(*loc) << "'" << opName << "' attribute '" << attr << "' needs "
+                    << size << " values, got " << values.size();
+  return failure();
+}
+
+/// Result shape of a 2-D window op over NxCxHxW.
+FailureOr<SmallVector<int64_t>>
+windowResultShape(std::optional<Location> loc, StringRef opName,
+                  ArrayRef<int64_t> in, int64_t outChannels,
+                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                  ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                  bool ceilMode, bool padsBelowKernel) {
+  if (failed(checkArray(loc, opName, "kernel_shape", kernel, 2)) ||
+      failed(checkArray(loc, opName, "strides", strides, 2)) ||
+      failed(checkArray(loc, opName, "pads", pads, 4)) ||
+      failed(checkArray(loc, opName, "dilations", dilations, 2)))
+    return failure();
+  SmallVector<int64_t> out = {in[0], outChannels, 0, 0};
+  for (int d = 0; d < 2; ++d) {
+    auto extent =
+        windowOutput(loc, opName, in[2 + d], kernel[d], strides[d], pads[d],
+                     pads[d + 2], dilations[d], ceilMode, padsBelowKernel);
+    if (failed(extent))
+      return failure();
+    out[2 + d] = *extent;
+  }
+  return out;
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// Builders call inferReturnTypes before the ODS type constraints have run,
+/// so inference checks the operands it indexes itself instead of crashing:
+/// each must be a tensor with static, positive dimensions and, when `rank`
+/// is non-zero, that rank.
+LogicalResult checkInferenceOperands(std::optional<Location> loc,
+                                     StringRef opName, ValueRange operands,
+                                     int64_t rank = 0) {
+  for (Value v : operands) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    bool ok = type && (rank == 0 || type.getRank() == rank) &&
+              llvm::all_of(type.getShape(), [](int64_t d) { return d > 0; });
+    if (ok)
+      continue;
+    if (loc) {
+      InFlightDiagnostic diag = emitError(*loc);
+      diag << "'" << opName << "' operand type " << v.getType() << " is not a ";
+      if (rank)
+        diag << rank << "-D ";
+      diag << "tensor with static, non-zero dimensions";
+    }
+    return failure();
+  }
+  return success();
+}
+
+/// "1x64x56x56", the way tensor types spell shapes.
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(shape, os, "x");
+  return text;
+}
+
+LogicalResult verifyInferredShape(Operation *op, ArrayRef<int64_t> inferred) {
+  auto actual = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  if (actual == inferred)
+    return success();
+  return op->emitOpError() << "result shape " << formatShape(actual)
+                           << " does not match the inferred shape "
+                           << formatShape(inferred);
+}
+
+LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
+                               float hi) {
+  if (act != "none" && act != "relu" && act != "clip")
+    return op->emitOpError() << "unknown activation '" << act
+                             << "' (expected none, relu or clip)";
+  if (act == "clip" && lo > hi)
+    return op->emitOpError() << "clip_min " << lo << " exceeds clip_max " << hi;
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getType())
+    return emitOpError() << "value type " << getValue().getType()
+                         << " does not match result type " << getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+/// Parses the optional epilogue operands `(, bias %b)? (, residual %r)?`.
+static ParseResult
+parseConvEpilogue(OpAsmParser &parser,
+                  std::optional<OpAsmParser::UnresolvedOperand> &bias,
+                  std::optional<OpAsmParser::UnresolvedOperand> &residual) {
+  while (succeeded(parser.parseOptionalComma())) {
+    SMLoc keywordLoc = parser.getCurrentLocation();
+    StringRef keyword;
+    if (parser.parseKeyword(&keyword))
+      return failure();
+    std::optional<OpAsmParser::UnresolvedOperand> *slot = nullptr;
+    if (keyword == "bias" && !residual)
+      slot = &bias;
+    else if (keyword == "residual")
+      slot = &residual;
+    else
+      return parser.emitError(keywordLoc)
+             << "'kiln.conv2d' expected 'bias' or 'residual' (in that order), "
+                "got '"
+             << keyword << "'";
+    if (slot->has_value())
+      return parser.emitError(keywordLoc)
+             << "'kiln.conv2d' has more than one " << keyword << " operand";
+    OpAsmParser::UnresolvedOperand operand;
+    if (parser.parseOperand(operand))
+      return failure();
+    *slot = operand;
+  }
+  return success();
+}
+
+static void printConvEpilogue(OpAsmPrinter &printer, Operation *, Value bias,
+                              Value residual) {
+  if (bias)
+    printer << ", bias " << bias;
+  if (residual)
+    printer << ", residual " << residual;
+}
+
+static FailureOr<SmallVector<int64_t>>
+conv2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
+            ArrayRef<int64_t> w, ArrayRef<int64_t> strides,
+            ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+            int64_t groups) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.conv2d' " << msg;
+    return failure();
+  };
+  if (groups <= 0)
+    return fail("groups must be positive, got " + Twine(groups));
+  if (in[1] % groups != 0)
+    return fail("input channels " + Twine(in[1]) +
+                " are not divisible by groups " + Twine(groups));
+  if (w[0] % groups != 0)
+    return fail("output channels " + Twine(w[0]) +
+                " are not divisible by groups " + Twine(groups));
+  if (w[1] * groups != in[1])
+    return fail("weight expects " + Twine(w[1] * groups) + " input channels (" +
+                Twine(w[1]) + " per group x " + Twine(groups) +
+                " groups) but the input has " + Twine(in[1]));
+  return windowResultShape(loc, "kiln.conv2d", in, w[0], {w[2], w[3]}, strides,
+                           pads, dilations, /*ceilMode=*/false,
+                           /*padsBelowKernel=*/false);
+}
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         ValueRange operands,
+                                         DictionaryAttr attrs,
+                                         OpaqueProperties props, RegionRange,
+                                         SmallVectorImpl<Type> &results) {
+  Conv2DOp::Adaptor adaptor(operands, attrs, props);
+  if (failed(checkInferenceOperands(
+          loc, "kiln.conv2d", {adaptor.getInput(), adaptor.getWeight()}, 4)))
+    return failure();
+  auto shape = conv2DShape(loc, shapeOf(adaptor.getInput()),
+                           shapeOf(adaptor.getWeight()), adaptor.getStrides(),
+                           adaptor.getPads(), adaptor.getDilations(),
+                           adaptor.getGroups());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto shape =
+      conv2DShape(getLoc(), shapeOf(getInput()), shapeOf(getWeight()),
+                  getStrides(), getPads(), getDilations(), getGroups());
+  if (failed(shape))
+    return failure();
+  if (getBias() && shapeOf(getBias())[0] != shapeOf(getWeight())[0])
+    return emitOpError() << "bias has " << shapeOf(getBias())[0]
+                         << " elements but there are "
+                         << shapeOf(getWeight())[0] << " output channels";
+  if (getResidual() && shapeOf(getResidual()) != ArrayRef<int64_t>(*shape))
+    return emitOpError() << "residual operand shape "
+                         << formatShape(shapeOf(getResidual()))
+                         << " differs from the result shape "
+                         << formatShape(*shape);
+  if (failed(verifyActivation(*this, getActivation(),
+                              getClipMin().convertToFloat(),
+                              getClipMax().convertToFloat())))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr,
+                                            OpaqueProperties, RegionRange,
+                                            SmallVectorImpl<Type> &results) {
+  results.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto in = shapeOf(getInput());
+  if (in.size() < 2)
+    return emitOpError() << "input needs a channel dimension (rank >= 2)";
+  std::pair<StringRef, Value> params[] = {{"scale", getScale()},
+                                          {"bias", getBias()},
+                                          {"mean", getMean()},
+                                          {"variance", getVariance()}};
+  for (auto [name, param] : params)
+    if (shapeOf(param)[0] != in[1])
+      return emitOpError() << "parameter '" << name << "' has "
+                           << shapeOf(param)[0]
+                           << " elements but the input has " << in[1]
+                           << " channels";
+  // Not `< 0`: a NaN epsilon must be rejected too.
+  if (!(getEpsilon().convertToFloat() >= 0))
+    return emitOpError() << "epsilon must be non-negative, got "
+                         << getEpsilon().convertToFloat();
+  return verifyInferredShape(*this, in);
+}
+
+//===----------------------------------------------------------------------===//
+// ClipOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClipOp::verify() {
+  if (getMin().convertToFloat() > getMax().convertToFloat())
+    return emitOpError() << "min " << getMin().convertToFloat()
+                         << " exceeds max " << getMax().convertToFloat();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AddOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>>
+broadcastShape(std::optional<Location> loc, ArrayRef<int64_t> a,
+               ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t x = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t y = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (x != y && x != 1 && y != 1) {
+      if (loc)
+        emitError(*loc) << "'kiln.add' operand shapes do not broadcast: "
+                        << "dimension " << i << " is " << x << " vs " << y;
+      return failure();
+    }
+    out[i] = x == 1 ? y : x;
+  }
+  return out;
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      ValueRange operands, DictionaryAttr,
+                                      OpaqueProperties, RegionRange,
+                                      SmallVectorImpl<Type> &results) {
+  if (failed(checkInferenceOperands(loc, "kiln.add", operands)))
+    return failure();
+  auto shape = broadcastShape(loc, shapeOf(operands[0]), shapeOf(operands[1]));
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult AddOp::verify() {
+  auto shape = broadcastShape(getLoc(), shapeOf(getLhs()), shapeOf(getRhs()));
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            ValueRange operands,
+                                            DictionaryAttr attrs,
+                                            OpaqueProperties props, RegionRange,
+                                            SmallVectorImpl<Type> &results) {
+  MaxPool2DOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.max_pool2d", operands, 4)))
+    return failure();
+  auto in = shapeOf(a.getInput());
+  auto shape = windowResultShape(
+      loc, "kiln.max_pool2d", in, in[1], a.getKernelShape(), a.getStrides(),
+      a.getPads(), a.getDilations(), a.getCeilMode(), /*padsBelowKernel=*/true);
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult MaxPool2DOp::verify() {
+  auto in = shapeOf(getInput());
+  auto shape = windowResultShape(getLoc(), "kiln.max_pool2d", in, in[1],
+                                 getKernelShape(), getStrides(), getPads(),
+                                 getDilations(), getCeilMode(),
+                                 /*padsBelowKernel=*/true);
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+static const int64_t kUnitDilations[2] = {1, 1};
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            ValueRange operands,
+                                            DictionaryAttr attrs,
+                                            OpaqueProperties props, RegionRange,
+                                            SmallVectorImpl<Type> &results) {
+  AvgPool2DOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.avg_pool2d", operands, 4)))
+    return failure();
+  auto in = shapeOf(a.getInput());
+  auto shape = windowResultShape(loc, "kiln.avg_pool2d", in, in[1],
+                                 a.getKernelShape(), a.getStrides(),
+                                 a.getPads(), kUnitDilations, a.getCeilMode(),
+                                 /*padsBelowKernel=*/true);
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  auto in = shapeOf(getInput());
+  auto shape = windowResultShape(getLoc(), "kiln.avg_pool2d", in, in[1],
+                                 getKernelShape(), getStrides(), getPads(),
+                                 kUnitDilations, getCeilMode(),
+                                 /*padsBelowKernel=*/true);
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                  ValueRange operands, DictionaryAttr,
+                                  OpaqueProperties, RegionRange,
+                                  SmallVectorImpl<Type> &results) {
+  if (failed(checkInferenceOperands(loc, "kiln.global_avg_pool", operands, 4)))
+    return failure();
+  auto in = shapeOf(operands[0]);
+  results.push_back(f32Tensor(ctx, {in[0], in[1], 1, 1}));
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  auto in = shapeOf(getInput());
+  return verifyInferredShape(*this, {in[0], in[1], 1, 1});
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>>
+concatShape(std::optional<Location> loc, ValueRange inputs, int64_t axis) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.concat' " << msg;
+    return failure();
+  };
+  if (inputs.empty())
+    return fail("needs at least one input");
+  SmallVector<int64_t> out(shapeOf(inputs[0]));
+  if (axis < 0 || axis >= (int64_t)out.size())
+    return fail("axis " + Twine(axis) + " is out of range for rank " +
+                Twine(out.size()));
+  for (auto [i, v] : llvm::enumerate(inputs.drop_front())) {
+    auto s = shapeOf(v);
+    if (s.size() != out.size())
+      return fail("input " + Twine(i + 1) + " has rank " + Twine(s.size()) +
+                  ", expected " + Twine(out.size()));
+    for (size_t d = 0; d < s.size(); ++d)
+      if ((int64_t)d != axis && s[d] != out[d])
+        return fail("input " + Twine(i + 1) + " has " + Twine(s[d]) +
+                    " in dimension " + Twine(d) + ", expected " +
+                    Twine(out[d]));
+    out[axis] += s[axis];
+  }
+  return out;
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         ValueRange operands,
+                                         DictionaryAttr attrs,
+                                         OpaqueProperties props, RegionRange,
+                                         SmallVectorImpl<Type> &results) {
+  ConcatOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.concat", operands)))
+    return failure();
+  auto shape = concatShape(loc, a.getInputs(), a.getAxis());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  auto shape = concatShape(getLoc(), getInputs(), getAxis());
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getType());
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError() << "changes the element count from "
+                         << in.getNumElements() << " to "
+                         << out.getNumElements();
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  // reshape(reshape(x)) -> reshape(x): only the final shape matters.
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    if (getInput().getType() != getType())
+      return getResult();
+  }
+  if (getInput().getType() == getType())
+    return getInput();
+  // Dense constants are reshaped in place; dense_resource blobs are not
+  // folded, which would copy the (possibly large) weight data.
+  if (auto dense =
+          llvm::dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// DenseOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DenseOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        ValueRange operands,
+                                        DictionaryAttr attrs,
+                                        OpaqueProperties props, RegionRange,
+                                        SmallVectorImpl<Type> &results) {
+  DenseOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.dense",
+                                    {a.getInput(), a.getWeight()}, 2)))
+    return failure();
+  auto x = shapeOf(a.getInput()), w = shapeOf(a.getWeight());
+  if (x[1] != w[1]) {
+    if (loc)
+      mlir::emitError(*loc) << "'kiln.dense' input has " << x[1]
+                            << " features but the weight expects " << w[1];
+    return failure();
+  }
+  results.push_back(f32Tensor(ctx, {x[0], w[0]}));
+  return success();
+}
+
+LogicalResult DenseOp::verify() {
+  auto x = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (x[1] != w[1])
+    return emitOpError() << "input has " << x[1]
+                         << " features but the weight expects " << w[1];
+  if (getBias() && shapeOf(getBias())[0] != w[0])
+    return emitOpError() << "bias has " << shapeOf(getBias())[0]
+                         << " elements but there are " << w[0] << " outputs";
+  if (failed(verifyActivation(*this, getActivation(),
+                              getClipMin().convertToFloat(),
+                              getClipMax().convertToFloat())))
+    return failure();
+  return verifyInferredShape(*this, {x[0], w[0]});
+}
+
+//===----------------------------------------------------------------------===//
+// SoftmaxOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = shapeOf(getInput()).size();
+  // I64Attr accessors are unsigned; read the axis back as signed.
+  int64_t axis = getAxisAttr().getInt();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/kiln/KilnOps.cpp.inc"

@@ -1,0 +1,300 @@
+//===- KilnOps.td - kiln dialect operations -----------------*- tablegen -*-===//
+//
+// One op per CNN operator. Shapes are static; every op with a computable
+// result type implements InferTypeOpInterface and a verifier that rejects
+// inconsistent shapes with a message naming the op.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_OPS_TD
+#define KILN_OPS_TD
+
+include "KilnDialect.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Activation names an epilogue may carry: "none", "relu", "clip".
+def Kiln_ActivationAttr : DefaultValuedStrAttr<StrAttr, "none">;
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def Kiln_ConstantOp : Kiln_Op<"constant", [ConstantLike, Pure,
+    AllTypesMatch<["value", "result"]>]> {
+  let summary = "A constant tensor (weights, biases, statistics)";
+  let description = [{
+    Holds an ONNX initializer or Constant node. Large weights are stored as
+    `dense_resource` blobs so that they are not uniqued or printed inline.
+
+    ```mlir
+    %w = kiln.constant dense<1.0> : tensor<8x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "2-D convolution with an optional fused epilogue";
+  let description = [{
+    `result = act(conv(input, weight) + bias + residual)`.
+
+    `input` is NxCxHxW, `weight` is Mx(C/groups)xKHxKW, `bias` (optional)
+    has M elements, `residual` (optional) has the result's shape. `pads` are
+    [top, left, bottom, right]. Depthwise convolution is `groups = C` with
+    M a multiple of C. `activation` is "none", "relu" or "clip"
+    (clamp to [clip_min, clip_max]; ReLU6 is clip 0..6). In the custom
+    syntax the epilogue operands follow the weight as `, bias %b` and/or
+    `, residual %r`, in that order.
+
+    ```mlir
+    %y = kiln.conv2d %x, %w, bias %b {strides = array<i64: 2, 2>,
+           pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+           groups = 1 : i64, activation = "relu"}
+         : (tensor<1x3x224x224xf32>, tensor<64x3x3x3xf32>, tensor<64xf32>)
+           -> tensor<1x64x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input, Kiln_Tensor4D:$weight,
+      Optional<Kiln_Tensor1D>:$bias, Optional<Kiln_Tensor4D>:$residual,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+      DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+      Kiln_ActivationAttr:$activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_max);
+  let results = (outs Kiln_Tensor4D:$result);
+  // The epilogue operands are `, bias %b` and/or `, residual %r`; a custom
+  // directive because ODS optional groups cannot both begin with `,` (a
+  // residual without a bias would print but not parse).
+  let assemblyFormat = [{
+    $input `,` $weight `` custom<ConvEpilogue>($bias, $residual)
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_BatchNormOp : Kiln_Op<"batch_norm", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Inference batch normalization over channel dim 1";
+  let description = [{
+    `y = scale * (x - mean) / sqrt(var + epsilon) + bias`, per channel.
+    Every parameter has C elements.
+
+    ```mlir
+    %y = kiln.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f32}
+         : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+            tensor<8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor1D:$scale,
+      Kiln_Tensor1D:$bias, Kiln_Tensor1D:$mean, Kiln_Tensor1D:$variance,
+      DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+def Kiln_ReluOp : Kiln_Op<"relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "max(x, 0)";
+  let description = [{
+    ```mlir
+    %y = kiln.relu %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_ClipOp : Kiln_Op<"clip", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp to [min, max] (ReLU6 is min = 0, max = 6)";
+  let description = [{
+    ```mlir
+    %y = kiln.clip %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kiln_AddOp : Kiln_Op<"add", [Pure, Commutative,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Elementwise addition with numpy broadcasting";
+  let description = [{
+    Shapes broadcast numpy-style (right-aligned; a dimension of 1 stretches).
+    The residual connection of a ResNet block is an add of equal shapes.
+
+    ```mlir
+    %y = kiln.add %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def Kiln_MaxPool2DOp : Kiln_Op<"max_pool2d", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "2-D max pooling";
+  let description = [{
+    Window `kernel_shape`, `strides`, `pads` [top, left, bottom, right],
+    `dilations`; `ceil_mode` rounds the output size up. Padding never wins.
+    As in ONNX, every pad is smaller than the kernel, so no window lies
+    entirely in the padding.
+
+    ```mlir
+    %y = kiln.max_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+         : (tensor<1x8x16x16xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input, DenseI64ArrayAttr:$kernel_shape,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+      DenseI64ArrayAttr:$dilations, DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+  let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_AvgPool2DOp : Kiln_Op<"avg_pool2d", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "2-D average pooling";
+  let description = [{
+    Like max_pool2d; `count_include_pad` says whether padded cells count in
+    the divisor.
+
+    ```mlir
+    %y = kiln.avg_pool2d %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>,
+           pads = array<i64: 1, 1, 1, 1>, count_include_pad = false}
+         : (tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input, DenseI64ArrayAttr:$kernel_shape,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<BoolAttr, "false">:$count_include_pad,
+      DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+  let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_GlobalAvgPoolOp : Kiln_Op<"global_avg_pool", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Mean over H and W: NxCxHxW -> NxCx1x1";
+  let description = [{
+    ```mlir
+    %y = kiln.global_avg_pool %x : (tensor<1x512x7x7xf32>) -> tensor<1x512x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input);
+  let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Structure
+//===----------------------------------------------------------------------===//
+
+def Kiln_ConcatOp : Kiln_Op<"concat", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Concatenation along one axis";
+  let description = [{
+    All inputs have the same rank and agree on every dimension but `axis`
+    (non-negative). Inception modules concatenate their branches on axis 1.
+
+    ```mlir
+    %y = kiln.concat %a, %b {axis = 1 : i64}
+         : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Kiln_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_ReshapeOp : Kiln_Op<"reshape", [Pure]> {
+  let summary = "Reinterpret a tensor with another static shape (Flatten, Reshape)";
+  let description = [{
+    The element count must not change. The target shape is the result type.
+    Folds: a reshape to the input's own type is the input; a reshape of a
+    reshape reads the first one's input; a reshape of a `dense` constant is
+    a constant (`dense_resource` blobs are left alone so they are not
+    copied).
+
+    ```mlir
+    %y = kiln.reshape %x : (tensor<1x512x1x1xf32>) -> tensor<1x512xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Classifier head
+//===----------------------------------------------------------------------===//
+
+def Kiln_DenseOp : Kiln_Op<"dense", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Fully connected layer: result = act(input * weight^T + bias)";
+  let description = [{
+    `input` is MxK, `weight` NxK (ONNX Gemm with transB = 1), `bias`
+    (optional) N. Gemm's alpha/beta/transA/transB and MatMul+Add are
+    normalized to this form by the importer.
+
+    ```mlir
+    %y = kiln.dense %x, %w, bias %b : (tensor<1x512xf32>, tensor<1000x512xf32>,
+           tensor<1000xf32>) -> tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor2D:$input, Kiln_Tensor2D:$weight,
+      Optional<Kiln_Tensor1D>:$bias, Kiln_ActivationAttr:$activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_max);
+  let results = (outs Kiln_Tensor2D:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` `bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_SoftmaxOp : Kiln_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `axis` is non-negative and less than the rank.
+
+    ```mlir
+    %y = kiln.softmax %x {axis = 1 : i64} : tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, I64Attr:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // KILN_OPS_TD

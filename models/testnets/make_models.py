@@ -1,0 +1,512 @@
+#!/usr/bin/env python3
+# ===- make_models.py - Test ONNX models for Kiln -------------------------=== #
+#
+# Builds the small ONNX models the end-to-end tests compile, with seeded
+# weights, seeded inputs and reference outputs computed by onnxruntime (CPU),
+# plus the malformed models the error-path tests feed to `kiln compile`.
+#
+#   make_models.py --outdir DIR            generate everything
+#   make_models.py --verify DIR            re-check generated models (checker,
+#                                          onnxruntime run == expected_<k>.npy)
+#   make_models.py --list                  print the good model names
+#
+# Layout (see models/testnets/README.md):
+#   DIR/<name>/model.onnx, input_<k>.npy, expected_<k>.npy, meta.json
+#   DIR/bad/<name>.onnx, DIR/bad/expected_errors.json, DIR/bad/README.md,
+#   DIR/bad/wrong_shape_input.npy
+#
+# ===----------------------------------------------------------------------=== #
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import zlib
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 13
+# IR version 8 is the one that goes with opset 13; onnxruntime 1.30 reads it.
+IR_VERSION = 8
+
+
+class GraphBuilder:
+    """Accumulates nodes and seeded initializers of one float32 graph."""
+
+    def __init__(self, name, seed):
+        self.name = name
+        self.rng = np.random.default_rng(seed)
+        self.nodes = []
+        self.inits = []
+        self.inputs = []
+        self.outputs = []
+        self.counter = 0
+
+    def fresh(self, base):
+        self.counter += 1
+        return f"{base}_{self.counter}"
+
+    def add_input(self, name, shape):
+        self.inputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+        return name
+
+    def add_output(self, name, shape):
+        self.outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+
+    def const(self, base, array):
+        name = self.fresh(base)
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def node(self, op, inputs, base=None, num_outputs=1, **attrs):
+        base = base or op.lower()
+        name = self.fresh(base)
+        outs = [f"{name}_out{i}" if num_outputs > 1 else f"{name}_out" for i in range(num_outputs)]
+        self.nodes.append(helper.make_node(op, inputs, outs, name=name, **attrs))
+        return outs[0] if num_outputs == 1 else outs
+
+    # --- layers with seeded weights -------------------------------------- #
+
+    def conv(self, x, cin, cout, kernel, stride=1, pads=None, group=1, bias=True,
+             dilations=None):
+        kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+        sh, sw = (stride, stride) if isinstance(stride, int) else stride
+        if pads is None:
+            pads = [kh // 2, kw // 2, kh // 2, kw // 2]
+        fan_in = (cin // group) * kh * kw
+        w = self.rng.normal(0.0, np.sqrt(2.0 / fan_in), (cout, cin // group, kh, kw))
+        ins = [x, self.const("W", w.astype(np.float32))]
+        if bias:
+            ins.append(self.const("B", self.rng.uniform(-0.2, 0.2, cout).astype(np.float32)))
+        attrs = dict(kernel_shape=[kh, kw], strides=[sh, sw], pads=list(pads), group=group)
+        if dilations is not None:
+            attrs["dilations"] = list(dilations)
+        return self.node("Conv", ins, "conv", **attrs)
+
+    def bn(self, x, c, epsilon=1e-5):
+        # Non-trivial statistics so a wrong fold cannot hide behind identity.
+        gamma = self.rng.uniform(0.5, 1.5, c).astype(np.float32)
+        beta = self.rng.uniform(-0.5, 0.5, c).astype(np.float32)
+        mean = self.rng.normal(0.0, 0.5, c).astype(np.float32)
+        var = self.rng.uniform(0.5, 2.0, c).astype(np.float32)
+        ins = [x] + [self.const(n, a) for n, a in
+                     (("gamma", gamma), ("beta", beta), ("mean", mean), ("var", var))]
+        return self.node("BatchNormalization", ins, "bn", epsilon=epsilon)
+
+    def relu(self, x):
+        return self.node("Relu", [x], "relu")
+
+    def conv_bn(self, x, cin, cout, kernel, stride=1, pads=None, group=1, relu=True):
+        y = self.bn(self.conv(x, cin, cout, kernel, stride, pads, group, bias=False), cout)
+        return self.relu(y) if relu else y
+
+    def gemm(self, x, k, n, scale=1.0):
+        w = self.rng.normal(0.0, scale * np.sqrt(1.0 / k), (n, k)).astype(np.float32)
+        b = self.rng.uniform(-0.1, 0.1, n).astype(np.float32)
+        return self.node("Gemm", [x, self.const("fcW", w), self.const("fcB", b)], "gemm",
+                         transB=1)
+
+    def residual(self, x, cin, cout, stride):
+        """conv3x3-bn-relu-conv3x3-bn + shortcut, Relu. Projection when shape changes."""
+        y = self.conv_bn(x, cin, cout, 3, stride)
+        y = self.conv_bn(y, cout, cout, 3, 1, relu=False)
+        if stride != 1 or cin != cout:
+            s = self.conv_bn(x, cin, cout, 1, stride, pads=[0, 0, 0, 0], relu=False)
+        else:
+            s = x
+        return self.relu(self.node("Add", [y, s], "add"))
+
+    def finish(self, final, out_name, out_shape):
+        """Renames the producer of `final` to write `out_name`."""
+        for n in self.nodes:
+            for i, o in enumerate(n.output):
+                if o == final:
+                    n.output[i] = out_name
+        for n in self.nodes:
+            for i, o in enumerate(n.input):
+                if o == final:
+                    n.input[i] = out_name
+        self.add_output(out_name, out_shape)
+        graph = helper.make_graph(self.nodes, self.name, self.inputs, self.outputs, self.inits)
+        model = helper.make_model(graph, producer_name="kiln-testnets",
+                                  opset_imports=[helper.make_opsetid("", OPSET)])
+        model.ir_version = IR_VERSION
+        return model
+
+
+# --- good models ------------------------------------------------------------ #
+# Each builder returns (model, classifier_output_indices). Seeds are fixed per
+# model (crc32 of the name) so one model's change does not shift the others.
+
+
+def conv_bn_relu_pool_gemm_softmax(g):
+    x = g.add_input("input", [1, 3, 16, 16])
+    y = g.conv_bn(x, 3, 8, 3)
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[2, 2], strides=[2, 2])
+    y = g.node("Flatten", [y], "flatten", axis=1)
+    y = g.gemm(y, 8 * 8 * 8, 10, scale=3.0)
+    y = g.node("Softmax", [y], "softmax", axis=1)
+    return g.finish(y, "probs", [1, 10]), [0]
+
+
+def _dw_pw(g, stride):
+    c = 16
+    x = g.add_input("input", [1, c, 14, 14])
+    y = g.conv_bn(x, c, c, 3, stride, pads=[1, 1, 1, 1], group=c)
+    y = g.conv_bn(y, c, 24, 1, 1, pads=[0, 0, 0, 0])
+    hw = 14 if stride == 1 else 7
+    return g.finish(y, "output", [1, 24, hw, hw]), []
+
+
+def dw_pw_s1(g):
+    return _dw_pw(g, 1)
+
+
+def dw_pw_s2(g):
+    return _dw_pw(g, 2)
+
+
+def residual_identity(g):
+    x = g.add_input("input", [1, 8, 12, 12])
+    y = g.residual(x, 8, 8, 1)
+    return g.finish(y, "output", [1, 8, 12, 12]), []
+
+
+def residual_projection(g):
+    x = g.add_input("input", [1, 8, 12, 12])
+    y = g.residual(x, 8, 16, 2)
+    return g.finish(y, "output", [1, 16, 6, 6]), []
+
+
+def inception_block(g):
+    x = g.add_input("input", [1, 16, 12, 12])
+    b1 = g.conv_bn(x, 16, 8, 1, pads=[0, 0, 0, 0])
+    b2 = g.conv_bn(g.conv_bn(x, 16, 6, 1, pads=[0, 0, 0, 0]), 6, 8, 3)
+    b3 = g.conv_bn(g.conv_bn(x, 16, 4, 1, pads=[0, 0, 0, 0]), 4, 6, 5)
+    p = g.node("MaxPool", [x], "maxpool", kernel_shape=[3, 3], strides=[1, 1],
+               pads=[1, 1, 1, 1])
+    b4 = g.conv_bn(p, 16, 4, 1, pads=[0, 0, 0, 0])
+    y = g.node("Concat", [b1, b2, b3, b4], "concat", axis=1)
+    return g.finish(y, "output", [1, 26, 12, 12]), []
+
+
+def relu6_clip(g):
+    x = g.add_input("input", [1, 3, 16, 16])
+    y = g.conv(x, 3, 12, 3, stride=2)
+    # Scale the conv's weight and bias so ~10% of activations exceed 6 and the
+    # upper clamp matters.
+    for i in (-2, -1):
+        g.inits[i] = numpy_helper.from_array(numpy_helper.to_array(g.inits[i]) * 6.0,
+                                             g.inits[i].name)
+    y = g.node("Clip", [y, g.const("clip_min", np.array(0.0, np.float32)),
+                        g.const("clip_max", np.array(6.0, np.float32))], "clip")
+    y = g.node("GlobalAveragePool", [y], "gap")
+    y = g.node("Flatten", [y], "flatten", axis=1)
+    y = g.gemm(y, 12, 10, scale=2.0)
+    return g.finish(y, "logits", [1, 10]), [0]
+
+
+def batch2(g):
+    x = g.add_input("input", [2, 3, 12, 12])
+    y = g.conv_bn(x, 3, 8, 3)
+    # Padded average pools: the two count_include_pad variants differ at borders.
+    y = g.node("AveragePool", [y], "avgpool_incl", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1], count_include_pad=1)             # 12 -> 6
+    y = g.conv_bn(y, 8, 8, 3)
+    y = g.node("AveragePool", [y], "avgpool_excl", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1], count_include_pad=0)             # 6 -> 3
+    y = g.node("Flatten", [y], "flatten", axis=1)
+    y = g.gemm(y, 8 * 3 * 3, 10, scale=2.0)
+    return g.finish(y, "logits", [2, 10]), [0]
+
+
+def non_square(g):
+    x = g.add_input("input", [1, 3, 20, 36])
+    # pads = [top, left, bottom, right]: 20x36 -> 10x18 with stride 2.
+    y = g.conv_bn(x, 3, 8, 3, stride=2, pads=[0, 1, 1, 0])
+    # Non-square kernel and stride: 10x18 -> 10x9.
+    y = g.conv_bn(y, 8, 6, (3, 5), stride=(1, 2), pads=[1, 2, 1, 1])
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[2, 3], strides=[2, 3])  # -> 5x3
+    return g.finish(y, "output", [1, 6, 5, 3]), []
+
+
+def matmul_add_head(g):
+    x = g.add_input("input", [1, 4, 6, 6])
+    y = g.node("Identity", [x], "identity")
+    y = g.relu(g.conv(y, 4, 8, 3))
+    y = g.node("Dropout", [y], "dropout")                      # inference: identity
+    y = g.node("Reshape", [y, g.const("shape", np.array([0, -1], np.int64))], "reshape")
+    w1 = g.rng.normal(0, np.sqrt(2.0 / 288), (288, 32)).astype(np.float32)
+    y = g.node("MatMul", [y, g.const("mmW", w1)], "matmul")
+    y = g.node("Add", [y, g.const("mmB", g.rng.uniform(-0.1, 0.1, 32).astype(np.float32))],
+               "add")
+    y = g.relu(y)
+    y = g.node("Identity", [y], "identity")
+    y = g.node("Reshape", [y, g.const("shape", np.array([1, 32, 1, 1], np.int64))],
+               "reshape")
+    y = g.node("Flatten", [y], "flatten", axis=1)
+    w2 = g.rng.normal(0, np.sqrt(8.0 / 32), (32, 10)).astype(np.float32)
+    y = g.node("MatMul", [y, g.const("mmW", w2)], "matmul")
+    # 2-D bias [1, 10] (the first Add used a 1-D [32] bias).
+    y = g.node("Add", [y, g.const("mmB", g.rng.uniform(-0.1, 0.1, (1, 10)).astype(np.float32))],
+               "add")
+    return g.finish(y, "output", [1, 10]), []
+
+
+def external_data(g):
+    x = g.add_input("input", [1, 3, 10, 10])
+    y = g.conv_bn(x, 3, 8, 3)
+    y = g.conv(y, 8, 4, 3, stride=2)
+    return g.finish(y, "output", [1, 4, 5, 5]), []
+
+
+def multi_io(g):
+    # Two named inputs and two outputs: checks name-based binding and order.
+    a = g.add_input("image_a", [1, 4, 8, 8])
+    b = g.add_input("image_b", [1, 4, 8, 8])
+    ya = g.conv_bn(a, 4, 8, 3)
+    yb = g.conv_bn(b, 4, 8, 3, relu=False)
+    s = g.relu(g.node("Add", [ya, yb], "add"))
+    feat = g.node("Flatten", [g.node("GlobalAveragePool", [s], "gap")], "flatten", axis=1)
+    logits = g.gemm(feat, 8, 5, scale=2.0)
+    model = g.finish(logits, "logits", [1, 5])
+    # Second output: the feature map itself (declared in graph output order 1).
+    model.graph.output.append(helper.make_tensor_value_info(s, TensorProto.FLOAT,
+                                                            [1, 8, 8, 8]))
+    model.graph.output[1].name = "features"
+    for n in model.graph.node:
+        for i, o in enumerate(n.output):
+            if o == s:
+                n.output[i] = "features"
+        for i, o in enumerate(n.input):
+            if o == s:
+                n.input[i] = "features"
+    return model, [0]
+
+
+def democnn(g):
+    """Small ResNet-style classifier bundled as the demo model (1000 classes)."""
+    x = g.add_input("image", [1, 3, 64, 64])
+    y = g.conv_bn(x, 3, 16, 3, stride=2)                              # 32x32
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1])                                     # 16x16
+    y = g.residual(y, 16, 16, 1)
+    y = g.residual(y, 16, 32, 2)                                      # 8x8
+    y = g.residual(y, 32, 32, 1)
+    y = g.node("GlobalAveragePool", [y], "gap")
+    y = g.node("Flatten", [y], "flatten", axis=1)
+    y = g.gemm(y, 32, 1000, scale=0.5)
+    y = g.node("Softmax", [y], "softmax", axis=1)
+    return g.finish(y, "probs", [1, 1000]), [0]
+
+
+GOOD_MODELS = {f.__name__: f for f in (
+    conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, residual_identity,
+    residual_projection, inception_block, relu6_clip, batch2, non_square,
+    matmul_add_head, external_data, multi_io, democnn)}
+
+
+def seed_of(name):
+    return zlib.crc32(name.encode())
+
+
+def run_onnxruntime(model_path, inputs):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    # Reference semantics, not ORT's fused approximations.
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    sess = ort.InferenceSession(model_path, so, providers=["CPUExecutionProvider"])
+    feed = {i.name: inputs[k] for k, i in enumerate(sess.get_inputs())}
+    return sess.run(None, feed)
+
+
+def write_good_model(outdir, name):
+    g = GraphBuilder(name, seed_of(name))
+    model, classifier_outputs = GOOD_MODELS[name](g)
+    onnx.checker.check_model(model, full_check=True)
+    mdir = os.path.join(outdir, name)
+    shutil.rmtree(mdir, ignore_errors=True)
+    os.makedirs(mdir)
+    path = os.path.join(mdir, "model.onnx")
+    if name == "external_data":
+        onnx.save(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                  location="weights.bin", size_threshold=0)
+        onnx.checker.check_model(path, full_check=True)
+    else:
+        onnx.save(model, path)
+
+    in_rng = np.random.default_rng(seed_of(name) + 1)
+    inputs = []
+    for k, vi in enumerate(model.graph.input):
+        shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+        arr = in_rng.uniform(-1.0, 1.0, shape).astype(np.float32)
+        np.save(os.path.join(mdir, f"input_{k}.npy"), arr)
+        inputs.append(arr)
+    outputs = run_onnxruntime(path, inputs)
+    for k, arr in enumerate(outputs):
+        np.save(os.path.join(mdir, f"expected_{k}.npy"), np.asarray(arr, np.float32))
+
+    meta = {
+        "name": name,
+        "opset": OPSET,
+        "inputs": [{"name": vi.name, "shape": list(inputs[k].shape)}
+                   for k, vi in enumerate(model.graph.input)],
+        "outputs": [{"name": vo.name, "shape": list(outputs[k].shape)}
+                    for k, vo in enumerate(model.graph.output)],
+        "classifier_outputs": classifier_outputs,
+        "ops": sorted({n.op_type for n in model.graph.node}),
+    }
+    with open(os.path.join(mdir, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    return meta
+
+
+# --- bad models ------------------------------------------------------------- #
+
+
+def _small_conv_graph(name, conv_attrs=None, w_shape=(4, 3, 3, 3), node_name="conv_node"):
+    rng = np.random.default_rng(seed_of(name))
+    w = numpy_helper.from_array(rng.normal(0, 0.3, w_shape).astype(np.float32), "W")
+    attrs = dict(kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    attrs.update(conv_attrs or {})
+    node = helper.make_node("Conv", ["input", "W"], ["output"], name=node_name, **attrs)
+    graph = helper.make_graph(
+        [node], name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, None)], [w])
+    model = helper.make_model(graph, producer_name="kiln-testnets",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = IR_VERSION
+    return model
+
+
+def write_bad_models(outdir, democnn_meta):
+    bdir = os.path.join(outdir, "bad")
+    shutil.rmtree(bdir, ignore_errors=True)
+    os.makedirs(bdir)
+    expected = {}
+
+    data = _small_conv_graph("truncated").SerializeToString()
+    with open(os.path.join(bdir, "truncated.onnx"), "wb") as f:
+        f.write(data[: len(data) // 2])
+    expected["truncated"] = ["truncated.onnx"]
+
+    with open(os.path.join(bdir, "not_onnx.onnx"), "w") as f:
+        f.write("This is a text file, not an ONNX protobuf.\n" * 4)
+    expected["not_onnx"] = ["not_onnx.onnx"]
+
+    m = _small_conv_graph("unsupported_op")
+    m.graph.node.append(helper.make_node("Erf", ["output"], ["erf_out"], name="my_erf_node"))
+    m.graph.output[0].name = "erf_out"
+    onnx.save(m, os.path.join(bdir, "unsupported_op.onnx"))
+    expected["unsupported_op"] = ["Erf", "my_erf_node"]
+
+    # Weight expects 5 input channels, the input has 3.
+    m = _small_conv_graph("conv_channel_mismatch", w_shape=(4, 5, 3, 3),
+                          node_name="mismatch_conv")
+    onnx.save(m, os.path.join(bdir, "conv_channel_mismatch.onnx"))
+    expected["conv_channel_mismatch"] = ["mismatch_conv", "channel"]
+
+    # Initializer whose external data points outside the model folder. The
+    # target file exists and has the right size, so only the escape is wrong.
+    m = _small_conv_graph("external_escape")
+    w = m.graph.initializer[0]
+    raw = numpy_helper.to_array(w).astype(np.float32).tobytes()
+    with open(os.path.join(outdir, "x.bin"), "wb") as f:
+        f.write(raw)
+    w.ClearField("float_data")
+    w.ClearField("raw_data")
+    w.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "../x.bin"), ("offset", "0"), ("length", str(len(raw)))):
+        e = w.external_data.add()
+        e.key, e.value = k, v
+    with open(os.path.join(bdir, "external_escape.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+    expected["external_escape"] = ["../x.bin"]
+
+    m = _small_conv_graph("zero_stride", conv_attrs=dict(strides=[0, 1]),
+                          node_name="zero_stride_conv")
+    onnx.save(m, os.path.join(bdir, "zero_stride.onnx"))
+    expected["zero_stride"] = ["zero_stride_conv", "stride"]
+
+    # Runtime case: democnn fed an input of the wrong shape (and byte size).
+    good = democnn_meta["inputs"][0]["shape"]
+    wrong = list(good[:-2]) + [good[-2] // 2, good[-1] // 2]
+    np.save(os.path.join(bdir, "wrong_shape_input.npy"),
+            np.zeros(wrong, np.float32))
+
+    spec = {
+        "match": "every substring must occur in stderr, compared case-insensitively",
+        "compile_errors": expected,
+        "runtime_errors": {
+            "wrong_shape_input": {"model": "democnn", "input": "wrong_shape_input.npy",
+                                  "expect_any": ["shape", "size"]},
+        },
+    }
+    with open(os.path.join(bdir, "expected_errors.json"), "w") as f:
+        json.dump(spec, f, indent=1)
+    with open(os.path.join(bdir, "README.md"), "w") as f:
+        f.write("Malformed models for `kiln compile` error tests; generated by "
+                "models/testnets/make_models.py.\nExpected stderr substrings "
+                "(case-insensitive) are in expected_errors.json.\n")
+
+
+# --- verification ------------------------------------------------------------ #
+
+
+def verify(outdir):
+    failures = 0
+    for name in GOOD_MODELS:
+        mdir = os.path.join(outdir, name)
+        path = os.path.join(mdir, "model.onnx")
+        onnx.checker.check_model(path, full_check=True)
+        with open(os.path.join(mdir, "meta.json")) as f:
+            meta = json.load(f)
+        inputs = [np.load(os.path.join(mdir, f"input_{k}.npy"))
+                  for k in range(len(meta["inputs"]))]
+        got = run_onnxruntime(path, inputs)
+        for k, arr in enumerate(got):
+            want = np.load(os.path.join(mdir, f"expected_{k}.npy"))
+            ok = arr.shape == want.shape and np.allclose(arr, want, rtol=1e-5, atol=1e-6)
+            failures += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {name} output {k} {list(want.shape)} "
+                  f"range [{want.min():.4g}, {want.max():.4g}]")
+    bdir = os.path.join(outdir, "bad")
+    with open(os.path.join(bdir, "expected_errors.json")) as f:
+        spec = json.load(f)
+    for bad in spec["compile_errors"]:
+        if not os.path.exists(os.path.join(bdir, bad + ".onnx")):
+            print(f"FAIL missing bad model {bad}")
+            failures += 1
+    return failures == 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--outdir", help="generate all models into this folder")
+    ap.add_argument("--verify", metavar="DIR", help="re-check generated models")
+    ap.add_argument("--list", action="store_true", help="print good model names")
+    args = ap.parse_args()
+    if args.list:
+        print("\n".join(GOOD_MODELS))
+        return 0
+    if args.verify:
+        return 0 if verify(args.verify) else 1
+    if not args.outdir:
+        ap.error("one of --outdir, --verify, --list is required")
+    os.makedirs(args.outdir, exist_ok=True)
+    metas = {}
+    for name in GOOD_MODELS:
+        metas[name] = write_good_model(args.outdir, name)
+        m = metas[name]
+        print(f"{name}: in {[i['shape'] for i in m['inputs']]} "
+              f"out {[o['shape'] for o in m['outputs']]}")
+    write_bad_models(args.outdir, metas["democnn"])
+    print(f"wrote {len(metas)} models and bad/ into {args.outdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+/*===- kiln.h - Kiln runtime C API -------------------------------*- C -*-===*
+ *
+ * The public C interface of a model compiled by Kiln. A compiled artifact
+ * (executable, static or shared library) contains one model descriptor,
+ * declared in the model's own generated header as
+ *     extern const kiln_model_desc <prefix>_model;
+ * and this runtime, which opens it:
+ *
+ *     kiln_model *m = NULL;
+ *     if (kiln_model_create(&my_net_model, &m) != KILN_OK) { ... }
+ *     kiln_model_run(m, inputs, input_bytes, outputs, output_bytes);
+ *     kiln_model_destroy(m);
+ *
+ * Ownership: the caller owns every input and output buffer; the model owns
+ * its activation arena (allocated once, in kiln_model_create). No call
+ * allocates on the run path.
+ * Threading: a kiln_model may be used by one thread at a time; distinct
+ * models may run concurrently. kiln_model_set_threads sets the size of the
+ * artifact's (process-wide) Halide thread pool.
+ * Errors: every fallible call returns a kiln_status (KILN_OK == 0); the
+ * message for the last failure on a model is kiln_model_last_error().
+ * kiln_model_create installs a process-wide Halide error handler
+ * (halide_set_error_handler) that captures kernel error text for
+ * kiln_model_last_error instead of printing it or aborting.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef KILN_RUNTIME_KILN_H
+#define KILN_RUNTIME_KILN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum kiln_status {
+  KILN_OK = 0,
+  KILN_ERROR_INVALID_ARGUMENT = 1, /* null pointer, index out of range, ... */
+  KILN_ERROR_SHAPE_MISMATCH = 2,   /* a buffer's byte size does not match */
+  KILN_ERROR_OUT_OF_MEMORY = 3,
+  KILN_ERROR_KERNEL_FAILED = 4, /* a generated kernel reported an error */
+} kiln_status;
+
+typedef enum kiln_dtype { KILN_DTYPE_F32 = 1 } kiln_dtype;
+
+#define KILN_MAX_RANK 8
+
+/* Name, element type and shape of one model input or output. */
+typedef struct kiln_tensor_info {
+  const char *name;
+  kiln_dtype dtype;
+  int32_t rank;
+  int64_t dims[KILN_MAX_RANK]; /* outermost first (ONNX order) */
+  size_t byte_size;            /* product(dims) * sizeof(element) */
+} kiln_tensor_info;
+
+typedef struct kiln_model_desc kiln_model_desc;
+typedef struct kiln_model kiln_model;
+
+/* Opens a compiled model: allocates its activation arena. */
+kiln_status kiln_model_create(const kiln_model_desc *desc, kiln_model **out);
+/* Frees the model; NULL is allowed. */
+void kiln_model_destroy(kiln_model *model);
+
+size_t kiln_model_input_count(const kiln_model *model);
+size_t kiln_model_output_count(const kiln_model *model);
+kiln_status kiln_model_input_info(const kiln_model *model, size_t index,
+                                  kiln_tensor_info *out);
+kiln_status kiln_model_output_info(const kiln_model *model, size_t index,
+                                   kiln_tensor_info *out);
+
+/* Runs the model. inputs[i] holds input_bytes[i] bytes for input i, dense,
+ * row-major; outputs[i] receives output i. Every pointer and size is checked
+ * against the model's signature before any kernel runs. */
+kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
+                           const size_t *input_bytes, void *const *outputs,
+                           const size_t *output_bytes);
+
+/* Number of worker threads for the artifact's kernels (>= 1). */
+kiln_status kiln_model_set_threads(kiln_model *model, int threads);
+
+/* Text of the last error on this model ("" if none yet; successful calls
+ * leave it unchanged); valid until the next call on the model. With a NULL
+ * model: the last error of kiln_model_create (or of a call made with a NULL
+ * model) on the calling thread. */
+const char *kiln_model_last_error(const kiln_model *model);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KILN_RUNTIME_KILN_H */

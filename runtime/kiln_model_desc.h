@@ -1,0 +1,50 @@
+/*===- kiln_model_desc.h - ABI between generated model code and runtime -===*
+ *
+ * Not for users: the Kiln compiler generates one C file per model that
+ * defines a `const kiln_model_desc <prefix>_model`, and the runtime opens it.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef KILN_RUNTIME_KILN_MODEL_DESC_H
+#define KILN_RUNTIME_KILN_MODEL_DESC_H
+
+#include "kiln.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Runs every kernel of the model in order. `arena` holds arena_bytes bytes
+ * (64-byte aligned, allocated once by kiln_model_create) for the
+ * activations; the model's constant weights are static data of the
+ * generated file itself. inputs/outputs are the caller's buffers (dense,
+ * row-major, sizes already checked by the runtime). Returns 0, or the
+ * 1-based index of the kernel that failed; on failure *failed_kernel names
+ * that kernel (a static string) and the runtime reports it together with
+ * the text the kernel passed to halide_error(). Must not allocate.
+ *
+ * The generated file may use kiln_buffer_init() (kiln_buffer.h) to wrap a
+ * tensor in a halide_buffer_t. For executables it also defines
+ *     const kiln_model_desc *const kiln_main_model = &<prefix>_model;
+ * which runtime/main/kiln_main.c opens. */
+typedef int (*kiln_model_run_fn)(void *arena, const void *const *inputs,
+                                 void *const *outputs,
+                                 const char **failed_kernel);
+
+struct kiln_model_desc {
+  uint32_t abi_version; /* KILN_MODEL_ABI_VERSION */
+  const char *name;
+  size_t num_inputs;
+  const kiln_tensor_info *inputs;
+  size_t num_outputs;
+  const kiln_tensor_info *outputs;
+  size_t arena_bytes;
+  kiln_model_run_fn run;
+};
+
+#define KILN_MODEL_ABI_VERSION 1u
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KILN_RUNTIME_KILN_MODEL_DESC_H */

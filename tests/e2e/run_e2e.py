@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# ===- run_e2e.py - Compile one test model with kiln, run it, compare -----=== #
+#
+#   run_e2e.py --kiln BIN --model-dir DIR --target host|arm-64-linux --workdir W
+#
+# Compiles DIR/model.onnx to an executable, runs it on DIR/input_<k>.npy
+# (arm-64-linux under qemu-aarch64) and compares every output with
+# DIR/expected_<k>.npy (onnxruntime reference): |got-want| <= atol+rtol*|want|,
+# plus identical top-5 for the outputs meta.json marks as classifier outputs.
+#
+# ===----------------------------------------------------------------------=== #
+
+import argparse
+import os
+import shutil
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import (ATOL, RTOL, E2EFailure, check_top5, compare,  # noqa: E402
+                        kiln_compile, load_meta, main_wrapper, run_checked)
+
+QEMU_SYSROOT = "/usr/aarch64-linux-gnu"
+
+
+def build_io_args(meta, model_dir, workdir, io_form):
+    """Returns (argv, output paths). Named form: --input NAME=FILE."""
+    ins, outs = meta["inputs"], meta["outputs"]
+    positional = io_form == "positional" or (
+        io_form == "auto" and len(ins) == 1 and len(outs) == 1)
+    if io_form == "positional" and (len(ins) != 1 or len(outs) != 1):
+        raise E2EFailure("--io-form=positional needs a model with one input and one output")
+    argv, out_paths = [], []
+    for k, i in enumerate(ins):
+        path = os.path.join(os.path.abspath(model_dir), f"input_{k}.npy")
+        argv += ["--input", path if positional else f"{i['name']}={path}"]
+    for k, o in enumerate(outs):
+        path = os.path.join(workdir, f"out_{k}.npy")
+        out_paths.append(path)
+        argv += ["--output", path if positional else f"{o['name']}={path}"]
+    return argv, out_paths
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--kiln", required=True, help="path of the kiln compiler")
+    ap.add_argument("--model-dir", required=True, help="one generated model folder")
+    ap.add_argument("--target", default="host",
+                    help="host | arm-64-linux | x86-64-linux-avx2 | x86-64-linux-avx512")
+    ap.add_argument("--workdir", required=True, help="scratch folder (recreated)")
+    ap.add_argument("--io-form", choices=["named", "positional", "auto"], default="named",
+                    help="executable argument form; auto = positional for 1-in/1-out")
+    ap.add_argument("--qemu", default="qemu-aarch64", help="runner for arm-64-linux")
+    ap.add_argument("--rtol", type=float, default=RTOL)
+    ap.add_argument("--atol", type=float, default=ATOL)
+    args = ap.parse_args()
+
+    def body():
+        meta = load_meta(args.model_dir)
+        work = os.path.abspath(args.workdir)
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        exe = os.path.join(work, "net")
+        kiln_compile(args.kiln, os.path.join(args.model_dir, "model.onnx"), exe,
+                     args.target, "exe")
+
+        io_argv, out_paths = build_io_args(meta, args.model_dir, work, args.io_form)
+        runner = []
+        if args.target.startswith("arm-64"):
+            runner = [args.qemu, "-L", QEMU_SYSROOT]
+        p = run_checked(runner + [exe] + io_argv, f"running {meta['name']}", cwd=work)
+        if p.stdout.strip():
+            print(p.stdout.rstrip())
+
+        failures = []
+        for k, o in enumerate(meta["outputs"]):
+            label = f"{meta['name']} output {k} '{o['name']}'"
+            if not os.path.exists(out_paths[k]):
+                failures.append(f"{label}: executable did not write {out_paths[k]}")
+                continue
+            got = np.load(out_paths[k])
+            want = np.load(os.path.join(args.model_dir, f"expected_{k}.npy"))
+            if got.dtype != np.float32:
+                failures.append(f"{label}: dtype {got.dtype}, expected float32")
+                continue
+            try:
+                max_abs = compare(got, want, args.rtol, args.atol, label)
+                print(f"{label}: shape {list(got.shape)} max abs diff {max_abs:.3g}")
+                if k in meta.get("classifier_outputs", []):
+                    check_top5(got, want, args.rtol, args.atol, label)
+                    print(f"{label}: top-5 matches")
+            except E2EFailure as e:
+                failures.append(str(e))
+        if failures:
+            raise E2EFailure("\n".join(failures))
+        print(f"PASS {meta['name']} ({args.target})")
+        return 0
+
+    return main_wrapper(body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+//===- ConcatDenseSoftmaxTest.cpp - Concat, Dense, Softmax kernels --------===//
+
+#include "tests/halide/TestUtil.h"
+
+#include <cmath>
+
+namespace kiln::test {
+namespace {
+
+void runConcat(std::vector<std::vector<int64_t>> shapes, int64_t axis,
+               unsigned seed) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Concat;
+  spec.name = "concat_test";
+  spec.axis = axis;
+  spec.inputShapes = shapes;
+  spec.outputShape = shapes[0];
+  spec.outputShape[axis] = 0;
+  for (const auto &s : shapes)
+    spec.outputShape[axis] += s[axis];
+  std::mt19937 rng(seed);
+  std::vector<Tensor> in;
+  for (const auto &s : shapes)
+    in.push_back(randomTensor(s, rng));
+  // Copy every input element to its place in the output.
+  Tensor want(spec.outputShape);
+  int64_t offset = 0;
+  for (const Tensor &t : in) {
+    for (size_t i = 0; i < t.numel(); ++i) {
+      std::vector<int64_t> idx = unravel(i, t.shape);
+      idx[axis] += offset;
+      want.at(idx) = t.data[i];
+    }
+    offset += t.shape[axis];
+  }
+  expectClose(runJit(spec, in), want);
+}
+
+TEST(HalideConcat, Axis1ThreeInputs) {
+  runConcat({{2, 3, 4, 5}, {2, 1, 4, 5}, {2, 6, 4, 5}}, 1, 51);
+}
+
+TEST(HalideConcat, InnermostAxis) {
+  runConcat({{2, 3, 4, 5}, {2, 3, 4, 11}}, 3, 52);
+}
+
+TEST(HalideConcat, Axis0) { runConcat({{1, 8}, {3, 8}}, 0, 53); }
+
+void runDense(int64_t M, int64_t K, int64_t N, bool bias, Activation act,
+              unsigned seed) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Dense;
+  spec.name = "dense_test";
+  spec.hasBias = bias;
+  spec.activation = act;
+  spec.inputShapes = {{M, K}, {N, K}};
+  if (bias)
+    spec.inputShapes.push_back({N});
+  spec.outputShape = {M, N};
+  std::mt19937 rng(seed);
+  std::vector<Tensor> in;
+  for (const auto &s : spec.inputShapes)
+    in.push_back(randomTensor(s, rng));
+  Tensor want(spec.outputShape);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t n = 0; n < N; ++n) {
+      double s = bias ? in[2].data[n] : 0.0;
+      for (int64_t k = 0; k < K; ++k)
+        s += (double)in[0].data[m * K + k] * in[1].data[n * K + k];
+      want.data[m * N + n] = applyAct(spec, (float)s);
+    }
+  expectClose(runJit(spec, in), want);
+}
+
+TEST(HalideDense, WithBias) { runDense(3, 37, 21, true, Activation::None, 54); }
+
+TEST(HalideDense, WithoutBias) {
+  runDense(2, 16, 10, false, Activation::None, 55);
+}
+
+TEST(HalideDense, ClassifierRowWithRelu) {
+  // One row: the schedule parallelizes over chunks of the output instead.
+  runDense(1, 64, 1000, true, Activation::Relu, 56);
+}
+
+void runSoftmax(std::vector<int64_t> shape, int64_t axis, float scale,
+                unsigned seed) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Softmax;
+  spec.name = "softmax_test";
+  spec.axis = axis;
+  spec.inputShapes = {shape};
+  spec.outputShape = shape;
+  std::mt19937 rng(seed);
+  Tensor x = randomTensor(shape, rng, -scale, scale);
+  Tensor want(shape);
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  int64_t len = shape[axis];
+  int64_t outer = (int64_t)x.numel() / (len * inner);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      auto at = [&](int64_t k) { return (o * len + k) * inner + i; };
+      double mx = -INFINITY, sum = 0;
+      for (int64_t k = 0; k < len; ++k)
+        mx = std::max(mx, (double)x.data[at(k)]);
+      for (int64_t k = 0; k < len; ++k)
+        sum += std::exp(x.data[at(k)] - mx);
+      for (int64_t k = 0; k < len; ++k)
+        want.data[at(k)] = (float)(std::exp(x.data[at(k)] - mx) / sum);
+    }
+  expectClose(runJit(spec, {x}), want);
+}
+
+TEST(HalideSoftmax, Axis1Of2D) { runSoftmax({3, 1000}, 1, 5.0f, 57); }
+
+TEST(HalideSoftmax, Axis1Of4D) { runSoftmax({2, 7, 3, 5}, 1, 5.0f, 58); }
+
+TEST(HalideSoftmax, LargeLogitsStayFinite) {
+  // exp(100) overflows float; subtracting the max keeps it exact.
+  runSoftmax({2, 10}, 1, 100.0f, 59);
+}
+
+} // namespace
+} // namespace kiln::test

@@ -1,0 +1,264 @@
+//===- ConvTest.cpp - Conv2D kernels against a naive NCHW loop ------------===//
+
+#include "tests/halide/TestUtil.h"
+
+namespace kiln::test {
+namespace {
+
+struct ConvCase {
+  int64_t N = 1, C = 3, H = 8, W = 8, M = 4, KH = 3, KW = 3;
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t pt = 0, pl = 0, pb = 0, pr = 0;
+  int64_t groups = 1;
+  bool bias = false, residual = false;
+  Activation act = Activation::None;
+  float clipMin = 0, clipMax = 0;
+};
+
+int64_t outDim(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0,
+               int64_t p1) {
+  return (in + p0 + p1 - d * (k - 1) - 1) / s + 1;
+}
+
+/// Straight from the ONNX Conv definition, one output element at a time.
+Tensor referenceConv(const ConvCase &c, const std::vector<Tensor> &in,
+                     const KernelSpec &spec) {
+  const Tensor &x = in[0], &w = in[1];
+  const Tensor *bias = c.bias ? &in[2] : nullptr;
+  const Tensor *res = c.residual ? &in[c.bias ? 3 : 2] : nullptr;
+  Tensor y(spec.outputShape);
+  int64_t OH = y.shape[2], OW = y.shape[3];
+  int64_t cPerG = c.C / c.groups, mPerG = c.M / c.groups;
+  for (int64_t n = 0; n < c.N; ++n)
+    for (int64_t m = 0; m < c.M; ++m)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          double s = bias ? bias->data[m] : 0.0;
+          int64_t g = m / mPerG;
+          for (int64_t ci = 0; ci < cPerG; ++ci)
+            for (int64_t kh = 0; kh < c.KH; ++kh)
+              for (int64_t kw = 0; kw < c.KW; ++kw) {
+                int64_t ih = oh * c.sh + kh * c.dh - c.pt;
+                int64_t iw = ow * c.sw + kw * c.dw - c.pl;
+                if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W)
+                  continue;
+                s += (double)w.at4(m, ci, kh, kw) *
+                     x.at4(n, g * cPerG + ci, ih, iw);
+              }
+          if (res)
+            s += res->at4(n, m, oh, ow);
+          y.at4(n, m, oh, ow) = applyAct(spec, (float)s);
+        }
+  return y;
+}
+
+void runConvCase(const ConvCase &c, unsigned seed) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "conv_test";
+  spec.kernel = {c.KH, c.KW};
+  spec.strides = {c.sh, c.sw};
+  spec.dilations = {c.dh, c.dw};
+  spec.pads = {c.pt, c.pl, c.pb, c.pr};
+  spec.groups = c.groups;
+  spec.hasBias = c.bias;
+  spec.hasResidual = c.residual;
+  spec.activation = c.act;
+  spec.clipMin = c.clipMin;
+  spec.clipMax = c.clipMax;
+  int64_t OH = outDim(c.H, c.KH, c.sh, c.dh, c.pt, c.pb);
+  int64_t OW = outDim(c.W, c.KW, c.sw, c.dw, c.pl, c.pr);
+  spec.outputShape = {c.N, c.M, OH, OW};
+  spec.inputShapes = {{c.N, c.C, c.H, c.W}, {c.M, c.C / c.groups, c.KH, c.KW}};
+  if (c.bias)
+    spec.inputShapes.push_back({c.M});
+  if (c.residual)
+    spec.inputShapes.push_back(spec.outputShape);
+
+  std::mt19937 rng(seed);
+  std::vector<Tensor> in;
+  for (const auto &s : spec.inputShapes)
+    in.push_back(randomTensor(s, rng));
+  expectClose(runJit(spec, in), referenceConv(c, in, spec));
+}
+
+TEST(HalideConv, Plain) { runConvCase({}, 1); }
+
+TEST(HalideConv, Stride2) {
+  ConvCase c;
+  c.H = c.W = 9;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runConvCase(c, 2);
+}
+
+TEST(HalideConv, Dilation2) {
+  ConvCase c;
+  c.H = c.W = 11;
+  c.dh = c.dw = 2;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  runConvCase(c, 3);
+}
+
+TEST(HalideConv, AsymmetricPads) {
+  ConvCase c;
+  c.pt = 0;
+  c.pl = 2;
+  c.pb = 1;
+  c.pr = 0;
+  runConvCase(c, 4);
+}
+
+TEST(HalideConv, Groups2) {
+  ConvCase c;
+  c.C = 4;
+  c.M = 6;
+  c.groups = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runConvCase(c, 5);
+}
+
+TEST(HalideConv, DepthwiseStride1) {
+  ConvCase c;
+  c.C = c.M = c.groups = 8;
+  c.H = c.W = 10;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  runConvCase(c, 6);
+}
+
+TEST(HalideConv, DepthwiseStride2) {
+  ConvCase c;
+  c.C = c.M = c.groups = 8;
+  c.H = c.W = 11;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.act = Activation::Clip;
+  c.clipMin = 0;
+  c.clipMax = 6;
+  runConvCase(c, 7);
+}
+
+TEST(HalideConv, DepthwiseMultiplier2) {
+  ConvCase c;
+  c.C = 4;
+  c.M = 8;
+  c.groups = 4;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runConvCase(c, 8);
+}
+
+TEST(HalideConv, Bias) {
+  ConvCase c;
+  c.bias = true;
+  runConvCase(c, 9);
+}
+
+TEST(HalideConv, ResidualThenRelu) {
+  ConvCase c;
+  c.bias = true;
+  c.residual = true;
+  c.act = Activation::Relu;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runConvCase(c, 10);
+}
+
+TEST(HalideConv, Relu) {
+  ConvCase c;
+  c.act = Activation::Relu;
+  runConvCase(c, 11);
+}
+
+TEST(HalideConv, Clip0To6) {
+  ConvCase c;
+  c.act = Activation::Clip;
+  c.clipMin = 0;
+  c.clipMax = 6;
+  c.C = 16; // Sums wide enough to hit both clip bounds.
+  runConvCase(c, 12);
+}
+
+TEST(HalideConv, Pointwise1x1) {
+  ConvCase c;
+  c.C = 16;
+  c.M = 24;
+  c.KH = c.KW = 1;
+  c.H = 7;
+  c.W = 13;
+  c.bias = true;
+  runConvCase(c, 13);
+}
+
+TEST(HalideConv, NonSquareInputAndKernel) {
+  ConvCase c;
+  c.H = 6;
+  c.W = 19;
+  c.KH = 3;
+  c.KW = 5;
+  c.sh = 1;
+  c.sw = 2;
+  c.pt = c.pb = 1;
+  c.pl = c.pr = 2;
+  runConvCase(c, 14);
+}
+
+TEST(HalideConv, Batch2) {
+  ConvCase c;
+  c.N = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.residual = true;
+  runConvCase(c, 15);
+}
+
+TEST(HalideConv, StemLike7x7Stride2) {
+  ConvCase c;
+  c.C = 3;
+  c.M = 8;
+  c.H = c.W = 32;
+  c.KH = c.KW = 7;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 3;
+  c.bias = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 16);
+}
+
+TEST(HalideConv, WideRowsVectorTail) {
+  // 37 columns: several full vectors plus a ragged tail on any vector width.
+  ConvCase c;
+  c.H = 5;
+  c.W = 37;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runConvCase(c, 17);
+}
+
+TEST(HalideConv, RejectsWrongOutputShape) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "bad_conv";
+  spec.kernel = {3, 3};
+  spec.inputShapes = {{1, 3, 8, 8}, {4, 3, 3, 3}};
+  spec.outputShape = {1, 4, 8, 8}; // Unpadded 3x3 gives 6x6.
+  BuiltPipeline built;
+  std::string error;
+  EXPECT_FALSE(buildPipeline(spec, Halide::get_host_target(), built, error));
+  EXPECT_NE(error.find("bad_conv"), std::string::npos) << error;
+  EXPECT_NE(error.find("[1,4,6,6]"), std::string::npos) << error;
+}
+
+TEST(HalideConv, RejectsWrongInputCount) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "bad_conv";
+  spec.hasBias = true;
+  spec.inputShapes = {{1, 3, 8, 8}, {4, 3, 1, 1}};
+  spec.outputShape = {1, 4, 8, 8};
+  BuiltPipeline built;
+  std::string error;
+  EXPECT_FALSE(buildPipeline(spec, Halide::get_host_target(), built, error));
+  EXPECT_NE(error.find("expects 3 inputs"), std::string::npos) << error;
+}
+
+} // namespace
+} // namespace kiln::test

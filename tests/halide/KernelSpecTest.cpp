@@ -1,0 +1,141 @@
+//===- KernelSpecTest.cpp - Text form of kernel specs ---------------------===//
+
+#include "compiler/kernels/KernelSpec.h"
+
+#include <gtest/gtest.h>
+
+namespace kiln {
+namespace {
+
+KernelSpec sampleConv() {
+  KernelSpec s;
+  s.kind = KernelKind::Conv2D;
+  s.name = "conv_7";
+  s.inputShapes = {{1, 32, 56, 56}, {32, 1, 3, 3}, {32}, {1, 32, 28, 28}};
+  s.outputShape = {1, 32, 28, 28};
+  s.kernel = {3, 3};
+  s.strides = {2, 2};
+  s.pads = {0, 1, 1, 0};
+  s.dilations = {1, 1};
+  s.groups = 32;
+  s.hasBias = true;
+  s.hasResidual = true;
+  s.activation = Activation::Clip;
+  s.clipMin = 0.0f;
+  s.clipMax = 6.0f;
+  return s;
+}
+
+void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
+  EXPECT_EQ(a.kind, b.kind);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.inputShapes, b.inputShapes);
+  EXPECT_EQ(a.outputShape, b.outputShape);
+  EXPECT_EQ(a.kernel, b.kernel);
+  EXPECT_EQ(a.strides, b.strides);
+  EXPECT_EQ(a.pads, b.pads);
+  EXPECT_EQ(a.dilations, b.dilations);
+  EXPECT_EQ(a.groups, b.groups);
+  EXPECT_EQ(a.countIncludePad, b.countIncludePad);
+  EXPECT_EQ(a.hasBias, b.hasBias);
+  EXPECT_EQ(a.hasResidual, b.hasResidual);
+  EXPECT_EQ(a.activation, b.activation);
+  EXPECT_EQ(a.clipMin, b.clipMin);
+  EXPECT_EQ(a.clipMax, b.clipMax);
+  EXPECT_EQ(a.axis, b.axis);
+}
+
+TEST(KernelSpecText, RoundTrip) {
+  KernelSpec s = sampleConv();
+  s.clipMax = 6.1f; // Not exact in decimal: must still round-trip.
+  std::string text = s.serialize();
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  expectSameSpec(s, back);
+  EXPECT_EQ(back.serialize(), text);
+}
+
+TEST(KernelSpecText, FixedTextForm) {
+  KernelSpec s;
+  s.kind = KernelKind::Softmax;
+  s.name = "sm";
+  s.inputShapes = {{1, 10}};
+  s.outputShape = {1, 10};
+  EXPECT_EQ(s.serialize(), "kind=Softmax\nname=sm\ninputs=[1,10]\n"
+                           "output=[1,10]\nkernel=[1,1]\nstrides=[1,1]\n"
+                           "pads=[0,0,0,0]\ndilations=[1,1]\ngroups=1\n"
+                           "count_include_pad=0\nhas_bias=0\nhas_residual=0\n"
+                           "activation=none\nclip_min=0\nclip_max=0\naxis=1\n");
+}
+
+TEST(KernelSpecText, ManySpecsRoundTrip) {
+  KernelSpec a = sampleConv();
+  KernelSpec b;
+  b.kind = KernelKind::Concat;
+  b.name = "cat";
+  b.inputShapes = {{1, 2, 3, 3}, {1, 4, 3, 3}, {1, 1, 3, 3}};
+  b.outputShape = {1, 7, 3, 3};
+  b.axis = 1;
+  KernelSpec c;
+  c.kind = KernelKind::AvgPool2D;
+  c.name = "pool";
+  c.inputShapes = {{1, 8, 7, 7}};
+  c.outputShape = {1, 8, 4, 4};
+  c.countIncludePad = true;
+  std::vector<KernelSpec> specs{a, b, c}, back;
+  std::string error;
+  ASSERT_TRUE(parseSpecs(serializeSpecs(specs), back, error)) << error;
+  ASSERT_EQ(back.size(), 3u);
+  for (size_t i = 0; i < 3; ++i)
+    expectSameSpec(specs[i], back[i]);
+}
+
+TEST(KernelSpecText, MalformedNamesTheLine) {
+  std::string text = sampleConv().serialize();
+  // Break the 4th line (output=...).
+  size_t pos = text.find("output=");
+  text.replace(pos, 7, "output=[1,x]\nignored=");
+  KernelSpec back;
+  std::string error;
+  EXPECT_FALSE(KernelSpec::parse(text, back, error));
+  EXPECT_NE(error.find("line 4"), std::string::npos) << error;
+  EXPECT_NE(error.find("output"), std::string::npos) << error;
+}
+
+TEST(KernelSpecText, RejectsBadInput) {
+  const char *bad[] = {
+      "kind=Conv3D\nname=a\ninputs=[1]\noutput=[1]\n",      // Unknown kind.
+      "kind=Add\nname=a\ninputs=[1]\noutput=[1]\nfoo=1\n",  // Unknown key.
+      "kind=Add\nname=a\nname=b\ninputs=[1]\noutput=[1]\n", // Repeated key.
+      "kind=Add\nname=a\ninputs=[1]\n",                     // Missing output.
+      "kind=Add\nname=a\ninputs=[1],[2\noutput=[1]\n",      // Unclosed list.
+      "kind=Add\nname=a\ninputs=[1]\noutput=[1,]\n",        // Empty item.
+      "kind=Add\nname=a\ninputs=[1]\noutput=[1]\nhas_bias=yes\n",
+      "kind=Add\nname=a\ninputs=[1]\noutput=[1]\nclip_max=6x\n",
+      "kind=Add\nname=a\ninputs=[1]\noutput=[1]\nactivation=gelu\n",
+      "just some words\n",
+  };
+  for (const char *text : bad) {
+    KernelSpec s;
+    std::string error;
+    EXPECT_FALSE(KernelSpec::parse(text, s, error)) << text;
+    EXPECT_NE(error.find("line "), std::string::npos) << error;
+  }
+}
+
+TEST(KernelSpecText, UnterminatedSpecInListIsAnError) {
+  std::string text = serializeSpecs({sampleConv()}) + "kind=Add\nname=x\n";
+  std::vector<KernelSpec> back;
+  std::string error;
+  EXPECT_FALSE(parseSpecs(text, back, error));
+  EXPECT_NE(error.find("line 18"), std::string::npos) << error;
+}
+
+TEST(KernelSpecText, Names) {
+  EXPECT_STREQ(kernelKindName(KernelKind::GlobalAvgPool), "GlobalAvgPool");
+  EXPECT_STREQ(activationName(Activation::Clip), "clip");
+}
+
+} // namespace
+} // namespace kiln

@@ -1,0 +1,127 @@
+//===- TestUtil.h - Tensors and a JIT runner for tests ----------*- C++ -*-===//
+//
+// Test-only helpers: a dense NCHW tensor, seeded random data, the tolerance
+// check, and a runner that JIT-realizes a spec's pipeline on the host.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TESTS_HALIDE_TESTUTIL_H
+#define KILN_TESTS_HALIDE_TESTUTIL_H
+
+#include "compiler/halide/PipelineBuilder.h"
+#include "compiler/kernels/KernelSpec.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace kiln::test {
+
+/// Dense row-major tensor in ONNX order.
+struct Tensor {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+
+  Tensor() = default;
+  explicit Tensor(std::vector<int64_t> s) : shape(std::move(s)) {
+    data.assign(numel(), 0.0f);
+  }
+  size_t numel() const {
+    size_t n = 1;
+    for (int64_t d : shape)
+      n *= (size_t)d;
+    return n;
+  }
+  /// Flat offset of a full ONNX index.
+  size_t offset(const std::vector<int64_t> &idx) const {
+    size_t off = 0;
+    for (size_t i = 0; i < shape.size(); ++i)
+      off = off * (size_t)shape[i] + (size_t)idx[i];
+    return off;
+  }
+  float &at(const std::vector<int64_t> &idx) { return data[offset(idx)]; }
+  float at(const std::vector<int64_t> &idx) const { return data[offset(idx)]; }
+  float &at4(int64_t n, int64_t c, int64_t h, int64_t w) {
+    return data[((n * shape[1] + c) * shape[2] + h) * shape[3] + w];
+  }
+  float at4(int64_t n, int64_t c, int64_t h, int64_t w) const {
+    return data[((n * shape[1] + c) * shape[2] + h) * shape[3] + w];
+  }
+};
+
+inline Tensor randomTensor(std::vector<int64_t> shape, std::mt19937 &rng,
+                           float lo = -1.0f, float hi = 1.0f) {
+  Tensor t(std::move(shape));
+  std::uniform_real_distribution<float> dist(lo, hi);
+  for (float &v : t.data)
+    v = dist(rng);
+  return t;
+}
+
+/// Unravels a flat offset into an ONNX index.
+inline std::vector<int64_t> unravel(size_t flat,
+                                    const std::vector<int64_t> &shape) {
+  std::vector<int64_t> idx(shape.size());
+  for (size_t i = shape.size(); i-- > 0;) {
+    idx[i] = (int64_t)(flat % (size_t)shape[i]);
+    flat /= (size_t)shape[i];
+  }
+  return idx;
+}
+
+inline float applyAct(const KernelSpec &spec, float v) {
+  switch (spec.activation) {
+  case Activation::None:
+    return v;
+  case Activation::Relu:
+    return v > 0 ? v : 0;
+  case Activation::Clip:
+    return std::fmin(std::fmax(v, spec.clipMin), spec.clipMax);
+  }
+  return v;
+}
+
+/// JIT-compiles the spec for the host and runs it on `inputs`.
+inline Tensor runJit(const KernelSpec &spec,
+                     const std::vector<Tensor> &inputs) {
+  BuiltPipeline built;
+  std::string error;
+  Halide::Target target = Halide::get_jit_target_from_environment();
+  if (!buildPipeline(spec, target, built, error)) {
+    ADD_FAILURE() << error;
+    return Tensor();
+  }
+  std::vector<Halide::Buffer<float>> keep;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<int> sizes(inputs[i].shape.rbegin(), inputs[i].shape.rend());
+    keep.emplace_back(const_cast<float *>(inputs[i].data.data()), sizes);
+    built.inputs[i].set(keep.back());
+  }
+  Tensor out(spec.outputShape);
+  std::vector<int> sizes(out.shape.rbegin(), out.shape.rend());
+  Halide::Buffer<float> outBuf(out.data.data(), sizes);
+  built.pipeline.realize(outBuf, target);
+  return out;
+}
+
+/// |got - want| <= 1e-4 + 1e-3 |want| everywhere; reports the first misses.
+inline void expectClose(const Tensor &got, const Tensor &want) {
+  ASSERT_EQ(got.shape, want.shape);
+  int reported = 0, bad = 0;
+  for (size_t i = 0; i < want.data.size(); ++i) {
+    float g = got.data[i], w = want.data[i];
+    if (!(std::fabs(g - w) <= 1e-4f + 1e-3f * std::fabs(w))) {
+      ++bad;
+      if (reported++ < 5)
+        ADD_FAILURE() << "element " << i << ": got " << g << ", want " << w;
+    }
+  }
+  EXPECT_EQ(bad, 0) << "of " << want.data.size() << " elements";
+}
+
+} // namespace kiln::test
+
+#endif // KILN_TESTS_HALIDE_TESTUTIL_H

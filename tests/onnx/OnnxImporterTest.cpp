@@ -1,0 +1,829 @@
+//===- OnnxImporterTest.cpp - Unit tests of the ONNX importer -------------===//
+//
+// Builds tiny ONNX models in C++, writes them to a temporary folder, imports
+// them with importOnnxFile and checks the IR (op sequence, attributes,
+// constant values against the values written) or the error message.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/OnnxImporter.h"
+#include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/KilnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "onnx/onnx_pb.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+using namespace mlir;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Model building helpers
+//===----------------------------------------------------------------------===//
+
+/// A fresh folder per test, removed afterwards.
+class TempDir {
+public:
+  TempDir() {
+    std::string tmpl = ::testing::TempDir() + "kiln-onnx-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    path = mkdtemp(buf.data());
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+  std::string file(const std::string &name) const { return path + "/" + name; }
+  std::string path;
+};
+
+struct Model {
+  onnx::ModelProto proto;
+  onnx::GraphProto *graph;
+
+  explicit Model(int64_t opset = 13) {
+    proto.set_ir_version(8);
+    auto *op = proto.add_opset_import();
+    op->set_domain("");
+    op->set_version(opset);
+    graph = proto.mutable_graph();
+    graph->set_name("test");
+  }
+
+  static void setShape(onnx::ValueInfoProto *vi,
+                       std::initializer_list<int64_t> shape) {
+    auto *tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    auto *s = tt->mutable_shape();
+    for (int64_t d : shape)
+      s->add_dim()->set_dim_value(d);
+  }
+  onnx::ValueInfoProto *input(const std::string &name,
+                              std::initializer_list<int64_t> shape) {
+    auto *vi = graph->add_input();
+    vi->set_name(name);
+    setShape(vi, shape);
+    return vi;
+  }
+  void output(const std::string &name) { graph->add_output()->set_name(name); }
+
+  onnx::TensorProto *floats(const std::string &name, std::vector<int64_t> dims,
+                            std::vector<float> values, bool raw = true) {
+    auto *t = graph->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims)
+      t->add_dims(d);
+    if (raw)
+      t->set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
+                                  values.size() * sizeof(float)));
+    else
+      for (float v : values)
+        t->add_float_data(v);
+    return t;
+  }
+  onnx::TensorProto *ints(const std::string &name, std::vector<int64_t> dims,
+                          std::vector<int64_t> values) {
+    auto *t = graph->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    for (int64_t d : dims)
+      t->add_dims(d);
+    for (int64_t v : values)
+      t->add_int64_data(v);
+    return t;
+  }
+
+  onnx::NodeProto *node(const std::string &op, const std::string &name,
+                        std::vector<std::string> inputs,
+                        std::vector<std::string> outputs) {
+    auto *n = graph->add_node();
+    n->set_op_type(op);
+    n->set_name(name);
+    for (auto &i : inputs)
+      n->add_input(i);
+    for (auto &o : outputs)
+      n->add_output(o);
+    return n;
+  }
+  static void attr(onnx::NodeProto *n, const std::string &name, int64_t v) {
+    auto *a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  static void attr(onnx::NodeProto *n, const std::string &name, float v) {
+    auto *a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+  }
+  static void attr(onnx::NodeProto *n, const std::string &name,
+                   std::vector<int64_t> v) {
+    auto *a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v)
+      a->add_ints(x);
+  }
+
+  std::string write(const TempDir &dir,
+                    const std::string &name = "model.onnx") const {
+    std::string path = dir.file(name);
+    std::ofstream out(path, std::ios::binary);
+    proto.SerializeToOstream(&out);
+    return path;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Import helpers
+//===----------------------------------------------------------------------===//
+
+class OnnxImporterTest : public ::testing::Test {
+protected:
+  OnnxImporterTest() {
+    context.loadDialect<kiln::KilnDialect, func::FuncDialect>();
+  }
+
+  OwningOpRef<ModuleOp> import(const std::string &path) {
+    error.clear();
+    auto module = kiln::importOnnxFile(context, path, error);
+    if (module)
+      EXPECT_TRUE(error.empty()) << error;
+    else
+      EXPECT_FALSE(error.empty());
+    return module;
+  }
+  /// Imports a model that must fail and returns the message.
+  std::string importError(const std::string &path) {
+    auto module = import(path);
+    EXPECT_FALSE(module) << "import unexpectedly succeeded";
+    return error;
+  }
+
+  static func::FuncOp mainOf(ModuleOp module) {
+    return module.lookupSymbol<func::FuncOp>("main");
+  }
+  /// Names of the ops in @main, in order ("kiln.conv2d", ...).
+  static std::vector<std::string> opNames(ModuleOp module) {
+    std::vector<std::string> names;
+    for (Operation &op : mainOf(module).getBody().front())
+      names.push_back(op.getName().getStringRef().str());
+    return names;
+  }
+  template <typename OpTy> static OpTy firstOp(ModuleOp module) {
+    OpTy found;
+    mainOf(module).walk([&](OpTy op) {
+      if (!found)
+        found = op;
+    });
+    return found;
+  }
+  /// Reads a constant's floats the way the kernelizer should: dense
+  /// attributes for small constants, dense_resource blobs for large ones.
+  static std::vector<float> constantFloats(Value value) {
+    auto op = value.getDefiningOp<kiln::ConstantOp>();
+    EXPECT_TRUE(op) << "not a kiln.constant";
+    if (!op)
+      return {};
+    Attribute attr = op.getValue();
+    if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+      return {dense.getValues<float>().begin(), dense.getValues<float>().end()};
+    auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr);
+    EXPECT_TRUE(resource) << "unexpected constant attribute kind";
+    if (!resource)
+      return {};
+    auto values = resource.tryGetAsArrayRef();
+    EXPECT_TRUE(values.has_value());
+    return values ? std::vector<float>(values->begin(), values->end())
+                  : std::vector<float>();
+  }
+  static std::string print(ModuleOp module) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    module.print(os);
+    return s;
+  }
+
+  MLIRContext context;
+  std::string error;
+  TempDir dir;
+};
+
+std::vector<int64_t> shapeOf(Type type) {
+  auto shape = cast<RankedTensorType>(type).getShape();
+  return {shape.begin(), shape.end()};
+}
+
+std::vector<float> iota(size_t n, float start = 0.0f, float step = 1.0f) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i)
+    v[i] = start + step * i;
+  return v;
+}
+
+/// input [1,3,8,8] -> Conv(W [4,3,3,3], pads 1) -> output
+Model convModel(std::vector<int64_t> wShape = {4, 3, 3, 3}) {
+  Model m;
+  m.input("x", {1, 3, 8, 8});
+  int64_t count = 1;
+  for (int64_t d : wShape)
+    count *= d;
+  m.floats("W", wShape, iota(count, -1.0f, 0.01f));
+  auto *conv = m.node("Conv", "conv1", {"x", "W"}, {"y"});
+  Model::attr(conv, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  m.output("y");
+  return m;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading files
+//===----------------------------------------------------------------------===//
+
+TEST_F(OnnxImporterTest, TruncatedFileIsNotAValidModel) {
+  std::string bytes = convModel().proto.SerializeAsString();
+  std::string path = dir.file("truncated.onnx");
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  std::string message = importError(path);
+  EXPECT_NE(message.find(path + ": not a valid ONNX model"), std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, TextFileIsNotAValidModel) {
+  std::string path = dir.file("text.onnx");
+  std::ofstream(path) << "This is a text file, not an ONNX protobuf.\n";
+  EXPECT_NE(importError(path).find("not a valid ONNX model"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, MissingFile) {
+  EXPECT_NE(importError(dir.file("absent.onnx")).find("cannot read file"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, OldOpsetIsRejectedWithItsNumber) {
+  Model m(/*opset=*/9);
+  m.input("x", {1, 4});
+  m.node("Relu", "r", {"x"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("opset 9"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, UndefinedNodeInput) {
+  Model m;
+  m.input("x", {1, 4});
+  m.node("Add", "add", {"x", "nowhere"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("'nowhere'"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, RawDataSizeMismatch) {
+  Model m = convModel();
+  m.graph->mutable_initializer(0)->set_raw_data(std::string(8, '\0'));
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("initializer 'W'"), std::string::npos) << message;
+  EXPECT_NE(message.find("raw_data has 8 bytes, expected 432"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, FloatDataCountMismatch) {
+  Model m;
+  m.input("x", {1, 4});
+  m.floats("b", {4}, {1, 2, 3}, /*raw=*/false);
+  m.node("Add", "add", {"x", "b"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("holds 3 values but its dims need 4"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, NonFloatInitializerIsRejected) {
+  Model m;
+  m.input("x", {1, 4});
+  auto *t = m.floats("b", {4}, {1, 2, 3, 4});
+  t->set_data_type(onnx::TensorProto::DOUBLE);
+  m.node("Add", "add", {"x", "b"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("DOUBLE"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, NegativeDimIsRejected) {
+  Model m;
+  m.input("x", {1, 4});
+  m.floats("b", {4}, {1, 2, 3, 4})->set_dims(0, -4);
+  m.node("Add", "add", {"x", "b"}, {"y"});
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir)).find("invalid dims"), std::string::npos);
+}
+
+/// Moves initializer `index` of `m` to `file` in `dir` (as ONNX does).
+void externalize(Model &m, int index, const TempDir &dir,
+                 const std::string &location, const std::string &file,
+                 int64_t offset = 0, int64_t length = -1) {
+  onnx::TensorProto *t = m.graph->mutable_initializer(index);
+  std::string raw = t->raw_data();
+  if (!file.empty()) {
+    std::ofstream out(dir.file(file), std::ios::binary);
+    out << std::string(offset, 'x') << raw;
+  }
+  t->clear_raw_data();
+  t->set_data_location(onnx::TensorProto::EXTERNAL);
+  auto add = [&](const std::string &k, const std::string &v) {
+    auto *e = t->add_external_data();
+    e->set_key(k);
+    e->set_value(v);
+  };
+  add("location", location);
+  add("offset", std::to_string(offset));
+  add("length", std::to_string(length < 0 ? (int64_t)raw.size() : length));
+}
+
+TEST_F(OnnxImporterTest, ExternalDataIsRead) {
+  Model m = convModel();
+  externalize(m, 0, dir, "weights.bin", "weights.bin", /*offset=*/12);
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto conv = firstOp<kiln::Conv2DOp>(*module);
+  EXPECT_EQ(constantFloats(conv.getWeight()), iota(108, -1.0f, 0.01f));
+}
+
+TEST_F(OnnxImporterTest, ExternalDataEscapingTheFolderIsRejected) {
+  Model m = convModel();
+  // The file exists and has the right size: only the location is wrong.
+  externalize(m, 0, dir, "../x.bin", "x.bin");
+  std::string sub = dir.file("sub");
+  std::system(("mkdir -p '" + sub + "'").c_str());
+  std::string path = sub + "/model.onnx";
+  std::ofstream out(path, std::ios::binary);
+  m.proto.SerializeToOstream(&out);
+  out.close();
+  std::string message = importError(path);
+  EXPECT_NE(message.find("'../x.bin'"), std::string::npos) << message;
+  EXPECT_NE(message.find("initializer 'W'"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, ExternalDataAbsolutePathIsRejected) {
+  Model m = convModel();
+  externalize(m, 0, dir, dir.file("w.bin"), "w.bin");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("not a relative path"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, ExternalDataPastEndOfFileIsRejected) {
+  Model m = convModel();
+  externalize(m, 0, dir, "w.bin", "w.bin");
+  // Claim a larger offset than the file allows.
+  auto *t = m.graph->mutable_initializer(0);
+  t->mutable_external_data(1)->set_value("100");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("runs past the end"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, ExternalDataWrongLengthIsRejected) {
+  Model m = convModel();
+  externalize(m, 0, dir, "w.bin", "w.bin", 0, /*length=*/16);
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("length 16"), std::string::npos) << message;
+}
+
+//===----------------------------------------------------------------------===//
+// Graph structure
+//===----------------------------------------------------------------------===//
+
+TEST_F(OnnxImporterTest, UnsupportedOpNamesNodeAndOp) {
+  Model m = convModel();
+  m.graph->clear_output();
+  m.node("Erf", "my_erf_node", {"y"}, {"z"});
+  m.node("Tanh", "t", {"z"}, {"w"});
+  m.output("w");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find(": node 'my_erf_node': unsupported op 'Erf'"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("Erf, Tanh"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, UnknownDomainIsUnsupported) {
+  Model m;
+  m.input("x", {1, 4});
+  m.node("Relu", "custom", {"x"}, {"y"})->set_domain("com.example");
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("com.example"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, DynamicInputDimIsRejected) {
+  Model m;
+  auto *vi = m.input("x", {1, 4});
+  vi->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(0)
+      ->set_dim_param("batch");
+  m.node("Relu", "r", {"x"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("graph input 'x' has a dynamic dimension 0 ('batch')"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, SignatureNamesAndInitializerInputs) {
+  Model m;
+  m.input("x", {1, 4});
+  m.input("b", {4}); // also an initializer: a constant, not an argument
+  m.floats("b", {4}, {1, 2, 3, 4});
+  m.node("Add", "add", {"x", "b"}, {"y"});
+  m.node("Relu", "relu", {"y"}, {"z"});
+  m.output("z");
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  func::FuncOp main = mainOf(*module);
+  ASSERT_EQ(main.getNumArguments(), 1u);
+  ASSERT_EQ(main.getNumResults(), 2u);
+  EXPECT_EQ(
+      main.getArgAttrOfType<StringAttr>(0, kiln::kTensorNameAttr).getValue(),
+      "x");
+  EXPECT_EQ(
+      main.getResultAttrOfType<StringAttr>(0, kiln::kTensorNameAttr).getValue(),
+      "z");
+  EXPECT_EQ(
+      main.getResultAttrOfType<StringAttr>(1, kiln::kTensorNameAttr).getValue(),
+      "y");
+  auto add = firstOp<kiln::AddOp>(*module);
+  EXPECT_EQ(constantFloats(add.getRhs()), (std::vector<float>{1, 2, 3, 4}));
+  auto loc = dyn_cast<NameLoc>(add->getLoc());
+  ASSERT_TRUE(loc);
+  EXPECT_EQ(loc.getName().getValue(), "add");
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+TEST_F(OnnxImporterTest, ConvChannelMismatchNamesNode) {
+  Model m = convModel({4, 5, 3, 3});
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("node 'conv1' (Conv): 'kiln.conv2d' weight expects 5 "
+                         "input channels"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("the input has 3"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, ConvZeroStrideNamesNode) {
+  Model m = convModel();
+  Model::attr(m.graph->mutable_node(0), "strides", std::vector<int64_t>{0, 1});
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("node 'conv1' (Conv)"), std::string::npos) << message;
+  EXPECT_NE(message.find("stride"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImporterTest, ConvAttributeOfWrongLengthNamesNode) {
+  Model m = convModel();
+  Model::attr(m.graph->mutable_node(0), "strides",
+              std::vector<int64_t>{1, 1, 1});
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("node 'conv1' (Conv): attribute 'strides' needs 2 "
+                         "values, got 3"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, ConvKernelShapeMustMatchWeight) {
+  Model m = convModel();
+  Model::attr(m.graph->mutable_node(0), "kernel_shape",
+              std::vector<int64_t>{5, 5});
+  EXPECT_NE(importError(m.write(dir)).find("kernel_shape"), std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, ConvSameUpperPadsAndResourceWeight) {
+  Model m;
+  m.input("x", {1, 3, 7, 7});
+  m.floats("W", {2, 3, 4, 4}, iota(96));
+  auto *conv = m.node("Conv", "c", {"x", "W"}, {"y"});
+  auto *a = conv->add_attribute();
+  a->set_name("auto_pad");
+  a->set_type(onnx::AttributeProto::STRING);
+  a->set_s("SAME_UPPER");
+  Model::attr(conv, "strides", std::vector<int64_t>{2, 2});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto op = firstOp<kiln::Conv2DOp>(*module);
+  // out = ceil(7/2) = 4; total pad = (4-1)*2 + 4 - 7 = 3 -> 1 before, 2 after.
+  EXPECT_EQ(op.getPads(), (ArrayRef<int64_t>{1, 1, 2, 2}));
+  EXPECT_EQ(shapeOf(op.getType()), (std::vector<int64_t>{1, 2, 4, 4}));
+  auto weight = op.getWeight().getDefiningOp<kiln::ConstantOp>();
+  EXPECT_TRUE(isa<DenseResourceElementsAttr>(weight.getValue()));
+  EXPECT_EQ(constantFloats(op.getWeight()), iota(96));
+}
+
+TEST_F(OnnxImporterTest, PadFoldsIntoConv) {
+  Model m = convModel();
+  m.graph->mutable_node(0)->set_input(0, "xp");
+  m.ints("pads", {8}, {0, 0, 1, 2, 0, 0, 3, 4});
+  // Insert the Pad before the Conv (nodes are in topological order).
+  auto *pad = m.node("Pad", "pad", {"x", "pads"}, {"xp"});
+  m.graph->mutable_node()->SwapElements(0, 1);
+  (void)pad;
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.constant", "kiln.conv2d",
+                                      "func.return"}));
+  auto conv = firstOp<kiln::Conv2DOp>(*module);
+  EXPECT_EQ(conv.getPads(), (ArrayRef<int64_t>{2, 3, 4, 5}));
+}
+
+TEST_F(OnnxImporterTest, PadThatCannotBeFoldedIsAnError) {
+  Model m;
+  m.input("x", {1, 3, 8, 8});
+  m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+  m.node("Pad", "pad", {"x", "pads"}, {"xp"});
+  m.node("Relu", "relu", {"xp"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("node 'pad' (Pad): Pad cannot be folded"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, GemmTransBZeroTransposesAndScalesWeight) {
+  // B is K x N = 5 x 4 (transB = 0): the dense weight must be alpha * B^T.
+  Model m;
+  m.input("x", {2, 5});
+  std::vector<float> b = iota(20, 0.5f, 0.25f);
+  m.floats("B", {5, 4}, b);
+  m.floats("C", {1, 4}, {1, 2, 3, 4}, /*raw=*/false);
+  auto *gemm = m.node("Gemm", "fc", {"x", "B", "C"}, {"y"});
+  Model::attr(gemm, "alpha", 2.0f);
+  Model::attr(gemm, "beta", 0.5f);
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto dense = firstOp<kiln::DenseOp>(*module);
+  ASSERT_TRUE(dense);
+  std::vector<float> expected(20);
+  for (int n = 0; n < 4; ++n)
+    for (int k = 0; k < 5; ++k)
+      expected[n * 5 + k] = 2.0f * b[k * 4 + n];
+  EXPECT_EQ(shapeOf(dense.getWeight().getType()), (std::vector<int64_t>{4, 5}));
+  EXPECT_EQ(constantFloats(dense.getWeight()), expected);
+  EXPECT_EQ(constantFloats(dense.getBias()),
+            (std::vector<float>{0.5f, 1.0f, 1.5f, 2.0f}));
+  EXPECT_EQ(shapeOf(dense.getType()), (std::vector<int64_t>{2, 4}));
+}
+
+TEST_F(OnnxImporterTest, GemmTransBOneKeepsWeight) {
+  Model m;
+  m.input("x", {1, 3});
+  m.floats("B", {2, 3}, {1, 2, 3, 4, 5, 6});
+  auto *gemm = m.node("Gemm", "fc", {"x", "B"}, {"y"});
+  Model::attr(gemm, "transB", int64_t(1));
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto dense = firstOp<kiln::DenseOp>(*module);
+  EXPECT_EQ(constantFloats(dense.getWeight()),
+            (std::vector<float>{1, 2, 3, 4, 5, 6}));
+  EXPECT_FALSE(dense.getBias());
+}
+
+TEST_F(OnnxImporterTest, GemmTransAIsRejected) {
+  Model m;
+  m.input("x", {3, 2});
+  m.floats("B", {3, 2}, iota(6));
+  auto *gemm = m.node("Gemm", "fc", {"x", "B"}, {"y"});
+  Model::attr(gemm, "transA", int64_t(1));
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir)).find("transA=1"), std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, MatMulAddBecomesDenseWithBias) {
+  Model m;
+  m.input("x", {1, 3});
+  m.floats("W", {3, 2}, {1, 2, 3, 4, 5, 6});
+  m.floats("b", {2}, {10, 20});
+  m.node("MatMul", "mm", {"x", "W"}, {"h"});
+  m.node("Add", "add", {"h", "b"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.constant", "kiln.constant",
+                                      "kiln.dense", "func.return"}));
+  auto dense = firstOp<kiln::DenseOp>(*module);
+  EXPECT_EQ(constantFloats(dense.getWeight()),
+            (std::vector<float>{1, 3, 5, 2, 4, 6}));
+  EXPECT_EQ(constantFloats(dense.getBias()), (std::vector<float>{10, 20}));
+}
+
+TEST_F(OnnxImporterTest, MatMulWithComputedRightOperandIsRejected) {
+  Model m;
+  m.input("x", {2, 2});
+  m.node("MatMul", "mm", {"x", "x"}, {"y"});
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir)).find("must be a constant"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, ClipVariants) {
+  Model m;
+  m.input("x", {1, 4});
+  m.floats("zero", {}, {0.0f});
+  m.floats("six", {}, {6.0f});
+  m.node("Clip", "relu6", {"x", "zero", "six"}, {"a"});
+  m.node("Clip", "relu", {"a", "zero"}, {"b"});
+  m.node("Clip", "upper", {"b", "", "six"}, {"c"});
+  m.output("c");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  // Clip bounds are consumed at import: no constants are emitted.
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.clip", "kiln.relu", "kiln.clip",
+                                      "func.return"}));
+  auto clip = firstOp<kiln::ClipOp>(*module);
+  EXPECT_EQ(clip.getMin().convertToFloat(), 0.0f);
+  EXPECT_EQ(clip.getMax().convertToFloat(), 6.0f);
+}
+
+TEST_F(OnnxImporterTest, ReshapeCopiesAndInfersDims) {
+  Model m;
+  m.input("x", {2, 3, 4});
+  m.ints("shape", {3}, {0, -1, 2});
+  m.node("Reshape", "r", {"x", "shape"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.reshape", "func.return"}));
+  EXPECT_EQ(shapeOf(firstOp<kiln::ReshapeOp>(*module).getType()),
+            (std::vector<int64_t>{2, 6, 2}));
+}
+
+TEST_F(OnnxImporterTest, FlattenAndConcatNegativeAxis) {
+  Model m;
+  m.input("a", {1, 2, 3, 3});
+  m.input("b", {1, 4, 3, 3});
+  auto *cat = m.node("Concat", "cat", {"a", "b"}, {"c"});
+  Model::attr(cat, "axis", int64_t(-3));
+  m.node("Flatten", "flat", {"c"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(firstOp<kiln::ConcatOp>(*module).getAxis(), 1u);
+  EXPECT_EQ(shapeOf(firstOp<kiln::ReshapeOp>(*module).getType()),
+            (std::vector<int64_t>{1, 54}));
+}
+
+TEST_F(OnnxImporterTest, OldSoftmaxCoercionIsRejectedUnlessEquivalent) {
+  Model ok(/*opset=*/11);
+  ok.input("x", {2, 10});
+  ok.node("Softmax", "sm", {"x"}, {"y"});
+  ok.output("y");
+  auto module = import(ok.write(dir, "ok.onnx"));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(firstOp<kiln::SoftmaxOp>(*module).getAxis(), 1u);
+
+  Model bad(/*opset=*/11);
+  bad.input("x", {1, 2, 5});
+  bad.node("Softmax", "sm", {"x"}, {"y"});
+  bad.output("y");
+  EXPECT_NE(importError(bad.write(dir, "bad.onnx")).find("coerced"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, PoolingAttributes) {
+  Model m;
+  m.input("x", {1, 2, 7, 7});
+  auto *mp = m.node("MaxPool", "mp", {"x"}, {"a"});
+  Model::attr(mp, "kernel_shape", std::vector<int64_t>{2, 2});
+  Model::attr(mp, "strides", std::vector<int64_t>{2, 2});
+  Model::attr(mp, "ceil_mode", int64_t(1));
+  auto *ap = m.node("AveragePool", "ap", {"a"}, {"b"});
+  Model::attr(ap, "kernel_shape", std::vector<int64_t>{3, 3});
+  Model::attr(ap, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  Model::attr(ap, "count_include_pad", int64_t(1));
+  m.node("GlobalAveragePool", "gap", {"b"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto maxPool = firstOp<kiln::MaxPool2DOp>(*module);
+  EXPECT_TRUE(maxPool.getCeilMode());
+  EXPECT_EQ(shapeOf(maxPool.getType()), (std::vector<int64_t>{1, 2, 4, 4}));
+  EXPECT_TRUE(firstOp<kiln::AvgPool2DOp>(*module).getCountIncludePad());
+  EXPECT_EQ(shapeOf(firstOp<kiln::GlobalAvgPoolOp>(*module).getType()),
+            (std::vector<int64_t>{1, 2, 1, 1}));
+}
+
+TEST_F(OnnxImporterTest, MaxPoolStorageOrderIsRejected) {
+  Model m;
+  m.input("x", {1, 2, 4, 4});
+  auto *mp = m.node("MaxPool", "mp", {"x"}, {"y"});
+  Model::attr(mp, "kernel_shape", std::vector<int64_t>{2, 2});
+  Model::attr(mp, "storage_order", int64_t(1));
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir)).find("storage_order"), std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, MulByChannelScaleBecomesBatchNorm) {
+  Model m;
+  m.input("x", {1, 3, 2, 2});
+  m.floats("s", {3, 1, 1}, {2, 3, 4});
+  m.node("Mul", "mul", {"x", "s"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto bn = firstOp<kiln::BatchNormOp>(*module);
+  ASSERT_TRUE(bn);
+  EXPECT_EQ(constantFloats(bn.getScale()), (std::vector<float>{2, 3, 4}));
+  EXPECT_EQ(constantFloats(bn.getBias()), (std::vector<float>{0, 0, 0}));
+  EXPECT_EQ(constantFloats(bn.getVariance()), (std::vector<float>{1, 1, 1}));
+  EXPECT_EQ(bn.getEpsilon().convertToFloat(), 0.0f);
+}
+
+TEST_F(OnnxImporterTest, BatchNormIdentityDropoutChain) {
+  Model m;
+  m.input("x", {1, 2, 3, 3});
+  m.floats("g", {2}, {1, 2});
+  m.floats("b", {2}, {0, 1});
+  m.floats("mu", {2}, {0.5f, 0.25f});
+  m.floats("var", {2}, {1, 4});
+  auto *bn =
+      m.node("BatchNormalization", "bn", {"x", "g", "b", "mu", "var"}, {"h"});
+  Model::attr(bn, "epsilon", 1e-3f);
+  m.node("Identity", "id", {"h"}, {"i"});
+  m.node("Dropout", "drop", {"i"}, {"y", ""});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto op = firstOp<kiln::BatchNormOp>(*module);
+  EXPECT_FLOAT_EQ(op.getEpsilon().convertToFloat(), 1e-3f);
+  EXPECT_EQ(constantFloats(op.getMean()), (std::vector<float>{0.5f, 0.25f}));
+  // Identity and Dropout add no ops: the batch_norm is returned directly.
+  auto ret =
+      cast<func::ReturnOp>(mainOf(*module).getBody().front().getTerminator());
+  EXPECT_EQ(ret.getOperand(0), op.getResult());
+}
+
+TEST_F(OnnxImporterTest, AddShapeMismatchNamesNode) {
+  Model m;
+  m.input("a", {1, 3});
+  m.input("b", {1, 4});
+  m.node("Add", "bad_add", {"a", "b"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("node 'bad_add' (Add): 'kiln.add' operand shapes do "
+                         "not broadcast"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, MissingAttributeAndWrongAttributeType) {
+  Model m;
+  m.input("x", {1, 2, 4, 4});
+  auto *mp = m.node("MaxPool", "mp", {"x"}, {"y"});
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir, "a.onnx")).find("kernel_shape"),
+            std::string::npos);
+  Model::attr(mp, "kernel_shape", int64_t(2));
+  EXPECT_NE(importError(m.write(dir, "b.onnx")).find("should be INTS"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, MissingInputIsAnErrorNotACrash) {
+  Model m;
+  m.input("x", {1, 2, 4, 4});
+  m.node("Conv", "c", {"x"}, {"y"});
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir)).find("missing required input #1"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, PrintedModuleUsesDenseResourceForLargeConstants) {
+  auto module = import(convModel().write(dir));
+  ASSERT_TRUE(module) << error;
+  std::string text = print(*module);
+  EXPECT_NE(text.find("kiln.constant dense_resource<W>"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("dialect_resources"), std::string::npos);
+}
+
+} // namespace

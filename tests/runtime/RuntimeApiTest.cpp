@@ -1,0 +1,282 @@
+//===- RuntimeApiTest.cpp - kiln.h API against fixture models -------------===//
+//
+// Checks the runtime's contract with hand-written model descriptors: info
+// queries, results, argument and size checks before any kernel runs, kernel
+// failure propagation with the Halide message, and create failures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/kiln.h"
+#include "runtime/kiln_buffer.h"
+#include "runtime/kiln_model_desc.h"
+#include "tests/runtime/fixture_models.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct ModelDeleter {
+  void operator()(kiln_model *m) const { kiln_model_destroy(m); }
+};
+using ModelPtr = std::unique_ptr<kiln_model, ModelDeleter>;
+
+ModelPtr open(const kiln_model_desc &desc) {
+  kiln_model *m = nullptr;
+  EXPECT_EQ(kiln_model_create(&desc, &m), KILN_OK)
+      << kiln_model_last_error(nullptr);
+  return ModelPtr(m);
+}
+
+std::string lastError(const ModelPtr &m) {
+  return kiln_model_last_error(m.get());
+}
+
+TEST(RuntimeApi, InfoQueriesDescribeTheModel) {
+  ModelPtr m = open(kiln_test_pair_model);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(kiln_model_input_count(m.get()), 2u);
+  EXPECT_EQ(kiln_model_output_count(m.get()), 2u);
+  kiln_tensor_info info;
+  ASSERT_EQ(kiln_model_input_info(m.get(), 1, &info), KILN_OK);
+  EXPECT_STREQ(info.name, "b");
+  EXPECT_EQ(info.dtype, KILN_DTYPE_F32);
+  EXPECT_EQ(info.rank, 2);
+  EXPECT_EQ(info.dims[0], 2);
+  EXPECT_EQ(info.dims[1], 3);
+  EXPECT_EQ(info.byte_size, 24u);
+  ASSERT_EQ(kiln_model_output_info(m.get(), 1, &info), KILN_OK);
+  EXPECT_STREQ(info.name, "prod");
+  EXPECT_STREQ(kiln_model_last_error(m.get()), "");
+
+  EXPECT_EQ(kiln_model_input_info(m.get(), 2, &info),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(m), HasSubstr("index 2 out of range"));
+  EXPECT_EQ(kiln_model_output_info(m.get(), 0, nullptr),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_model_input_info(nullptr, 0, &info),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_model_input_count(nullptr), 0u);
+  EXPECT_EQ(kiln_model_output_count(nullptr), 0u);
+}
+
+TEST(RuntimeApi, RunComputesAffineThroughArena) {
+  ModelPtr m = open(kiln_test_affine_model);
+  ASSERT_TRUE(m);
+  std::vector<float> x(20), y(20, -1.0f);
+  for (int i = 0; i < 20; ++i)
+    x[i] = 0.25f * static_cast<float>(i) - 3.0f;
+  const void *inputs[] = {x.data()};
+  size_t inBytes[] = {x.size() * sizeof(float)};
+  void *outputs[] = {y.data()};
+  size_t outBytes[] = {y.size() * sizeof(float)};
+  ASSERT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
+            KILN_OK)
+      << lastError(m);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_FLOAT_EQ(y[i], 2.0f * x[i] + 1.0f) << "element " << i;
+}
+
+TEST(RuntimeApi, RunComputesTwoInputsTwoOutputs) {
+  ModelPtr m = open(kiln_test_pair_model);
+  ASSERT_TRUE(m);
+  float a[6] = {1, 2, 3, 4, 5, 6}, b[6] = {-1, 0.5f, 2, 10, -3, 0};
+  float sum[6], prod[6];
+  const void *inputs[] = {a, b};
+  size_t inBytes[] = {sizeof a, sizeof b};
+  void *outputs[] = {sum, prod};
+  size_t outBytes[] = {sizeof sum, sizeof prod};
+  ASSERT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
+            KILN_OK)
+      << lastError(m);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_FLOAT_EQ(sum[i], a[i] + b[i]);
+    EXPECT_FLOAT_EQ(prod[i], a[i] * b[i]);
+  }
+}
+
+// Every invalid call must be rejected before the model's run function runs.
+class RejectedRun : public ::testing::Test {
+protected:
+  void SetUp() override {
+    model = open(kiln_test_pair_model);
+    ASSERT_TRUE(model);
+    callsBefore = kiln_test_run_calls;
+  }
+  void TearDown() override { EXPECT_EQ(kiln_test_run_calls, callsBefore); }
+
+  ModelPtr model;
+  int callsBefore = 0;
+  float a[6] = {}, b[6] = {}, sum[6] = {}, prod[6] = {};
+  const void *inputs[2] = {a, b};
+  size_t inBytes[2] = {sizeof a, sizeof b};
+  void *outputs[2] = {sum, prod};
+  size_t outBytes[2] = {sizeof sum, sizeof prod};
+};
+
+TEST_F(RejectedRun, NullModel) {
+  EXPECT_EQ(kiln_model_run(nullptr, inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
+              HasSubstr("model is NULL"));
+}
+
+TEST_F(RejectedRun, NullArrays) {
+  EXPECT_EQ(kiln_model_run(model.get(), nullptr, inBytes, outputs, outBytes),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(model), HasSubstr("inputs array is NULL"));
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, nullptr, outputs, outBytes),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(model), HasSubstr("input_bytes array is NULL"));
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, nullptr, outBytes),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(model), HasSubstr("outputs array is NULL"));
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, outputs, nullptr),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(model), HasSubstr("output_bytes array is NULL"));
+}
+
+TEST_F(RejectedRun, NullBufferNamesTheTensor) {
+  inputs[1] = nullptr;
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(model), HasSubstr("input 1 'b' buffer is NULL"));
+  inputs[1] = b;
+  outputs[0] = nullptr;
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(model), HasSubstr("output 0 'sum' buffer is NULL"));
+}
+
+TEST_F(RejectedRun, WrongInputByteSize) {
+  inBytes[1] = 20;
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(lastError(model),
+            "kiln_model_run: input 1 'b' expects float32[2x3] = 24 bytes, got "
+            "20 bytes");
+}
+
+TEST_F(RejectedRun, WrongOutputByteSize) {
+  outBytes[1] = 48;
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_SHAPE_MISMATCH);
+  EXPECT_THAT(lastError(model), HasSubstr("output 1 'prod' expects "
+                                          "float32[2x3] = 24 bytes, got 48"));
+}
+
+TEST_F(RejectedRun, TooFewInputsIsASizeMismatch) {
+  // A caller who passes one input for a two-input model: the count is
+  // implicit in the arrays, so the second entry's size (0) is what fails.
+  inBytes[1] = 0;
+  EXPECT_EQ(kiln_model_run(model.get(), inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_SHAPE_MISMATCH);
+  EXPECT_THAT(lastError(model), HasSubstr("'b'"));
+}
+
+TEST(RuntimeApi, SetThreads) {
+  ModelPtr m = open(kiln_test_affine_model);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(kiln_model_set_threads(m.get(), 0), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(lastError(m), HasSubstr("must be >= 1, got 0"));
+  EXPECT_EQ(kiln_model_set_threads(m.get(), -3), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_model_set_threads(m.get(), 2), KILN_OK);
+  EXPECT_EQ(kiln_model_set_threads(nullptr, 2), KILN_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(RuntimeApi, KernelFailureNamesKernelAndHalideMessage) {
+  ModelPtr m = open(kiln_test_broken_model);
+  ASSERT_TRUE(m);
+  float x[4] = {}, y[4] = {};
+  const void *inputs[] = {x};
+  size_t inBytes[] = {sizeof x};
+  void *outputs[] = {y};
+  size_t outBytes[] = {sizeof y};
+  EXPECT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
+            KILN_ERROR_KERNEL_FAILED);
+  EXPECT_EQ(lastError(m),
+            "kiln_model_run: model 'broken': kernel 'conv_2' (#2) failed: "
+            "Input buffer x is accessed at 7, which is beyond the max (3) in "
+            "dimension 0");
+}
+
+TEST(RuntimeApi, CreateRejectsBadDescriptors) {
+  kiln_model *m = reinterpret_cast<kiln_model *>(0x1);
+  kiln_model_desc bad = kiln_test_affine_model;
+  bad.abi_version = KILN_MODEL_ABI_VERSION + 1;
+  EXPECT_EQ(kiln_model_create(&bad, &m), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(m, nullptr);
+  EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
+              HasSubstr("model 'affine' was generated for ABI version 2, "
+                        "this runtime implements version 1"));
+
+  EXPECT_EQ(kiln_model_create(nullptr, &m), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
+              HasSubstr("desc is NULL"));
+  EXPECT_EQ(kiln_model_create(&kiln_test_affine_model, nullptr),
+            KILN_ERROR_INVALID_ARGUMENT);
+
+  bad = kiln_test_affine_model;
+  bad.run = nullptr;
+  EXPECT_EQ(kiln_model_create(&bad, &m), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
+              HasSubstr("no run function"));
+
+  kiln_tensor_info wrongSize = kiln_test_affine_model.inputs[0];
+  wrongSize.byte_size = 7;
+  bad = kiln_test_affine_model;
+  bad.inputs = &wrongSize;
+  EXPECT_EQ(kiln_model_create(&bad, &m), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
+              HasSubstr("input 'x' declares 7 bytes but its shape holds 80"));
+
+  kiln_tensor_info tooDeep = kiln_test_affine_model.inputs[0];
+  tooDeep.rank = KILN_MAX_RANK + 1;
+  bad.inputs = &tooDeep;
+  EXPECT_EQ(kiln_model_create(&bad, &m), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_THAT(std::string(kiln_model_last_error(nullptr)), HasSubstr("rank 9"));
+}
+
+TEST(RuntimeApi, DestroyAcceptsNull) { kiln_model_destroy(nullptr); }
+
+TEST(KilnBuffer, InitReversesOnnxDimsWithDenseStrides) {
+  float data[2 * 3 * 4 * 5];
+  const int64_t shape[4] = {2, 3, 4, 5}; // N, C, H, W
+  halide_dimension_t dims[4];
+  halide_buffer_t buf;
+  kiln_buffer_init(&buf, dims, data, 4, shape);
+  EXPECT_EQ(buf.host, reinterpret_cast<uint8_t *>(data));
+  EXPECT_EQ(buf.device, 0u);
+  EXPECT_EQ(buf.device_interface, nullptr);
+  EXPECT_EQ(buf.flags, 0u);
+  EXPECT_EQ(buf.type.code, halide_type_float);
+  EXPECT_EQ(buf.type.bits, 32);
+  EXPECT_EQ(buf.type.lanes, 1);
+  EXPECT_EQ(buf.dimensions, 4);
+  ASSERT_EQ(buf.dim, dims);
+  const int32_t extents[4] = {5, 4, 3, 2}, strides[4] = {1, 5, 20, 60};
+  for (int d = 0; d < 4; ++d) {
+    EXPECT_EQ(dims[d].min, 0) << d;
+    EXPECT_EQ(dims[d].extent, extents[d]) << d;
+    EXPECT_EQ(dims[d].stride, strides[d]) << d;
+    EXPECT_EQ(dims[d].flags, 0u) << d;
+  }
+}
+
+TEST(KilnBuffer, InitScalar) {
+  float value = 3.0f;
+  halide_dimension_t dims[1];
+  halide_buffer_t buf;
+  kiln_buffer_init(&buf, dims, &value, 0, nullptr);
+  EXPECT_EQ(buf.dimensions, 0);
+  EXPECT_EQ(buf.host, reinterpret_cast<uint8_t *>(&value));
+}
+
+} // namespace

@@ -1,0 +1,126 @@
+//===- kiln.cpp - The kiln command-line tool ------------------------------===//
+//
+//   kiln compile MODEL.onnx -o OUT [--target=T] [--emit=exe|static|shared]
+//   kiln import MODEL.onnx          (print the imported kiln IR)
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/Driver.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char *kUsage =
+    "usage: kiln <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  compile MODEL.onnx -o OUT   compile a model to a native artifact\n"
+    "      --target=T      host (default), x86-64-linux-avx2,\n"
+    "                      x86-64-linux-avx512, arm-64-linux, or a Halide\n"
+    "                      target string\n"
+    "      --emit=KIND     exe (default): OUT runs as\n"
+    "                        OUT --input x.npy --output y.npy\n"
+    "                      static | shared: OUT is a .a / .so; a C header\n"
+    "                        <name>.h and kiln.h are written beside it\n"
+    "      --name=NAME     C prefix of the model's symbols (default: OUT's\n"
+    "                      file name without lib and extension)\n"
+    "      --compile-to=P  stop after phase P: import, optimize, kernelize,\n"
+    "                      codegen, link (default)\n"
+    "      --dump=DIR      write what each phase produced into DIR\n"
+    "      --keep-temps    keep the temporary build folder\n"
+    "      -q, --quiet     no progress or timings\n"
+    "  import MODEL.onnx           print the model as kiln dialect IR\n"
+    "  help                        this text\n";
+
+int usageError(const std::string &message) {
+  std::fprintf(stderr, "kiln: error: %s\n(run 'kiln help' for usage)\n",
+               message.c_str());
+  return 2;
+}
+
+/// Matches "--flag=value" or "--flag value"; advances i for the latter.
+bool takeValue(const std::vector<std::string> &args, size_t &i,
+               const std::string &flag, std::string &value, bool &missing) {
+  const std::string &a = args[i];
+  if (a.rfind(flag + "=", 0) == 0) {
+    value = a.substr(flag.size() + 1);
+    return true;
+  }
+  if (a == flag) {
+    if (i + 1 >= args.size()) {
+      missing = true;
+      return true;
+    }
+    value = args[++i];
+    return true;
+  }
+  return false;
+}
+
+int runCompile(const std::vector<std::string> &args) {
+  kiln::CompileOptions opt;
+  std::string phase;
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool missing = false;
+    std::string v;
+    const std::string &a = args[i];
+    if (takeValue(args, i, "-o", v, missing) ||
+        takeValue(args, i, "--output", v, missing)) {
+      opt.outputPath = v;
+    } else if (takeValue(args, i, "--target", v, missing)) {
+      opt.target = v;
+    } else if (takeValue(args, i, "--emit", v, missing)) {
+      opt.emit = v;
+    } else if (takeValue(args, i, "--name", v, missing)) {
+      opt.name = v;
+    } else if (takeValue(args, i, "--compile-to", v, missing)) {
+      phase = v;
+    } else if (takeValue(args, i, "--dump", v, missing)) {
+      opt.dumpDir = v;
+    } else if (a == "--keep-temps") {
+      opt.keepTemps = true;
+    } else if (a == "-q" || a == "--quiet") {
+      opt.quiet = true;
+    } else if (!a.empty() && a[0] == '-') {
+      return usageError("unknown option '" + a + "'");
+    } else if (opt.inputPath.empty()) {
+      opt.inputPath = a;
+    } else {
+      return usageError("more than one model file ('" + opt.inputPath +
+                        "' and '" + a + "')");
+    }
+    if (missing)
+      return usageError("option '" + a + "' needs a value");
+  }
+  if (opt.inputPath.empty())
+    return usageError("compile needs a model file");
+  if (!phase.empty() && !kiln::parsePhase(phase, opt.stopAfter))
+    return usageError("unknown phase '" + phase +
+                      "' (import, optimize, kernelize, codegen, link)");
+  return kiln::compileModel(opt);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty())
+    return usageError("no command given");
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command == "compile")
+    return runCompile(args);
+  if (command == "import") {
+    if (args.size() != 1)
+      return usageError("import needs exactly one model file");
+    return kiln::importModel(args[0]);
+  }
+  return usageError("unknown command '" + command + "'");
+}
