@@ -6,6 +6,7 @@
 #include "compiler/link/GlueWriter.h"
 #include "compiler/link/Toolchain.h"
 #include "compiler/onnx/OnnxImporter.h"
+#include "compiler/passes/PassPipeline.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <iostream>
 
 namespace fs = std::filesystem;
@@ -163,9 +165,14 @@ int compileModel(const CompileOptions &opt) {
   }
 
   // optimize ----------------------------------------------------------------
+  KilnPipelineOptions pipeline;
+  pipeline.fuse = opt.fuse;
+  for (const std::string &pass : opt.disabledPasses)
+    if (!disableKilnPass(pipeline, pass))
+      return fail("unknown pass '" + pass + "' to disable (known: " +
+                  kilnOptionalPassNames() + ")");
   mlir::PassManager pm(&context);
-  pm.addPass(mlir::createCanonicalizerPass());
-  pm.addPass(mlir::createCSEPass());
+  buildKilnOptimizationPipeline(pm, pipeline);
   if (mlir::failed(pm.run(*module)))
     return fail(opt.inputPath + ": optimization failed");
   timer.done("optimize");
@@ -181,9 +188,19 @@ int compileModel(const CompileOptions &opt) {
   auto plan = kernelizeModule(*module, name, error);
   if (!plan)
     return fail(opt.inputPath + ": " + error);
+  // Identical kernels (same kind, shapes and attributes) are generated once:
+  // ResNet-style networks repeat the same block many times.
   std::vector<KernelSpec> specs;
-  for (const KernelCall &call : plan->calls)
-    specs.push_back(call.spec);
+  std::map<std::string, std::string> kernelByKey;
+  for (KernelCall &call : plan->calls) {
+    KernelSpec key = call.spec;
+    key.name.clear();
+    auto [it, inserted] = kernelByKey.emplace(key.serialize(), call.spec.name);
+    if (inserted)
+      specs.push_back(call.spec);
+    else
+      call.spec.name = it->second;
+  }
   timer.done("kernelize");
   dump("02-kernels.txt", serializeSpecs(specs));
   if (opt.stopAfter == Phase::Kernelize) {
@@ -264,9 +281,9 @@ int compileModel(const CompileOptions &opt) {
   timer.done("link");
   if (!opt.quiet)
     std::fprintf(stderr,
-                 "kiln: wrote %s (%zu kernels, arena %.1f KiB, weights %.1f "
-                 "KiB) in %.2f s\n",
-                 opt.outputPath.c_str(), plan->calls.size(),
+                 "kiln: wrote %s (%zu kernels, %zu distinct, arena %.1f KiB, "
+                 "weights %.1f KiB) in %.2f s\n",
+                 opt.outputPath.c_str(), plan->calls.size(), specs.size(),
                  plan->arenaBytes / 1024.0, weightBytes.size() / 1024.0,
                  timer.total());
   return 0;

@@ -8,6 +8,7 @@
 #define KILN_COMPILER_DRIVER_DRIVER_H
 
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -26,6 +27,11 @@ struct CompileOptions {
   std::string dumpDir;   // empty: no dump
   bool keepTemps = false;
   bool quiet = false;
+  // Optimize phase (compiler/passes/PassPipeline.h): fuse = false runs only
+  // canonicalize + CSE; disabledPasses names optional passes to skip
+  // (fold-batch-norm, fuse-activation, fuse-residual-add).
+  bool fuse = true;
+  std::vector<std::string> disabledPasses;
 };
 
 /// Compiles; returns a process exit code. Errors go to stderr as

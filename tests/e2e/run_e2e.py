@@ -2,11 +2,14 @@
 # ===- run_e2e.py - Compile one test model with kiln, run it, compare -----=== #
 #
 #   run_e2e.py --kiln BIN --model-dir DIR --target host|arm-64-linux --workdir W
+#              [--kiln-flag=FLAG ...]
 #
 # Compiles DIR/model.onnx to an executable, runs it on DIR/input_<k>.npy
 # (arm-64-linux under qemu-aarch64) and compares every output with
 # DIR/expected_<k>.npy (onnxruntime reference): |got-want| <= atol+rtol*|want|,
 # plus identical top-5 for the outputs meta.json marks as classifier outputs.
+# --case NAME (repeatable) runs the one executable on the input/expected
+# files meta.json lists under "cases"/NAME instead (the zoo's "image" case).
 #
 # ===----------------------------------------------------------------------=== #
 
@@ -24,7 +27,19 @@ from e2e_common import (ATOL, RTOL, E2EFailure, check_top5, compare,  # noqa: E4
 QEMU_SYSROOT = "/usr/aarch64-linux-gnu"
 
 
-def build_io_args(meta, model_dir, workdir, io_form):
+def case_files(meta, case):
+    """(input files, expected files) of a case; None = input_<k>/expected_<k>."""
+    ins, outs = meta["inputs"], meta["outputs"]
+    if case is None:
+        return ([f"input_{k}.npy" for k in range(len(ins))],
+                [f"expected_{k}.npy" for k in range(len(outs))])
+    spec = meta.get("cases", {}).get(case)
+    if spec is None:
+        raise E2EFailure(f"{meta['name']}: meta.json has no case '{case}'")
+    return spec["inputs"], spec["expected"]
+
+
+def build_io_args(meta, model_dir, workdir, io_form, case=None):
     """Returns (argv, output paths). Named form: --input NAME=FILE."""
     ins, outs = meta["inputs"], meta["outputs"]
     positional = io_form == "positional" or (
@@ -32,11 +47,12 @@ def build_io_args(meta, model_dir, workdir, io_form):
     if io_form == "positional" and (len(ins) != 1 or len(outs) != 1):
         raise E2EFailure("--io-form=positional needs a model with one input and one output")
     argv, out_paths = [], []
+    in_files = case_files(meta, case)[0]
     for k, i in enumerate(ins):
-        path = os.path.join(os.path.abspath(model_dir), f"input_{k}.npy")
+        path = os.path.join(os.path.abspath(model_dir), in_files[k])
         argv += ["--input", path if positional else f"{i['name']}={path}"]
     for k, o in enumerate(outs):
-        path = os.path.join(workdir, f"out_{k}.npy")
+        path = os.path.join(workdir, f"out_{k}.npy" if case is None else f"out_{case}_{k}.npy")
         out_paths.append(path)
         argv += ["--output", path if positional else f"{o['name']}={path}"]
     return argv, out_paths
@@ -54,6 +70,11 @@ def main():
     ap.add_argument("--qemu", default="qemu-aarch64", help="runner for arm-64-linux")
     ap.add_argument("--rtol", type=float, default=RTOL)
     ap.add_argument("--atol", type=float, default=ATOL)
+    ap.add_argument("--kiln-flag", action="append", default=[], metavar="FLAG",
+                    help="extra flag for `kiln compile` (repeatable; write "
+                         "--kiln-flag=--no-fuse so it is not parsed as ours)")
+    ap.add_argument("--case", action="append",
+                    help="run meta.json's case NAME (repeatable); default: input_<k>")
     args = ap.parse_args()
 
     def body():
@@ -63,41 +84,51 @@ def main():
         os.makedirs(work)
         exe = os.path.join(work, "net")
         kiln_compile(args.kiln, os.path.join(args.model_dir, "model.onnx"), exe,
-                     args.target, "exe")
+                     args.target, "exe", args.kiln_flag)
 
-        io_argv, out_paths = build_io_args(meta, args.model_dir, work, args.io_form)
         runner = []
         if args.target.startswith("arm-64"):
             runner = [args.qemu, "-L", QEMU_SYSROOT]
-        p = run_checked(runner + [exe] + io_argv, f"running {meta['name']}", cwd=work)
-        if p.stdout.strip():
-            print(p.stdout.rstrip())
-
         failures = []
-        for k, o in enumerate(meta["outputs"]):
-            label = f"{meta['name']} output {k} '{o['name']}'"
-            if not os.path.exists(out_paths[k]):
-                failures.append(f"{label}: executable did not write {out_paths[k]}")
-                continue
-            got = np.load(out_paths[k])
-            want = np.load(os.path.join(args.model_dir, f"expected_{k}.npy"))
-            if got.dtype != np.float32:
-                failures.append(f"{label}: dtype {got.dtype}, expected float32")
-                continue
-            try:
-                max_abs = compare(got, want, args.rtol, args.atol, label)
-                print(f"{label}: shape {list(got.shape)} max abs diff {max_abs:.3g}")
-                if k in meta.get("classifier_outputs", []):
-                    check_top5(got, want, args.rtol, args.atol, label)
-                    print(f"{label}: top-5 matches")
-            except E2EFailure as e:
-                failures.append(str(e))
+        for case in args.case or [None]:
+            failures += run_case(meta, args, work, exe, runner, case)
         if failures:
             raise E2EFailure("\n".join(failures))
         print(f"PASS {meta['name']} ({args.target})")
         return 0
 
     return main_wrapper(body)
+
+
+def run_case(meta, args, work, exe, runner, case):
+    """Runs exe on one case's inputs; returns the list of failure messages."""
+    io_argv, out_paths = build_io_args(meta, args.model_dir, work, args.io_form, case)
+    p = run_checked(runner + [exe] + io_argv, f"running {meta['name']}", cwd=work)
+    if p.stdout.strip():
+        print(p.stdout.rstrip())
+    expected_files = case_files(meta, case)[1]
+    failures = []
+    for k, o in enumerate(meta["outputs"]):
+        label = f"{meta['name']} output {k} '{o['name']}'"
+        if case is not None:
+            label = f"{meta['name']} [{case}] output {k} '{o['name']}'"
+        if not os.path.exists(out_paths[k]):
+            failures.append(f"{label}: executable did not write {out_paths[k]}")
+            continue
+        got = np.load(out_paths[k])
+        want = np.load(os.path.join(args.model_dir, expected_files[k]))
+        if got.dtype != np.float32:
+            failures.append(f"{label}: dtype {got.dtype}, expected float32")
+            continue
+        try:
+            max_abs = compare(got, want, args.rtol, args.atol, label)
+            print(f"{label}: shape {list(got.shape)} max abs diff {max_abs:.3g}")
+            if k in meta.get("classifier_outputs", []):
+                check_top5(got, want, args.rtol, args.atol, label)
+                print(f"{label}: top-5 matches")
+        except E2EFailure as e:
+            failures.append(str(e))
+    return failures
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 // lit tests and for watching what each pass does.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/passes/PassPipeline.h"
+#include "compiler/passes/Passes.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -16,7 +18,10 @@ namespace {
 /// `kiln::registerKilnFusionPasses();` from its Passes.h, and its library to
 /// tools/kiln-opt/CMakeLists.txt) so that every pass is reachable from lit
 /// tests as `kiln-opt --<pass-name>`.
-void registerKilnPasses() {}
+void registerKilnPasses() {
+  kiln::registerKilnPasses(); // --kiln-fold-batch-norm, --kiln-fuse-...
+  kiln::registerKilnOptimizationPipeline(); // --kiln-optimize
+}
 
 } // namespace
 

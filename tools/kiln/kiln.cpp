@@ -2,9 +2,12 @@
 //
 //   kiln compile MODEL.onnx -o OUT [--target=T] [--emit=exe|static|shared]
 //   kiln import MODEL.onnx          (print the imported kiln IR)
+//   kiln stats MODEL.onnx [--json]  (parameters, MACs, separable costs)
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/analysis/StatsCommand.h"
 #include "compiler/driver/Driver.h"
+#include "compiler/passes/PassPipeline.h"
 
 #include <cstdio>
 #include <cstring>
@@ -31,8 +34,16 @@ const char *kUsage =
     "                      codegen, link (default)\n"
     "      --dump=DIR      write what each phase produced into DIR\n"
     "      --keep-temps    keep the temporary build folder\n"
+    "      --no-fuse       skip the fusion passes (only canonicalize + CSE)\n"
+    "      --disable-pass=NAME\n"
+    "                      skip one optimization pass (repeatable):\n"
+    "                      fold-batch-norm, fuse-activation, fuse-residual-add\n"
     "      -q, --quiet     no progress or timings\n"
     "  import MODEL.onnx           print the model as kiln dialect IR\n"
+    "  stats MODEL.onnx            per layer and in total: parameters, MACs,\n"
+    "                              output size, and for each depthwise +\n"
+    "                              pointwise pair the standard conv's cost\n"
+    "      --json          one JSON object (layers, total) instead of a table\n"
     "  help                        this text\n";
 
 int usageError(const std::string &message) {
@@ -63,6 +74,7 @@ bool takeValue(const std::vector<std::string> &args, size_t &i,
 int runCompile(const std::vector<std::string> &args) {
   kiln::CompileOptions opt;
   std::string phase;
+  kiln::KilnPipelineOptions unusedPipeline; // only validates --disable-pass
   for (size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
     std::string v;
@@ -80,6 +92,13 @@ int runCompile(const std::vector<std::string> &args) {
       phase = v;
     } else if (takeValue(args, i, "--dump", v, missing)) {
       opt.dumpDir = v;
+    } else if (takeValue(args, i, "--disable-pass", v, missing)) {
+      if (!missing && !kiln::disableKilnPass(unusedPipeline, v))
+        return usageError("unknown pass '" + v + "' for --disable-pass (" +
+                          kiln::kilnOptionalPassNames() + ")");
+      opt.disabledPasses.push_back(v);
+    } else if (a == "--no-fuse") {
+      opt.fuse = false;
     } else if (a == "--keep-temps") {
       opt.keepTemps = true;
     } else if (a == "-q" || a == "--quiet") {
@@ -103,6 +122,25 @@ int runCompile(const std::vector<std::string> &args) {
   return kiln::compileModel(opt);
 }
 
+int runStats(const std::vector<std::string> &args) {
+  std::string inputPath;
+  bool json = false;
+  for (const std::string &a : args) {
+    if (a == "--json")
+      json = true;
+    else if (!a.empty() && a[0] == '-')
+      return usageError("unknown option '" + a + "'");
+    else if (inputPath.empty())
+      inputPath = a;
+    else
+      return usageError("more than one model file ('" + inputPath + "' and '" +
+                        a + "')");
+  }
+  if (inputPath.empty())
+    return usageError("stats needs a model file");
+  return kiln::printModelStats(inputPath, json);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -117,6 +155,8 @@ int main(int argc, char **argv) {
   }
   if (command == "compile")
     return runCompile(args);
+  if (command == "stats")
+    return runStats(args);
   if (command == "import") {
     if (args.size() != 1)
       return usageError("import needs exactly one model file");

@@ -1,0 +1,19 @@
+//===- StatsCommand.h - The `kiln stats` command ----------------*- C++ -*-===//
+//
+// Imports a model, computes its ModelStats and prints them to stdout.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_ANALYSIS_STATSCOMMAND_H
+#define KILN_COMPILER_ANALYSIS_STATSCOMMAND_H
+
+#include <string>
+
+namespace kiln {
+
+/// `kiln stats MODEL [--json]`: returns a process exit code (0, or 1 after
+/// printing "kiln: error: <message>" to stderr).
+int printModelStats(const std::string &inputPath, bool json);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_ANALYSIS_STATSCOMMAND_H

@@ -1,0 +1,163 @@
+// kiln-fuse-activation: kiln.relu / kiln.clip after a conv2d or dense with
+// activation "none" becomes that op's epilogue activation.
+// RUN: kiln-opt %s --kiln-fuse-activation --split-input-file --verify-diagnostics | FileCheck %s
+
+// relu after a conv becomes activation "relu".
+// CHECK-LABEL: func.func @relu_into_conv
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x3x8x8xf32>, %[[W:[^:]*]]: tensor<4x3x3x3xf32>, %[[B:[^:]*]]: tensor<4xf32>)
+// CHECK-NEXT: %[[Y:.*]] = kiln.conv2d %[[X]], %[[W]], bias %[[B]] {activation = "relu", dilations
+// CHECK-NOT: kiln.relu
+// CHECK-NEXT: return %[[Y]]
+func.func @relu_into_conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %c = kiln.conv2d %x, %w, bias %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.relu %c : tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// clip(0, 6) (ReLU6) after a conv becomes activation "clip" with its bounds
+// (clip_min = 0 is the attribute's default and is not printed).
+// CHECK-LABEL: func.func @clip_into_conv
+// CHECK-NEXT: %[[Y:.*]] = kiln.conv2d {{.*}}{activation = "clip", clip_max = 6.000000e+00 : f32, dilations
+// CHECK-NOT: kiln.clip
+// CHECK-NEXT: return %[[Y]]
+func.func @clip_into_conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.clip %c {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// clip(0, +inf) is a relu and fuses as activation "relu".
+// CHECK-LABEL: func.func @clip_zero_to_inf_is_relu
+// CHECK-NEXT: %[[Y:.*]] = kiln.conv2d {{.*}}{activation = "relu", dilations
+// CHECK-NOT: clip
+// CHECK-NEXT: return %[[Y]]
+func.func @clip_zero_to_inf_is_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.clip %c {min = 0.0 : f32, max = 0x7F800000 : f32} : tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// relu after a conv with a residual fuses: the epilogue applies the
+// activation after adding the residual, as relu(conv + residual) requires.
+// CHECK-LABEL: func.func @relu_into_conv_with_residual
+// CHECK-SAME: %[[R:[^:]*]]: tensor<1x4x6x6xf32>)
+// CHECK-NEXT: %[[Y:.*]] = kiln.conv2d %{{.*}}, %{{.*}}, residual %[[R]] {activation = "relu", dilations
+// CHECK-NEXT: return %[[Y]]
+func.func @relu_into_conv_with_residual(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  %c = kiln.conv2d %x, %w, residual %r {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.relu %c : tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// relu after kiln.dense becomes its activation.
+// CHECK-LABEL: func.func @relu_into_dense
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x8xf32>, %[[W:[^:]*]]: tensor<4x8xf32>, %[[B:[^:]*]]: tensor<4xf32>)
+// CHECK-NEXT: %[[Y:.*]] = kiln.dense %[[X]], %[[W]], bias %[[B]] {activation = "relu"}
+// CHECK-NEXT: return %[[Y]]
+func.func @relu_into_dense(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>) -> tensor<1x4xf32> {
+  %d = kiln.dense %x, %w, bias %b : (tensor<1x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+  %y = kiln.relu %d : tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// clip(-1, 1) after kiln.dense becomes activation "clip" with its bounds.
+// CHECK-LABEL: func.func @clip_into_dense
+// CHECK-NEXT: %[[Y:.*]] = kiln.dense {{.*}}{activation = "clip", clip_max = 1.000000e+00 : f32, clip_min = -1.000000e+00 : f32}
+// CHECK-NEXT: return %[[Y]]
+func.func @clip_into_dense(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>) -> tensor<1x4xf32> {
+  %d = kiln.dense %x, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %y = kiln.clip %d {min = -1.0 : f32, max = 1.0 : f32} : tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// Not fused: the conv result is also a model output (read by func.return).
+// CHECK-LABEL: func.func @no_fuse_conv_also_returned
+// CHECK: %[[C:.*]] = kiln.conv2d
+// CHECK-NOT: activation
+// CHECK: %[[Y:.*]] = kiln.relu %[[C]]
+// CHECK: return %[[Y]], %[[C]]
+func.func @no_fuse_conv_also_returned(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.relu %c : tensor<1x4x6x6xf32>
+  return %y, %c : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Not fused: the conv result has a second reader (another op).
+// CHECK-LABEL: func.func @no_fuse_conv_two_readers
+// CHECK: %[[C:.*]] = kiln.conv2d
+// CHECK-NOT: activation
+// CHECK: kiln.relu %[[C]]
+// CHECK: kiln.clip %[[C]]
+func.func @no_fuse_conv_two_readers(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.relu %c : tensor<1x4x6x6xf32>
+  %z = kiln.clip %c {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x4x6x6xf32>
+  return %y, %z : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Not fused: the conv already has an activation (relu then clip(0, 6) stays
+// two steps).
+// CHECK-LABEL: func.func @no_fuse_conv_with_activation
+// CHECK: %[[C:.*]] = kiln.conv2d {{.*}}activation = "relu"
+// CHECK: kiln.clip %[[C]]
+func.func @no_fuse_conv_with_activation(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "relu"}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.clip %c {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Not fused: the dense result is also a model output.
+// CHECK-LABEL: func.func @no_fuse_dense_also_returned
+// CHECK: %[[D:.*]] = kiln.dense
+// CHECK-NOT: activation
+// CHECK: %[[Y:.*]] = kiln.relu %[[D]]
+// CHECK: return %[[Y]], %[[D]]
+func.func @no_fuse_dense_also_returned(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>) -> (tensor<1x4xf32>, tensor<1x4xf32>) {
+  %d = kiln.dense %x, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %y = kiln.relu %d : tensor<1x4xf32>
+  return %y, %d : tensor<1x4xf32>, tensor<1x4xf32>
+}
+
+// -----
+
+// Not fused: the relu reads an op without an epilogue (kiln.add).
+// CHECK-LABEL: func.func @no_fuse_after_add
+// CHECK: %[[S:.*]] = kiln.add
+// CHECK: kiln.relu %[[S]]
+func.func @no_fuse_after_add(%a: tensor<1x4x6x6xf32>, %b: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  %s = kiln.add %a, %b : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %y = kiln.relu %s : tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
