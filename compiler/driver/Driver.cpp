@@ -1,6 +1,8 @@
 //===- Driver.cpp - The kiln compilation pipeline -------------------------===//
 #include "compiler/driver/Driver.h"
 
+#include "compiler/driver/KernelCache.h"
+#include "compiler/driver/ParallelCodegen.h"
 #include "compiler/halide/KernelCompiler.h"
 #include "compiler/kernelize/Kernelize.h"
 #include "compiler/link/GlueWriter.h"
@@ -21,7 +23,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <set>
+#include <thread>
 #include <iostream>
 
 namespace fs = std::filesystem;
@@ -191,15 +194,12 @@ int compileModel(const CompileOptions &opt) {
   // Identical kernels (same kind, shapes and attributes) are generated once:
   // ResNet-style networks repeat the same block many times.
   std::vector<KernelSpec> specs;
-  std::map<std::string, std::string> kernelByKey;
+  // Kernels are named after their content, so a name is also a cache key.
+  std::set<std::string> seen;
   for (KernelCall &call : plan->calls) {
-    KernelSpec key = call.spec;
-    key.name.clear();
-    auto [it, inserted] = kernelByKey.emplace(key.serialize(), call.spec.name);
-    if (inserted)
+    call.spec.name = contentKernelName(call.spec);
+    if (seen.insert(call.spec.name).second)
       specs.push_back(call.spec);
-    else
-      call.spec.name = it->second;
   }
   timer.done("kernelize");
   dump("02-kernels.txt", serializeSpecs(specs));
@@ -229,13 +229,57 @@ int compileModel(const CompileOptions &opt) {
     std::fprintf(stderr, "kiln: keeping temporary files in %s\n",
                  work.c_str());
 
-  CodegenOptions cg;
-  cg.target = opt.target;
-  cg.outDir = work;
-  cg.emitStmt = !opt.dumpDir.empty();
+  // Kernels come from the cache where possible; the misses are compiled in
+  // worker processes while this one compiles the Halide runtime. A dump
+  // wants every kernel's lowered statement, so it bypasses the cache.
+  KernelCache cache = KernelCache::open(opt.useCache && opt.dumpDir.empty());
   std::vector<std::string> objects;
-  if (!compileKernels(specs, cg, objects, error))
+  std::vector<KernelSpec> misses;
+  std::vector<std::string> missKeys;
+  for (const KernelSpec &spec : specs) {
+    std::string object = work + "/" + spec.name + ".o";
+    std::string key = cache.key(spec.name, halideTarget);
+    if (!cache.fetch(key, object)) {
+      misses.push_back(spec);
+      missKeys.push_back(key);
+    }
+    objects.push_back(object);
+  }
+  int jobs = opt.jobs > 0 ? opt.jobs
+                          : (int)std::max(1u, std::thread::hardware_concurrency());
+  if (!opt.quiet)
+    std::fprintf(stderr,
+                 "kiln: codegen   %zu kernels (%zu cached) for %s, %d "
+                 "worker(s)\n",
+                 specs.size(), specs.size() - misses.size(), opt.target.c_str(),
+                 std::min<int>(jobs, std::max<size_t>(misses.size(), 1)));
+  ParallelCodegenOptions pcg;
+  pcg.target = opt.target;
+  pcg.outDir = work;
+  pcg.emitStmt = !opt.dumpDir.empty();
+  pcg.jobs = jobs;
+  std::string runtimeObject = work + "/halide_runtime.o";
+  std::string runtimeKey = cache.key("halide_runtime", halideTarget);
+  std::string runtimeError;
+  std::thread runtimeThread([&] {
+    if (cache.fetch(runtimeKey, runtimeObject))
+      return;
+    CodegenOptions cg;
+    cg.target = opt.target;
+    cg.outDir = work;
+    std::vector<std::string> produced;
+    if (compileKernels({}, cg, produced, runtimeError))
+      cache.store(runtimeKey, runtimeObject);
+  });
+  bool kernelsOk = compileKernelsInParallel(misses, pcg, error);
+  runtimeThread.join();
+  if (!kernelsOk)
     return fail(opt.inputPath + ": code generation failed: " + error);
+  if (!runtimeError.empty())
+    return fail("code generation failed: " + runtimeError);
+  for (size_t i = 0; i < misses.size(); ++i)
+    cache.store(missKeys[i], work + "/" + misses[i].name + ".o");
+  objects.push_back(runtimeObject);
   if (!opt.dumpDir.empty())
     for (const KernelSpec &spec : specs) {
       std::error_code ec;
@@ -254,6 +298,8 @@ int compileModel(const CompileOptions &opt) {
   job.workDir = work;
   job.output = opt.outputPath;
   job.kernelObjects = objects;
+  if (cache.enabled())
+    job.objectCacheDir = cache.directory() + "/runtime";
   job.modelSource = work + "/model.c";
   job.weightsAsm = work + "/weights.S";
   std::string weightsBin = fs::absolute(work + "/weights.bin").string();

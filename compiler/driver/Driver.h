@@ -32,6 +32,10 @@ struct CompileOptions {
   // (fold-batch-norm, fuse-activation, fuse-residual-add).
   bool fuse = true;
   std::vector<std::string> disabledPasses;
+  // Codegen: worker processes (0 = one per core) and the kernel cache
+  // (compiler/driver/KernelCache.h).
+  int jobs = 0;
+  bool useCache = true;
 };
 
 /// Compiles; returns a process exit code. Errors go to stderr as

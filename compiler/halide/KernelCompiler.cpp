@@ -120,6 +120,8 @@ bool compileKernels(const std::vector<KernelSpec> &specs,
     objectFiles.push_back(object);
   }
 
+  if (!options.emitRuntime)
+    return true;
   std::string runtime = (dir / "halide_runtime.o").string();
   try {
     Halide::compile_standalone_runtime(runtime, runtimeTarget);

@@ -34,6 +34,9 @@ struct CodegenOptions {
   std::string outDir;
   /// Also write <name>.stmt (Halide lowered statement) beside each object.
   bool emitStmt = false;
+  /// Also compile the shared Halide runtime (halide_runtime.o). Off for
+  /// workers that compile a subset of an artifact's kernels.
+  bool emitRuntime = true;
 };
 
 /// Compiles each spec to <outDir>/<spec.name>.o (Halide target feature

@@ -66,6 +66,14 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildDense(spec, in);
   case KernelKind::Softmax:
     return buildSoftmax(spec, in);
+  case KernelKind::Mul:
+    return buildMul(spec, in);
+  case KernelKind::Transpose:
+    return buildTranspose(spec, in);
+  case KernelKind::LRN:
+    return buildLRN(spec, in);
+  case KernelKind::BatchNorm:
+    return buildBatchNorm(spec, in);
   }
   specFail("unknown kernel kind");
 }
@@ -81,10 +89,15 @@ size_t expectedInputCount(const KernelSpec &spec) {
   case KernelKind::GlobalAvgPool:
   case KernelKind::Activation:
   case KernelKind::Softmax:
+  case KernelKind::Transpose:
+  case KernelKind::LRN:
     return 1;
   case KernelKind::ChannelAffine:
     return 3;
+  case KernelKind::BatchNorm:
+    return 5;
   case KernelKind::Add:
+  case KernelKind::Mul:
     return 2;
   case KernelKind::Dense:
     return 2 + spec.hasBias;

@@ -117,6 +117,8 @@ private:
     plan.calls.push_back(std::move(call));
   }
 
+  /// `lo` and `hi` are the op's clip_min / clip_max attributes: clip's
+  /// bounds, or hard_sigmoid's alpha and beta.
   bool setActivation(Operation *op, KernelSpec &spec, StringRef act,
                      float lo, float hi) {
     if (act == "none")
@@ -127,7 +129,15 @@ private:
       spec.activation = Activation::Clip;
       spec.clipMin = lo;
       spec.clipMax = hi;
-    } else
+    } else if (act == "sigmoid")
+      spec.activation = Activation::Sigmoid;
+    else if (act == "hard_sigmoid") {
+      spec.activation = Activation::HardSigmoid;
+      spec.actAlpha = lo;
+      spec.actBeta = hi;
+    } else if (act == "hard_swish")
+      spec.activation = Activation::HardSwish;
+    else
       return fail(op, "unknown activation '" + act.str() + "'");
     return true;
   }
@@ -195,8 +205,15 @@ bool Kernelizer::lower(Operation *op) {
       .Case<BatchNormOp>([&](BatchNormOp bn) {
         auto scale = constantOf(bn.getScale()), bias = constantOf(bn.getBias()),
              mean = constantOf(bn.getMean()), var = constantOf(bn.getVariance());
-        if (!scale || !bias || !mean || !var)
-          return fail(op, "batch-norm parameters must be constants");
+        if (!scale || !bias || !mean || !var) {
+          // Parameters computed at run time (or graph inputs): normalize
+          // per element instead of folding into a scale and shift.
+          KernelSpec spec;
+          spec.kind = KernelKind::BatchNorm;
+          spec.epsilon = bn.getEpsilon().convertToFloat();
+          emit(op, spec, op->getOperands(), bn.getResult());
+          return true;
+        }
         // y = x * s + t with s = scale / sqrt(var + eps), t = bias - mean * s.
         float eps = bn.getEpsilon().convertToFloat();
         std::vector<float> s(scale->size()), t(scale->size());
@@ -240,6 +257,52 @@ bool Kernelizer::lower(Operation *op) {
         KernelSpec spec;
         spec.kind = KernelKind::Add;
         emit(op, spec, op->getOperands(), a.getResult());
+        return true;
+      })
+      .Case<MulOp>([&](MulOp m) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Mul;
+        emit(op, spec, op->getOperands(), m.getResult());
+        return true;
+      })
+      .Case<SigmoidOp>([&](SigmoidOp s) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Activation;
+        spec.activation = Activation::Sigmoid;
+        emit(op, spec, op->getOperands(), s.getResult());
+        return true;
+      })
+      .Case<HardSigmoidOp>([&](HardSigmoidOp h) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Activation;
+        spec.activation = Activation::HardSigmoid;
+        spec.actAlpha = h.getAlpha().convertToFloat();
+        spec.actBeta = h.getBeta().convertToFloat();
+        emit(op, spec, op->getOperands(), h.getResult());
+        return true;
+      })
+      .Case<HardSwishOp>([&](HardSwishOp h) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Activation;
+        spec.activation = Activation::HardSwish;
+        emit(op, spec, op->getOperands(), h.getResult());
+        return true;
+      })
+      .Case<LRNOp>([&](LRNOp l) {
+        KernelSpec spec;
+        spec.kind = KernelKind::LRN;
+        spec.size = l.getSizeAttr().getInt();
+        spec.alpha = l.getAlpha().convertToFloat();
+        spec.beta = l.getBeta().convertToFloat();
+        spec.bias = l.getBias().convertToFloat();
+        emit(op, spec, op->getOperands(), l.getResult());
+        return true;
+      })
+      .Case<TransposeOp>([&](TransposeOp t) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Transpose;
+        spec.perm.assign(t.getPerm().begin(), t.getPerm().end());
+        emit(op, spec, op->getOperands(), t.getResult());
         return true;
       })
       .Case<MaxPool2DOp>([&](MaxPool2DOp p) {

@@ -25,10 +25,12 @@ const KernelKind kAllKinds[] = {
     KernelKind::Conv2D,        KernelKind::MaxPool2D,     KernelKind::AvgPool2D,
     KernelKind::GlobalAvgPool, KernelKind::ChannelAffine, KernelKind::Add,
     KernelKind::Activation,    KernelKind::Concat,        KernelKind::Dense,
-    KernelKind::Softmax};
+    KernelKind::Softmax,       KernelKind::Mul,           KernelKind::Transpose,
+    KernelKind::LRN,           KernelKind::BatchNorm};
 
-const Activation kAllActivations[] = {Activation::None, Activation::Relu,
-                                      Activation::Clip};
+const Activation kAllActivations[] = {
+    Activation::None,    Activation::Relu,        Activation::Clip,
+    Activation::Sigmoid, Activation::HardSigmoid, Activation::HardSwish};
 
 void writeList(std::ostream &os, const std::vector<int64_t> &values) {
   os << '[';
@@ -203,6 +205,22 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseFloat(value, out.clipMax);
     else if (key == "axis")
       ok = parseInt(value, out.axis);
+    else if (key == "act_alpha")
+      ok = parseFloat(value, out.actAlpha);
+    else if (key == "act_beta")
+      ok = parseFloat(value, out.actBeta);
+    else if (key == "size")
+      ok = parseInt(value, out.size);
+    else if (key == "alpha")
+      ok = parseFloat(value, out.alpha);
+    else if (key == "beta")
+      ok = parseFloat(value, out.beta);
+    else if (key == "bias")
+      ok = parseFloat(value, out.bias);
+    else if (key == "epsilon")
+      ok = parseFloat(value, out.epsilon);
+    else if (key == "perm")
+      ok = parseList(value, out.perm);
     else {
       error = lineError(lineNo, line, "unknown key '" + key + "'");
       return false;
@@ -260,6 +278,14 @@ const char *kernelKindName(KernelKind kind) {
     return "Dense";
   case KernelKind::Softmax:
     return "Softmax";
+  case KernelKind::Mul:
+    return "Mul";
+  case KernelKind::Transpose:
+    return "Transpose";
+  case KernelKind::LRN:
+    return "LRN";
+  case KernelKind::BatchNorm:
+    return "BatchNorm";
   }
   return "unknown";
 }
@@ -272,6 +298,12 @@ const char *activationName(Activation act) {
     return "relu";
   case Activation::Clip:
     return "clip";
+  case Activation::Sigmoid:
+    return "sigmoid";
+  case Activation::HardSigmoid:
+    return "hard_sigmoid";
+  case Activation::HardSwish:
+    return "hard_swish";
   }
   return "unknown";
 }
@@ -305,6 +337,16 @@ std::string KernelSpec::serialize() const {
   os << "clip_min=" << formatFloat(clipMin) << '\n';
   os << "clip_max=" << formatFloat(clipMax) << '\n';
   os << "axis=" << axis << '\n';
+  os << "act_alpha=" << formatFloat(actAlpha) << '\n';
+  os << "act_beta=" << formatFloat(actBeta) << '\n';
+  os << "size=" << size << '\n';
+  os << "alpha=" << formatFloat(alpha) << '\n';
+  os << "beta=" << formatFloat(beta) << '\n';
+  os << "bias=" << formatFloat(bias) << '\n';
+  os << "epsilon=" << formatFloat(epsilon) << '\n';
+  os << "perm=";
+  writeList(os, perm);
+  os << '\n';
   return os.str();
 }
 

@@ -42,7 +42,8 @@ enum class KernelKind {
   /// shape is right-aligned and padded with 1s to the output rank).
   /// y = act(a + b).
   Add,
-  /// inputs: x (any shape). y = act(x). Used for standalone relu/clip.
+  /// inputs: x (any shape). y = act(x). Used for standalone relu/clip/
+  /// sigmoid/hard_sigmoid/hard_swish.
   Activation,
   /// inputs: x0..x{k-1}, all the output's rank, equal except on `axis`.
   Concat,
@@ -50,9 +51,26 @@ enum class KernelKind {
   Dense,
   /// inputs: x (any rank). Softmax along `axis` (non-negative, < rank).
   Softmax,
+  /// inputs: a, b (numpy broadcast, like Add). y = act(a * b).
+  Mul,
+  /// inputs: x (rank r). y = x permuted by `perm` (r values):
+  /// y.shape[i] = x.shape[perm[i]].
+  Transpose,
+  /// inputs: x[N,C,...]. Local response normalization across channels:
+  /// y = x / (bias + alpha / size * sum(x^2 over channels
+  ///     c - floor((size-1)/2) .. c + ceil((size-1)/2)))^beta.
+  LRN,
+  /// inputs: x[N,C,...], scale[C], shift[C], mean[C], var[C] (computed at
+  /// run time; constant parameters become ChannelAffine instead).
+  /// y = act((x - mean) * scale / sqrt(var + epsilon) + shift).
+  BatchNorm,
 };
 
-enum class Activation { None, Relu, Clip };
+/// Elementwise activations, usable as an epilogue or standalone. Parameters:
+/// Clip uses clipMin/clipMax; HardSigmoid uses actAlpha/actBeta
+/// (y = max(0, min(1, alpha * x + beta))); HardSwish is
+/// x * max(0, min(1, x / 6 + 0.5)); Sigmoid is 1 / (1 + exp(-x)).
+enum class Activation { None, Relu, Clip, Sigmoid, HardSigmoid, HardSwish };
 
 struct KernelSpec {
   KernelKind kind = KernelKind::Conv2D;
@@ -79,6 +97,16 @@ struct KernelSpec {
 
   /// Concat and Softmax.
   int64_t axis = 1;
+
+  /// HardSigmoid activation parameters.
+  float actAlpha = 0.0f, actBeta = 0.0f;
+  /// LRN: window size (channels) and alpha, beta, bias.
+  int64_t size = 0;
+  float alpha = 0.0f, beta = 0.0f, bias = 0.0f;
+  /// BatchNorm.
+  float epsilon = 0.0f;
+  /// Transpose: output dim i reads input dim perm[i].
+  std::vector<int64_t> perm;
 
   /// Stable text form: one `key=value` per line, fixed key order.
   std::string serialize() const;

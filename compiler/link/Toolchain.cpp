@@ -1,7 +1,13 @@
 //===- Toolchain.cpp - Target C compiler, archiver and linking ------------===//
 #include "compiler/link/Toolchain.h"
 
+#include "compiler/support/Hash.h"
 #include "runtime/kiln_runtime_paths.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +17,8 @@
 #include <unistd.h>
 
 extern char **environ;
+
+namespace fs = std::filesystem;
 
 namespace kiln {
 
@@ -86,6 +94,26 @@ static bool run(const std::vector<std::string> &argv, std::string &error) {
   return false;
 }
 
+/// Content of every file under the runtime folder and the compiler's path:
+/// what the compiled runtime objects depend on.
+static std::string runtimeFingerprint(const std::string &cc) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(KILN_RUNTIME_SOURCE_DIR, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file())
+      files.push_back(it->path().string());
+  std::sort(files.begin(), files.end());
+  uint64_t h = fnv1a(cc);
+  for (const std::string &f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    h = fnv1a(f + "\n" + ss.str(), h);
+  }
+  return hexDigits(h, 16);
+}
+
 bool linkArtifact(const LinkJob &job, std::string &error) {
   const std::string rt = KILN_RUNTIME_SOURCE_DIR;
   static const char *const librarySources[] = KILN_RUNTIME_LIBRARY_SOURCES;
@@ -98,14 +126,43 @@ bool linkArtifact(const LinkJob &job, std::string &error) {
     for (const char *src : mainSources)
       sources.push_back(rt + "/" + src);
   std::vector<std::string> objects;
+  std::string fingerprint =
+      job.objectCacheDir.empty() ? "" : runtimeFingerprint(job.toolchain.cc);
   for (size_t i = 0; i < sources.size(); ++i) {
     std::string obj = job.workDir + "/c" + std::to_string(i) + ".o";
-    if (!run({job.toolchain.cc, "-c", "-O2", "-fPIC", KILN_RUNTIME_C_STD,
-              "-I" + rt, "-I" + rt + "/main",
-              "-I" + std::string(KILN_HALIDE_INCLUDE_DIR), sources[i], "-o",
-              obj},
-             error))
+    std::vector<std::string> cmd = {
+        job.toolchain.cc, "-c", "-O2", "-fPIC", KILN_RUNTIME_C_STD,
+        "-I" + rt, "-I" + rt + "/main",
+        "-I" + std::string(KILN_HALIDE_INCLUDE_DIR), sources[i], "-o", obj};
+    // The model's own files (glue, weights) differ every time; the runtime
+    // sources only when the runtime changes.
+    bool cacheable = i >= 2 && !fingerprint.empty();
+    std::string cached;
+    if (cacheable) {
+      std::string text;
+      for (const std::string &a : cmd)
+        if (a != obj)
+          text += a + "\n";
+      cached = job.objectCacheDir + "/" +
+               fs::path(sources[i]).stem().string() + "-" +
+               hexDigits(fnv1a(text, fnv1a(fingerprint)), 16) + ".o";
+      std::error_code ec;
+      if (fs::copy_file(cached, obj, fs::copy_options::overwrite_existing,
+                        ec)) {
+        objects.push_back(obj);
+        continue;
+      }
+    }
+    if (!run(cmd, error))
       return false;
+    if (cacheable) {
+      std::error_code ec;
+      fs::create_directories(job.objectCacheDir, ec);
+      std::string tmp = cached + ".tmp" + std::to_string(getpid());
+      fs::copy_file(obj, tmp, fs::copy_options::overwrite_existing, ec);
+      if (!ec)
+        fs::rename(tmp, cached, ec);
+    }
     objects.push_back(obj);
   }
   objects.insert(objects.end(), job.kernelObjects.begin(),

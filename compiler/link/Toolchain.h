@@ -34,6 +34,10 @@ struct LinkJob {
   std::string modelSource; // path of the generated C file
   std::string weightsAsm;  // path of the generated .S file
   std::vector<std::string> kernelObjects; // includes the Halide runtime
+  /// Where compiled runtime sources are kept between links (empty: none).
+  /// Entries are keyed by the whole runtime folder's content, the compiler
+  /// and the flags, so any edit to the runtime recompiles it.
+  std::string objectCacheDir;
 };
 
 /// Runs argv (no shell), returns its exit status (-1 if it could not start)

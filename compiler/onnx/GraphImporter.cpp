@@ -193,31 +193,41 @@ LogicalResult GraphImporter::createMainFunction() {
       continue;
     const std::string label = "graph input '" + input.name() + "'";
     if (!input.type().has_tensor_type())
-      return fileError(label + " is not a tensor");
+      return fileError("unsupported: " + label +
+                       " is not a tensor (sequence, map and optional inputs "
+                       "are not supported)");
     const auto &declared = input.type().tensor_type();
     if (declared.elem_type() != onnx::TensorProto::FLOAT)
-      return fileError(label + " has element type " +
+      return fileError("unsupported: " + label + " has element type " +
                        onnxTypeName(declared.elem_type()) +
                        "; only float32 inputs are supported");
     if (!declared.has_shape())
-      return fileError(label + " has no shape; only static shapes are "
-                               "supported");
+      return fileError("unsupported: " + label +
+                       " has no shape; only static shapes are supported");
     SmallVector<int64_t> shape;
     for (const auto &[d, dim] : llvm::enumerate(declared.shape().dim())) {
       if (!dim.has_dim_value()) {
         std::string param = dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
                                                 : std::string();
-        return fileError(label + " has a dynamic dimension " + Twine(d) +
-                         param + "; only static shapes are supported");
+        return fileError("unsupported: " + label + " has a dynamic dimension " +
+                         Twine(d) + param +
+                         "; only static shapes are supported");
       }
-      if (dim.dim_value() <= 0)
+      if (dim.dim_value() == 0)
+        return fileError("unsupported: " + label + " has dimension " +
+                         Twine(d) + " = 0; empty tensors are not supported");
+      if (dim.dim_value() < 0)
         return fileError(label + " has dimension " + Twine(d) + " = " +
                          Twine(dim.dim_value()) + "; sizes must be positive");
       shape.push_back(dim.dim_value());
     }
-    if (shape.empty() || (int64_t)shape.size() > kMaxRank)
-      return fileError(label + " has rank " + Twine(shape.size()) +
-                       "; supported ranks are 1 to 8");
+    // A scalar is a one-element vector (kiln tensors have rank >= 1), the
+    // same as scalar constants; it broadcasts the same way.
+    if (shape.empty())
+      shape.push_back(1);
+    if ((int64_t)shape.size() > kMaxRank)
+      return fileError("unsupported: " + label + " has rank " +
+                       Twine(shape.size()) + "; supported ranks are 0 to 8");
     if (checkedElementCount(shape, int64_t(1) << 40) < 0)
       return fileError(label + " is too large");
     argTypes.push_back(tensorType(shape));
@@ -248,6 +258,11 @@ LogicalResult GraphImporter::convertNodes() {
     OpConverter convert = lookupOpConverter(node.op_type());
     if (!convert)
       return fail("unsupported op '" + node.op_type() + "'");
+    int64_t oldest = oldestSupportedOpset(node.op_type());
+    if (opset() < oldest)
+      return fail("unsupported: " + node.op_type() + " of opset " +
+                  Twine(opset()) + " (supported from opset " + Twine(oldest) +
+                  " on; convert the model with onnx.version_converter)");
     if (failed(convert(*this)))
       return firstError.empty() ? fail("conversion failed") : failure();
     for (const std::string &out : node.output())
@@ -279,7 +294,7 @@ LogicalResult GraphImporter::createReturn() {
       const auto &declared = output.type().tensor_type();
       if (declared.elem_type() != onnx::TensorProto::FLOAT &&
           declared.elem_type() != onnx::TensorProto::UNDEFINED)
-        return fileError(label + " has element type " +
+        return fileError("unsupported: " + label + " has element type " +
                          onnxTypeName(declared.elem_type()) +
                          "; only float32 outputs are supported");
       if (declared.has_shape()) {
@@ -329,7 +344,7 @@ GraphImporter::emitConstant(const TensorData &data,
     return failure();
   };
   if (!data.isFloat())
-    return failHere("tensor '" + data.name +
+    return failHere("unsupported: tensor '" + data.name +
                     "' is int64; only float32 tensors can be used as data");
   SmallVector<int64_t> dims(shape ? *shape : ArrayRef<int64_t>(data.dims));
   // Kiln tensors have rank >= 1: a scalar becomes a one-element vector,
@@ -368,7 +383,8 @@ FailureOr<Value> GraphImporter::materialize(TensorEntry &entry, StringRef name,
                      "' (Pad): Pad cannot be folded: its output '" + name +
                      "' is read by " + reader +
                      ", which cannot absorb padding (only Conv and "
-                     "AveragePool with count_include_pad=1 can)");
+                     "AveragePool with count_include_pad=1 can); a "
+                     "standalone Pad is unsupported");
   }
   if (entry.value)
     return entry.value;
@@ -452,9 +468,9 @@ GraphImporter::requireConstantInput(unsigned i, StringRef role) {
     return fail("missing " + role + " (input #" + Twine(i) + ")");
   if (const TensorData *data = constantInput(i))
     return data;
-  return fail(role + " ('" + node().input(i) +
-              "') must be a constant (an initializer or Constant "
-              "node)");
+  return fail("unsupported: " + role + " ('" + node().input(i) +
+              "') is computed at run time; it must be a constant (an "
+              "initializer or Constant node)");
 }
 
 bool GraphImporter::isOutputUsed(unsigned i) const {

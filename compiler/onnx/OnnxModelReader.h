@@ -15,9 +15,11 @@
 
 namespace kiln {
 
-/// Oldest default-domain opset the importer understands (Clip bounds as
-/// inputs, Pad pads as an input).
-inline constexpr int64_t kMinOnnxOpset = 11;
+/// Oldest default-domain opset a model may import. Each op type also has its
+/// own oldest opset, from which on its semantics are the ones the converter
+/// implements (oldestSupportedOpset in OpConverters.h: e.g. Clip bounds and
+/// Pad pads are inputs from opset 11 on).
+inline constexpr int64_t kMinOnnxOpset = 1;
 
 /// A parsed and structurally validated ONNX model.
 struct OnnxModel {

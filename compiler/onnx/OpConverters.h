@@ -20,14 +20,23 @@ using OpConverter = mlir::LogicalResult (*)(GraphImporter &);
 /// Converter for a default-domain op type, or null when unsupported.
 OpConverter lookupOpConverter(llvm::StringRef opType);
 
+/// Oldest opset from which on the op's semantics (inputs, attributes,
+/// broadcasting) are those its converter implements; older versions of the
+/// op are unsupported.
+int64_t oldestSupportedOpset(llvm::StringRef opType);
+
 // ops/ConvOps.cpp
 mlir::LogicalResult convertConv(GraphImporter &importer);
 mlir::LogicalResult convertPad(GraphImporter &importer);
 // ops/NormalizationOps.cpp
 mlir::LogicalResult convertBatchNormalization(GraphImporter &importer);
 mlir::LogicalResult convertMul(GraphImporter &importer);
+mlir::LogicalResult convertLRN(GraphImporter &importer);
 // ops/ElementwiseOps.cpp
 mlir::LogicalResult convertRelu(GraphImporter &importer);
+mlir::LogicalResult convertSigmoid(GraphImporter &importer);
+mlir::LogicalResult convertHardSigmoid(GraphImporter &importer);
+mlir::LogicalResult convertHardSwish(GraphImporter &importer);
 mlir::LogicalResult convertClip(GraphImporter &importer);
 mlir::LogicalResult convertAdd(GraphImporter &importer);
 // ops/PoolingOps.cpp

@@ -11,7 +11,11 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("Pad", convertPad)
       .Case("BatchNormalization", convertBatchNormalization)
       .Case("Mul", convertMul)
+      .Case("LRN", convertLRN)
       .Case("Relu", convertRelu)
+      .Case("Sigmoid", convertSigmoid)
+      .Case("HardSigmoid", convertHardSigmoid)
+      .Case("HardSwish", convertHardSwish)
       .Case("Clip", convertClip)
       .Case("Add", convertAdd)
       .Case("MaxPool", convertMaxPool)
@@ -27,4 +31,24 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("MatMul", convertMatMul)
       .Case("Softmax", convertSoftmax)
       .Default(nullptr);
+}
+
+int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
+  return llvm::StringSwitch<int64_t>(opType)
+      // Before: `broadcast`/`axis` attributes instead of numpy broadcasting.
+      .Cases({"Add", "Mul", "Gemm"}, 7)
+      // Before: `spatial` / `is_test` attributes.
+      .Case("BatchNormalization", 9)
+      // Before: `is_test`; from 7 on inference Dropout is the identity.
+      .Case("Dropout", 7)
+      // Before: `consumed_inputs` (legacy optimization hint).
+      .Cases({"Relu", "Sigmoid", "HardSigmoid"}, 6)
+      // Before: `axis` was optional (default 1).
+      .Case("Concat", 4)
+      // Before: the target shape was an attribute.
+      .Case("Reshape", 5)
+      // Before: min/max and pads were attributes.
+      .Cases({"Clip", "Pad"}, 11)
+      .Case("HardSwish", 14)
+      .Default(1);
 }

@@ -57,6 +57,27 @@ bool kiln::decodeTensor(const onnx::TensorProto &tensor,
   if (count < 0)
     return fail("invalid dims (negative or too many elements)");
 
+  // Booleans (e.g. Dropout's training_mode) are read as 0/1 int64 values.
+  if (tensor.data_type() == onnx::TensorProto::BOOL &&
+      tensor.data_location() != onnx::TensorProto::EXTERNAL) {
+    data.kind = TensorData::Kind::Int64;
+    if (tensor.has_raw_data()) {
+      if ((int64_t)tensor.raw_data().size() != count)
+        return fail("raw_data has " + llvm::Twine(tensor.raw_data().size()) +
+                    " bytes, expected " + llvm::Twine(count) +
+                    " (one per BOOL element)");
+      for (char c : tensor.raw_data())
+        data.ints.push_back(c != 0);
+      return true;
+    }
+    if (tensor.int32_data_size() != count)
+      return fail("the tensor holds " + llvm::Twine(tensor.int32_data_size()) +
+                  " values but its dims need " + llvm::Twine(count));
+    for (int32_t v : tensor.int32_data())
+      data.ints.push_back(v != 0);
+    return true;
+  }
+
   size_t elementBytes;
   switch (tensor.data_type()) {
   case onnx::TensorProto::FLOAT:
@@ -69,8 +90,8 @@ bool kiln::decodeTensor(const onnx::TensorProto &tensor,
     break;
   default:
     return fail("element type " + onnxTypeName(tensor.data_type()) +
-                " is unsupported; only float32 tensors (and int64 shape "
-                "tensors) are supported");
+                " is unsupported; only float32 tensors (and int64 or bool "
+                "shape and flag tensors) are supported");
   }
   uint64_t expectedBytes = uint64_t(count) * elementBytes;
 

@@ -15,9 +15,10 @@ def Kiln_Dialect : Dialect {
   let summary = "Convolutional-network operators for the Kiln compiler";
   let description = [{
     The kiln dialect models inference-time CNN graphs imported from ONNX:
-    convolutions (dense, grouped, depthwise), batch normalization,
-    activations, pooling, residual additions, concatenation, dense layers,
-    reshapes and softmax. Tensors are ranked, statically shaped and f32;
+    convolutions (dense, grouped, depthwise), batch normalization, local
+    response normalization, activations, pooling, elementwise additions and
+    multiplications, concatenation, dense layers, reshapes, transposes and
+    softmax. Tensors are ranked, statically shaped and f32;
     4-D activations are NCHW. Convolution carries an epilogue (bias,
     residual operand, activation) so that fusion passes can fold the ops
     that follow it into one kernel.

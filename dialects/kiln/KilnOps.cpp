@@ -11,6 +11,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace kiln;
 
@@ -140,13 +142,22 @@ LogicalResult verifyInferredShape(Operation *op, ArrayRef<int64_t> inferred) {
                            << formatShape(inferred);
 }
 
+/// `lo` and `hi` are the clip_min / clip_max attributes: clip's bounds, or
+/// hard_sigmoid's alpha and beta.
 LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
                                float hi) {
-  if (act != "none" && act != "relu" && act != "clip")
-    return op->emitOpError() << "unknown activation '" << act
-                             << "' (expected none, relu or clip)";
+  if (act != "none" && act != "relu" && act != "clip" && act != "sigmoid" &&
+      act != "hard_sigmoid" && act != "hard_swish")
+    return op->emitOpError()
+           << "unknown activation '" << act
+           << "' (expected none, relu, clip, sigmoid, hard_sigmoid or "
+              "hard_swish)";
   if (act == "clip" && lo > hi)
     return op->emitOpError() << "clip_min " << lo << " exceeds clip_max " << hi;
+  if (act == "hard_sigmoid" && !(std::isfinite(lo) && std::isfinite(hi)))
+    return op->emitOpError()
+           << "hard_sigmoid alpha (clip_min) " << lo << " and beta (clip_max) "
+           << hi << " must be finite";
   return success();
 }
 
@@ -312,6 +323,27 @@ LogicalResult BatchNormOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// LRNOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LRNOp::verify() {
+  if (shapeOf(getInput()).size() < 2)
+    return emitOpError() << "input needs a channel dimension (rank >= 2)";
+  // I64Attr accessors are unsigned; read the size back as signed.
+  int64_t size = getSizeAttr().getInt();
+  if (size <= 0)
+    return emitOpError() << "size must be positive, got " << size;
+  float alpha = getAlpha().convertToFloat(), beta = getBeta().convertToFloat(),
+        bias = getBias().convertToFloat();
+  if (!std::isfinite(alpha) || !std::isfinite(beta))
+    return emitOpError() << "alpha " << alpha << " and beta " << beta
+                         << " must be finite";
+  if (!(bias > 0) || !std::isfinite(bias))
+    return emitOpError() << "bias must be positive and finite, got " << bias;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ClipOp
 //===----------------------------------------------------------------------===//
 
@@ -327,8 +359,8 @@ LogicalResult ClipOp::verify() {
 //===----------------------------------------------------------------------===//
 
 static FailureOr<SmallVector<int64_t>>
-broadcastShape(std::optional<Location> loc, ArrayRef<int64_t> a,
-               ArrayRef<int64_t> b) {
+broadcastShape(std::optional<Location> loc, StringRef opName,
+               ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   size_t rank = std::max(a.size(), b.size());
   SmallVector<int64_t> out(rank);
   for (size_t i = 0; i < rank; ++i) {
@@ -336,7 +368,8 @@ broadcastShape(std::optional<Location> loc, ArrayRef<int64_t> a,
     int64_t y = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
     if (x != y && x != 1 && y != 1) {
       if (loc)
-        emitError(*loc) << "'kiln.add' operand shapes do not broadcast: "
+        emitError(*loc) << "'" << opName
+                        << "' operand shapes do not broadcast: "
                         << "dimension " << i << " is " << x << " vs " << y;
       return failure();
     }
@@ -352,7 +385,8 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
                                       SmallVectorImpl<Type> &results) {
   if (failed(checkInferenceOperands(loc, "kiln.add", operands)))
     return failure();
-  auto shape = broadcastShape(loc, shapeOf(operands[0]), shapeOf(operands[1]));
+  auto shape = broadcastShape(loc, "kiln.add", shapeOf(operands[0]),
+                              shapeOf(operands[1]));
   if (failed(shape))
     return failure();
   results.push_back(f32Tensor(ctx, *shape));
@@ -360,10 +394,50 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
 }
 
 LogicalResult AddOp::verify() {
-  auto shape = broadcastShape(getLoc(), shapeOf(getLhs()), shapeOf(getRhs()));
+  auto shape = broadcastShape(getLoc(), "kiln.add", shapeOf(getLhs()),
+                              shapeOf(getRhs()));
   if (failed(shape))
     return failure();
   return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
+// MulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      ValueRange operands, DictionaryAttr,
+                                      OpaqueProperties, RegionRange,
+                                      SmallVectorImpl<Type> &results) {
+  if (failed(checkInferenceOperands(loc, "kiln.mul", operands)))
+    return failure();
+  auto shape = broadcastShape(loc, "kiln.mul", shapeOf(operands[0]),
+                              shapeOf(operands[1]));
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult MulOp::verify() {
+  auto shape = broadcastShape(getLoc(), "kiln.mul", shapeOf(getLhs()),
+                              shapeOf(getRhs()));
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
+// HardSigmoidOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult HardSigmoidOp::verify() {
+  float alpha = getAlpha().convertToFloat(), beta = getBeta().convertToFloat();
+  if (!std::isfinite(alpha) || !std::isfinite(beta))
+    return emitOpError() << "alpha " << alpha << " and beta " << beta
+                         << " must be finite";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -534,6 +608,60 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
           llvm::dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getType());
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>>
+transposeShape(std::optional<Location> loc, ArrayRef<int64_t> in,
+               ArrayRef<int64_t> perm) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.transpose' " << msg;
+    return failure();
+  };
+  if (perm.size() != in.size())
+    return fail("perm has " + Twine(perm.size()) + " values for rank " +
+                Twine(in.size()));
+  SmallVector<int64_t> out;
+  SmallVector<bool> seen(in.size(), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= (int64_t)in.size() || seen[p]) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      llvm::interleaveComma(perm, os);
+      return fail("perm [" + text + "] is not a permutation of 0.." +
+                  Twine(in.size() - 1));
+    }
+    seen[p] = true;
+    out.push_back(in[p]);
+  }
+  return out;
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            ValueRange operands,
+                                            DictionaryAttr attrs,
+                                            OpaqueProperties props, RegionRange,
+                                            SmallVectorImpl<Type> &results) {
+  TransposeOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.transpose", operands)))
+    return failure();
+  auto shape = transposeShape(loc, shapeOf(a.getInput()), a.getPerm());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto shape = transposeShape(getLoc(), shapeOf(getInput()), getPerm());
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
 }
 
 //===----------------------------------------------------------------------===//

@@ -13,7 +13,10 @@ include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-// Activation names an epilogue may carry: "none", "relu", "clip".
+// Activation names an epilogue may carry: "none", "relu", "clip" (clamp to
+// [clip_min, clip_max]), "sigmoid", "hard_sigmoid" (max(0, min(1,
+// clip_min * x + clip_max)): the two parameter attributes carry alpha and
+// beta) and "hard_swish" (x * max(0, min(1, x / 6 + 0.5))).
 def Kiln_ActivationAttr : DefaultValuedStrAttr<StrAttr, "none">;
 
 //===----------------------------------------------------------------------===//
@@ -51,8 +54,10 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure, AttrSizedOperandSegments,
     `input` is NxCxHxW, `weight` is Mx(C/groups)xKHxKW, `bias` (optional)
     has M elements, `residual` (optional) has the result's shape. `pads` are
     [top, left, bottom, right]. Depthwise convolution is `groups = C` with
-    M a multiple of C. `activation` is "none", "relu" or "clip"
-    (clamp to [clip_min, clip_max]; ReLU6 is clip 0..6). In the custom
+    M a multiple of C. `activation` is "none", "relu", "clip"
+    (clamp to [clip_min, clip_max]; ReLU6 is clip 0..6), "sigmoid",
+    "hard_sigmoid" (alpha = clip_min, beta = clip_max) or "hard_swish". In
+    the custom
     syntax the epilogue operands follow the weight as `, bias %b` and/or
     `, residual %r`, in that order.
 
@@ -103,6 +108,29 @@ def Kiln_BatchNormOp : Kiln_Op<"batch_norm", [Pure,
   let hasVerifier = 1;
 }
 
+
+def Kiln_LRNOp : Kiln_Op<"lrn", [Pure, SameOperandsAndResultType]> {
+  let summary = "Local response normalization across channels (dim 1)";
+  let description = [{
+    ONNX LRN: `y = x / (bias + alpha / size * sqsum)^beta`, where `sqsum`
+    at channel c sums x^2 over the channels c - floor((size - 1) / 2) to
+    c + ceil((size - 1) / 2) that exist. `size` is positive; `alpha`,
+    `beta` and `bias` are finite, `bias` positive.
+
+    ```mlir
+    %y = kiln.lrn %x {size = 5 : i64, alpha = 1.0e-04 : f32, beta = 0.75 : f32,
+           bias = 1.0 : f32} : tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, I64Attr:$size,
+      DefaultValuedAttr<F32Attr, "1.0e-4f">:$alpha,
+      DefaultValuedAttr<F32Attr, "0.75f">:$beta,
+      DefaultValuedAttr<F32Attr, "1.0f">:$bias);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -147,6 +175,66 @@ def Kiln_AddOp : Kiln_Op<"add", [Pure, Commutative,
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+}
+
+
+def Kiln_MulOp : Kiln_Op<"mul", [Pure, Commutative,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Elementwise multiplication with numpy broadcasting";
+  let description = [{
+    Shapes broadcast numpy-style, exactly like `kiln.add`.
+
+    ```mlir
+    %y = kiln.mul %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_SigmoidOp : Kiln_Op<"sigmoid", [Pure, SameOperandsAndResultType]> {
+  let summary = "1 / (1 + exp(-x))";
+  let description = [{
+    ```mlir
+    %y = kiln.sigmoid %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_HardSigmoidOp : Kiln_Op<"hard_sigmoid", [Pure,
+    SameOperandsAndResultType]> {
+  let summary = "max(0, min(1, alpha * x + beta))";
+  let description = [{
+    ONNX HardSigmoid; `alpha` and `beta` default to 0.2 and 0.5 and must be
+    finite.
+
+    ```mlir
+    %y = kiln.hard_sigmoid %x {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+      DefaultValuedAttr<F32Attr, "0.5f">:$beta);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kiln_HardSwishOp : Kiln_Op<"hard_swish", [Pure, SameOperandsAndResultType]> {
+  let summary = "x * max(0, min(1, x / 6 + 0.5))";
+  let description = [{
+    ```mlir
+    %y = kiln.hard_swish %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
 //===----------------------------------------------------------------------===//
@@ -254,6 +342,25 @@ def Kiln_ReshapeOp : Kiln_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
+
+def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Permutation of the dimensions";
+  let description = [{
+    Result dim i is input dim `perm[i]`; `perm` is a permutation of
+    0..rank-1. Gemm with transA = 1 or a computed B operand uses it to bring
+    a matrix into kiln.dense's layout.
+
+    ```mlir
+    %y = kiln.transpose %x {perm = array<i64: 1, 0>} : (tensor<4x3xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Classifier head
 //===----------------------------------------------------------------------===//
@@ -264,7 +371,8 @@ def Kiln_DenseOp : Kiln_Op<"dense", [Pure,
   let description = [{
     `input` is MxK, `weight` NxK (ONNX Gemm with transB = 1), `bias`
     (optional) N. Gemm's alpha/beta/transA/transB and MatMul+Add are
-    normalized to this form by the importer.
+    normalized to this form by the importer. `activation` takes the values
+    of conv2d's epilogue.
 
     ```mlir
     %y = kiln.dense %x, %w, bias %b : (tensor<1x512xf32>, tensor<1000x512xf32>,

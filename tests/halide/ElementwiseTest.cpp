@@ -1,6 +1,8 @@
-//===- ElementwiseTest.cpp - Add, ChannelAffine, Activation kernels -------===//
+//===- ElementwiseTest.cpp - Add, Mul, ChannelAffine, Activation kernels --===//
 
 #include "tests/halide/TestUtil.h"
+
+#include <algorithm>
 
 namespace kiln::test {
 namespace {
@@ -14,11 +16,11 @@ float broadcastAt(const Tensor &t, const std::vector<int64_t> &outIdx) {
   return t.at(idx);
 }
 
-void runAdd(std::vector<int64_t> a, std::vector<int64_t> b,
-            std::vector<int64_t> out, Activation act, unsigned seed) {
+void runBinary(KernelKind kind, std::vector<int64_t> a, std::vector<int64_t> b,
+               std::vector<int64_t> out, Activation act, unsigned seed) {
   KernelSpec spec;
-  spec.kind = KernelKind::Add;
-  spec.name = "add_test";
+  spec.kind = kind;
+  spec.name = "binary_test";
   spec.inputShapes = {a, b};
   spec.outputShape = out;
   spec.activation = act;
@@ -27,9 +29,15 @@ void runAdd(std::vector<int64_t> a, std::vector<int64_t> b,
   Tensor want(out);
   for (size_t i = 0; i < want.numel(); ++i) {
     std::vector<int64_t> idx = unravel(i, out);
-    want.data[i] = applyAct(spec, broadcastAt(ta, idx) + broadcastAt(tb, idx));
+    float x = broadcastAt(ta, idx), y = broadcastAt(tb, idx);
+    want.data[i] = applyAct(spec, kind == KernelKind::Mul ? x * y : x + y);
   }
   expectClose(runJit(spec, {ta, tb}), want);
+}
+
+void runAdd(std::vector<int64_t> a, std::vector<int64_t> b,
+            std::vector<int64_t> out, Activation act, unsigned seed) {
+  runBinary(KernelKind::Add, a, b, out, act, seed);
 }
 
 TEST(HalideAdd, EqualShapes) {
@@ -47,6 +55,41 @@ TEST(HalideAdd, BroadcastChannelVector) {
 TEST(HalideAdd, BroadcastLowerRankAndBothSides) {
   // [3,1] + [2,1,4] -> [2,3,4]: each input broadcasts along a different dim.
   runAdd({3, 1}, {2, 1, 4}, {2, 3, 4}, Activation::None, 44);
+}
+
+TEST(HalideAdd, HardSwishEpilogue) {
+  runAdd({1, 8, 6, 20}, {8, 1, 1}, {1, 8, 6, 20}, Activation::HardSwish, 50);
+}
+
+TEST(HalideMul, EqualShapes) {
+  runBinary(KernelKind::Mul, {2, 3, 5, 7}, {2, 3, 5, 7}, {2, 3, 5, 7},
+            Activation::None, 51);
+}
+
+TEST(HalideMul, BroadcastTrailingVector) {
+  // ONNX test_mul_bcast: [3,4,5] * [5].
+  runBinary(KernelKind::Mul, {3, 4, 5}, {5}, {3, 4, 5}, Activation::None, 52);
+}
+
+TEST(HalideMul, BroadcastBothSidesSigmoid) {
+  runBinary(KernelKind::Mul, {3, 1}, {2, 1, 4}, {2, 3, 4}, Activation::Sigmoid,
+            53);
+}
+
+TEST(HalideMul, ScalarTimesMatrix) {
+  runBinary(KernelKind::Mul, {1}, {17, 9}, {17, 9}, Activation::None, 54);
+}
+
+TEST(HalideMul, RejectsNonBroadcastableShapes) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Mul;
+  spec.name = "bad_mul";
+  spec.inputShapes = {{4, 3}, {4, 2}};
+  spec.outputShape = {4, 3};
+  BuiltPipeline built;
+  std::string error;
+  EXPECT_FALSE(buildPipeline(spec, Halide::get_host_target(), built, error));
+  EXPECT_NE(error.find("broadcast"), std::string::npos) << error;
 }
 
 TEST(HalideAdd, RejectsNonBroadcastableShapes) {
@@ -120,6 +163,55 @@ TEST(HalideActivation, Clip0To6) {
 
 TEST(HalideActivation, Rank1) {
   runActivation({100}, Activation::Relu, 0, 0, 49);
+}
+
+void runParamActivation(std::vector<int64_t> shape, Activation act, float alpha,
+                        float beta, unsigned seed) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Activation;
+  spec.name = "act_test";
+  spec.inputShapes = {shape};
+  spec.outputShape = shape;
+  spec.activation = act;
+  spec.actAlpha = alpha;
+  spec.actBeta = beta;
+  std::mt19937 rng(seed);
+  Tensor x = randomTensor(shape, rng, -8.0f, 8.0f);
+  Tensor want(shape);
+  for (size_t i = 0; i < want.numel(); ++i) {
+    float v = x.data[i];
+    // Written out from the ONNX definitions (not via applyAct).
+    switch (act) {
+    case Activation::Sigmoid:
+      want.data[i] = 1.0f / (1.0f + std::exp(-v));
+      break;
+    case Activation::HardSigmoid:
+      want.data[i] = std::max(0.0f, std::min(1.0f, alpha * v + beta));
+      break;
+    case Activation::HardSwish:
+      want.data[i] = v * std::max(0.0f, std::min(1.0f, v / 6.0f + 0.5f));
+      break;
+    default:
+      FAIL() << "not a parameterized activation";
+    }
+  }
+  expectClose(runJit(spec, {x}), want);
+}
+
+TEST(HalideActivation, Sigmoid) {
+  runParamActivation({2, 3, 7, 9}, Activation::Sigmoid, 0, 0, 55);
+}
+
+TEST(HalideActivation, HardSigmoidDefaults) {
+  runParamActivation({3, 4, 5}, Activation::HardSigmoid, 0.2f, 0.5f, 56);
+}
+
+TEST(HalideActivation, HardSigmoidCustom) {
+  runParamActivation({31}, Activation::HardSigmoid, 0.5f, 0.6f, 57);
+}
+
+TEST(HalideActivation, HardSwish) {
+  runParamActivation({1, 16, 5, 13}, Activation::HardSwish, 0, 0, 58);
 }
 
 } // namespace

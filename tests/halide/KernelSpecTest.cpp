@@ -43,6 +43,14 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.clipMin, b.clipMin);
   EXPECT_EQ(a.clipMax, b.clipMax);
   EXPECT_EQ(a.axis, b.axis);
+  EXPECT_EQ(a.actAlpha, b.actAlpha);
+  EXPECT_EQ(a.actBeta, b.actBeta);
+  EXPECT_EQ(a.size, b.size);
+  EXPECT_EQ(a.alpha, b.alpha);
+  EXPECT_EQ(a.beta, b.beta);
+  EXPECT_EQ(a.bias, b.bias);
+  EXPECT_EQ(a.epsilon, b.epsilon);
+  EXPECT_EQ(a.perm, b.perm);
 }
 
 TEST(KernelSpecText, RoundTrip) {
@@ -66,7 +74,9 @@ TEST(KernelSpecText, FixedTextForm) {
                            "output=[1,10]\nkernel=[1,1]\nstrides=[1,1]\n"
                            "pads=[0,0,0,0]\ndilations=[1,1]\ngroups=1\n"
                            "count_include_pad=0\nhas_bias=0\nhas_residual=0\n"
-                           "activation=none\nclip_min=0\nclip_max=0\naxis=1\n");
+                           "activation=none\nclip_min=0\nclip_max=0\naxis=1\n"
+                           "act_alpha=0\nact_beta=0\nsize=0\nalpha=0\nbeta=0\n"
+                           "bias=0\nepsilon=0\nperm=[]\n");
 }
 
 TEST(KernelSpecText, ManySpecsRoundTrip) {
@@ -129,12 +139,55 @@ TEST(KernelSpecText, UnterminatedSpecInListIsAnError) {
   std::vector<KernelSpec> back;
   std::string error;
   EXPECT_FALSE(parseSpecs(text, back, error));
-  EXPECT_NE(error.find("line 18"), std::string::npos) << error;
+  // 24 key lines and the separator precede the truncated spec.
+  EXPECT_NE(error.find("line 26"), std::string::npos) << error;
 }
 
 TEST(KernelSpecText, Names) {
   EXPECT_STREQ(kernelKindName(KernelKind::GlobalAvgPool), "GlobalAvgPool");
   EXPECT_STREQ(activationName(Activation::Clip), "clip");
+  EXPECT_STREQ(kernelKindName(KernelKind::LRN), "LRN");
+  EXPECT_STREQ(activationName(Activation::HardSigmoid), "hard_sigmoid");
+  EXPECT_STREQ(activationName(Activation::HardSwish), "hard_swish");
+}
+
+TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
+  KernelSpec lrn;
+  lrn.kind = KernelKind::LRN;
+  lrn.name = "lrn";
+  lrn.inputShapes = {{1, 8, 4, 4}};
+  lrn.outputShape = {1, 8, 4, 4};
+  lrn.size = 5;
+  lrn.alpha = 1e-4f;
+  lrn.beta = 0.75f;
+  lrn.bias = 2.0f;
+  KernelSpec t;
+  t.kind = KernelKind::Transpose;
+  t.name = "t";
+  t.inputShapes = {{2, 3, 4}};
+  t.outputShape = {4, 2, 3};
+  t.perm = {2, 0, 1};
+  KernelSpec bn;
+  bn.kind = KernelKind::BatchNorm;
+  bn.name = "bn";
+  bn.inputShapes = {{1, 3, 2, 2}, {3}, {3}, {3}, {3}};
+  bn.outputShape = {1, 3, 2, 2};
+  bn.epsilon = 1e-5f;
+  bn.activation = Activation::HardSigmoid;
+  bn.actAlpha = 0.2f;
+  bn.actBeta = 0.5f;
+  KernelSpec mul;
+  mul.kind = KernelKind::Mul;
+  mul.name = "mul";
+  mul.inputShapes = {{3, 4}, {4}};
+  mul.outputShape = {3, 4};
+  mul.activation = Activation::Sigmoid;
+  std::vector<KernelSpec> specs{lrn, t, bn, mul}, back;
+  std::string error;
+  ASSERT_TRUE(parseSpecs(serializeSpecs(specs), back, error)) << error;
+  ASSERT_EQ(back.size(), specs.size());
+  for (size_t i = 0; i < specs.size(); ++i)
+    expectSameSpec(specs[i], back[i]);
 }
 
 } // namespace

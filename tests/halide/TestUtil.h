@@ -80,6 +80,12 @@ inline float applyAct(const KernelSpec &spec, float v) {
     return v > 0 ? v : 0;
   case Activation::Clip:
     return std::fmin(std::fmax(v, spec.clipMin), spec.clipMax);
+  case Activation::Sigmoid:
+    return 1.0f / (1.0f + std::exp(-v));
+  case Activation::HardSigmoid:
+    return std::fmax(0.0f, std::fmin(1.0f, spec.actAlpha * v + spec.actBeta));
+  case Activation::HardSwish:
+    return v * std::fmax(0.0f, std::fmin(1.0f, v / 6.0f + 0.5f));
   }
   return v;
 }

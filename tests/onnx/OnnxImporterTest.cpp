@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -271,13 +272,35 @@ TEST_F(OnnxImporterTest, MissingFile) {
             std::string::npos);
 }
 
-TEST_F(OnnxImporterTest, OldOpsetIsRejectedWithItsNumber) {
+TEST_F(OnnxImporterTest, OpOlderThanItsSemanticsIsRejectedWithItsNumber) {
+  // Clip took min/max as attributes before opset 11.
   Model m(/*opset=*/9);
   m.input("x", {1, 4});
-  m.node("Relu", "r", {"x"}, {"y"});
+  m.node("Clip", "c", {"x"}, {"y"});
   m.output("y");
   std::string message = importError(m.write(dir));
-  EXPECT_NE(message.find("opset 9"), std::string::npos) << message;
+  EXPECT_NE(message.find("unsupported: Clip of opset 9 (supported from opset "
+                         "11 on"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, OldOpsetWithUnchangedOpsImports) {
+  // GlobalAveragePool and HardSigmoid mean the same since opsets 1 and 6.
+  Model m(/*opset=*/6);
+  m.input("x", {1, 4, 3, 3});
+  auto *hs = m.node("HardSigmoid", "hs", {"x"}, {"h"});
+  Model::attr(hs, "alpha", 0.5f);
+  m.node("GlobalAveragePool", "gap", {"h"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.hard_sigmoid",
+                                      "kiln.global_avg_pool", "func.return"}));
+  auto op = firstOp<kiln::HardSigmoidOp>(*module);
+  EXPECT_EQ(op.getAlpha().convertToFloat(), 0.5f);
+  EXPECT_EQ(op.getBeta().convertToFloat(), 0.5f); // The ONNX default.
 }
 
 TEST_F(OnnxImporterTest, UndefinedNodeInput) {
@@ -606,14 +629,59 @@ TEST_F(OnnxImporterTest, GemmTransBOneKeepsWeight) {
   EXPECT_FALSE(dense.getBias());
 }
 
-TEST_F(OnnxImporterTest, GemmTransAIsRejected) {
+TEST_F(OnnxImporterTest, GemmTransATransposesTheInput) {
   Model m;
   m.input("x", {3, 2});
   m.floats("B", {3, 2}, iota(6));
   auto *gemm = m.node("Gemm", "fc", {"x", "B"}, {"y"});
   Model::attr(gemm, "transA", int64_t(1));
   m.output("y");
-  EXPECT_NE(importError(m.write(dir)).find("transA=1"), std::string::npos);
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto t = firstOp<kiln::TransposeOp>(*module);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t.getPerm(), (ArrayRef<int64_t>{1, 0}));
+  auto dense = firstOp<kiln::DenseOp>(*module);
+  EXPECT_EQ(dense.getInput(), t.getResult());
+  EXPECT_EQ(shapeOf(dense.getType()), (std::vector<int64_t>{2, 2}));
+}
+
+TEST_F(OnnxImporterTest, GemmWithComputedOperandsUsesTransposeMulAdd) {
+  // y = 0.5 * A B + 2 C with B (K x N) and C (M x N) graph inputs.
+  Model m;
+  m.input("a", {3, 5});
+  m.input("b", {5, 4});
+  m.input("c", {3, 4});
+  auto *gemm = m.node("Gemm", "fc", {"a", "b", "c"}, {"y"});
+  Model::attr(gemm, "alpha", 0.5f);
+  Model::attr(gemm, "beta", 2.0f);
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.transpose", "kiln.constant",
+                                      "kiln.mul", "kiln.dense", "kiln.constant",
+                                      "kiln.mul", "kiln.add", "func.return"}));
+  auto dense = firstOp<kiln::DenseOp>(*module);
+  EXPECT_EQ(shapeOf(dense.getWeight().getType()), (std::vector<int64_t>{4, 5}));
+  EXPECT_FALSE(dense.getBias());
+  auto mul = dense.getWeight().getDefiningOp<kiln::MulOp>();
+  ASSERT_TRUE(mul);
+  EXPECT_EQ(constantFloats(mul.getRhs()), (std::vector<float>{0.5f}));
+}
+
+TEST_F(OnnxImporterTest, GemmConstantMatrixBiasIsAddedAfterTheDenseLayer) {
+  Model m;
+  m.input("a", {2, 3});
+  m.floats("B", {3, 4}, iota(12));
+  m.floats("C", {2, 4}, iota(8));
+  m.node("Gemm", "fc", {"a", "B", "C"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto add = firstOp<kiln::AddOp>(*module);
+  ASSERT_TRUE(add);
+  EXPECT_EQ(shapeOf(add.getType()), (std::vector<int64_t>{2, 4}));
 }
 
 TEST_F(OnnxImporterTest, MatMulAddBecomesDenseWithBias) {
@@ -635,13 +703,30 @@ TEST_F(OnnxImporterTest, MatMulAddBecomesDenseWithBias) {
   EXPECT_EQ(constantFloats(dense.getBias()), (std::vector<float>{10, 20}));
 }
 
-TEST_F(OnnxImporterTest, MatMulWithComputedRightOperandIsRejected) {
+TEST_F(OnnxImporterTest, MatMulWithComputedRightOperandTransposesIt) {
   Model m;
-  m.input("x", {2, 2});
-  m.node("MatMul", "mm", {"x", "x"}, {"y"});
+  m.input("x", {2, 3});
+  m.input("w", {3, 5});
+  m.node("MatMul", "mm", {"x", "w"}, {"y"});
   m.output("y");
-  EXPECT_NE(importError(m.write(dir)).find("must be a constant"),
-            std::string::npos);
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.transpose", "kiln.dense",
+                                      "func.return"}));
+  EXPECT_EQ(shapeOf(firstOp<kiln::DenseOp>(*module).getType()),
+            (std::vector<int64_t>{2, 5}));
+}
+
+TEST_F(OnnxImporterTest, BatchedMatMulIsUnsupported) {
+  Model m;
+  m.input("x", {2, 3, 4});
+  m.input("w", {2, 4, 3});
+  m.node("MatMul", "mm", {"x", "w"}, {"y"});
+  m.output("y");
+  std::string message = importError(m.write(dir));
+  EXPECT_NE(message.find("unsupported: input A has rank 3"), std::string::npos)
+      << message;
 }
 
 TEST_F(OnnxImporterTest, ClipVariants) {
@@ -757,6 +842,147 @@ TEST_F(OnnxImporterTest, MulByChannelScaleBecomesBatchNorm) {
   EXPECT_EQ(constantFloats(bn.getBias()), (std::vector<float>{0, 0, 0}));
   EXPECT_EQ(constantFloats(bn.getVariance()), (std::vector<float>{1, 1, 1}));
   EXPECT_EQ(bn.getEpsilon().convertToFloat(), 0.0f);
+}
+
+TEST_F(OnnxImporterTest, MulOfTwoTensorsIsKilnMul) {
+  Model m;
+  m.input("x", {3, 4, 5});
+  m.input("y", {5});
+  m.node("Mul", "mul", {"x", "y"}, {"z"});
+  m.output("z");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.mul", "func.return"}));
+  EXPECT_EQ(shapeOf(firstOp<kiln::MulOp>(*module).getType()),
+            (std::vector<int64_t>{3, 4, 5}));
+}
+
+TEST_F(OnnxImporterTest, MulByNonChannelConstantIsKilnMul) {
+  // A constant varying along W is not a channel scale.
+  Model m;
+  m.input("x", {1, 2, 3, 4});
+  m.floats("s", {4}, {1, 2, 3, 4});
+  m.node("Mul", "mul", {"s", "x"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto mul = firstOp<kiln::MulOp>(*module);
+  ASSERT_TRUE(mul);
+  EXPECT_EQ(constantFloats(mul.getLhs()), (std::vector<float>{1, 2, 3, 4}));
+}
+
+TEST_F(OnnxImporterTest, ActivationsAndLRN) {
+  Model m(/*opset=*/14); // HardSwish exists from opset 14 on.
+  m.input("x", {1, 6, 4, 4});
+  m.node("Sigmoid", "sig", {"x"}, {"a"});
+  m.node("HardSigmoid", "hsig", {"a"}, {"b"});
+  m.node("HardSwish", "hswish", {"b"}, {"c"});
+  auto *lrn = m.node("LRN", "lrn", {"c"}, {"y"});
+  Model::attr(lrn, "size", int64_t(3));
+  Model::attr(lrn, "alpha", 2e-4f);
+  Model::attr(lrn, "bias", 2.0f);
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(
+      opNames(*module),
+      (std::vector<std::string>{"kiln.sigmoid", "kiln.hard_sigmoid",
+                                "kiln.hard_swish", "kiln.lrn", "func.return"}));
+  auto hs = firstOp<kiln::HardSigmoidOp>(*module);
+  EXPECT_FLOAT_EQ(hs.getAlpha().convertToFloat(), 0.2f);
+  EXPECT_FLOAT_EQ(hs.getBeta().convertToFloat(), 0.5f);
+  auto op = firstOp<kiln::LRNOp>(*module);
+  EXPECT_EQ(op.getSizeAttr().getInt(), 3);
+  EXPECT_FLOAT_EQ(op.getAlpha().convertToFloat(), 2e-4f);
+  EXPECT_FLOAT_EQ(op.getBeta().convertToFloat(), 0.75f);
+  EXPECT_FLOAT_EQ(op.getBias().convertToFloat(), 2.0f);
+}
+
+TEST_F(OnnxImporterTest, LRNWithoutSizeIsAnError) {
+  Model m;
+  m.input("x", {1, 6, 4, 4});
+  m.node("LRN", "lrn", {"x"}, {"y"});
+  m.output("y");
+  EXPECT_NE(importError(m.write(dir)).find("missing required attribute 'size'"),
+            std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, UnsupportedVariantsSayUnsupported) {
+  struct Case {
+    const char *what;
+    std::function<void(Model &)> build;
+    const char *expected;
+  };
+  std::vector<Case> cases = {
+      {"integer input",
+       [](Model &m) {
+         m.input("x", {2, 2})
+             ->mutable_type()
+             ->mutable_tensor_type()
+             ->set_elem_type(onnx::TensorProto::UINT8);
+         m.node("Relu", "r", {"x"}, {"y"});
+       },
+       "unsupported: graph input 'x' has element type"},
+      {"training batch norm",
+       [](Model &m) {
+         m.input("x", {1, 2, 2, 2});
+         for (const char *p : {"s", "b", "mu", "v"})
+           m.floats(p, {2}, {1, 1});
+         auto *bn = m.node("BatchNormalization", "bn",
+                           {"x", "s", "b", "mu", "v"}, {"y"});
+         Model::attr(bn, "training_mode", int64_t(1));
+       },
+       "training_mode=1 is unsupported"},
+      {"computed clip bound",
+       [](Model &m) {
+         m.input("x", {2, 2});
+         m.input("lo", {1});
+         m.node("Clip", "c", {"x", "lo"}, {"y"});
+       },
+       "unsupported: the min bound ('lo') is computed at run time"},
+      {"1-D convolution",
+       [](Model &m) {
+         m.input("x", {1, 2, 8});
+         m.floats("W", {3, 2, 3}, iota(18));
+         m.node("Conv", "c", {"x", "W"}, {"y"});
+       },
+       "unsupported: only 2-D convolution"},
+      {"3-D pooling",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4, 4});
+         auto *p = m.node("MaxPool", "p", {"x"}, {"y"});
+         Model::attr(p, "kernel_shape", std::vector<int64_t>{2, 2, 2});
+       },
+       "unsupported: only 2-D pooling"},
+      {"standalone pad",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4});
+         m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+         m.node("Pad", "pad", {"x", "pads"}, {"y"});
+       },
+       "a standalone Pad is unsupported"},
+  };
+  for (auto &c : cases) {
+    Model m;
+    c.build(m);
+    m.output("y");
+    std::string message = importError(m.write(dir));
+    EXPECT_NE(message.find(c.expected), std::string::npos)
+        << c.what << ": " << message;
+  }
+}
+
+TEST_F(OnnxImporterTest, ScalarGraphInputIsAOneElementVector) {
+  Model m;
+  m.input("x", {2, 3});
+  m.input("s", {});
+  m.node("Mul", "mul", {"x", "s"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(shapeOf(mainOf(*module).getArgument(1).getType()),
+            (std::vector<int64_t>{1}));
 }
 
 TEST_F(OnnxImporterTest, BatchNormIdentityDropoutChain) {

@@ -7,9 +7,11 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/analysis/StatsCommand.h"
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/ParallelCodegen.h"
 #include "compiler/passes/PassPipeline.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -34,6 +36,10 @@ const char *kUsage =
     "                      codegen, link (default)\n"
     "      --dump=DIR      write what each phase produced into DIR\n"
     "      --keep-temps    keep the temporary build folder\n"
+    "      -j N, --jobs=N  codegen worker processes (default: one per core)\n"
+    "      --no-cache      compile every kernel, ignoring the kernel cache\n"
+    "                      ($KILN_CACHE_DIR, default ~/.cache/kiln; off\n"
+    "                      disables it)\n"
     "      --no-fuse       skip the fusion passes (only canonicalize + CSE)\n"
     "      --disable-pass=NAME\n"
     "                      skip one optimization pass (repeatable):\n"
@@ -99,6 +105,18 @@ int runCompile(const std::vector<std::string> &args) {
       opt.disabledPasses.push_back(v);
     } else if (a == "--no-fuse") {
       opt.fuse = false;
+    } else if (takeValue(args, i, "-j", v, missing) ||
+               takeValue(args, i, "--jobs", v, missing)) {
+      if (!missing) {
+        char *end = nullptr;
+        long jobs = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end || jobs < 1 || jobs > 256)
+          return usageError("--jobs needs a number from 1 to 256, got '" + v +
+                            "'");
+        opt.jobs = (int)jobs;
+      }
+    } else if (a == "--no-cache") {
+      opt.useCache = false;
     } else if (a == "--keep-temps") {
       opt.keepTemps = true;
     } else if (a == "-q" || a == "--quiet") {
@@ -157,6 +175,8 @@ int main(int argc, char **argv) {
     return runCompile(args);
   if (command == "stats")
     return runStats(args);
+  if (command == "internal-codegen") // worker of `kiln compile`
+    return kiln::runCodegenWorker(args);
   if (command == "import") {
     if (args.size() != 1)
       return usageError("import needs exactly one model file");

@@ -105,6 +105,8 @@ KernelFuncs buildGlobalAvgPool(const KernelSpec &spec,
                                const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildAdd(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildMul(const KernelSpec &spec,
+                     const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildChannelAffine(const KernelSpec &spec,
                                const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildActivation(const KernelSpec &spec,
@@ -115,6 +117,12 @@ KernelFuncs buildDense(const KernelSpec &spec,
                        const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildSoftmax(const KernelSpec &spec,
                          const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildTranspose(const KernelSpec &spec,
+                           const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildLRN(const KernelSpec &spec,
+                     const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildBatchNorm(const KernelSpec &spec,
+                           const std::vector<Halide::ImageParam> &in);
 
 } // namespace kiln
 

@@ -42,6 +42,12 @@ Expr applyActivation(const KernelSpec &spec, Expr v) {
                std::to_string(spec.clipMin) + " > " +
                std::to_string(spec.clipMax));
     return min(max(v, spec.clipMin), spec.clipMax);
+  case Activation::Sigmoid:
+    return 1.0f / (1.0f + exp(-v));
+  case Activation::HardSigmoid:
+    return clamp(spec.actAlpha * v + spec.actBeta, 0.0f, 1.0f);
+  case Activation::HardSwish:
+    return v * clamp(v * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
   }
   specFail("unknown activation");
 }

@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - Add (broadcast), ChannelAffine, Activation -------===//
+//===- Elementwise.cpp - Add, Mul (broadcast), ChannelAffine, Activation --===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
 
@@ -33,13 +33,10 @@ Expr broadcastCall(const KernelSpec &spec, const ImageParam &param,
   return param(args);
 }
 
-} // namespace
-
-KernelFuncs buildAdd(const KernelSpec &spec,
-                     const std::vector<ImageParam> &in) {
-  KernelFuncs f = makeOutputFuncs(spec);
-  // The output is the broadcast of both inputs: each output dim must be
-  // reached by some input (a dim both inputs lack or hold as 1 must be 1).
+/// The output of a binary op is the broadcast of both inputs: each output
+/// dim must be reached by some input (a dim both inputs lack or hold as 1
+/// must be 1).
+void requireBroadcastOutput(const KernelSpec &spec, const KernelFuncs &f) {
   for (size_t i = 0; i < f.extents.size(); ++i) {
     int64_t widest = 1;
     for (size_t k = 0; k < 2; ++k) {
@@ -51,9 +48,27 @@ KernelFuncs buildAdd(const KernelSpec &spec,
       specFail("output shape " + shapeText(spec.outputShape) +
                " is not the broadcast of the inputs");
   }
+}
+
+} // namespace
+
+KernelFuncs buildAdd(const KernelSpec &spec,
+                     const std::vector<ImageParam> &in) {
+  KernelFuncs f = makeOutputFuncs(spec);
+  requireBroadcastOutput(spec, f);
   Expr sum =
       broadcastCall(spec, in[0], 0, f) + broadcastCall(spec, in[1], 1, f);
   f.output(f.vars) = applyActivation(spec, sum);
+  return f;
+}
+
+KernelFuncs buildMul(const KernelSpec &spec,
+                     const std::vector<ImageParam> &in) {
+  KernelFuncs f = makeOutputFuncs(spec);
+  requireBroadcastOutput(spec, f);
+  Expr product =
+      broadcastCall(spec, in[0], 0, f) * broadcastCall(spec, in[1], 1, f);
+  f.output(f.vars) = applyActivation(spec, product);
   return f;
 }
 

@@ -1,8 +1,9 @@
 //===- ClassifierOps.cpp - Gemm, MatMul, Softmax --------------------------===//
 //
 // Gemm and MatMul become kiln.dense with the weight stored as N x K (the
-// layout of Gemm with transB = 1): other layouts are transposed at import,
-// and alpha / beta are multiplied into the weight and bias constants.
+// layout of Gemm with transB = 1): constant weights are transposed at import
+// and alpha / beta are multiplied into the weight and bias constants;
+// computed operands go through kiln.transpose and kiln.mul instead.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/GraphImporter.h"
@@ -32,6 +33,12 @@ std::shared_ptr<TensorData> denseWeight(const TensorData &b, bool transposed,
   return w;
 }
 
+FailureOr<Value> emitDenseOp(GraphImporter &imp, Value input, Value weight,
+                             Value bias) {
+  return imp.createInferred<DenseOp>(input, weight, bias, StringAttr(),
+                                     FloatAttr(), FloatAttr());
+}
+
 LogicalResult emitDense(GraphImporter &imp, Value input,
                         const TensorData &weight, const TensorData *bias) {
   auto weightValue = imp.emitConstant(weight);
@@ -44,31 +51,95 @@ LogicalResult emitDense(GraphImporter &imp, Value input,
       return failure();
     biasValue = *value;
   }
-  auto result = imp.createInferred<DenseOp>(
-      input, *weightValue, biasValue, StringAttr(), FloatAttr(), FloatAttr());
+  auto result = emitDenseOp(imp, input, *weightValue, biasValue);
   if (failed(result))
     return failure();
   imp.setOutput(0, *result);
   return success();
 }
 
-FailureOr<Value> matrixInput(GraphImporter &imp) {
-  auto input = imp.input(0);
-  if (failed(input))
+/// Input `i` as a matrix; other ranks (batched or vector MatMul) are
+/// unsupported.
+FailureOr<Value> matrixOperand(GraphImporter &imp, unsigned i, StringRef role) {
+  auto value = imp.input(i);
+  if (failed(value))
     return failure();
-  if (GraphImporter::shapeOf(*input).size() != 2)
-    return imp.fail("input A must be 2-D, got rank " +
-                    Twine(GraphImporter::shapeOf(*input).size()));
-  return *input;
+  size_t rank = GraphImporter::shapeOf(*value).size();
+  if (rank != 2)
+    return imp.fail("unsupported: " + role + " has rank " + Twine(rank) +
+                    "; only 2-D matrices are supported (no batched or "
+                    "vector products)");
+  return *value;
 }
 
-FailureOr<const TensorData *> matrixWeight(GraphImporter &imp, StringRef role) {
-  auto b = imp.requireConstantInput(1, role);
+/// The constant 2-D float operand `i`, or null when it is computed.
+const TensorData *constantMatrix(GraphImporter &imp, unsigned i) {
+  const TensorData *data = imp.constantInput(i);
+  return data && data->isFloat() && data->dims.size() == 2 ? data : nullptr;
+}
+
+FailureOr<Value> transpose2D(GraphImporter &imp, Value matrix) {
+  return imp.createInferred<TransposeOp>(
+      matrix, imp.getBuilder().getDenseI64ArrayAttr({1, 0}));
+}
+
+/// `value * factor` with a one-element constant factor.
+FailureOr<Value> scaleBy(GraphImporter &imp, Value value, float factor,
+                         StringRef suffix) {
+  auto data = std::make_shared<TensorData>();
+  data->name = imp.node().output(0) + suffix.str();
+  data->dims = {1};
+  data->floats = {factor};
+  auto constant = imp.emitConstant(*data);
+  if (failed(constant))
+    return failure();
+  return imp.createInferred<MulOp>(value, *constant);
+}
+
+/// Gemm whose B (or C) is computed at run time: B is brought into the
+/// dense N x K layout with kiln.transpose, alpha and beta become kiln.mul by
+/// a scalar, and C is added with numpy broadcasting.
+LogicalResult convertComputedGemm(GraphImporter &imp, Value input, float alpha,
+                                  float beta, bool transB) {
+  auto b = matrixOperand(imp, 1, "the operand B");
   if (failed(b))
     return failure();
-  if (!(*b)->isFloat() || (*b)->dims.size() != 2)
-    return imp.fail(role + " must be a 2-D float32 constant");
-  return *b;
+  Value weight = *b;
+  if (!transB) {
+    auto t = transpose2D(imp, weight);
+    if (failed(t))
+      return failure();
+    weight = *t;
+  }
+  if (alpha != 1.0f) {
+    auto scaled = scaleBy(imp, weight, alpha, "_alpha");
+    if (failed(scaled))
+      return failure();
+    weight = *scaled;
+  }
+  auto result = emitDenseOp(imp, input, weight, Value());
+  if (failed(result))
+    return failure();
+  if (imp.hasInput(2) && beta != 0.0f) {
+    auto c = imp.input(2);
+    if (failed(c))
+      return failure();
+    Value bias = *c;
+    if (beta != 1.0f) {
+      auto scaled = scaleBy(imp, bias, beta, "_beta");
+      if (failed(scaled))
+        return failure();
+      bias = *scaled;
+    }
+    result = imp.createInferred<AddOp>(*result, bias);
+    if (failed(result))
+      return failure();
+    if (GraphImporter::shapeOf(*result) !=
+        GraphImporter::shapeOf(result->getDefiningOp()->getOperand(0)))
+      return imp.fail("the bias C does not broadcast to the M x N result");
+  }
+  imp.setOutput(0, *result);
+  return success();
 }
 
 } // namespace
@@ -81,40 +152,39 @@ LogicalResult kiln::convertGemm(GraphImporter &imp) {
   auto transB = attrs.getInt("transB", 0);
   if (failed(alpha) || failed(beta) || failed(transA) || failed(transB))
     return failure();
-  auto a = matrixInput(imp);
-  auto b = matrixWeight(imp, "the weight B");
-  if (failed(a) || failed(b))
+  auto a = matrixOperand(imp, 0, "input A");
+  if (failed(a))
     return failure();
   Value input = *a;
   if (*transA) {
-    // Transposing a row or column vector is a reshape; anything else would
-    // need a transpose op that kiln does not have.
+    // Transposing a row or column vector is a reshape (a view).
     auto shape = GraphImporter::shapeOf(input);
-    if (shape[0] != 1 && shape[1] != 1)
-      return imp.fail("transA=1 is unsupported for a " + Twine(shape[0]) + "x" +
-                      Twine(shape[1]) + " input");
-    auto reshaped = imp.createWithType<ReshapeOp>(
-        imp.tensorType({shape[1], shape[0]}), input);
-    if (failed(reshaped))
+    auto transposed = shape[0] == 1 || shape[1] == 1
+                          ? imp.createWithType<ReshapeOp>(
+                                imp.tensorType({shape[1], shape[0]}), input)
+                          : transpose2D(imp, input);
+    if (failed(transposed))
       return failure();
-    input = *reshaped;
+    input = *transposed;
   }
-  auto weight = denseWeight(**b, /*transposed=*/*transB == 0, *alpha);
+  const TensorData *b = constantMatrix(imp, 1);
+  const TensorData *c = imp.hasInput(2) ? imp.constantInput(2) : nullptr;
+  bool constantBias = !imp.hasInput(2) || *beta == 0.0f || (c && c->isFloat());
+  if (!b || !constantBias)
+    return convertComputedGemm(imp, input, *alpha, *beta, *transB != 0);
+
+  auto weight = denseWeight(*b, /*transposed=*/*transB == 0, *alpha);
   int64_t n = weight->dims[0];
 
   std::shared_ptr<TensorData> bias;
   if (imp.hasInput(2) && *beta != 0.0f) {
-    auto c = imp.requireConstantInput(2, "the bias C");
-    if (failed(c))
-      return failure();
-    const TensorData &cd = **c;
+    const TensorData &cd = *c;
     int64_t count = cd.numElements();
     bool row = cd.dims.size() <= 2 && (cd.dims.size() < 2 || cd.dims[0] == 1) &&
                (count == n || count == 1);
-    if (!cd.isFloat() || !row)
-      return imp.fail("the bias C must be a float32 constant of N=" + Twine(n) +
-                      " elements (shape [N], [1,N] or a "
-                      "scalar)");
+    // A full M x N (or M x 1) C is added after the dense layer.
+    if (!row)
+      return convertComputedGemm(imp, input, *alpha, *beta, *transB != 0);
     bias = std::make_shared<TensorData>();
     bias->name = cd.name;
     bias->dims = {n};
@@ -126,15 +196,24 @@ LogicalResult kiln::convertGemm(GraphImporter &imp) {
 }
 
 LogicalResult kiln::convertMatMul(GraphImporter &imp) {
-  auto a = matrixInput(imp);
+  auto a = matrixOperand(imp, 0, "input A");
   if (failed(a))
     return failure();
-  auto b = matrixWeight(imp, "the right operand B (MatMul is supported only "
-                             "with a constant 2-D right operand)");
+  if (const TensorData *b = constantMatrix(imp, 1)) {
+    auto weight = denseWeight(*b, /*transposed=*/true, 1.0f);
+    return emitDense(imp, *a, *weight, nullptr);
+  }
+  auto b = matrixOperand(imp, 1, "input B");
   if (failed(b))
     return failure();
-  auto weight = denseWeight(**b, /*transposed=*/true, 1.0f);
-  return emitDense(imp, *a, *weight, nullptr);
+  auto weight = transpose2D(imp, *b);
+  if (failed(weight))
+    return failure();
+  auto result = emitDenseOp(imp, *a, *weight, Value());
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
 }
 
 LogicalResult kiln::convertSoftmax(GraphImporter &imp) {

@@ -23,8 +23,8 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
   auto in = GraphImporter::shapeOf(*input);
   auto w = GraphImporter::shapeOf(*weight);
   if (in.size() != 4)
-    return imp.fail("only 2-D convolution of NCHW input is supported; the "
-                    "input has rank " +
+    return imp.fail("unsupported: only 2-D convolution of NCHW input is "
+                    "supported; the input has rank " +
                     Twine(in.size()));
   if (w.size() != 4)
     return imp.fail(
@@ -89,7 +89,8 @@ LogicalResult kiln::convertPad(GraphImporter &imp) {
                 ((*value)->isFloat() ? (*value)->floats[0] == 0.0f
                                      : (*value)->ints[0] == 0);
     if (!zero)
-      return imp.fail("Pad cannot be folded: only zero padding is supported");
+      return imp.fail("unsupported: Pad cannot be folded: only zero padding "
+                      "is supported");
   }
   auto in = GraphImporter::shapeOf(*input);
   const TensorData &p = **pads;
@@ -97,15 +98,15 @@ LogicalResult kiln::convertPad(GraphImporter &imp) {
     return imp.fail("the pads must be " + Twine(2 * in.size()) +
                     " int64 values for a rank-" + Twine(in.size()) + " input");
   if (in.size() != 4)
-    return imp.fail("Pad cannot be folded: only 4-D (NCHW) inputs are "
-                    "supported");
+    return imp.fail("unsupported: Pad cannot be folded: only 4-D (NCHW) "
+                    "inputs are supported");
   for (int64_t v : p.ints)
     if (v < 0)
       return imp.fail("Pad cannot be folded: negative pads (cropping) are "
                       "unsupported");
   if (p.ints[0] || p.ints[1] || p.ints[4] || p.ints[5])
-    return imp.fail("Pad cannot be folded: only the spatial (H, W) "
-                    "dimensions may be padded");
+    return imp.fail("unsupported: Pad cannot be folded: only the spatial "
+                    "(H, W) dimensions may be padded");
   if (llvm::all_of(p.ints, [](int64_t v) { return v == 0; })) {
     imp.setOutputAlias(0, 0);
     return success();

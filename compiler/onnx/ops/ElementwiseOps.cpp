@@ -1,5 +1,6 @@
-//===- ElementwiseOps.cpp - Relu, Clip, Add -------------------------------===//
+//===- ElementwiseOps.cpp - Activations and Add ---------------------------===//
 //
+// Relu, Sigmoid, HardSigmoid and HardSwish map one-to-one onto kiln ops.
 // Clip bounds (inputs since opset 11) are read at import time. An Add of a
 // constant bias right after a bias-less dense layer (MatMul + Add) becomes
 // that dense layer's bias.
@@ -19,6 +20,45 @@ LogicalResult kiln::convertRelu(GraphImporter &imp) {
   if (failed(input))
     return failure();
   auto result = imp.createWithType<ReluOp>(input->getType(), *input);
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult kiln::convertSigmoid(GraphImporter &imp) {
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  auto result = imp.createWithType<SigmoidOp>(input->getType(), *input);
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult kiln::convertHardSigmoid(GraphImporter &imp) {
+  NodeAttributes attrs = imp.attributes();
+  auto alpha = attrs.getFloat("alpha", 0.2f);
+  auto beta = attrs.getFloat("beta", 0.5f);
+  auto input = imp.input(0);
+  if (failed(alpha) || failed(beta) || failed(input))
+    return failure();
+  OpBuilder &b = imp.getBuilder();
+  auto result = imp.createWithType<HardSigmoidOp>(input->getType(), *input,
+                                                  b.getF32FloatAttr(*alpha),
+                                                  b.getF32FloatAttr(*beta));
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult kiln::convertHardSwish(GraphImporter &imp) {
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  auto result = imp.createWithType<HardSwishOp>(input->getType(), *input);
   if (failed(result))
     return failure();
   imp.setOutput(0, *result);

@@ -1,16 +1,15 @@
-//===- NormalizationOps.cpp - BatchNormalization and channel scales -------===//
+//===- NormalizationOps.cpp - BatchNormalization, LRN, Mul ----------------===//
 //
 // BatchNormalization (inference) becomes kiln.batch_norm. Mul by a constant
 // scalar or per-channel factor is expressed as a batch_norm with epsilon 0,
-// mean 0, variance 1 and bias 0 (exactly x * scale): kiln has no multiply,
-// and the kernelizer folds batch_norm into the preceding convolution.
+// mean 0, variance 1 and bias 0 (exactly x * scale), which fusion can fold
+// into the preceding convolution; any other Mul is a broadcasting kiln.mul.
+// LRN becomes kiln.lrn.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/GraphImporter.h"
 #include "compiler/onnx/OpConverters.h"
 #include "dialects/kiln/KilnOps.h"
-
-#include "llvm/ADT/StringExtras.h"
 
 using namespace kiln;
 using namespace mlir;
@@ -49,7 +48,10 @@ LogicalResult kiln::convertBatchNormalization(GraphImporter &imp) {
   return success();
 }
 
-LogicalResult kiln::convertMul(GraphImporter &imp) {
+/// Mul of a computed tensor by a constant scalar or per-channel scale as a
+/// batch_norm (see the file comment). Returns null when the operands do not
+/// have that form.
+static FailureOr<Value> tryChannelScale(GraphImporter &imp) {
   const TensorData *factor = imp.constantInput(1);
   unsigned dataIndex = 0;
   if (!factor || !factor->isFloat()) {
@@ -57,30 +59,20 @@ LogicalResult kiln::convertMul(GraphImporter &imp) {
     dataIndex = 1;
   }
   if (!factor || !factor->isFloat() || imp.constantInput(dataIndex))
-    return imp.fail("Mul is supported only between a computed tensor and a "
-                    "constant float32 scalar or per-channel scale");
+    return Value();
   auto input = imp.input(dataIndex);
   if (failed(input))
     return failure();
   auto in = GraphImporter::shapeOf(*input);
   ArrayRef<int64_t> f = factor->dims;
-  auto unsupported = [&]() {
-    return imp.fail(
-        "Mul by a constant of shape [" +
-        llvm::join(
-            llvm::map_range(f, [](int64_t d) { return std::to_string(d); }),
-            ",") +
-        "] is unsupported: only a scalar or per-channel (dim 1) "
-        "scale of a rank >= 2 tensor is");
-  };
   if (in.size() < 2 || f.size() > in.size())
-    return unsupported();
+    return Value();
   // Right-aligned numpy broadcasting: only dim 1 may differ from 1.
   size_t offset = in.size() - f.size();
   for (size_t d = 0; d < f.size(); ++d) {
     size_t dim = d + offset;
     if (f[d] != 1 && !(dim == 1 && f[d] == in[1]))
-      return unsupported();
+      return Value();
   }
   int64_t channels = in[1];
   auto makeVector = [&](StringRef suffix, auto valueAt) {
@@ -102,8 +94,49 @@ LogicalResult kiln::convertMul(GraphImporter &imp) {
   auto one = imp.emitConstant(*oneData);
   if (failed(scale) || failed(zero) || failed(one))
     return failure();
-  auto result = imp.createInferred<BatchNormOp>(
-      *input, *scale, *zero, *zero, *one, imp.getBuilder().getF32FloatAttr(0));
+  return imp.createInferred<BatchNormOp>(*input, *scale, *zero, *zero, *one,
+                                         imp.getBuilder().getF32FloatAttr(0));
+}
+
+LogicalResult kiln::convertMul(GraphImporter &imp) {
+  auto scaled = tryChannelScale(imp);
+  if (failed(scaled))
+    return failure();
+  if (*scaled) {
+    imp.setOutput(0, *scaled);
+    return success();
+  }
+  auto lhs = imp.input(0);
+  auto rhs = imp.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  auto result = imp.createInferred<MulOp>(*lhs, *rhs);
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult kiln::convertLRN(GraphImporter &imp) {
+  NodeAttributes attrs = imp.attributes();
+  auto size = attrs.getInt("size", 0);
+  auto alpha = attrs.getFloat("alpha", 1e-4f);
+  auto beta = attrs.getFloat("beta", 0.75f);
+  auto bias = attrs.getFloat("bias", 1.0f);
+  if (failed(size) || failed(alpha) || failed(beta) || failed(bias))
+    return failure();
+  if (!attrs.has("size"))
+    return imp.fail("missing required attribute 'size'");
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  if (GraphImporter::shapeOf(*input).size() < 2)
+    return imp.fail("the input needs a channel dimension (rank >= 2)");
+  OpBuilder &b = imp.getBuilder();
+  auto result = imp.createWithType<LRNOp>(
+      input->getType(), *input, b.getI64IntegerAttr(*size),
+      b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta),
+      b.getF32FloatAttr(*bias));
   if (failed(result))
     return failure();
   imp.setOutput(0, *result);

@@ -25,7 +25,8 @@ FailureOr<WindowAttributes> readWindow(GraphImporter &imp,
   if (!*kernel)
     return imp.fail("missing required attribute 'kernel_shape'");
   if ((**kernel).size() != 2)
-    return imp.fail("only 2-D pooling is supported; kernel_shape has " +
+    return imp.fail("unsupported: only 2-D pooling is supported; "
+                    "kernel_shape has " +
                     Twine((**kernel).size()) + " values");
   auto strides = attrs.getIntsOfSize("strides", 2, 1);
   auto dilations = attrs.getIntsOfSize("dilations", 2, 1);
@@ -43,8 +44,8 @@ FailureOr<WindowAttributes> readWindow(GraphImporter &imp,
 LogicalResult requireNCHW(GraphImporter &imp, Value input) {
   if (GraphImporter::shapeOf(input).size() == 4)
     return success();
-  return imp.fail("only 2-D pooling of NCHW input is supported; the input "
-                  "has rank " +
+  return imp.fail("unsupported: only 2-D pooling of NCHW input is "
+                  "supported; the input has rank " +
                   Twine(GraphImporter::shapeOf(input).size()));
 }
 

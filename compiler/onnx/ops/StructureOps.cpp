@@ -159,7 +159,8 @@ LogicalResult kiln::convertDropout(GraphImporter &imp) {
                (training->isFloat() ? training->floats[0] == 0.0f
                                     : training->ints[0] == 0);
     if (!off)
-      return imp.fail("training_mode must be a constant false");
+      return imp.fail("unsupported: training mode (training_mode must be a "
+                      "constant false; inference only)");
   }
   imp.setOutputAlias(0, 0);
   return success();

@@ -218,9 +218,9 @@ func.func @conv2d_residual_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
 // -----
 
 func.func @conv2d_unknown_activation(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+1 {{'kiln.conv2d' op unknown activation 'sigmoid' (expected none, relu or clip)}}
+  // expected-error @+1 {{'kiln.conv2d' op unknown activation 'gelu' (expected none, relu, clip, sigmoid, hard_sigmoid or hard_swish)}}
   %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
-         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "sigmoid"}
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "gelu"}
        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }
@@ -694,7 +694,7 @@ func.func @dense_bias_size(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>, %b: te
 // -----
 
 func.func @dense_unknown_activation(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>) -> tensor<1x10xf32> {
-  // expected-error @+1 {{'kiln.dense' op unknown activation 'Relu' (expected none, relu or clip)}}
+  // expected-error @+1 {{'kiln.dense' op unknown activation 'Relu' (expected none, relu, clip, sigmoid, hard_sigmoid or hard_swish)}}
   %y = kiln.dense %x, %w {activation = "Relu"} : (tensor<1x512xf32>, tensor<10x512xf32>) -> tensor<1x10xf32>
   return %y : tensor<1x10xf32>
 }
@@ -742,4 +742,108 @@ func.func @softmax_axis_negative(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
   // expected-error @+1 {{'kiln.softmax' op axis -1 is out of range for rank 2}}
   %y = kiln.softmax %x {axis = -1 : i64} : tensor<1x1000xf32>
   return %y : tensor<1x1000xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Activations with parameters: hard_sigmoid (op and epilogue)
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @hard_sigmoid_infinite_alpha(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.hard_sigmoid' op alpha INF and beta 5.000000e-01 must be finite}}
+  %y = kiln.hard_sigmoid %x {alpha = 0x7F800000 : f32, beta = 0.5 : f32} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @dense_hard_sigmoid_nan_beta(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>) -> tensor<1x10xf32> {
+  // expected-error @+1 {{'kiln.dense' op hard_sigmoid alpha (clip_min) 2.000000e-01 and beta (clip_max) nan must be finite}}
+  %y = kiln.dense %x, %w {activation = "hard_sigmoid", clip_min = 0.2 : f32, clip_max = 0x7FC00000 : f32} : (tensor<1x512xf32>, tensor<10x512xf32>) -> tensor<1x10xf32>
+  return %y : tensor<1x10xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// kiln.mul
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @mul_no_broadcast(%a: tensor<3x4x5xf32>, %b: tensor<4xf32>) -> tensor<3x4x5xf32> {
+  // expected-error @+1 {{'kiln.mul' operand shapes do not broadcast: dimension 2 is 5 vs 4}}
+  %y = kiln.mul %a, %b : (tensor<3x4x5xf32>, tensor<4xf32>) -> tensor<3x4x5xf32>
+  return %y : tensor<3x4x5xf32>
+}
+
+// -----
+
+func.func @mul_wrong_result(%a: tensor<3x1xf32>, %b: tensor<2x1x4xf32>) -> tensor<3x4xf32> {
+  // expected-error @+1 {{'kiln.mul' op result shape 3x4 does not match the inferred shape 2x3x4}}
+  %y = kiln.mul %a, %b : (tensor<3x1xf32>, tensor<2x1x4xf32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// kiln.lrn
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @lrn_rank1(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'kiln.lrn' op input needs a channel dimension (rank >= 2)}}
+  %y = kiln.lrn %x {size = 3 : i64} : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+func.func @lrn_zero_size(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'kiln.lrn' op size must be positive, got 0}}
+  %y = kiln.lrn %x {size = 0 : i64} : tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+func.func @lrn_nan_beta(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'kiln.lrn' op alpha 1.000000e-04 and beta nan must be finite}}
+  %y = kiln.lrn %x {size = 3 : i64, beta = 0x7FC00000 : f32} : tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+func.func @lrn_zero_bias(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'kiln.lrn' op bias must be positive and finite, got 0.000000e+00}}
+  %y = kiln.lrn %x {size = 3 : i64, bias = 0.0 : f32} : tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// kiln.transpose
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @transpose_short_perm(%x: tensor<2x3x4xf32>) -> tensor<3x2x4xf32> {
+  // expected-error @+1 {{'kiln.transpose' perm has 2 values for rank 3}}
+  %y = kiln.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
+  return %y : tensor<3x2x4xf32>
+}
+
+// -----
+
+func.func @transpose_repeated_axis(%x: tensor<2x3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{'kiln.transpose' perm [1, 1] is not a permutation of 0..1}}
+  %y = kiln.transpose %x {perm = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @transpose_wrong_result(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.transpose' op result shape 2x3 does not match the inferred shape 3x2}}
+  %y = kiln.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
 }

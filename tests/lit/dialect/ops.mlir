@@ -205,6 +205,59 @@ func.func @dense(%x: tensor<2x512xf32>, %w: tensor<10x512xf32>, %b: tensor<10xf3
   return %plain, %relu, %clip : tensor<2x10xf32>, tensor<2x10xf32>, tensor<2x10xf32>
 }
 
+// CHECK-LABEL: func.func @mul_broadcast
+// CHECK: kiln.mul %{{.*}}, %{{.*}} : (tensor<3x4x5xf32>, tensor<5xf32>) -> tensor<3x4x5xf32>
+func.func @mul_broadcast(%a: tensor<3x4x5xf32>, %b: tensor<5xf32>) -> tensor<3x4x5xf32> {
+  %y = kiln.mul %a, %b : (tensor<3x4x5xf32>, tensor<5xf32>) -> tensor<3x4x5xf32>
+  return %y : tensor<3x4x5xf32>
+}
+
+// CHECK-LABEL: func.func @activations
+// CHECK: kiln.sigmoid %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.hard_sigmoid %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.hard_sigmoid %{{.*}} {alpha = 5.000000e-01 : f32, beta = 6.000000e-01 : f32} : tensor<1x8x4x4xf32>
+// CHECK: kiln.hard_swish %{{.*}} : tensor<1x8x4x4xf32>
+func.func @activations(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %a = kiln.sigmoid %x : tensor<1x8x4x4xf32>
+  %b = kiln.hard_sigmoid %a : tensor<1x8x4x4xf32>
+  %c = kiln.hard_sigmoid %b {alpha = 0.5 : f32, beta = 0.6 : f32} : tensor<1x8x4x4xf32>
+  %d = kiln.hard_swish %c : tensor<1x8x4x4xf32>
+  return %d : tensor<1x8x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @fused_new_activations
+// CHECK: kiln.conv2d {{.*}}activation = "hard_swish"
+// CHECK: kiln.dense {{.*}}activation = "hard_sigmoid", clip_max = 5.000000e-01 : f32, clip_min = 2.000000e-01 : f32
+// CHECK: kiln.dense {{.*}}activation = "sigmoid"
+func.func @fused_new_activations(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
+    %m: tensor<1x16xf32>, %v: tensor<10x16xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x10xf32>, tensor<1x10xf32>) {
+  %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "hard_swish"}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %d = kiln.dense %m, %v {activation = "hard_sigmoid", clip_min = 0.2 : f32, clip_max = 0.5 : f32}
+       : (tensor<1x16xf32>, tensor<10x16xf32>) -> tensor<1x10xf32>
+  %s = kiln.dense %m, %v {activation = "sigmoid"} : (tensor<1x16xf32>, tensor<10x16xf32>) -> tensor<1x10xf32>
+  return %y, %d, %s : tensor<1x4x6x6xf32>, tensor<1x10xf32>, tensor<1x10xf32>
+}
+
+// CHECK-LABEL: func.func @lrn
+// CHECK: kiln.lrn %{{.*}} {size = 3 : i64} : tensor<1x8x4x4xf32>
+// CHECK: kiln.lrn %{{.*}} {alpha = 2.000000e-04 : f32, beta = 5.000000e-01 : f32, bias = 2.000000e+00 : f32, size = 4 : i64} : tensor<2x6x5xf32>
+func.func @lrn(%x: tensor<1x8x4x4xf32>, %y: tensor<2x6x5xf32>) -> (tensor<1x8x4x4xf32>, tensor<2x6x5xf32>) {
+  %a = kiln.lrn %x {size = 3 : i64} : tensor<1x8x4x4xf32>
+  %b = kiln.lrn %y {size = 4 : i64, alpha = 2.0e-4 : f32, beta = 0.5 : f32, bias = 2.0 : f32} : tensor<2x6x5xf32>
+  return %a, %b : tensor<1x8x4x4xf32>, tensor<2x6x5xf32>
+}
+
+// CHECK-LABEL: func.func @transpose
+// CHECK: kiln.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<4x3xf32>) -> tensor<3x4xf32>
+// CHECK: kiln.transpose %{{.*}} {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x8x6xf32>) -> tensor<1x8x6x3xf32>
+func.func @transpose(%x: tensor<4x3xf32>, %y: tensor<1x3x8x6xf32>) -> (tensor<3x4xf32>, tensor<1x8x6x3xf32>) {
+  %a = kiln.transpose %x {perm = array<i64: 1, 0>} : (tensor<4x3xf32>) -> tensor<3x4xf32>
+  %b = kiln.transpose %y {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x8x6xf32>) -> tensor<1x8x6x3xf32>
+  return %a, %b : tensor<3x4xf32>, tensor<1x8x6x3xf32>
+}
+
 // CHECK-LABEL: func.func @softmax
 // CHECK: kiln.softmax %{{.*}} {axis = 1 : i64} : tensor<1x1000xf32>
 // CHECK: kiln.softmax %{{.*}} {axis = 0 : i64} : tensor<2x3x4xf32>
