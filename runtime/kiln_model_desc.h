@@ -39,9 +39,25 @@ struct kiln_model_desc {
   const kiln_tensor_info *outputs;
   size_t arena_bytes;
   kiln_model_run_fn run;
+  /* ABI version 2 and later: the kernel calls `run` makes, in order, for
+   * profiling (kiln_model_set_profiling). kernel_names[k] names call k (a
+   * static string, e.g. "k3_Conv2D from 'kiln.conv2d' (node 'conv1')").
+   * Version 1 descriptors end before these fields. */
+  size_t num_kernels;
+  const char *const *kernel_names;
 };
 
-#define KILN_MODEL_ABI_VERSION 1u
+/* 2: adds num_kernels / kernel_names and the profiling hook below. The
+ * runtime still opens version 1 descriptors (without profiling). */
+#define KILN_MODEL_ABI_VERSION 2u
+#define KILN_MODEL_ABI_VERSION_MIN 1u
+
+/* Profiling hook, ABI version 2: a generated run function calls it after
+ * kernel call `kernel` (0-based, < num_kernels) returned successfully. The
+ * runtime records the time since the previous call (or since the run
+ * started) when profiling is enabled on the running model, and returns at
+ * once otherwise. Never allocates; safe to call with no run in progress. */
+void kiln_profile_kernel_done(size_t kernel);
 
 #ifdef __cplusplus
 }

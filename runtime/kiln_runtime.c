@@ -6,6 +6,9 @@
  *
  *===----------------------------------------------------------------------===*/
 
+/* clock_gettime under strict C11. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "kiln.h"
 #include "kiln_model_desc.h"
 
@@ -16,16 +19,59 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define KILN_ARENA_ALIGNMENT 64
 #define KILN_ERROR_CAPACITY 1024
 #define KILN_HALIDE_ERROR_CAPACITY 1024
 
+/* Per-kernel times of a profiled model: `running` fills during a run and
+ * is copied to `last` when the run succeeds. */
+typedef struct kiln_profile {
+  size_t count;
+  uint64_t *running, *last;
+  uint64_t mark; /* time of the previous hook call, ns */
+} kiln_profile;
+
 struct kiln_model {
   const kiln_model_desc *desc;
   void *arena; /* KILN_ARENA_ALIGNMENT-aligned, desc->arena_bytes usable */
+  kiln_profile *profile; /* NULL unless profiling is enabled */
   char last_error[KILN_ERROR_CAPACITY];
 };
+
+/* The profile of the model running on this thread (NULL: not profiling).
+ * Thread-local because the glue's hook has no model argument and distinct
+ * models may run concurrently on different threads. */
+static _Thread_local kiln_profile *kiln_active_profile;
+
+static uint64_t kiln_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void kiln_profile_kernel_done(size_t kernel) {
+  kiln_profile *p = kiln_active_profile;
+  if (!p || kernel >= p->count)
+    return;
+  uint64_t now = kiln_now_ns();
+  p->running[kernel] = now - p->mark;
+  p->mark = now;
+}
+
+/* Kernel calls per run; version 1 descriptors predate the fields. */
+static size_t kiln_desc_kernel_count(const kiln_model_desc *desc) {
+  return desc->abi_version >= 2 && desc->kernel_names ? desc->num_kernels : 0;
+}
+
+static void kiln_profile_free(kiln_profile *p) {
+  if (!p)
+    return;
+  free(p->running);
+  free(p->last);
+  free(p);
+}
 
 /* Errors that have no model to live on (kiln_model_create failures, calls
  * with a NULL model). Thread-local so concurrent creates do not mix. */
@@ -143,12 +189,14 @@ kiln_status kiln_model_create(const kiln_model_desc *desc, kiln_model **out) {
   if (!desc || !out)
     return kiln_fail(NULL, KILN_ERROR_INVALID_ARGUMENT,
                      "kiln_model_create: %s is NULL", desc ? "out" : "desc");
-  if (desc->abi_version != KILN_MODEL_ABI_VERSION)
+  if (desc->abi_version < KILN_MODEL_ABI_VERSION_MIN ||
+      desc->abi_version > KILN_MODEL_ABI_VERSION)
     return kiln_fail(NULL, KILN_ERROR_INVALID_ARGUMENT,
                      "kiln_model_create: model '%s' was generated for ABI "
-                     "version %u, this runtime implements version %u",
+                     "version %u, this runtime implements versions %u to %u",
                      desc->name ? desc->name : "(unnamed)",
                      (unsigned)desc->abi_version,
+                     (unsigned)KILN_MODEL_ABI_VERSION_MIN,
                      (unsigned)KILN_MODEL_ABI_VERSION);
   if (!desc->run)
     return kiln_fail(NULL, KILN_ERROR_INVALID_ARGUMENT,
@@ -203,6 +251,7 @@ kiln_status kiln_model_create(const kiln_model_desc *desc, kiln_model **out) {
 void kiln_model_destroy(kiln_model *model) {
   if (!model)
     return;
+  kiln_profile_free(model->profile);
   free(model->arena);
   free(model);
 }
@@ -303,9 +352,19 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
 
   unsigned long seq_before = kiln_halide_error_sequence();
   const char *failed_kernel = NULL;
+  kiln_profile *profile = model->profile;
+  if (profile) {
+    kiln_active_profile = profile;
+    profile->mark = kiln_now_ns();
+  }
   int failed = desc->run(model->arena, inputs, outputs, &failed_kernel);
-  if (failed == 0)
+  kiln_active_profile = NULL;
+  if (failed == 0) {
+    if (profile)
+      memcpy(profile->last, profile->running,
+             profile->count * sizeof(uint64_t));
     return KILN_OK;
+  }
 
   char kernel[96];
   if (failed_kernel)
@@ -332,6 +391,64 @@ kiln_status kiln_model_set_threads(kiln_model *model, int threads) {
                      "%d",
                      threads);
   halide_set_num_threads(threads);
+  return KILN_OK;
+}
+
+kiln_status kiln_model_set_profiling(kiln_model *model, int enabled) {
+  if (!model)
+    return kiln_fail(NULL, KILN_ERROR_INVALID_ARGUMENT,
+                     "kiln_model_set_profiling: model is NULL");
+  if (!enabled) {
+    kiln_profile_free(model->profile);
+    model->profile = NULL;
+    return KILN_OK;
+  }
+  if (model->profile)
+    return KILN_OK;
+  size_t count = kiln_desc_kernel_count(model->desc);
+  if (count == 0)
+    return kiln_fail(model, KILN_ERROR_INVALID_ARGUMENT,
+                     "kiln_model_set_profiling: model '%s' was generated "
+                     "without profiling support (no kernel table)",
+                     model->desc->name ? model->desc->name : "");
+  kiln_profile *p = (kiln_profile *)calloc(1, sizeof *p);
+  if (p) {
+    p->count = count;
+    p->running = (uint64_t *)calloc(count, sizeof(uint64_t));
+    p->last = (uint64_t *)calloc(count, sizeof(uint64_t));
+  }
+  if (!p || !p->running || !p->last) {
+    kiln_profile_free(p);
+    return kiln_fail(model, KILN_ERROR_OUT_OF_MEMORY,
+                     "kiln_model_set_profiling: out of memory for %zu "
+                     "kernel times",
+                     count);
+  }
+  model->profile = p;
+  return KILN_OK;
+}
+
+size_t kiln_model_kernel_count(const kiln_model *model) {
+  return model ? kiln_desc_kernel_count(model->desc) : 0;
+}
+
+kiln_status kiln_model_profile(const kiln_model *cmodel, size_t kernel,
+                               const char **name, uint64_t *nanoseconds) {
+  kiln_model *model = (kiln_model *)(uintptr_t)cmodel;
+  if (!model)
+    return kiln_fail(NULL, KILN_ERROR_INVALID_ARGUMENT,
+                     "kiln_model_profile: model is NULL");
+  size_t count = kiln_desc_kernel_count(model->desc);
+  if (kernel >= count)
+    return kiln_fail(model, KILN_ERROR_INVALID_ARGUMENT,
+                     "kiln_model_profile: kernel %zu out of range (model "
+                     "'%s' has %zu kernel calls)",
+                     kernel, model->desc->name ? model->desc->name : "",
+                     count);
+  if (name)
+    *name = model->desc->kernel_names[kernel];
+  if (nanoseconds)
+    *nanoseconds = model->profile ? model->profile->last[kernel] : 0;
   return KILN_OK;
 }
 

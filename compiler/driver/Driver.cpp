@@ -9,6 +9,11 @@
 #include "compiler/link/Toolchain.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/passes/PassPipeline.h"
+#include "compiler/report/FusionAnalysis.h"
+#include "compiler/report/GraphDot.h"
+#include "compiler/report/PassDumpInstrumentation.h"
+#include "compiler/report/ProfileRun.h"
+#include "compiler/report/ReportBuilder.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -26,6 +31,7 @@
 #include <set>
 #include <thread>
 #include <iostream>
+#include <iterator>
 
 namespace fs = std::filesystem;
 
@@ -76,13 +82,15 @@ void loadDialects(mlir::MLIRContext &context) {
 }
 
 std::string printModule(mlir::ModuleOp module) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  mlir::OpPrintingFlags flags;
-  flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
-  module.print(os, flags);
-  return text;
+  return printModuleForDump(module);
 }
+
+void warn(const std::string &message) {
+  std::fprintf(stderr, "kiln: warning: %s\n", message.c_str());
+}
+
+/// Kernel calls timed per layer in the report's profiling run.
+constexpr int kProfileRepeat = 5;
 
 /// Default C prefix: the output's file name without "lib" and extensions.
 std::string defaultName(const std::string &outputPath) {
@@ -162,6 +170,10 @@ int compileModel(const CompileOptions &opt) {
     return fail(error);
   timer.done("import");
   dump("00-import.mlir", printModule(*module));
+  // The report compares the imported IR with the optimized one.
+  mlir::OwningOpRef<mlir::ModuleOp> imported;
+  if (!opt.dumpDir.empty())
+    imported = module->clone();
   if (opt.stopAfter == Phase::Import) {
     llvm::outs() << printModule(*module) << "\n";
     return 0;
@@ -176,10 +188,33 @@ int compileModel(const CompileOptions &opt) {
                   kilnOptionalPassNames() + ")");
   mlir::PassManager pm(&context);
   buildKilnOptimizationPipeline(pm, pipeline);
+  // --dump: the IR after every pass, numbered, and what each changed.
+  std::vector<PassReport> passReports;
+  PassDumpInstrumentation *passDumps = nullptr;
+  if (!opt.dumpDir.empty()) {
+    auto instrumentation = std::make_unique<PassDumpInstrumentation>(
+        opt.dumpDir + "/passes", "passes", passReports);
+    passDumps = instrumentation.get();
+    pm.addInstrumentation(std::move(instrumentation));
+  }
   if (mlir::failed(pm.run(*module)))
-    return fail(opt.inputPath + ": optimization failed");
+    return fail(opt.inputPath + ": optimization failed" +
+                (passDumps ? " (IR after each pass in " + opt.dumpDir +
+                                 "/passes)"
+                           : ""));
+  if (passDumps && !passDumps->writeError().empty())
+    warn(passDumps->writeError());
   timer.done("optimize");
   dump("01-optimize.mlir", printModule(*module));
+  if (!opt.dumpDir.empty()) {
+    // The fused graph, and its SVG when Graphviz is installed.
+    auto groups = inferFusionGroups(*imported, *module);
+    std::string dotPath = opt.dumpDir + "/fused-graph.dot", why;
+    dump("fused-graph.dot", fusedGraphDot(*module, groups));
+    if (!renderDotToSvg(dotPath, opt.dumpDir + "/fused-graph.svg", why) &&
+        !opt.quiet)
+      warn(why);
+  }
   if (opt.stopAfter == Phase::Optimize) {
     llvm::outs() << printModule(*module) << "\n";
     return 0;
@@ -203,7 +238,40 @@ int compileModel(const CompileOptions &opt) {
   }
   timer.done("kernelize");
   dump("02-kernels.txt", serializeSpecs(specs));
+
+  // The report: written now, and again with times once the executable ran.
+  ModelReport report;
+  bool haveReport = false;
+  auto writeReport = [&](const std::string &profileNote) {
+    if (!haveReport)
+      return;
+    if (!report.profiled)
+      report.profileNote = profileNote;
+    std::ifstream in(opt.dumpDir + "/fused-graph.svg", std::ios::binary);
+    if (in)
+      report.graphSvg.assign(std::istreambuf_iterator<char>(in),
+                             std::istreambuf_iterator<char>());
+    std::string why;
+    if (!writeReportFiles(opt.dumpDir, report, why))
+      warn("report: " + why);
+  };
+  if (!opt.dumpDir.empty()) {
+    ReportInputs in;
+    in.modelPath = opt.inputPath;
+    in.target = opt.target;
+    in.halideTarget = halideTarget;
+    in.imported = *imported;
+    in.optimized = *module;
+    in.plan = &*plan;
+    in.distinctKernels = specs.size();
+    in.passes = passReports;
+    std::string why;
+    haveReport = buildModelReport(in, report, why);
+    if (!haveReport)
+      warn("no report: " + why);
+  }
   if (opt.stopAfter == Phase::Kernelize) {
+    writeReport("stopped after kernelize (--compile-to): nothing to run");
     std::cout << serializeSpecs(specs);
     return 0;
   }
@@ -288,8 +356,10 @@ int compileModel(const CompileOptions &opt) {
                     fs::copy_options::overwrite_existing, ec);
     }
   timer.done("codegen");
-  if (opt.stopAfter == Phase::Codegen)
+  if (opt.stopAfter == Phase::Codegen) {
+    writeReport("stopped after codegen (--compile-to): nothing to run");
     return 0;
+  }
 
   // link --------------------------------------------------------------------
   LinkJob job;
@@ -325,6 +395,26 @@ int compileModel(const CompileOptions &opt) {
       return fail("cannot write the header beside '" + opt.outputPath + "'");
   }
   timer.done("link");
+  if (haveReport) {
+    // Measure each kernel call: one run of the executable with --profile.
+    std::string why;
+    KernelProfile profile;
+    if (emit != EmitKind::Executable)
+      why = "--emit=" + opt.emit + " builds no executable to run";
+    else if (targetRunsOnHost(opt.target, why) &&
+             profileExecutable(fs::absolute(opt.outputPath).string(), *plan,
+                               work, kProfileRepeat, profile, why)) {
+      applyProfile(profile, report);
+      report.profileNote = "kernel calls timed with CLOCK_MONOTONIC in the "
+                           "emitted executable on seeded random inputs "
+                           "(--repeat " +
+                           std::to_string(kProfileRepeat) + " --profile)";
+    } else if (!opt.quiet) {
+      warn("no layer times in the report: " + why);
+    }
+    writeReport(why);
+    timer.done("profile");
+  }
   if (!opt.quiet)
     std::fprintf(stderr,
                  "kiln: wrote %s (%zu kernels, %zu distinct, arena %.1f KiB, "

@@ -114,14 +114,23 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
       os << (a ? ", " : "") << "&b[" << a << "]";
     os << ") != 0) {\n      *failed = "
        << cString(call.spec.name + " from " + call.origin) << ";\n"
-       << "      return " << k + 1 << ";\n    }\n  }\n";
+       << "      return " << k + 1 << ";\n    }\n"
+       << "    kiln_profile_kernel_done(" << k << ");\n  }\n";
   }
   os << "  return 0;\n}\n\n";
+  // Names for profiles (kiln_model_profile): call k of kiln_run.
+  os << "static const char *const kiln_kernel_names[] = {\n";
+  for (const KernelCall &call : plan.calls)
+    os << "  " << cString(call.spec.name + " from " + call.origin) << ",\n";
+  if (plan.calls.empty())
+    os << "  0\n";
+  os << "};\n\n";
   os << "const kiln_model_desc " << p << "_model = {\n"
      << "  KILN_MODEL_ABI_VERSION, " << cString(p) << ",\n"
      << "  " << plan.inputs.size() << ", kiln_inputs, " << plan.outputs.size()
      << ", kiln_outputs,\n"
-     << "  " << plan.arenaBytes << "u, kiln_run,\n};\n";
+     << "  " << plan.arenaBytes << "u, kiln_run,\n"
+     << "  " << plan.calls.size() << ", kiln_kernel_names,\n};\n";
   if (forExecutable)
     os << "\nconst kiln_model_desc *const kiln_main_model = &" << p
        << "_model;\n";

@@ -32,6 +32,7 @@ typedef struct kiln_cli {
   const char **output_args; /* raw --output values, in order */
   size_t num_output_args;
   const char *image; /* --image FILE */
+  const char *profile; /* --profile FILE.json */
   int no_normalize;  /* --no-normalize: --image scaled to [0, 1] only */
   int threads;       /* 0: leave the default */
   int repeat;        /* 0: single timed run, no warm-up */
@@ -59,6 +60,9 @@ static void kiln_print_usage(const char *prog, FILE *out) {
           "1)\n"
           "  --repeat N               one warm-up run, then N timed runs; "
           "report the median\n"
+          "  --profile FILE.json      time every kernel call of the timed "
+          "runs and write\n"
+          "                           their medians (ns) to FILE.json\n"
           "  --info                   print the model's inputs and outputs\n"
           "  --help                   this text\n"
           "Inputs are float32 ('<f4'), C-order .npy files of exactly the "
@@ -131,7 +135,8 @@ static int kiln_parse_args(int argc, char **argv, kiln_cli *cli) {
     }
     int takes_value = strcmp(a, "--input") == 0 || strcmp(a, "--output") == 0 ||
                       strcmp(a, "--threads") == 0 ||
-                      strcmp(a, "--repeat") == 0 || strcmp(a, "--image") == 0;
+                      strcmp(a, "--repeat") == 0 || strcmp(a, "--image") == 0 ||
+                      strcmp(a, "--profile") == 0;
     if (!takes_value) {
       fprintf(stderr, "error: unknown argument '%s' (see --help)\n", a);
       return 1;
@@ -151,6 +156,8 @@ static int kiln_parse_args(int argc, char **argv, kiln_cli *cli) {
     } else if (strcmp(a, "--repeat") == 0) {
       if (kiln_parse_int(a, v, 1, &cli->repeat))
         return 1;
+    } else if (strcmp(a, "--profile") == 0) {
+      cli->profile = v;
     } else {
       if (cli->image) {
         fprintf(stderr, "error: --image %s: only one --image is allowed\n", v);
@@ -249,6 +256,67 @@ static int kiln_compare_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+static int kiln_compare_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Writes `s` as a JSON string (quotes included). */
+static void kiln_json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+/* --profile: samples[k * runs + r] is kernel k's time in timed run r.
+ * Sorts each kernel's samples in place. Returns 0 or prints an error. */
+static int kiln_write_profile(const char *path, const kiln_model *model,
+                              const char *model_name, uint64_t *samples,
+                              size_t kernels, int runs, int warmups) {
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    fprintf(stderr, "error: --profile %s: cannot open for writing: %s\n",
+            path, strerror(errno));
+    return 1;
+  }
+  fprintf(f, "{\n  \"model\": ");
+  kiln_json_string(f, model_name);
+  fprintf(f,
+          ",\n  \"unit\": \"ns\",\n  \"runs\": %d,\n  \"warmup_runs\": %d,"
+          "\n  \"kernels\": [",
+          runs, warmups);
+  uint64_t total = 0;
+  for (size_t k = 0; k < kernels; ++k) {
+    uint64_t *v = samples + k * (size_t)runs;
+    qsort(v, (size_t)runs, sizeof(uint64_t), kiln_compare_u64);
+    uint64_t median =
+        runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
+    total += median;
+    const char *name = "";
+    kiln_model_profile(model, k, &name, NULL);
+    fprintf(f, "%s\n    {\"index\": %zu, \"name\": ", k ? "," : "", k);
+    kiln_json_string(f, name ? name : "");
+    fprintf(f,
+            ", \"median_ns\": %llu, \"min_ns\": %llu, \"max_ns\": %llu}",
+            (unsigned long long)median, (unsigned long long)v[0],
+            (unsigned long long)v[runs - 1]);
+  }
+  fprintf(f, "\n  ],\n  \"sum_of_medians_ns\": %llu\n}\n",
+          (unsigned long long)total);
+  if (fclose(f) != 0) {
+    fprintf(stderr, "error: --profile %s: write failed\n", path);
+    return 1;
+  }
+  return 0;
+}
+
 /* Prints the top-5 classes of each batch row if the output looks like
  * classifier scores: [B, K] with K >= 5, or [B, K, 1, 1]. */
 static void kiln_print_top5(const kiln_tensor_info *t, const float *scores) {
@@ -302,6 +370,8 @@ int main(int argc, char **argv) {
   const void **inputs = NULL;
   size_t *input_bytes = NULL, *output_bytes = NULL;
   double *times = NULL;
+  uint64_t *kernel_times = NULL;
+  size_t num_kernels = 0;
   float *image_tensor = NULL;
   size_t num_in = 0, num_out = 0;
   char err[1024];
@@ -461,6 +531,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "error: out of memory\n");
     goto done;
   }
+  if (cli.profile) {
+    num_kernels = kiln_model_kernel_count(model);
+    if (kiln_model_set_profiling(model, 1) != KILN_OK) {
+      fprintf(stderr, "error: --profile: %s\n", kiln_model_last_error(model));
+      goto done;
+    }
+    kernel_times =
+        (uint64_t *)calloc(num_kernels * (size_t)runs + 1, sizeof(uint64_t));
+    if (!kernel_times) {
+      fprintf(stderr, "error: out of memory\n");
+      goto done;
+    }
+  }
   for (int r = (cli.repeat > 0 ? -1 : 0); r < runs; ++r) {
     double start = kiln_now_ms();
     kiln_status st = kiln_model_run(model, inputs, input_bytes,
@@ -472,6 +555,16 @@ int main(int argc, char **argv) {
     }
     if (r >= 0)
       times[r] = stop - start;
+    for (size_t k = 0; r >= 0 && k < num_kernels; ++k)
+      kiln_model_profile(model, k, NULL,
+                         &kernel_times[k * (size_t)runs + (size_t)r]);
+  }
+  if (cli.profile) {
+    if (kiln_write_profile(cli.profile, model, desc->name ? desc->name : "",
+                           kernel_times, num_kernels, runs,
+                           cli.repeat > 0 ? 1 : 0))
+      goto done;
+    printf("wrote the kernel profile to %s\n", cli.profile);
   }
   if (cli.repeat > 0) {
     qsort(times, (size_t)runs, sizeof(double), kiln_compare_double);
@@ -507,6 +600,7 @@ done:
     for (size_t i = 0; i < num_out; ++i)
       free(outputs[i]);
   free(times);
+  free(kernel_times);
   free(image_tensor);
   free(arrays);
   free(outputs);

@@ -110,6 +110,33 @@ def named_single_input_and_repeat(c):
 
 
 @test
+def profile_writes_kernel_medians(c):
+    # --profile: one entry per kernel call of the fixture (scale, bias) with
+    # the median of the timed runs; the output is still right.
+    import json
+    x = affine_input()
+    xp = c.save("xp.npy", x)
+    yp, pp = c.path("yp.npy"), c.path("profile.json")
+    r = c.run(c.args.affine, "--input", xp, "--output", yp, "--repeat", "3",
+              "--profile", pp)
+    check(r.returncode == 0, r.stderr)
+    np.testing.assert_array_equal(np.load(yp), 2 * x + 1)
+    with open(pp) as f:
+        prof = json.load(f)
+    check(prof["model"] == "affine" and prof["runs"] == 3 and prof["unit"] == "ns", prof)
+    names = [k["name"] for k in prof["kernels"]]
+    check(names == ["scale", "bias"], names)
+    for k in prof["kernels"]:
+        check(0 <= k["min_ns"] <= k["median_ns"] <= k["max_ns"], k)
+    check(prof["sum_of_medians_ns"] == sum(k["median_ns"] for k in prof["kernels"]), prof)
+    # A model without a kernel table cannot be profiled.
+    ap, bp = c.save("pa.npy", np.ones((2, 3), np.float32)), c.save("pb.npy", np.ones((2, 3), np.float32))
+    expect_failure(c.run(c.args.pair, "--input", f"a={ap}", "--input", f"b={bp}",
+                         "--profile", c.path("p2.json")),
+                   "without profiling support")
+
+
+@test
 def info_and_help(c):
     r = c.run(c.args.affine, "--info")
     check(r.returncode == 0, r.stderr)

@@ -43,12 +43,17 @@ static int kiln_test_affine_run(void *arena, const void *const *inputs,
   for (int i = 0; i < in.dim[1].extent; ++i)
     for (int j = 0; j < in.dim[0].extent; ++j)
       *kiln_test_at2(&tmp, i, j) = 2.0f * *kiln_test_at2(&in, i, j);
+  kiln_profile_kernel_done(0);
   /* kernel 2 "bias": y = tmp + 1 */
   for (int i = 0; i < out.dim[1].extent; ++i)
     for (int j = 0; j < out.dim[0].extent; ++j)
       *kiln_test_at2(&out, i, j) = *kiln_test_at2(&tmp, i, j) + 1.0f;
+  kiln_profile_kernel_done(1);
   return 0;
 }
+
+/* Kernel names for profiling (ABI version 2). */
+static const char *const kiln_test_affine_kernels[] = {"scale", "bias"};
 
 const kiln_model_desc kiln_test_affine_model = {KILN_MODEL_ABI_VERSION,
                                                 "affine",
@@ -57,7 +62,9 @@ const kiln_model_desc kiln_test_affine_model = {KILN_MODEL_ABI_VERSION,
                                                 1,
                                                 kiln_test_affine_outputs,
                                                 2 * 10 * sizeof(float),
-                                                kiln_test_affine_run};
+                                                kiln_test_affine_run,
+                                                2,
+                                                kiln_test_affine_kernels};
 
 /* --- pair ------------------------------------------------------------------
  */
@@ -91,7 +98,9 @@ const kiln_model_desc kiln_test_pair_model = {KILN_MODEL_ABI_VERSION,
                                               2,
                                               kiln_test_pair_outputs,
                                               0,
-                                              kiln_test_pair_run};
+                                              kiln_test_pair_run,
+                                              0,
+                                              NULL};
 
 /* --- broken ----------------------------------------------------------------
  */
@@ -122,7 +131,9 @@ const kiln_model_desc kiln_test_broken_model = {KILN_MODEL_ABI_VERSION,
                                                 1,
                                                 kiln_test_broken_outputs,
                                                 64,
-                                                kiln_test_broken_run};
+                                                kiln_test_broken_run,
+                                                0,
+                                                NULL};
 
 /* --- image, image_wide, image_gray: y = x ----------------------------------
  */
@@ -163,7 +174,9 @@ static int kiln_test_copy_run(void *arena, const void *const *inputs,
       1,                                                                       \
       kiln_test_##ident##_outputs,                                             \
       0,                                                                       \
-      kiln_test_##ident##_run}
+      kiln_test_##ident##_run,                                                 \
+      0,                                                                       \
+      NULL}
 
 KILN_TEST_COPY_MODEL(image, "image", 3, 224, 224);
 KILN_TEST_COPY_MODEL(image_wide, "image_wide", 3, 24, 40);

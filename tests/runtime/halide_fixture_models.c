@@ -56,7 +56,9 @@ const kiln_model_desc kiln_test_halide_model = {KILN_MODEL_ABI_VERSION,
                                                 1,
                                                 &kiln_test_hl_io[1],
                                                 0,
-                                                kiln_test_hl_run};
+                                                kiln_test_hl_run,
+                                                0,
+                                                NULL};
 
 const kiln_model_desc kiln_test_halide_bad_model = {KILN_MODEL_ABI_VERSION,
                                                     "halide_bad",
@@ -65,4 +67,6 @@ const kiln_model_desc kiln_test_halide_bad_model = {KILN_MODEL_ABI_VERSION,
                                                     1,
                                                     &kiln_test_hl_io[1],
                                                     0,
-                                                    kiln_test_hl_bad_run};
+                                                    kiln_test_hl_bad_run,
+                                                    0,
+                                                    NULL};
