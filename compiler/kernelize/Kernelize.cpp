@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -75,7 +76,9 @@ private:
     return newStorage(Storage::Kind::Weight, offset * sizeof(float),
                       data.size() * sizeof(float));
   }
-  TensorView view(Value v) { return {storageOf.lookup(v), shapeOf(v)}; }
+  TensorView view(Value v) {
+    return {storageOf.lookup(v), shapeOf(v), offsetOf.lookup(v)};
+  }
   bool fail(Operation *op, const std::string &msg) {
     error = describe(op) + ": " + msg;
     return false;
@@ -85,6 +88,18 @@ private:
     if (!c)
       return std::nullopt;
     return constantFloats(c.getValue());
+  }
+
+  /// Places the result of a compute op: in its slice of an elided concat's
+  /// buffer, else in its own storage (see resultStorage).
+  void place(Value result) {
+    auto slice = sliceOf.find(result);
+    if (slice != sliceOf.end()) {
+      storageOf[result] = slice->second.first;
+      offsetOf[result] = slice->second.second;
+      return;
+    }
+    storageOf[result] = resultStorage(result);
   }
 
   /// Storage for the result of a compute op: the caller's output buffer
@@ -110,7 +125,7 @@ private:
       call.args.push_back(view(in));
     }
     spec.outputShape = shapeOf(result);
-    storageOf[result] = resultStorage(result);
+    place(result);
     call.args.push_back(view(result));
     call.spec = std::move(spec);
     call.origin = describe(op);
@@ -146,7 +161,14 @@ private:
 
   ModelPlan &plan;
   std::string &error;
+  void planConcatElision(func::FuncOp main);
+
   llvm::DenseMap<Value, int> storageOf;
+  llvm::DenseMap<Value, size_t> offsetOf; // byte offset in the storage
+  // Concat elision: each elided concat's buffer, and the slice (storage,
+  // byte offset) each in-place input is written to.
+  llvm::DenseMap<Operation *, int> concatStorage;
+  llvm::DenseMap<Value, std::pair<int, size_t>> sliceOf;
   llvm::DenseMap<Value, size_t> outputRoot; // value -> model output index
   std::vector<int> arenaStorages;
 };
@@ -181,6 +203,7 @@ bool Kernelizer::lower(Operation *op) {
           return true;
         }
         storageOf[r.getResult()] = storageOf.lookup(r.getInput());
+        offsetOf[r.getResult()] = offsetOf.lookup(r.getInput());
         return true;
       })
       .Case<Conv2DOp>([&](Conv2DOp c) {
@@ -229,7 +252,7 @@ bool Kernelizer::lower(Operation *op) {
         spec.name = "k" + std::to_string(plan.calls.size()) + "_ChannelAffine";
         spec.inputShapes = {shapeOf(bn.getInput()), cshape, cshape};
         spec.outputShape = shapeOf(bn.getResult());
-        storageOf[bn.getResult()] = resultStorage(bn.getResult());
+        place(bn.getResult());
         call.args = {view(bn.getInput()), {sStorage, cshape},
                      {tStorage, cshape}, view(bn.getResult())};
         call.spec = spec;
@@ -332,10 +355,33 @@ bool Kernelizer::lower(Operation *op) {
         return true;
       })
       .Case<ConcatOp>([&](ConcatOp c) {
-        KernelSpec spec;
-        spec.kind = KernelKind::Concat;
-        spec.axis = c.getAxis();
-        emit(op, spec, op->getOperands(), c.getResult());
+        auto elided = concatStorage.find(c);
+        if (elided == concatStorage.end()) {
+          KernelSpec spec;
+          spec.kind = KernelKind::Concat;
+          spec.axis = c.getAxis();
+          emit(op, spec, op->getOperands(), c.getResult());
+          ++plan.concatCopies;
+          return true;
+        }
+        // The producers wrote their slices already; copy the other inputs.
+        int s = elided->second;
+        storageOf[c.getResult()] = s;
+        size_t offset = 0;
+        for (Value in : c.getInputs()) {
+          if (!sliceOf.count(in)) {
+            KernelCall call;
+            call.spec.kind = KernelKind::Activation;
+            call.spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
+            call.spec.inputShapes = {shapeOf(in)};
+            call.spec.outputShape = shapeOf(in);
+            call.args = {view(in), {s, shapeOf(in), offset}};
+            call.origin = describe(op);
+            plan.calls.push_back(std::move(call));
+            ++plan.concatCopies;
+          }
+          offset += bytesOf(in);
+        }
         return true;
       })
       .Case<DenseOp>([&](DenseOp d) {
@@ -361,6 +407,32 @@ bool Kernelizer::lower(Operation *op) {
       });
 }
 
+/// Concat elision: a concat whose inputs are contiguous slices of its
+/// result (every dimension before the axis is 1, e.g. Inception's channel
+/// concat at batch 1) gets its buffer up front, and each input produced by
+/// a kernel for this concat alone is written straight into its slice.
+void Kernelizer::planConcatElision(func::FuncOp main) {
+  main.walk([&](ConcatOp c) {
+    auto shape = shapeOf(c.getResult());
+    for (int64_t d = 0; d < c.getAxis(); ++d)
+      if (shape[d] != 1)
+        return;
+    int s = resultStorage(c.getResult());
+    concatStorage[c] = s;
+    size_t offset = 0;
+    llvm::SmallPtrSet<Value, 8> seen;
+    for (Value in : c.getInputs()) {
+      Operation *producer = in.getDefiningOp();
+      bool inPlace = producer && !isa<ConstantOp, ReshapeOp, ConcatOp>(producer) &&
+                     in.hasOneUse() && !outputRoot.count(in) &&
+                     seen.insert(in).second;
+      if (inPlace)
+        sliceOf[in] = {s, offset};
+      offset += bytesOf(in);
+    }
+  });
+}
+
 bool Kernelizer::run(func::FuncOp main) {
   // Model inputs.
   for (auto [i, arg] : llvm::enumerate(main.getArguments())) {
@@ -380,6 +452,7 @@ bool Kernelizer::run(func::FuncOp main) {
         !isa<ConstantOp>(v.getDefiningOp()))
       outputRoot[v] = i;
   }
+  planConcatElision(main);
   for (Operation &op : main.getBody().front().without_terminator())
     if (!lower(&op))
       return false;

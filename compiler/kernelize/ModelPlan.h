@@ -31,6 +31,9 @@ struct Storage {
 struct TensorView {
   int storage = -1;
   std::vector<int64_t> shape; // ONNX order, outermost first
+  /// Byte offset of the view inside its storage (a slice of an elided
+  /// concat's buffer); the view itself is always dense.
+  size_t offset = 0;
 };
 
 struct KernelCall {
@@ -55,6 +58,9 @@ struct ModelPlan {
   size_t arenaBytes = 0;
   /// Sum of all arena tensors' sizes, before reuse (for reports).
   size_t arenaBytesWithoutReuse = 0;
+  /// Kernels that copy data into a concat's buffer (a whole concat kernel,
+  /// or the copy of one input its producer could not write in place).
+  size_t concatCopies = 0;
 };
 
 } // namespace kiln

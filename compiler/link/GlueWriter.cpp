@@ -95,10 +95,11 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
         ptr = "(void *)inputs[" + std::to_string(s.index) + "]";
         break;
       case Storage::Kind::Output:
-        ptr = "outputs[" + std::to_string(s.index) + "]";
+        ptr = "(char *)outputs[" + std::to_string(s.index) + "] + " +
+              std::to_string(v.offset);
         break;
       case Storage::Kind::Arena:
-        ptr = "a + " + std::to_string(s.index);
+        ptr = "a + " + std::to_string(s.index + v.offset);
         break;
       case Storage::Kind::Weight:
         ptr = "w + " + std::to_string(s.index);

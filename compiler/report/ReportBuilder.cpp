@@ -113,9 +113,7 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
 
   if (!computeFusionSummary(in.imported, in.optimized, report.summary, error))
     return false;
-  report.summary.concatCopies = 0;
-  for (const KernelCall &call : plan.calls)
-    report.summary.concatCopies += call.spec.kind == KernelKind::Concat;
+  report.summary.concatCopies = (int64_t)plan.concatCopies;
 
   auto stats = computeModelStats(in.optimized, error);
   if (!stats)
