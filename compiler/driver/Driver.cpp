@@ -14,6 +14,7 @@
 #include "compiler/report/PassDumpInstrumentation.h"
 #include "compiler/report/ProfileRun.h"
 #include "compiler/report/ReportBuilder.h"
+#include "compiler/support/TextFile.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -64,17 +65,6 @@ private:
 int fail(const std::string &message) {
   std::fprintf(stderr, "kiln: error: %s\n", message.c_str());
   return 1;
-}
-
-bool writeFile(const std::string &path, const std::string &text,
-               std::string &error) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(text.data(), (std::streamsize)text.size());
-  if (!out) {
-    error = "cannot write '" + path + "'";
-    return false;
-  }
-  return true;
 }
 
 void loadDialects(mlir::MLIRContext &context) {
@@ -159,7 +149,7 @@ int compileModel(const CompileOptions &opt) {
   }
   auto dump = [&](const std::string &file, const std::string &text) {
     if (!opt.dumpDir.empty())
-      writeFile(opt.dumpDir + "/" + file, text, error);
+      writeTextFile(opt.dumpDir + "/" + file, text, error);
   };
 
   // import ------------------------------------------------------------------
@@ -379,9 +369,9 @@ int compileModel(const CompileOptions &opt) {
   std::string source =
       writeModelSource(*plan, emit == EmitKind::Executable);
   dump("03-model.c", source);
-  if (!writeFile(weightsBin, weightBytes, error) ||
-      !writeFile(job.modelSource, source, error) ||
-      !writeFile(job.weightsAsm, writeWeightsAsm(*plan, weightsBin), error))
+  if (!writeTextFile(weightsBin, weightBytes, error) ||
+      !writeTextFile(job.modelSource, source, error) ||
+      !writeTextFile(job.weightsAsm, writeWeightsAsm(*plan, weightsBin), error))
     return fail(error);
   if (!linkArtifact(job, error))
     return fail("link failed: " + error);
@@ -391,7 +381,7 @@ int compileModel(const CompileOptions &opt) {
     std::error_code ec;
     fs::copy_file(std::string(KILN_RUNTIME_SOURCE_DIR) + "/kiln.h", api,
                   fs::copy_options::overwrite_existing, ec);
-    if (ec || !writeFile(header.string(), writeModelHeader(*plan), error))
+    if (ec || !writeTextFile(header.string(), writeModelHeader(*plan), error))
       return fail("cannot write the header beside '" + opt.outputPath + "'");
   }
   timer.done("link");

@@ -2,6 +2,7 @@
 #include "compiler/kernelize/Kernelize.h"
 
 #include "compiler/kernelize/ArenaPlanner.h"
+#include "compiler/passes/ConstantData.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "dialects/kiln/KilnOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,29 +31,6 @@ size_t bytesOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getNumElements() * sizeof(float);
 }
 
-std::string describe(Operation *op) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "'" << op->getName() << "'";
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    os << " (node '" << name.getName().getValue() << "')";
-  return s;
-}
-
-/// Reads the floats of a constant, whether stored inline or as a resource.
-std::optional<std::vector<float>> constantFloats(ElementsAttr attr) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    auto values = dense.getValues<float>();
-    return std::vector<float>(values.begin(), values.end());
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    auto data = resource.tryGetAsArrayRef();
-    if (!data || (int64_t)data->size() != attr.getNumElements())
-      return std::nullopt;
-    return std::vector<float>(data->begin(), data->end());
-  }
-  return std::nullopt;
-}
 
 class Kernelizer {
 public:
@@ -80,14 +58,11 @@ private:
     return {storageOf.lookup(v), shapeOf(v), offsetOf.lookup(v)};
   }
   bool fail(Operation *op, const std::string &msg) {
-    error = describe(op) + ": " + msg;
+    error = kernelOrigin(op) + ": " + msg;
     return false;
   }
   std::optional<std::vector<float>> constantOf(Value v) {
-    auto c = v.getDefiningOp<ConstantOp>();
-    if (!c)
-      return std::nullopt;
-    return constantFloats(c.getValue());
+    return readF32Constant(v);
   }
 
   /// Places the result of a compute op: in its slice of an elided concat's
@@ -128,7 +103,7 @@ private:
     place(result);
     call.args.push_back(view(result));
     call.spec = std::move(spec);
-    call.origin = describe(op);
+    call.origin = kernelOrigin(op);
     plan.calls.push_back(std::move(call));
   }
 
@@ -176,7 +151,7 @@ private:
 bool Kernelizer::lower(Operation *op) {
   return llvm::TypeSwitch<Operation *, bool>(op)
       .Case<ConstantOp>([&](ConstantOp c) {
-        auto data = constantFloats(c.getValue());
+        auto data = readF32Constant(c.getResult());
         if (!data)
           return fail(op, "constant data is not readable as f32");
         storageOf[c.getResult()] = addWeights(*data);
@@ -198,7 +173,7 @@ bool Kernelizer::lower(Operation *op) {
           storageOf[r.getResult()] = resultStorage(r.getResult());
           call.args = {src, view(r.getResult())};
           call.spec = spec;
-          call.origin = describe(op);
+          call.origin = kernelOrigin(op);
           plan.calls.push_back(std::move(call));
           return true;
         }
@@ -256,7 +231,7 @@ bool Kernelizer::lower(Operation *op) {
         call.args = {view(bn.getInput()), {sStorage, cshape},
                      {tStorage, cshape}, view(bn.getResult())};
         call.spec = spec;
-        call.origin = describe(op);
+        call.origin = kernelOrigin(op);
         plan.calls.push_back(std::move(call));
         return true;
       })
@@ -376,7 +351,7 @@ bool Kernelizer::lower(Operation *op) {
             call.spec.inputShapes = {shapeOf(in)};
             call.spec.outputShape = shapeOf(in);
             call.args = {view(in), {s, shapeOf(in), offset}};
-            call.origin = describe(op);
+            call.origin = kernelOrigin(op);
             plan.calls.push_back(std::move(call));
             ++plan.concatCopies;
           }
@@ -500,6 +475,15 @@ bool Kernelizer::run(func::FuncOp main) {
 }
 
 } // namespace
+
+std::string kernelOrigin(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << op->getName() << "'";
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    os << " (node '" << name.getName().getValue() << "')";
+  return s;
+}
 
 std::optional<ModelPlan> kernelizeModule(ModuleOp module,
                                          const std::string &name,

@@ -16,6 +16,10 @@
 
 namespace kiln {
 
+/// How a kernel call names the op it came from (KernelCall::origin):
+/// "'kiln.conv2d' (node 'conv1')".
+std::string kernelOrigin(mlir::Operation *op);
+
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).
 /// Returns std::nullopt and sets `error` (naming the op) if an op has no
 /// kernel.

@@ -2,9 +2,11 @@
 #include "compiler/report/ReportBuilder.h"
 
 #include "compiler/analysis/ModelStats.h"
+#include "compiler/kernelize/Kernelize.h"
 #include "compiler/report/FusionAnalysis.h"
 #include "compiler/report/ReportHtml.h"
 #include "compiler/report/ReportJson.h"
+#include "compiler/support/TextFile.h"
 #include "dialects/kiln/KilnOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -17,17 +19,6 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
-
-/// The text the kernelizer puts in KernelCall::origin for `op`
-/// (compiler/kernelize/Kernelize.cpp, describe()).
-std::string originOf(Operation *op) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "'" << op->getName() << "'";
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    os << " (node '" << name.getName().getValue() << "')";
-  return s;
-}
 
 int64_t bytesOf(const std::vector<int64_t> &shape) {
   int64_t n = (int64_t)sizeof(float);
@@ -54,17 +45,6 @@ std::vector<std::string> epilogueOf(const KernelSpec &spec) {
   if (spec.activation != Activation::None)
     e.push_back(activationName(spec.activation));
   return e;
-}
-
-bool writeText(const std::string &path, const std::string &text,
-               std::string &error) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(text.data(), (std::streamsize)text.size());
-  if (!out) {
-    error = "cannot write '" + path + "'";
-    return false;
-  }
-  return true;
 }
 
 } // namespace
@@ -148,7 +128,7 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
       layer.bytesWritten = bytesOf(layer.outputShape);
     }
     size_t j = next;
-    while (j < ops.size() && originOf(ops[j]) != call.origin)
+    while (j < ops.size() && kernelOrigin(ops[j]) != call.origin)
       ++j;
     if (j < ops.size()) {
       next = j + 1;
@@ -201,9 +181,9 @@ bool writeReportFiles(const std::string &dumpDir, ModelReport &report,
         report.files.end())
       report.files.push_back(own);
   std::sort(report.files.begin(), report.files.end());
-  return writeText(dumpDir + "/report.json", reportJsonText(report, true),
+  return writeTextFile(dumpDir + "/report.json", reportJsonText(report, true),
                    error) &&
-         writeText(dumpDir + "/report.html", reportHtml(report), error);
+         writeTextFile(dumpDir + "/report.html", reportHtml(report), error);
 }
 
 } // namespace kiln

@@ -233,6 +233,172 @@ TEST(HalideConv, WideRowsVectorTail) {
   runConvCase(c, 17);
 }
 
+// Register-tiled dense paths (CpuSchedule.cpp scheduleDenseConv): each case
+// names the branch it exercises.
+
+TEST(HalideConv, FlatPaddedManyChannelBlocks) {
+  // Stride 1, padded: flat padded-row form, 48 channels = 6 tiles of 8,
+  // several pixel tiles and a ragged last one.
+  ConvCase c;
+  c.C = 20;
+  c.M = 48;
+  c.H = c.W = 14;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.residual = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 20);
+}
+
+TEST(HalideConv, FlatSmallImage7x7) {
+  // ResNet's last stage: 7x7 images, fewer pixels than two tiles.
+  ConvCase c;
+  c.C = 24;
+  c.M = 16;
+  c.H = c.W = 7;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  runConvCase(c, 21);
+}
+
+TEST(HalideConv, FlatPointwiseRaggedPixels) {
+  // Unpadded 1x1: the flat form reads the input in place; 49 pixels end in
+  // a partial tile.
+  ConvCase c;
+  c.C = 40;
+  c.M = 32;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.act = Activation::Relu;
+  runConvCase(c, 22);
+}
+
+TEST(HalideConv, FlatChannelsNotMultipleOf8) {
+  // 12 and 7 output channels: the channel tile becomes a divisor of M.
+  for (int64_t M : {12, 7}) {
+    ConvCase c;
+    c.C = 5;
+    c.M = M;
+    c.H = 9;
+    c.W = 23;
+    c.pt = c.pl = c.pb = c.pr = 1;
+    runConvCase(c, 23 + (unsigned)M);
+  }
+}
+
+TEST(HalideConv, FlatPrimeChannelsBatch2Dilated) {
+  // 13 channels (tile of 1), batch 2, dilation 2 in the flat form.
+  ConvCase c;
+  c.N = 2;
+  c.C = 6;
+  c.M = 13;
+  c.H = 12;
+  c.W = 10;
+  c.dh = c.dw = 2;
+  c.pt = c.pb = 2;
+  c.pl = c.pr = 1;
+  c.bias = true;
+  runConvCase(c, 24);
+}
+
+TEST(HalideConv, FlatLargeInputPixelTilesOuter) {
+  // Input over the 256 KiB cache threshold: pixel tiles go outermost.
+  ConvCase c;
+  c.C = 48;
+  c.M = 16;
+  c.H = c.W = 40;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  runConvCase(c, 25);
+}
+
+TEST(HalideConv, RowsStride2ManyChannels) {
+  // Strided dense conv: row form, 20 channels (tile 5 or 4), 28 columns.
+  ConvCase c;
+  c.C = 16;
+  c.M = 20;
+  c.H = c.W = 56;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.residual = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 26);
+}
+
+TEST(HalideConv, RowsPointwiseStride2Batch2) {
+  // ResNet downsample: 1x1 stride 2, unpadded, 7 output columns.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 24;
+  c.H = c.W = 14;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  runConvCase(c, 27);
+}
+
+TEST(HalideConv, FlatChannelBlocked3x3) {
+  // 256 input channels: the reduction is blocked by 128 channels.
+  ConvCase c;
+  c.C = 256;
+  c.M = 16;
+  c.H = c.W = 6;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.residual = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 28);
+}
+
+TEST(HalideConv, FlatChannelBlockedPointwiseStride2) {
+  // 384 input channels (3 blocks), 1x1 stride 2 (phase-split input).
+  ConvCase c;
+  c.C = 384;
+  c.M = 8;
+  c.H = c.W = 9;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  runConvCase(c, 29);
+}
+
+// Depthwise (scheduleDepthwiseConv): tiles of one vector x up to 4 rows.
+
+TEST(HalideConv, DepthwiseRowTilesRaggedBatch2) {
+  // 30 columns and 13 rows: ragged vector and row tiles, batch 2, residual.
+  ConvCase c;
+  c.N = 2;
+  c.C = c.M = c.groups = 6;
+  c.H = 13;
+  c.W = 30;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.residual = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 30);
+}
+
+TEST(HalideConv, DepthwiseFewerRowsThanTile) {
+  // 3x3 output: a row tile of 3, vectors narrower than the target's.
+  ConvCase c;
+  c.C = c.M = c.groups = 5;
+  c.H = c.W = 3;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runConvCase(c, 31);
+}
+
+TEST(HalideConv, Depthwise5x5Generic) {
+  // 5x5 depthwise (EfficientNet): the generic per-vector schedule.
+  ConvCase c;
+  c.C = c.M = c.groups = 4;
+  c.H = c.W = 12;
+  c.KH = c.KW = 5;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true;
+  runConvCase(c, 32);
+}
+
 TEST(HalideConv, RejectsWrongOutputShape) {
   KernelSpec spec;
   spec.kind = KernelKind::Conv2D;

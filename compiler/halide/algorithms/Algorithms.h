@@ -30,6 +30,28 @@ struct SpecError : std::runtime_error {
 
 [[noreturn]] void specFail(const std::string &message);
 
+/// How a convolution's accumulator is indexed, so a schedule can tile it in
+/// registers (see Conv.cpp).
+enum class ConvForm {
+  /// Grouped/depthwise: acc(ox, oy, m, n), the generic per-vector form.
+  None,
+  /// Dense (groups == 1): acc(q, m, n) over flattened rows of the
+  /// (phase-split, padded) input, q = oy * rowPitch + ox; every tap is a
+  /// dense load at a constant offset. Columns ox >= OW of each row are
+  /// computed and dropped.
+  FlatPixels,
+};
+
+struct ConvPlan {
+  ConvForm form = ConvForm::None;
+  /// FlatPixels: (q, m, n). The accumulator Func and its reduction domain
+  /// are KernelFuncs::accumulator / accumulatorDomain.
+  std::vector<Halide::Var> accVars;
+  /// Extent of q that the output reads; output channels; input channels
+  /// per group (the reduction's r.z); kernel width (r.x).
+  int64_t vecExtent = 0, channels = 0, inputChannels = 0, kernelWidth = 1;
+};
+
 /// The Funcs of one kernel, for the schedule to place.
 struct KernelFuncs {
   /// Pure Func over the output, vars in Halide order.
@@ -41,6 +63,8 @@ struct KernelFuncs {
   /// (conv, pooling, dense). Undefined when the kind has none.
   Halide::Func accumulator;
   Halide::RDom accumulatorDomain;
+  /// Conv2D only: the accumulator's form, for register tiling.
+  ConvPlan conv;
 
   /// Zero/-inf padded copies of an input (windowed ops). Undefined Funcs
   /// are inlined; a schedule may materialize them so the inner loops read

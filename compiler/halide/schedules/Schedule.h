@@ -21,6 +21,10 @@ void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,
 struct CpuScheduleParams {
   /// float32 lanes of one native vector (AVX2: 8, AVX-512: 16, NEON: 4).
   int vectorLanes = 4;
+  /// Architectural vector registers: 32 on AVX-512 and AArch64, 16 on
+  /// AVX2/SSE and 32-bit ARM. Register tiles of conv accumulators are sized
+  /// from it so they never spill.
+  int vectorRegisters = 16;
   /// Parallelize over enough outer rows to give the thread pool at least
   /// this many tasks (so load balances across cores).
   int64_t minParallelTasks = 16;

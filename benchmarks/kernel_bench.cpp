@@ -1,0 +1,147 @@
+//===- kernel_bench.cpp - Single-kernel Conv2D micro-benchmark ------------===//
+//
+// JIT-compiles one Conv2D KernelSpec per realistic ResNet-50 / MobileNet
+// shape for the host, runs it single-threaded and prints the median time
+// and best time, GFLOP/s (2 * MACs / median time) and its share of a given
+// FMA peak (benchmarks/peak_probe.cpp).
+//
+//   kiln-kernel-bench [--peak GFLOPS] [--runs N] [--filter SUBSTR]
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/PipelineBuilder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace kiln;
+
+namespace {
+
+struct ConvShape {
+  const char *label;
+  int64_t C, H, W, M, K, stride, pad, groups;
+};
+
+// ResNet-50 layers plus MobileNetV2-style depthwise ones.
+const ConvShape kShapes[] = {
+    {"3x3 64->64 56x56", 64, 56, 56, 64, 3, 1, 1, 1},
+    {"3x3 128->128 28x28", 128, 28, 28, 128, 3, 1, 1, 1},
+    {"3x3 256->256 14x14", 256, 14, 14, 256, 3, 1, 1, 1},
+    {"3x3 512->512 7x7", 512, 7, 7, 512, 3, 1, 1, 1},
+    {"3x3 s2 128->128 56x56", 128, 56, 56, 128, 3, 2, 1, 1},
+    {"1x1 256->64 56x56", 256, 56, 56, 64, 1, 1, 0, 1},
+    {"1x1 1024->256 14x14", 1024, 14, 14, 256, 1, 1, 0, 1},
+    {"1x1 2048->512 7x7", 2048, 7, 7, 512, 1, 1, 0, 1},
+    {"1x1 s2 512->1024 28x28", 512, 28, 28, 1024, 1, 2, 0, 1},
+    {"stem 7x7 s2 3->64 224x224", 3, 224, 224, 64, 7, 2, 3, 1},
+    {"dw 3x3 144ch 56x56", 144, 56, 56, 144, 3, 1, 1, 144},
+    {"dw 3x3 960ch 7x7", 960, 7, 7, 960, 3, 1, 1, 960},
+};
+
+KernelSpec specFor(const ConvShape &s) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "bench_conv";
+  spec.kernel = {s.K, s.K};
+  spec.strides = {s.stride, s.stride};
+  spec.pads = {s.pad, s.pad, s.pad, s.pad};
+  spec.groups = s.groups;
+  spec.hasBias = true;
+  spec.activation = Activation::Relu;
+  int64_t OH = (s.H + 2 * s.pad - s.K) / s.stride + 1;
+  int64_t OW = (s.W + 2 * s.pad - s.K) / s.stride + 1;
+  spec.inputShapes = {
+      {1, s.C, s.H, s.W}, {s.M, s.C / s.groups, s.K, s.K}, {s.M}};
+  spec.outputShape = {1, s.M, OH, OW};
+  return spec;
+}
+
+double macs(const KernelSpec &spec) {
+  const auto &w = spec.inputShapes[1];
+  const auto &y = spec.outputShape;
+  return (double)y[0] * y[1] * y[2] * y[3] * w[1] * w[2] * w[3];
+}
+
+Halide::Buffer<float> randomBuffer(const std::vector<int64_t> &onnxShape,
+                                   std::mt19937 &rng) {
+  std::vector<int> sizes(onnxShape.rbegin(), onnxShape.rend());
+  Halide::Buffer<float> b(sizes);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  b.for_each_value([&](float &v) { v = dist(rng); });
+  return b;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  double peak = 0;
+  int runs = 20;
+  std::string filter;
+  for (int i = 1; i < argc; ++i) {
+    if (!strcmp(argv[i], "--peak") && i + 1 < argc)
+      peak = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+      runs = std::max(1, atoi(argv[++i]));
+    else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+      filter = argv[++i];
+    else {
+      fprintf(stderr, "usage: %s [--peak GFLOPS] [--runs N] [--filter S]\n",
+              argv[0]);
+      return 2;
+    }
+  }
+  // One thread: the comparison is per-core efficiency.
+  setenv("HL_NUM_THREADS", "1", 1);
+  Halide::Target target = Halide::get_jit_target_from_environment();
+  printf("target %s, %d runs, median\n", target.to_string().c_str(), runs);
+  printf("%-28s %9s %9s %9s %7s\n", "kernel", "median ms", "best ms", "GFLOP/s",
+         "%peak");
+  std::mt19937 rng(1);
+  for (const ConvShape &s : kShapes) {
+    if (!filter.empty() &&
+        std::string(s.label).find(filter) == std::string::npos)
+      continue;
+    KernelSpec spec = specFor(s);
+    BuiltPipeline built;
+    std::string error;
+    if (!buildPipeline(spec, target, built, error)) {
+      fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+    std::vector<Halide::Buffer<float>> inputs;
+    for (size_t i = 0; i < spec.inputShapes.size(); ++i) {
+      inputs.push_back(randomBuffer(spec.inputShapes[i], rng));
+      built.inputs[i].set(inputs.back());
+    }
+    std::vector<int> outSizes(spec.outputShape.rbegin(),
+                              spec.outputShape.rend());
+    Halide::Buffer<float> out(outSizes);
+    built.pipeline.compile_jit(target);
+    built.pipeline.realize(out, target); // Warm-up (and first-touch).
+    std::vector<double> times;
+    for (int r = 0; r < runs; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      built.pipeline.realize(out, target);
+      auto t1 = std::chrono::steady_clock::now();
+      times.push_back(std::chrono::duration<double>(t1 - t0).count());
+    }
+    std::sort(times.begin(), times.end());
+    double t = times[times.size() / 2], best = times.front();
+    double gflops = 2 * macs(spec) / t * 1e-9;
+    if (peak > 0)
+      printf("%-28s %9.3f %9.3f %9.1f %6.1f%%\n", s.label, t * 1e3, best * 1e3,
+             gflops, 100 * gflops / peak);
+    else
+      printf("%-28s %9.3f %9.3f %9.1f %7s\n", s.label, t * 1e3, best * 1e3,
+             gflops, "-");
+    fflush(stdout);
+  }
+  return 0;
+}
