@@ -101,6 +101,10 @@ const std::vector<int64_t> &requireRank(const KernelSpec &spec, size_t index,
 void requireOutputShape(const KernelSpec &spec,
                         const std::vector<int64_t> &expected);
 
+/// For per-channel ops: input 0 must have a channel dim (rank >= 2) and the
+/// output its shape. Returns the channel count (dim 1).
+int64_t requireChannelwise(const KernelSpec &spec);
+
 /// Window attributes of a 2-D sliding window op, validated.
 struct Window2D {
   int64_t kh, kw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight;

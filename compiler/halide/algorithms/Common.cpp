@@ -68,6 +68,15 @@ void requireOutputShape(const KernelSpec &spec,
              " does not match the computed " + shapeText(expected));
 }
 
+int64_t requireChannelwise(const KernelSpec &spec) {
+  const auto &xs = spec.inputShapes[0];
+  if (xs.size() < 2)
+    specFail("input 0 (x) needs a channel dim (rank >= 2), got " +
+             shapeText(xs));
+  requireOutputShape(spec, xs);
+  return xs[1];
+}
+
 int64_t Window2D::outExtent(int64_t in, int64_t k, int64_t s, int64_t d,
                             int64_t padBegin, int64_t padEnd, bool ceilMode) {
   int64_t span = in + padBegin + padEnd - d * (k - 1) - 1;

@@ -74,12 +74,7 @@ KernelFuncs buildMul(const KernelSpec &spec,
 
 KernelFuncs buildChannelAffine(const KernelSpec &spec,
                                const std::vector<ImageParam> &in) {
-  const auto &xs = spec.inputShapes[0];
-  if (xs.size() < 2)
-    specFail("input 0 (x) needs a channel dim (rank >= 2), got " +
-             shapeText(xs));
-  requireOutputShape(spec, xs);
-  int64_t C = xs[1];
+  int64_t C = requireChannelwise(spec);
   if (requireRank(spec, 1, 1, "scale")[0] != C ||
       requireRank(spec, 2, 1, "shift")[0] != C)
     specFail("scale and shift must be [" + std::to_string(C) + "]");

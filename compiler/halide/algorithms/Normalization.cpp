@@ -20,11 +20,7 @@ using namespace Halide;
 
 KernelFuncs buildLRN(const KernelSpec &spec,
                      const std::vector<ImageParam> &in) {
-  const auto &xs = spec.inputShapes[0];
-  if (xs.size() < 2)
-    specFail("input 0 (x) needs a channel dim (rank >= 2), got " +
-             shapeText(xs));
-  requireOutputShape(spec, xs);
+  int64_t C = requireChannelwise(spec);
   if (spec.size < 1)
     specFail("size must be positive, got " + std::to_string(spec.size));
   if (!std::isfinite(spec.alpha) || !std::isfinite(spec.beta) ||
@@ -32,7 +28,6 @@ KernelFuncs buildLRN(const KernelSpec &spec,
     specFail("alpha, beta and bias must be finite");
   KernelFuncs f = makeOutputFuncs(spec);
   size_t h = f.vars.size() - 2; // Halide dim of ONNX dim 1 (channels).
-  int64_t C = xs[1];
   int64_t below = (spec.size - 1) / 2;
   Var c = f.vars[h];
   RDom r(0, (int)spec.size, "r");
@@ -55,12 +50,7 @@ KernelFuncs buildLRN(const KernelSpec &spec,
 
 KernelFuncs buildBatchNorm(const KernelSpec &spec,
                            const std::vector<ImageParam> &in) {
-  const auto &xs = spec.inputShapes[0];
-  if (xs.size() < 2)
-    specFail("input 0 (x) needs a channel dim (rank >= 2), got " +
-             shapeText(xs));
-  requireOutputShape(spec, xs);
-  int64_t C = xs[1];
+  int64_t C = requireChannelwise(spec);
   static const char *const roles[] = {"", "scale", "shift", "mean", "var"};
   for (size_t i = 1; i < 5; ++i)
     if (requireRank(spec, i, 1, roles[i])[0] != C)
