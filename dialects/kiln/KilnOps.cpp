@@ -378,27 +378,40 @@ broadcastShape(std::optional<Location> loc, StringRef opName,
   return out;
 }
 
-LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
-                                      std::optional<Location> loc,
-                                      ValueRange operands, DictionaryAttr,
-                                      OpaqueProperties, RegionRange,
-                                      SmallVectorImpl<Type> &results) {
-  if (failed(checkInferenceOperands(loc, "kiln.add", operands)))
+/// Result type of a binary elementwise op with numpy broadcasting.
+static LogicalResult inferBroadcastResult(MLIRContext *ctx,
+                                          std::optional<Location> loc,
+                                          StringRef opName, ValueRange operands,
+                                          SmallVectorImpl<Type> &results) {
+  if (failed(checkInferenceOperands(loc, opName, operands)))
     return failure();
-  auto shape = broadcastShape(loc, "kiln.add", shapeOf(operands[0]),
-                              shapeOf(operands[1]));
+  auto shape =
+      broadcastShape(loc, opName, shapeOf(operands[0]), shapeOf(operands[1]));
   if (failed(shape))
     return failure();
   results.push_back(f32Tensor(ctx, *shape));
   return success();
 }
 
-LogicalResult AddOp::verify() {
-  auto shape = broadcastShape(getLoc(), "kiln.add", shapeOf(getLhs()),
-                              shapeOf(getRhs()));
+/// Verifier of a binary elementwise op with numpy broadcasting.
+static LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs) {
+  auto shape = broadcastShape(op->getLoc(), op->getName().getStringRef(),
+                              shapeOf(lhs), shapeOf(rhs));
   if (failed(shape))
     return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyInferredShape(op, *shape);
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      ValueRange operands, DictionaryAttr,
+                                      OpaqueProperties, RegionRange,
+                                      SmallVectorImpl<Type> &results) {
+  return inferBroadcastResult(ctx, loc, "kiln.add", operands, results);
+}
+
+LogicalResult AddOp::verify() {
+  return verifyBroadcast(*this, getLhs(), getRhs());
 }
 
 //===----------------------------------------------------------------------===//
@@ -410,22 +423,11 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *ctx,
                                       ValueRange operands, DictionaryAttr,
                                       OpaqueProperties, RegionRange,
                                       SmallVectorImpl<Type> &results) {
-  if (failed(checkInferenceOperands(loc, "kiln.mul", operands)))
-    return failure();
-  auto shape = broadcastShape(loc, "kiln.mul", shapeOf(operands[0]),
-                              shapeOf(operands[1]));
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferBroadcastResult(ctx, loc, "kiln.mul", operands, results);
 }
 
 LogicalResult MulOp::verify() {
-  auto shape = broadcastShape(getLoc(), "kiln.mul", shapeOf(getLhs()),
-                              shapeOf(getRhs()));
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyBroadcast(*this, getLhs(), getRhs());
 }
 
 //===----------------------------------------------------------------------===//
