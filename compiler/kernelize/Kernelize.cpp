@@ -88,6 +88,19 @@ private:
     return s;
   }
 
+  /// A copy kernel (Activation with no activation) from `src` to `dst`,
+  /// both dense views of dst's shape.
+  void emitCopy(TensorView src, TensorView dst, std::string origin) {
+    KernelCall call;
+    call.spec.kind = KernelKind::Activation;
+    call.spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
+    call.spec.inputShapes = {dst.shape};
+    call.spec.outputShape = dst.shape;
+    call.args = {std::move(src), std::move(dst)};
+    call.origin = std::move(origin);
+    plan.calls.push_back(std::move(call));
+  }
+
   void emit(Operation *op, KernelSpec spec, ValueRange inputs, Value result) {
     KernelCall call;
     spec.name = "k" + std::to_string(plan.calls.size()) + "_" +
@@ -161,20 +174,11 @@ bool Kernelizer::lower(Operation *op) {
         // A dense tensor reinterpreted: same bytes, new shape. If it is a
         // returned value with its own output buffer, copy instead.
         if (outputRoot.count(r.getResult())) {
-          KernelSpec spec;
-          spec.kind = KernelKind::Activation;
-          Value in = r.getInput();
           // Copy with the output's shape: reinterpret the input view.
-          TensorView src{storageOf.lookup(in), shapeOf(r.getResult())};
-          KernelCall call;
-          spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
-          spec.inputShapes = {shapeOf(r.getResult())};
-          spec.outputShape = shapeOf(r.getResult());
+          TensorView src = view(r.getInput());
+          src.shape = shapeOf(r.getResult());
           storageOf[r.getResult()] = resultStorage(r.getResult());
-          call.args = {src, view(r.getResult())};
-          call.spec = spec;
-          call.origin = kernelOrigin(op);
-          plan.calls.push_back(std::move(call));
+          emitCopy(std::move(src), view(r.getResult()), kernelOrigin(op));
           return true;
         }
         storageOf[r.getResult()] = storageOf.lookup(r.getInput());
@@ -345,14 +349,7 @@ bool Kernelizer::lower(Operation *op) {
         size_t offset = 0;
         for (Value in : c.getInputs()) {
           if (!sliceOf.count(in)) {
-            KernelCall call;
-            call.spec.kind = KernelKind::Activation;
-            call.spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
-            call.spec.inputShapes = {shapeOf(in)};
-            call.spec.outputShape = shapeOf(in);
-            call.args = {view(in), {s, shapeOf(in), offset}};
-            call.origin = kernelOrigin(op);
-            plan.calls.push_back(std::move(call));
+            emitCopy(view(in), {s, shapeOf(in), offset}, kernelOrigin(op));
             ++plan.concatCopies;
           }
           offset += bytesOf(in);
@@ -436,15 +433,8 @@ bool Kernelizer::run(func::FuncOp main) {
     auto it = outputRoot.find(v);
     if (it != outputRoot.end() && it->second == i)
       continue;
-    KernelCall call;
-    call.spec.kind = KernelKind::Activation;
-    call.spec.name = "k" + std::to_string(plan.calls.size()) + "_copy";
-    call.spec.inputShapes = {shapeOf(v)};
-    call.spec.outputShape = shapeOf(v);
     int out = newStorage(Storage::Kind::Output, i, bytesOf(v));
-    call.args = {view(v), {out, shapeOf(v)}};
-    call.origin = "output '" + plan.outputs[i].name + "'";
-    plan.calls.push_back(std::move(call));
+    emitCopy(view(v), {out, shapeOf(v)}, "output '" + plan.outputs[i].name + "'");
   }
   // Arena: each arena tensor lives from its writer to its last reader.
   std::vector<ArenaRequest> requests;
