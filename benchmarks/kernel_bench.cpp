@@ -3,16 +3,29 @@
 // JIT-compiles one Conv2D KernelSpec per realistic ResNet-50 / MobileNet
 // shape for the host, runs it single-threaded and prints the median time
 // and best time, GFLOP/s (2 * MACs / median time) and its share of a given
-// FMA peak (benchmarks/peak_probe.cpp).
+// FMA peak (benchmarks/peak_probe.cpp), plus the median process CPU time:
+// on a shared machine the wall time includes time the kernel was not
+// running, the CPU time does not (--cpu bases GFLOP/s on it instead).
 //
-//   kiln-kernel-bench [--peak GFLOPS] [--runs N] [--filter SUBSTR]
+//   kiln-kernel-bench [--peak GFLOPS] [--runs N] [--filter SUBSTR] [--oihw]
+//                     [--cpu] [--asm PREFIX] [--block B]
+//
+// --asm writes PREFIX<n>.s and PREFIX<n>.stmt (Halide's assembly and lowered
+// statement) for the n-th benchmarked kernel, to check the inner loops.
+//
+// Dense convs read their weights pre-packed like the kernelizer stores them
+// (compiler/kernels/ConvWeightLayout.h); --oihw keeps plain OIHW weights,
+// --block B forces blocks of B for dense convs (8: pixel vectors, 16:
+// channel vectors).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/PipelineBuilder.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -45,7 +58,7 @@ const ConvShape kShapes[] = {
     {"dw 3x3 960ch 7x7", 960, 7, 7, 960, 3, 1, 1, 960},
 };
 
-KernelSpec specFor(const ConvShape &s) {
+KernelSpec specFor(const ConvShape &s, bool packWeights, int64_t block) {
   KernelSpec spec;
   spec.kind = KernelKind::Conv2D;
   spec.name = "bench_conv";
@@ -60,13 +73,27 @@ KernelSpec specFor(const ConvShape &s) {
   spec.inputShapes = {
       {1, s.C, s.H, s.W}, {s.M, s.C / s.groups, s.K, s.K}, {s.M}};
   spec.outputShape = {1, s.M, OH, OW};
+  // As the kernelizer does for constant weights (the values are random
+  // either way, so there is nothing to rearrange).
+  if (packWeights)
+    spec.weightBlock =
+        block >= 0 ? block
+                   : convWeightBlockFor(s.M, s.groups, OH * OW, s.K * s.K);
+  if (spec.weightBlock)
+    spec.inputShapes[1] =
+        packedConvWeightShape(spec.inputShapes[1], spec.weightBlock);
   return spec;
 }
 
-double macs(const KernelSpec &spec) {
-  const auto &w = spec.inputShapes[1];
+double macs(const ConvShape &s, const KernelSpec &spec) {
   const auto &y = spec.outputShape;
-  return (double)y[0] * y[1] * y[2] * y[3] * w[1] * w[2] * w[3];
+  return (double)y[0] * y[1] * y[2] * y[3] * (s.C / s.groups) * s.K * s.K;
+}
+
+double cpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 Halide::Buffer<float> randomBuffer(const std::vector<int64_t> &onnxShape,
@@ -84,6 +111,9 @@ int main(int argc, char **argv) {
   double peak = 0;
   int runs = 20;
   std::string filter;
+  bool packWeights = true, useCpuTime = false;
+  std::string asmPrefix;
+  int64_t block = -1;
   for (int i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--peak") && i + 1 < argc)
       peak = atof(argv[++i]);
@@ -91,8 +121,18 @@ int main(int argc, char **argv) {
       runs = std::max(1, atoi(argv[++i]));
     else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
       filter = argv[++i];
+    else if (!strcmp(argv[i], "--oihw"))
+      packWeights = false;
+    else if (!strcmp(argv[i], "--cpu"))
+      useCpuTime = true;
+    else if (!strcmp(argv[i], "--asm") && i + 1 < argc)
+      asmPrefix = argv[++i];
+    else if (!strcmp(argv[i], "--block") && i + 1 < argc)
+      block = atoi(argv[++i]);
     else {
-      fprintf(stderr, "usage: %s [--peak GFLOPS] [--runs N] [--filter S]\n",
+      fprintf(stderr,
+              "usage: %s [--peak GFLOPS] [--runs N] [--filter S] [--oihw] "
+              "[--cpu] [--asm PREFIX] [--block B]\n",
               argv[0]);
       return 2;
     }
@@ -100,15 +140,17 @@ int main(int argc, char **argv) {
   // One thread: the comparison is per-core efficiency.
   setenv("HL_NUM_THREADS", "1", 1);
   Halide::Target target = Halide::get_jit_target_from_environment();
-  printf("target %s, %d runs, median\n", target.to_string().c_str(), runs);
-  printf("%-28s %9s %9s %9s %7s\n", "kernel", "median ms", "best ms", "GFLOP/s",
-         "%peak");
+  printf("target %s, %d runs, median, %s weights\n",
+         target.to_string().c_str(), runs, packWeights ? "packed" : "OIHW");
+  printf("%-28s %9s %9s %9s %9s %7s\n", "kernel", "median ms", "best ms",
+         "cpu ms", "GFLOP/s", "%peak");
   std::mt19937 rng(1);
+  int benchmarked = 0;
   for (const ConvShape &s : kShapes) {
     if (!filter.empty() &&
         std::string(s.label).find(filter) == std::string::npos)
       continue;
-    KernelSpec spec = specFor(s);
+    KernelSpec spec = specFor(s, packWeights, s.groups == 1 ? block : -1);
     BuiltPipeline built;
     std::string error;
     if (!buildPipeline(spec, target, built, error)) {
@@ -123,24 +165,37 @@ int main(int argc, char **argv) {
     std::vector<int> outSizes(spec.outputShape.rbegin(),
                               spec.outputShape.rend());
     Halide::Buffer<float> out(outSizes);
+    if (!asmPrefix.empty()) {
+      std::string base = asmPrefix + std::to_string(benchmarked);
+      built.pipeline.compile_to_assembly(base + ".s", built.arguments,
+                                         "bench_conv", target);
+      built.pipeline.compile_to_lowered_stmt(base + ".stmt", built.arguments,
+                                             Halide::StmtOutputFormat::Text,
+                                             target);
+    }
+    ++benchmarked;
     built.pipeline.compile_jit(target);
     built.pipeline.realize(out, target); // Warm-up (and first-touch).
-    std::vector<double> times;
+    std::vector<double> times, cpuTimes;
     for (int r = 0; r < runs; ++r) {
+      double c0 = cpuSeconds();
       auto t0 = std::chrono::steady_clock::now();
       built.pipeline.realize(out, target);
       auto t1 = std::chrono::steady_clock::now();
+      cpuTimes.push_back(cpuSeconds() - c0);
       times.push_back(std::chrono::duration<double>(t1 - t0).count());
     }
     std::sort(times.begin(), times.end());
+    std::sort(cpuTimes.begin(), cpuTimes.end());
     double t = times[times.size() / 2], best = times.front();
-    double gflops = 2 * macs(spec) / t * 1e-9;
+    double cpu = cpuTimes[cpuTimes.size() / 2];
+    double gflops = 2 * macs(s, spec) / (useCpuTime ? cpu : t) * 1e-9;
     if (peak > 0)
-      printf("%-28s %9.3f %9.3f %9.1f %6.1f%%\n", s.label, t * 1e3, best * 1e3,
-             gflops, 100 * gflops / peak);
+      printf("%-28s %9.3f %9.3f %9.3f %9.1f %6.1f%%\n", s.label, t * 1e3,
+             best * 1e3, cpu * 1e3, gflops, 100 * gflops / peak);
     else
-      printf("%-28s %9.3f %9.3f %9.1f %7s\n", s.label, t * 1e3, best * 1e3,
-             gflops, "-");
+      printf("%-28s %9.3f %9.3f %9.3f %9.1f %7s\n", s.label, t * 1e3,
+             best * 1e3, cpu * 1e3, gflops, "-");
     fflush(stdout);
   }
   return 0;

@@ -172,6 +172,16 @@ std::optional<ModelStats> computeModelStats(ModuleOp module,
             ++stats.total.separablePairs;
           }
         })
+        .Case<SeparableConv2DOp>([&](SeparableConv2DOp sep) {
+          // A fused pair (optimized IR): both stages' weights and MACs.
+          layer.convKind = "separable";
+          for (Value v : {sep.getDwWeight(), sep.getDwBias(),
+                          sep.getPwWeight(), sep.getPwBias()})
+            addParams(layer, v);
+          auto dw = shapeOf(sep.getDwWeight()), out = shapeOf(sep.getResult());
+          int64_t pixels = out[0] * out[2] * out[3];
+          layer.macs = pixels * dw[0] * (dw[2] * dw[3] + out[1]);
+        })
         .Case<DenseOp>([&](DenseOp dense) {
           auto in = shapeOf(dense.getInput()), w = shapeOf(dense.getWeight());
           addParams(layer, dense.getWeight());

@@ -63,7 +63,8 @@ struct SeparableStats {
 struct LayerStats {
   std::string name; // ONNX node name from the op's NameLoc; "" if none
   std::string op;   // op name without the dialect, e.g. "conv2d"
-  /// conv2d: "conv", "depthwise", "pointwise" or "grouped"; else "".
+  /// conv2d: "conv", "depthwise", "pointwise" or "grouped";
+  /// separable_conv2d: "separable"; else "".
   std::string convKind;
   std::vector<int64_t> outputShape;
   int64_t outputElements = 0;

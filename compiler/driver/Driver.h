@@ -29,7 +29,7 @@ struct CompileOptions {
   bool quiet = false;
   // Optimize phase (compiler/passes/PassPipeline.h): fuse = false runs only
   // canonicalize + CSE; disabledPasses names optional passes to skip
-  // (fold-batch-norm, fuse-activation, fuse-residual-add).
+  // (kilnOptionalPassNames(): fold-pad, fold-batch-norm, ...).
   bool fuse = true;
   std::vector<std::string> disabledPasses;
   // Codegen: worker processes (0 = one per core) and the kernel cache

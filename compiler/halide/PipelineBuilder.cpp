@@ -74,6 +74,10 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildLRN(spec, in);
   case KernelKind::BatchNorm:
     return buildBatchNorm(spec, in);
+  case KernelKind::SeparableConv2D:
+    return buildSeparableConv2D(spec, in);
+  case KernelKind::Pad:
+    return buildPad(spec, in);
   }
   specFail("unknown kernel kind");
 }
@@ -91,6 +95,7 @@ size_t expectedInputCount(const KernelSpec &spec) {
   case KernelKind::Softmax:
   case KernelKind::Transpose:
   case KernelKind::LRN:
+  case KernelKind::Pad:
     return 1;
   case KernelKind::ChannelAffine:
     return 3;
@@ -101,6 +106,8 @@ size_t expectedInputCount(const KernelSpec &spec) {
     return 2;
   case KernelKind::Dense:
     return 2 + spec.hasBias;
+  case KernelKind::SeparableConv2D:
+    return 5 + spec.hasResidual;
   case KernelKind::Concat:
     return spec.inputShapes.empty() ? 1 : spec.inputShapes.size();
   }

@@ -2,6 +2,8 @@
 #include "compiler/kernelize/Kernelize.h"
 
 #include "compiler/kernelize/ArenaPlanner.h"
+#include "compiler/kernelize/WeightPacking.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/passes/ConstantData.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "dialects/kiln/KilnOps.h"
@@ -147,6 +149,59 @@ private:
 
   bool lower(Operation *op);
 
+  // Conv weight packing (WeightPacking.h) --------------------------------
+  /// The block a dense conv's constant weights are packed with, or 0.
+  int64_t packedWeightBlock(Conv2DOp conv) {
+    Value w = conv.getWeight();
+    if (!isa_and_nonnull<ConstantOp>(w.getDefiningOp()))
+      return 0;
+    std::vector<int64_t> ws = shapeOf(w), y = shapeOf(conv.getResult());
+    return convWeightBlockFor(ws[0], conv.getGroups(), y[2] * y[3],
+                              ws[2] * ws[3]);
+  }
+  /// A constant only read as packed conv weights gets no OIHW copy.
+  bool onlyPackedConvWeights(Value constant) {
+    if (constant.use_empty())
+      return false;
+    for (OpOperand &use : constant.getUses()) {
+      auto conv = dyn_cast<Conv2DOp>(use.getOwner());
+      if (!conv || use.getOperandNumber() != 1 || !packedWeightBlock(conv))
+        return false;
+    }
+    return true;
+  }
+  /// Points the conv call's weight argument at compile-time packed weights.
+  bool packConvWeightsOf(Conv2DOp conv, KernelCall &call) {
+    Value w = conv.getWeight();
+    int64_t block = packedWeightBlock(conv);
+    if (!block)
+      return true;
+    std::vector<int64_t> shape = shapeOf(w);
+    std::vector<int64_t> packedShape = packedConvWeightShape(shape, block);
+    auto cached = packedStorageOf.find(w);
+    int storage = cached != packedStorageOf.end() ? cached->second : -1;
+    if (storage < 0) {
+      auto data = constantOf(w);
+      if (!data)
+        return fail(conv, "constant weights are not readable as f32");
+      std::vector<float> packed = packConvWeights(*data, shape, block);
+      if (packed.empty()) {
+        // Not packable after all: keep OIHW (storing it if it was skipped).
+        if (!storageOf.count(w))
+          storageOf[w] = addWeights(*data);
+        call.args[1] = view(w);
+        return true;
+      }
+      storage = addWeights(packed);
+      packedStorageOf[w] = storage;
+    }
+    call.spec.weightBlock = block;
+    call.spec.inputShapes[1] = packedShape;
+    call.args[1] = {storage, packedShape, 0};
+    return true;
+  }
+  llvm::DenseMap<Value, int> packedStorageOf;
+
   ModelPlan &plan;
   std::string &error;
   void planConcatElision(func::FuncOp main);
@@ -164,6 +219,8 @@ private:
 bool Kernelizer::lower(Operation *op) {
   return llvm::TypeSwitch<Operation *, bool>(op)
       .Case<ConstantOp>([&](ConstantOp c) {
+        if (onlyPackedConvWeights(c.getResult()))
+          return true; // Stored packed, per conv (packConvWeightsOf).
         auto data = readF32Constant(c.getResult());
         if (!data)
           return fail(op, "constant data is not readable as f32");
@@ -201,6 +258,31 @@ bool Kernelizer::lower(Operation *op) {
                            c.getClipMin().convertToFloat(),
                            c.getClipMax().convertToFloat()))
           return false;
+        emit(op, spec, op->getOperands(), c.getResult());
+        return packConvWeightsOf(c, plan.calls.back());
+      })
+      .Case<SeparableConv2DOp>([&](SeparableConv2DOp c) {
+        KernelSpec spec;
+        spec.kind = KernelKind::SeparableConv2D;
+        auto dw = shapeOf(c.getDwWeight());
+        spec.kernel = {dw[2], dw[3]};
+        spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
+        spec.pads.assign(c.getPads().begin(), c.getPads().end());
+        spec.dilations.assign(c.getDilations().begin(),
+                              c.getDilations().end());
+        spec.hasBias = true;
+        spec.hasResidual = (bool)c.getResidual();
+        // The depthwise activation's parameters travel as the dialect's
+        // two attributes (clip bounds, or hard_sigmoid alpha and beta).
+        KernelSpec dwStage;
+        if (!setActivation(op, dwStage, c.getDwActivation(), 0.0f, 0.0f) ||
+            !setActivation(op, spec, c.getActivation(),
+                           c.getClipMin().convertToFloat(),
+                           c.getClipMax().convertToFloat()))
+          return false;
+        spec.dwActivation = dwStage.activation;
+        spec.dwActParam0 = c.getDwClipMin().convertToFloat();
+        spec.dwActParam1 = c.getDwClipMax().convertToFloat();
         emit(op, spec, op->getOperands(), c.getResult());
         return true;
       })
@@ -298,6 +380,15 @@ bool Kernelizer::lower(Operation *op) {
         spec.beta = l.getBeta().convertToFloat();
         spec.bias = l.getBias().convertToFloat();
         emit(op, spec, op->getOperands(), l.getResult());
+        return true;
+      })
+      .Case<PadOp>([&](PadOp p) {
+        // A pad kiln-fold-pad could not fold into a window op.
+        KernelSpec spec;
+        spec.kind = KernelKind::Pad;
+        spec.pads.assign(p.getPads().begin(), p.getPads().end());
+        spec.padValue = p.getValue().convertToFloat();
+        emit(op, spec, op->getOperands(), p.getResult());
         return true;
       })
       .Case<TransposeOp>([&](TransposeOp t) {
@@ -470,8 +561,22 @@ std::string kernelOrigin(Operation *op) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "'" << op->getName() << "'";
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    os << " (node '" << name.getName().getValue() << "')";
+  // A fused op (e.g. separable_conv2d) carries the names of every ONNX
+  // node it replaced.
+  std::vector<std::string> nodes;
+  op->getLoc()->walk([&](Location inner) {
+    if (auto name = dyn_cast<NameLoc>(inner))
+      nodes.push_back(name.getName().str());
+    return WalkResult::advance();
+  });
+  if (nodes.size() == 1)
+    os << " (node '" << nodes[0] << "')";
+  else if (!nodes.empty()) {
+    os << " (nodes ";
+    for (size_t i = 0; i < nodes.size(); ++i)
+      os << (i ? " + '" : "'") << nodes[i] << "'";
+    os << ")";
+  }
   return s;
 }
 

@@ -26,7 +26,8 @@ const KernelKind kAllKinds[] = {
     KernelKind::GlobalAvgPool, KernelKind::ChannelAffine, KernelKind::Add,
     KernelKind::Activation,    KernelKind::Concat,        KernelKind::Dense,
     KernelKind::Softmax,       KernelKind::Mul,           KernelKind::Transpose,
-    KernelKind::LRN,           KernelKind::BatchNorm};
+    KernelKind::LRN,           KernelKind::BatchNorm,
+    KernelKind::SeparableConv2D, KernelKind::Pad};
 
 const Activation kAllActivations[] = {
     Activation::None,    Activation::Relu,        Activation::Clip,
@@ -191,6 +192,8 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseList(value, out.dilations);
     else if (key == "groups")
       ok = parseInt(value, out.groups);
+    else if (key == "weight_block")
+      ok = parseInt(value, out.weightBlock) && out.weightBlock >= 0;
     else if (key == "count_include_pad")
       ok = parseBool(value, out.countIncludePad);
     else if (key == "has_bias")
@@ -221,6 +224,14 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseFloat(value, out.epsilon);
     else if (key == "perm")
       ok = parseList(value, out.perm);
+    else if (key == "pad_value")
+      ok = parseFloat(value, out.padValue);
+    else if (key == "dw_activation")
+      ok = parseActivation(value, out.dwActivation);
+    else if (key == "dw_act_param0")
+      ok = parseFloat(value, out.dwActParam0);
+    else if (key == "dw_act_param1")
+      ok = parseFloat(value, out.dwActParam1);
     else {
       error = lineError(lineNo, line, "unknown key '" + key + "'");
       return false;
@@ -286,6 +297,10 @@ const char *kernelKindName(KernelKind kind) {
     return "LRN";
   case KernelKind::BatchNorm:
     return "BatchNorm";
+  case KernelKind::SeparableConv2D:
+    return "SeparableConv2D";
+  case KernelKind::Pad:
+    return "Pad";
   }
   return "unknown";
 }
@@ -330,6 +345,8 @@ std::string KernelSpec::serialize() const {
   os << "\ndilations=";
   writeList(os, dilations);
   os << "\ngroups=" << groups << '\n';
+  if (weightBlock)
+    os << "weight_block=" << weightBlock << '\n';
   os << "count_include_pad=" << (countIncludePad ? 1 : 0) << '\n';
   os << "has_bias=" << (hasBias ? 1 : 0) << '\n';
   os << "has_residual=" << (hasResidual ? 1 : 0) << '\n';
@@ -347,6 +364,13 @@ std::string KernelSpec::serialize() const {
   os << "perm=";
   writeList(os, perm);
   os << '\n';
+  if (kind == KernelKind::SeparableConv2D) {
+    os << "dw_activation=" << activationName(dwActivation) << '\n';
+    os << "dw_act_param0=" << formatFloat(dwActParam0) << '\n';
+    os << "dw_act_param1=" << formatFloat(dwActParam1) << '\n';
+  }
+  if (kind == KernelKind::Pad)
+    os << "pad_value=" << formatFloat(padValue) << '\n';
   return os.str();
 }
 

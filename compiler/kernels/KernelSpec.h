@@ -24,8 +24,9 @@ namespace kiln {
 /// What a kernel computes. The kernel's arguments, in order, are its inputs
 /// (see each kind) followed by exactly one output buffer.
 enum class KernelKind {
-  /// inputs: x[N,C,H,W], w[M,C/groups,KH,KW], (bias[M] if hasBias),
-  ///         (residual[N,M,OH,OW] if hasResidual). output y[N,M,OH,OW].
+  /// inputs: x[N,C,H,W], w[M,C/groups,KH,KW] (or packed, see weightBlock),
+  ///         (bias[M] if hasBias), (residual[N,M,OH,OW] if hasResidual).
+  ///         output y[N,M,OH,OW].
   /// y = act(conv(x, w) + bias + residual).
   Conv2D,
   /// inputs: x[N,C,H,W]. output y[N,C,OH,OW]. Padding never wins the max.
@@ -64,6 +65,17 @@ enum class KernelKind {
   /// run time; constant parameters become ChannelAffine instead).
   /// y = act((x - mean) * scale / sqrt(var + epsilon) + shift).
   BatchNorm,
+  /// inputs: x[N,C,H,W], dw[C,1,KH,KW], dwBias[C], pw[M,C,1,1], pwBias[M],
+  ///         (residual[N,M,OH,OW] if hasResidual). output y[N,M,OH,OW].
+  /// mid = dwActivation(depthwise(x, dw) + dwBias) with the window
+  /// attributes (kernel, strides, pads, dilations);
+  /// y = act(pointwise(mid, pw) + pwBias + residual). `mid` is computed per
+  /// tile and never stored whole.
+  SeparableConv2D,
+  /// inputs: x (rank r). output y (rank r): x surrounded by `padValue`;
+  /// `pads` holds 2r values in ONNX order (all begins, then all ends), so
+  /// y.shape[d] = x.shape[d] + pads[d] + pads[r + d].
+  Pad,
 };
 
 /// Elementwise activations, usable as an epilogue or standalone. Parameters:
@@ -88,6 +100,10 @@ struct KernelSpec {
   std::vector<int64_t> dilations = {1, 1};
   int64_t groups = 1;
   bool countIncludePad = false;
+  /// Conv2D: 0 = weights are OIHW [M, C/g, KH, KW]; B > 0 = pre-packed at
+  /// compile time into [ceil(M/B), C, KH, KW, B] (compiler/kernels/
+  /// ConvWeightLayout.h; dense convs only). Serialized only when non-zero.
+  int64_t weightBlock = 0;
 
   // Epilogue.
   bool hasBias = false;
@@ -95,8 +111,17 @@ struct KernelSpec {
   Activation activation = Activation::None;
   float clipMin = 0.0f, clipMax = 0.0f;
 
+  /// SeparableConv2D: the depthwise stage's activation and its parameters
+  /// (Clip: min/max; HardSigmoid: alpha/beta). Serialized only for that kind.
+  Activation dwActivation = Activation::None;
+  float dwActParam0 = 0.0f, dwActParam1 = 0.0f;
+
   /// Concat and Softmax.
   int64_t axis = 1;
+
+  /// Pad: the value of the padded cells (may be +-inf). Serialized only
+  /// for that kind.
+  float padValue = 0.0f;
 
   /// HardSigmoid activation parameters.
   float actAlpha = 0.0f, actBeta = 0.0f;

@@ -285,8 +285,7 @@ LogicalResult GraphImporter::createReturn() {
     auto it = tensors.find(output.name());
     if (it == tensors.end())
       return fileError(label + " is never computed");
-    auto value = materialize(it->second, output.name(),
-                             /*allowPendingPad=*/false);
+    auto value = materialize(it->second, output.name());
     if (failed(value))
       return failure();
     // A declared static shape must agree with what the graph computes.
@@ -373,19 +372,8 @@ GraphImporter::emitConstant(const TensorData &data,
   return Value(ConstantOp::create(builder, loc, type, value).getResult());
 }
 
-FailureOr<Value> GraphImporter::materialize(TensorEntry &entry, StringRef name,
-                                            bool allowPendingPad) {
-  if (!entry.pendingPads.empty() && !allowPendingPad) {
-    std::string reader = currentNode ? "node '" + currentNodeName + "' (" +
-                                           node().op_type() + ")"
-                                     : "a graph output";
-    return fileError("node '" + entry.padNode +
-                     "' (Pad): Pad cannot be folded: its output '" + name +
-                     "' is read by " + reader +
-                     ", which cannot absorb padding (only Conv and "
-                     "AveragePool with count_include_pad=1 can); a "
-                     "standalone Pad is unsupported");
-  }
+FailureOr<Value> GraphImporter::materialize(TensorEntry &entry,
+                                            StringRef name) {
   if (entry.value)
     return entry.value;
   if (!entry.constant)
@@ -439,27 +427,12 @@ FailureOr<Value> GraphImporter::optionalInput(unsigned i) {
   auto it = tensors.find(node().input(i));
   if (it == tensors.end())
     return fail("input '" + node().input(i) + "' is undefined");
-  return materialize(it->second, node().input(i), /*allowPendingPad=*/false);
-}
-
-FailureOr<Value>
-GraphImporter::inputAbsorbingPad(unsigned i,
-                                 SmallVectorImpl<int64_t> &foldedPads) {
-  foldedPads.assign(4, 0);
-  if (!hasInput(i))
-    return fail("missing required input #" + Twine(i));
-  auto it = tensors.find(node().input(i));
-  if (it == tensors.end())
-    return fail("input '" + node().input(i) + "' is undefined");
-  if (!it->second.pendingPads.empty())
-    foldedPads.assign(it->second.pendingPads.begin(),
-                      it->second.pendingPads.end());
-  return materialize(it->second, node().input(i), /*allowPendingPad=*/true);
+  return materialize(it->second, node().input(i));
 }
 
 const TensorData *GraphImporter::constantInput(unsigned i) const {
   const TensorEntry *entry = findInput(i);
-  return entry && entry->pendingPads.empty() ? entry->constant.get() : nullptr;
+  return entry ? entry->constant.get() : nullptr;
 }
 
 FailureOr<const TensorData *>
@@ -493,16 +466,6 @@ void GraphImporter::setOutputAlias(unsigned i, unsigned inputIndex) {
   const TensorEntry *source = findInput(inputIndex);
   if (source && (int)i < node().output_size() && !node().output(i).empty())
     tensors[node().output(i)] = *source;
-}
-
-void GraphImporter::setOutputPendingPad(unsigned i, Value value,
-                                        ArrayRef<int64_t> pads) {
-  if ((int)i >= node().output_size() || node().output(i).empty())
-    return;
-  TensorEntry &entry = tensors[node().output(i)];
-  entry.value = value;
-  entry.pendingPads.assign(pads.begin(), pads.end());
-  entry.padNode = currentNodeName;
 }
 
 FailureOr<Value> GraphImporter::finishCreated(Operation *op,

@@ -56,15 +56,10 @@ public:
   /// True when input `i` is present (not omitted or the empty name).
   bool hasInput(unsigned i) const;
   /// Input `i` as a tensor value; constants are emitted on first use. Fails
-  /// when absent, when it is an int64 shape tensor, or when it is a Pad
-  /// output that this op cannot absorb.
+  /// when absent or when it is an int64 shape tensor.
   mlir::FailureOr<mlir::Value> input(unsigned i);
   /// Like input(), but an absent input yields a null value.
   mlir::FailureOr<mlir::Value> optionalInput(unsigned i);
-  /// Like input(), but also accepts a pending Pad: its spatial pads
-  /// [top, left, bottom, right] are returned in `foldedPads` (zeros if none).
-  mlir::FailureOr<mlir::Value>
-  inputAbsorbingPad(unsigned i, llvm::SmallVectorImpl<int64_t> &foldedPads);
   /// Constant data of input `i`, or null when it is absent or computed.
   const TensorData *constantInput(unsigned i) const;
   /// Like constantInput(), but a computed input is an error mentioning
@@ -92,10 +87,6 @@ public:
   void setOutputConstant(unsigned i, std::shared_ptr<const TensorData> data);
   /// Output `i` is input `inputIndex` unchanged (Identity, Dropout).
   void setOutputAlias(unsigned i, unsigned inputIndex);
-  /// Output `i` is `value` zero-padded by `pads` (top, left, bottom, right),
-  /// to be folded into the consumer (see inputAbsorbingPad).
-  void setOutputPendingPad(unsigned i, mlir::Value value,
-                           llvm::ArrayRef<int64_t> pads);
 
   //===--------------------------------------------------------------------===//
   // Building ops
@@ -144,9 +135,6 @@ private:
   struct TensorEntry {
     mlir::Value value;
     std::shared_ptr<const TensorData> constant;
-    /// Non-empty for the output of a Pad waiting to be folded.
-    llvm::SmallVector<int64_t, 4> pendingPads;
-    std::string padNode;
   };
 
   static mlir::Type placeholderType(mlir::Value v) { return v.getType(); }
@@ -165,7 +153,7 @@ private:
   mlir::LogicalResult convertNodes();
   mlir::LogicalResult createReturn();
   mlir::FailureOr<mlir::Value>
-  materialize(TensorEntry &entry, llvm::StringRef name, bool allowPendingPad);
+  materialize(TensorEntry &entry, llvm::StringRef name);
   const TensorEntry *findInput(unsigned i) const;
   std::string nodeDisplayName(const onnx::NodeProto &node, int index) const;
 

@@ -17,8 +17,8 @@ namespace kiln {
 
 /// Oldest default-domain opset a model may import. Each op type also has its
 /// own oldest opset, from which on its semantics are the ones the converter
-/// implements (oldestSupportedOpset in OpConverters.h: e.g. Clip bounds and
-/// Pad pads are inputs from opset 11 on).
+/// implements (oldestSupportedOpset in OpConverters.h: e.g. Clip bounds are
+/// inputs from opset 11 on).
 inline constexpr int64_t kMinOnnxOpset = 1;
 
 /// A parsed and structurally validated ONNX model.

@@ -47,8 +47,11 @@ int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
       .Case("Concat", 4)
       // Before: the target shape was an attribute.
       .Case("Reshape", 5)
-      // Before: min/max and pads were attributes.
-      .Cases({"Clip", "Pad"}, 11)
+      // Before: min/max were attributes.
+      .Case("Clip", 11)
+      // Opset 1 named the attribute `paddings`; 2..10 have `pads` / `value`
+      // attributes (read by convertPad), 11 on inputs.
+      .Case("Pad", 2)
       .Case("HardSwish", 14)
       .Default(1);
 }

@@ -12,6 +12,8 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 namespace kiln {
 #define GEN_PASS_DEF_FOLDBATCHNORMPASS
@@ -95,9 +97,44 @@ struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
   static bool canFoldEpilogue(DenseOp) { return true; }
 };
 
+/// "0.25", "-1e-05", "nan": shortest readable form for messages.
+std::string formatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
+
+/// Emits an error on `bn` and returns failure when its constant variance
+/// plus epsilon is not positive in some channel: folding (here or in the
+/// kernelizer) would divide by sqrt(<= 0) and fill that channel with inf or
+/// NaN. The verifier cannot see it: it does not read constant data.
+LogicalResult checkVariance(BatchNormOp bn) {
+  auto var = readF32Constant(bn.getVariance());
+  if (!var)
+    return success();
+  double eps = bn.getEpsilon().convertToDouble();
+  for (size_t c = 0; c < var->size(); ++c) {
+    double sum = (double)(*var)[c] + eps;
+    // Not `<= 0`: a NaN variance must be rejected too.
+    if (!(sum > 0))
+      return bn.emitError()
+             << "variance + epsilon is " << formatNumber(sum) << " in channel "
+             << c << " (variance " << formatNumber((*var)[c]) << ", epsilon "
+             << formatNumber(eps)
+             << "); it must be positive: normalizing would divide by its "
+                "square root";
+  }
+  return success();
+}
+
 struct FoldBatchNormPass
     : public kiln::impl::FoldBatchNormPassBase<FoldBatchNormPass> {
   void runOnOperation() override {
+    bool bad = false;
+    getOperation().walk(
+        [&](BatchNormOp bn) { bad |= failed(checkVariance(bn)); });
+    if (bad)
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldBatchNormIntoProducer<Conv2DOp>,
                  FoldBatchNormIntoProducer<DenseOp>>(&getContext());

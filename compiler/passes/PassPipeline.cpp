@@ -13,16 +13,21 @@ using namespace mlir;
 namespace kiln {
 
 const char *kilnOptionalPassNames() {
-  return "fold-batch-norm, fuse-activation, fuse-residual-add";
+  return "fold-pad, fold-batch-norm, fuse-activation, fuse-residual-add, "
+         "fuse-depthwise-pointwise";
 }
 
 bool disableKilnPass(KilnPipelineOptions &options, const std::string &name) {
-  if (name == "fold-batch-norm")
+  if (name == "fold-pad")
+    options.foldPad = false;
+  else if (name == "fold-batch-norm")
     options.foldBatchNorm = false;
   else if (name == "fuse-activation")
     options.fuseActivation = false;
   else if (name == "fuse-residual-add")
     options.fuseResidualAdd = false;
+  else if (name == "fuse-depthwise-pointwise")
+    options.fuseDepthwisePointwise = false;
   else
     return false;
   return true;
@@ -30,9 +35,14 @@ bool disableKilnPass(KilnPipelineOptions &options, const std::string &name) {
 
 void buildKilnOptimizationPipeline(OpPassManager &pm,
                                    const KilnPipelineOptions &options) {
+  bool foldPad = options.fuse && options.foldPad;
   bool foldBatchNorm = options.fuse && options.foldBatchNorm;
   bool fuseResidualAdd = options.fuse && options.fuseResidualAdd;
   bool fuseActivation = options.fuse && options.fuseActivation;
+  bool fuseDepthwisePointwise = options.fuse && options.fuseDepthwisePointwise;
+  // Pads first: a pad left unfolded is a whole extra copy of a tensor.
+  if (foldPad)
+    pm.addNestedPass<func::FuncOp>(createFoldPadPass());
   if (foldBatchNorm)
     pm.addNestedPass<func::FuncOp>(createFoldBatchNormPass());
   // Drops the weights the fold replaced before the fusions look at uses.
@@ -43,7 +53,12 @@ void buildKilnOptimizationPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createFuseResidualAddPass());
   if (fuseActivation)
     pm.addNestedPass<func::FuncOp>(createFuseActivationPass());
-  if (foldBatchNorm || fuseResidualAdd || fuseActivation)
+  // Last: both convs of a pair then carry their epilogues (the depthwise
+  // ReLU6, the pointwise residual) into the separable op.
+  if (fuseDepthwisePointwise)
+    pm.addNestedPass<func::FuncOp>(createFuseDepthwisePointwisePass());
+  if (foldPad || foldBatchNorm || fuseResidualAdd || fuseActivation ||
+      fuseDepthwisePointwise)
     pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -55,6 +70,8 @@ struct KilnOptimizePipelineOptions
   Option<bool> fuse{*this, "fuse",
                     llvm::cl::desc("Run the fusion passes at all"),
                     llvm::cl::init(true)};
+  Option<bool> foldPad{*this, "fold-pad", llvm::cl::desc("Run kiln-fold-pad"),
+                       llvm::cl::init(true)};
   Option<bool> foldBatchNorm{*this, "fold-batch-norm",
                              llvm::cl::desc("Run kiln-fold-batch-norm"),
                              llvm::cl::init(true)};
@@ -64,6 +81,10 @@ struct KilnOptimizePipelineOptions
   Option<bool> fuseActivation{*this, "fuse-activation",
                               llvm::cl::desc("Run kiln-fuse-activation"),
                               llvm::cl::init(true)};
+  Option<bool> fuseDepthwisePointwise{
+      *this, "fuse-depthwise-pointwise",
+      llvm::cl::desc("Run kiln-fuse-depthwise-pointwise"),
+      llvm::cl::init(true)};
 };
 
 } // namespace
@@ -71,14 +92,17 @@ struct KilnOptimizePipelineOptions
 void registerKilnOptimizationPipeline() {
   PassPipelineRegistration<KilnOptimizePipelineOptions>(
       "kiln-optimize",
-      "The kiln compile optimize phase: fold batch norms, fuse residual adds "
-      "and activations, canonicalize, CSE",
+      "The kiln compile optimize phase: fold pads and batch norms, fuse "
+      "residual adds, activations and depthwise + pointwise pairs, "
+      "canonicalize, CSE",
       [](OpPassManager &pm, const KilnOptimizePipelineOptions &cl) {
         KilnPipelineOptions options;
         options.fuse = cl.fuse;
+        options.foldPad = cl.foldPad;
         options.foldBatchNorm = cl.foldBatchNorm;
         options.fuseResidualAdd = cl.fuseResidualAdd;
         options.fuseActivation = cl.fuseActivation;
+        options.fuseDepthwisePointwise = cl.fuseDepthwisePointwise;
         buildKilnOptimizationPipeline(pm, options);
       });
 }

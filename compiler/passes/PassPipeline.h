@@ -21,13 +21,16 @@ namespace kiln {
 /// canonicalize and CSE run).
 struct KilnPipelineOptions {
   bool fuse = true;
+  bool foldPad = true;
   bool foldBatchNorm = true;
   bool fuseResidualAdd = true;
   bool fuseActivation = true;
+  bool fuseDepthwisePointwise = true;
 };
 
 /// The names --disable-pass accepts, for messages:
-/// "fold-batch-norm, fuse-activation, fuse-residual-add".
+/// "fold-pad, fold-batch-norm, fuse-activation, fuse-residual-add,
+/// fuse-depthwise-pointwise".
 const char *kilnOptionalPassNames();
 
 /// Turns off the optional pass called `name` (one of kilnOptionalPassNames(),
@@ -36,13 +39,14 @@ const char *kilnOptionalPassNames();
 bool disableKilnPass(KilnPipelineOptions &options, const std::string &name);
 
 /// Appends the optimization pipeline to `pm` (anchored on builtin.module):
-/// fold-batch-norm, canonicalize, fuse-residual-add, fuse-activation,
-/// canonicalize, cse — or canonicalize, cse when nothing is to be fused.
+/// fold-pad, fold-batch-norm, canonicalize, fuse-residual-add, fuse-activation,
+/// fuse-depthwise-pointwise, canonicalize, cse — or canonicalize, cse when nothing is to be fused.
 void buildKilnOptimizationPipeline(mlir::OpPassManager &pm,
                                    const KilnPipelineOptions &options);
 
 /// Registers the pipeline as `kiln-opt --kiln-optimize` with the options
-/// fuse, fold-batch-norm, fuse-residual-add and fuse-activation (booleans).
+/// fuse, fold-pad, fold-batch-norm, fuse-residual-add, fuse-activation and
+/// fuse-depthwise-pointwise (booleans).
 void registerKilnOptimizationPipeline();
 
 } // namespace kiln

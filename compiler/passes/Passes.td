@@ -30,6 +30,11 @@ def FoldBatchNormPass : Pass<"kiln-fold-batch-norm", "mlir::func::FuncOp"> {
     (`dense_resource` blobs above 16 elements); the old ones go away once
     nothing else reads them.
 
+    Diagnostics: an error naming the channel when a constant variance plus
+    epsilon is not positive (or NaN) there, for every batch norm, foldable
+    or not: normalizing would divide by the square root of it. The pass
+    then fails.
+
     Before:
     ```mlir
     %c = kiln.conv2d %x, %w {...} : (...) -> tensor<1x8x16x16xf32>
@@ -46,6 +51,58 @@ def FoldBatchNormPass : Pass<"kiln-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::KilnDialect"];
   let statistics = [
     Statistic<"numFolded", "folded", "Number of batch norms folded away">
+  ];
+}
+
+//===----------------------------------------------------------------------===//
+// Padding into windowed ops
+//===----------------------------------------------------------------------===//
+
+def FoldPadPass : Pass<"kiln-fold-pad", "mlir::func::FuncOp"> {
+  let summary = "Fold a spatial kiln.pad into the conv2d or pooling op that "
+                "reads it";
+  let description = [{
+    A `kiln.pad` of a 4-D (NCHW) tensor that pads only H and W, whose result
+    is read only by one window op (as its input), becomes part of that op's
+    `pads` ([top, left, bottom, right] += [H begin, W begin, H end, W end])
+    when that computes exactly the same values:
+    - `kiln.conv2d`: the pad value is 0 (conv pads with zeros).
+    - `kiln.avg_pool2d` with `count_include_pad = true`: the value is 0; the
+      pad's cells counted in the divisor before and still are (the divisor
+      counts cells inside the padded range).
+    - `kiln.avg_pool2d` with `count_include_pad = false` and no pads of its
+      own: the value is 0 and the op becomes `count_include_pad = true`,
+      which counts exactly the pad's cells. With pads of its own it is left
+      alone: those cells must stay out of the divisor and the pad's must not.
+    - `kiln.max_pool2d`: the value is -inf (what max pooling pads with), or
+      the value is at most a lower bound of the input that its producer
+      guarantees (0 after relu / sigmoid / hard_sigmoid, `min` after clip,
+      the same for a conv2d / dense epilogue) and dilations are 1, so every
+      window holds an input cell at least as large as any padded one.
+    Pooling ops keep their pads smaller than the kernel (ONNX rule), so a
+    pad that would break it is not folded. Pads that stay become Pad
+    kernels.
+
+    Diagnostics: a warning when a pad with an infinite value is read by a
+    conv2d or avg_pool2d (every output whose window touches the padding is
+    infinite or NaN; usually a broken export).
+
+    Before:
+    ```mlir
+    %p = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0.0 : f32}
+         : (tensor<1x3x8x8xf32>) -> tensor<1x3x10x10xf32>
+    %y = kiln.conv2d %p, %w {pads = array<i64: 0, 0, 0, 0>, ...}
+         : (tensor<1x3x10x10xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x8x8xf32>
+    ```
+    After:
+    ```mlir
+    %y = kiln.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>, ...}
+         : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+  let statistics = [
+    Statistic<"numFolded", "folded", "Number of pads folded into a window op">
   ];
 }
 
@@ -107,6 +164,50 @@ def FuseActivationPass : Pass<"kiln-fuse-activation", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::KilnDialect"];
   let statistics = [
     Statistic<"numFused", "fused", "Number of activations fused">
+  ];
+}
+
+def FuseDepthwisePointwisePass
+    : Pass<"kiln-fuse-depthwise-pointwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse a depthwise conv2d and the 1x1 conv2d reading it into "
+                "one kiln.separable_conv2d";
+  let description = [{
+    A depthwise `kiln.conv2d` (groups = input channels = output channels,
+    no residual) whose result is read only by a 1x1, stride-1, unpadded,
+    ungrouped `kiln.conv2d` becomes one `kiln.separable_conv2d`. The
+    depthwise conv's bias and activation (e.g. the ReLU6 of a MobileNetV2
+    block) become the op's `dw_bias` / `dw_activation`; the pointwise conv's
+    bias, residual and activation stay its epilogue. A missing bias becomes
+    a zero constant. The kernel then computes the depthwise result per tile
+    inside the pointwise reduction, so the (expanded, widest) tensor between
+    the two convs is never written to memory. Run after kiln-fuse-residual-add
+    and kiln-fuse-activation, so both convs already carry their epilogues.
+    Not fused: a depthwise result with another reader (including a function
+    result), a channel multiplier above 1, a strided or padded pointwise conv.
+
+    Before:
+    ```mlir
+    %d = kiln.conv2d %x, %dw, bias %db {groups = 32 : i64, activation = "clip",
+           clip_min = 0.0 : f32, clip_max = 6.0 : f32, ...}
+         : (...) -> tensor<1x32x56x56xf32>
+    %y = kiln.conv2d %d, %pw, bias %pb, residual %r {groups = 1 : i64, ...}
+         : (...) -> tensor<1x16x56x56xf32>
+    ```
+    After:
+    ```mlir
+    %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb, residual %r
+           {dw_activation = "clip", dw_clip_min = 0.0 : f32,
+            dw_clip_max = 6.0 : f32, ...} : (...) -> tensor<1x16x56x56xf32>
+    ```
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+  let statistics = [
+    Statistic<"numFused", "fused", "Number of depthwise + pointwise pairs fused">
+  ];
+  let options = [
+    Option<"reportMissed", "report-missed", "bool", /*default=*/"false",
+           "Emit a remark on each depthwise conv2d read by a 1x1 conv2d "
+           "that stays unfused, saying why">
   ];
 }
 

@@ -22,11 +22,18 @@ std::string kindOf(Operation *op) { return op->getName().stripDialect().str(); }
 /// Whether `op` (an optimized conv2d / dense) has a residual operand and
 /// an activation.
 bool hasResidual(Operation *op) {
+  if (auto sep = dyn_cast<SeparableConv2DOp>(op))
+    return (bool)sep.getResidual();
   auto conv = dyn_cast<Conv2DOp>(op);
   return conv && conv.getResidual();
 }
 
-bool hasActivation(Operation *op) {
+/// `depthwiseStage`: a separable conv's first (depthwise) activation
+/// instead of its epilogue's.
+bool hasActivation(Operation *op, bool depthwiseStage = false) {
+  if (auto sep = dyn_cast<SeparableConv2DOp>(op))
+    return (depthwiseStage ? sep.getDwActivation() : sep.getActivation()) !=
+           "none";
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return conv.getActivation() != "none";
   if (auto dense = dyn_cast<DenseOp>(op))
@@ -78,14 +85,20 @@ llvm::DenseMap<Operation *, FusionGroup> inferFusionGroups(ModuleOp imported,
     std::string node = onnxNodeName(&op);
     group.ops.push_back(kindOf(&op));
     group.nodes.push_back(node);
-    if (!isa<Conv2DOp, DenseOp>(op) || node.empty())
+    bool separable = isa<SeparableConv2DOp>(op);
+    if (!isa<Conv2DOp, DenseOp, SeparableConv2DOp>(op) || node.empty())
       continue;
-    auto it = importedOps.find(kindOf(&op) + "/" + node);
+    // A separable conv is named after its depthwise conv2d.
+    auto it = importedOps.find((separable ? "conv2d" : kindOf(&op)) + "/" +
+                               node);
     if (it == importedOps.end())
       continue;
-    // Follow the imported op's single-use chain through what vanished.
+    // Follow the imported op's single-use chain through what vanished: for
+    // a separable conv, the depthwise conv's epilogue, the pointwise conv,
+    // then the pointwise conv's epilogue.
     Value v = it->second->getResult(0);
     bool tookAdd = false, tookActivation = false;
+    bool inDepthwiseStage = separable;
     while (v.hasOneUse()) {
       OpOperand &use = *v.getUses().begin();
       Operation *user = use.getOwner();
@@ -96,9 +109,16 @@ llvm::DenseMap<Operation *, FusionGroup> inferFusionGroups(ModuleOp imported,
       if (isa<BatchNormOp>(user))
         absorbed = use.getOperandNumber() == 0 && !tookAdd && !tookActivation;
       else if (isa<AddOp>(user))
-        absorbed = hasResidual(&op) && !tookAdd && !tookActivation;
+        absorbed = !inDepthwiseStage && hasResidual(&op) && !tookAdd &&
+                   !tookActivation;
       else if (isa<ReluOp, ClipOp>(user))
-        absorbed = hasActivation(&op) && !tookActivation;
+        absorbed = hasActivation(&op, inDepthwiseStage) && !tookActivation;
+      else if (isa<Conv2DOp>(user) && inDepthwiseStage &&
+               use.getOperandNumber() == 0) {
+        absorbed = true;
+        inDepthwiseStage = false;
+        tookActivation = false; // the pointwise epilogue comes next
+      }
       if (!absorbed)
         break;
       tookAdd |= isa<AddOp>(user);
@@ -117,8 +137,8 @@ bool computeFusionSummary(ModuleOp imported, ModuleOp optimized,
   if (!stats)
     return false;
   summary.depthwisePointwiseCandidates = stats->total.separablePairs;
-  // No dw->pw fusion pass exists yet.
   summary.depthwisePointwiseFused = 0;
+  optimized.walk([&](SeparableConv2DOp) { ++summary.depthwisePointwiseFused; });
   summary.residualAddsTotal = 0;
   imported.walk([&](AddOp add) {
     Type t = add.getType();
@@ -127,8 +147,8 @@ bool computeFusionSummary(ModuleOp imported, ModuleOp optimized,
       ++summary.residualAddsTotal;
   });
   summary.residualAddsFused = 0;
-  optimized.walk([&](Conv2DOp conv) {
-    if (conv.getResidual())
+  optimized.walk([&](Operation *op) {
+    if (isa<Conv2DOp, SeparableConv2DOp>(op) && hasResidual(op))
       ++summary.residualAddsFused;
   });
   return true;

@@ -40,10 +40,11 @@ inferFusionGroups(mlir::ModuleOp imported, mlir::ModuleOp optimized);
 ///    result have one type and where one operand is a conv result (a
 ///    conv2d, or a batch_norm of a conv2d: the conv's output as the model
 ///    computes it);
-///  - residualAddsFused: conv2d ops of the optimized IR with a residual;
+///  - residualAddsFused: conv2d and separable_conv2d ops of the optimized
+///    IR with a residual;
 ///  - depthwisePointwiseCandidates: depthwise -> pointwise pairs of the
-///    imported IR (ModelStats' separablePairs); depthwisePointwiseFused: 0,
-///    no pass fuses them yet.
+///    imported IR (ModelStats' separablePairs); depthwisePointwiseFused:
+///    separable_conv2d ops of the optimized IR.
 /// Returns false and sets `error` if ModelStats cannot analyze the module.
 bool computeFusionSummary(mlir::ModuleOp imported, mlir::ModuleOp optimized,
                           FusionSummary &summary, std::string &error);

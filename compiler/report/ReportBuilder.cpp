@@ -38,6 +38,9 @@ int lanesFor(int64_t extent, int lanes) {
 
 std::vector<std::string> epilogueOf(const KernelSpec &spec) {
   std::vector<std::string> e;
+  if (spec.kind == KernelKind::SeparableConv2D &&
+      spec.dwActivation != Activation::None)
+    e.push_back(std::string("depthwise ") + activationName(spec.dwActivation));
   if (spec.hasBias)
     e.push_back("bias");
   if (spec.hasResidual)

@@ -152,6 +152,8 @@ LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
            << "unknown activation '" << act
            << "' (expected none, relu, clip, sigmoid, hard_sigmoid or "
               "hard_swish)";
+  if (act == "clip" && (std::isnan(lo) || std::isnan(hi)))
+    return op->emitOpError() << "clip_min and clip_max must not be NaN";
   if (act == "clip" && lo > hi)
     return op->emitOpError() << "clip_min " << lo << " exceeds clip_max " << hi;
   if (act == "hard_sigmoid" && !(std::isfinite(lo) && std::isfinite(hi)))
@@ -289,6 +291,83 @@ LogicalResult Conv2DOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// SeparableConv2DOp
+//===----------------------------------------------------------------------===//
+
+/// Result shape of depthwise (Cx1xKHxKW) then pointwise (MxCx1x1).
+static FailureOr<SmallVector<int64_t>>
+separableConv2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
+                     ArrayRef<int64_t> dw, ArrayRef<int64_t> pw,
+                     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                     ArrayRef<int64_t> dilations) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.separable_conv2d' " << msg;
+    return failure();
+  };
+  if (dw[0] != in[1] || dw[1] != 1)
+    return fail("dw_weight " + formatShape(dw) + " must be " + Twine(in[1]) +
+                "x1xKHxKW (one filter per input channel)");
+  if (pw[1] != in[1] || pw[2] != 1 || pw[3] != 1)
+    return fail("pw_weight " + formatShape(pw) + " must be Mx" +
+                Twine(in[1]) + "x1x1");
+  return windowResultShape(loc, "kiln.separable_conv2d", in, pw[0],
+                           {dw[2], dw[3]}, strides, pads, dilations,
+                           /*ceilMode=*/false, /*padsBelowKernel=*/false);
+}
+
+LogicalResult SeparableConv2DOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, ValueRange operands,
+    DictionaryAttr attrs, OpaqueProperties props, RegionRange,
+    SmallVectorImpl<Type> &results) {
+  SeparableConv2DOp::Adaptor adaptor(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.separable_conv2d",
+                                    {adaptor.getInput(), adaptor.getDwWeight(),
+                                     adaptor.getPwWeight()},
+                                    4)))
+    return failure();
+  auto shape = separableConv2DShape(
+      loc, shapeOf(adaptor.getInput()), shapeOf(adaptor.getDwWeight()),
+      shapeOf(adaptor.getPwWeight()), adaptor.getStrides(), adaptor.getPads(),
+      adaptor.getDilations());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult SeparableConv2DOp::verify() {
+  auto shape = separableConv2DShape(getLoc(), shapeOf(getInput()),
+                                    shapeOf(getDwWeight()),
+                                    shapeOf(getPwWeight()), getStrides(),
+                                    getPads(), getDilations());
+  if (failed(shape))
+    return failure();
+  int64_t c = shapeOf(getInput())[1], m = shapeOf(getPwWeight())[0];
+  if (shapeOf(getDwBias())[0] != c)
+    return emitOpError() << "dw_bias has " << shapeOf(getDwBias())[0]
+                         << " elements but there are " << c
+                         << " input channels";
+  if (shapeOf(getPwBias())[0] != m)
+    return emitOpError() << "pw_bias has " << shapeOf(getPwBias())[0]
+                         << " elements but there are " << m
+                         << " output channels";
+  if (getResidual() && shapeOf(getResidual()) != ArrayRef<int64_t>(*shape))
+    return emitOpError() << "residual operand shape "
+                         << formatShape(shapeOf(getResidual()))
+                         << " differs from the result shape "
+                         << formatShape(*shape);
+  if (failed(verifyActivation(*this, getDwActivation(),
+                              getDwClipMin().convertToFloat(),
+                              getDwClipMax().convertToFloat())) ||
+      failed(verifyActivation(*this, getActivation(),
+                              getClipMin().convertToFloat(),
+                              getClipMax().convertToFloat())))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
 // BatchNormOp
 //===----------------------------------------------------------------------===//
 
@@ -348,6 +427,9 @@ LogicalResult LRNOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ClipOp::verify() {
+  if (std::isnan(getMin().convertToFloat()) ||
+      std::isnan(getMax().convertToFloat()))
+    return emitOpError() << "min and max must not be NaN";
   if (getMin().convertToFloat() > getMax().convertToFloat())
     return emitOpError() << "min " << getMin().convertToFloat()
                          << " exceeds max " << getMax().convertToFloat();
@@ -718,6 +800,216 @@ LogicalResult SoftmaxOp::verify() {
     return emitOpError() << "axis " << axis << " is out of range for rank "
                          << rank;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PadOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>> padShape(std::optional<Location> loc,
+                                                ArrayRef<int64_t> in,
+                                                ArrayRef<int64_t> pads) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.pad' " << msg;
+    return failure();
+  };
+  size_t rank = in.size();
+  if (pads.size() != 2 * rank)
+    return fail("pads has " + Twine(pads.size()) + " values, expected " +
+                Twine(2 * rank) + " (begins then ends) for rank " +
+                Twine(rank));
+  SmallVector<int64_t> out(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t begin = pads[d], end = pads[rank + d];
+    if (begin < 0 || end < 0)
+      return fail("pads of dimension " + Twine(d) + " are " + Twine(begin) +
+                  " and " + Twine(end) +
+                  "; negative pads (cropping) are not supported");
+    out[d] = in[d] + begin + end;
+  }
+  return out;
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      ValueRange operands, DictionaryAttr attrs,
+                                      OpaqueProperties props, RegionRange,
+                                      SmallVectorImpl<Type> &results) {
+  PadOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.pad", operands)))
+    return failure();
+  auto shape = padShape(loc, shapeOf(a.getInput()), a.getPads());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  auto shape = padShape(getLoc(), shapeOf(getInput()), getPads());
+  if (failed(shape))
+    return failure();
+  if (std::isnan(getValue().convertToFloat()))
+    return emitOpError() << "value must not be NaN";
+  return verifyInferredShape(*this, *shape);
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Constant folding
+//===----------------------------------------------------------------------===//
+
+/// Folds that compute a new constant stop at this many elements, so a fold
+/// never builds a huge inline attribute (weights stay dense_resource blobs,
+/// which are never folded).
+static constexpr int64_t kMaxFoldedElements = int64_t(1) << 20;
+
+/// `attr` as an f32 `dense` constant small enough to fold, or null.
+static DenseElementsAttr foldableDense(Attribute attr) {
+  auto dense = llvm::dyn_cast_if_present<DenseElementsAttr>(attr);
+  if (!dense || !dense.getElementType().isF32() ||
+      dense.getNumElements() > kMaxFoldedElements)
+    return {};
+  return dense;
+}
+
+/// fn applied to every element of `attr`, or null when it cannot fold.
+static OpFoldResult foldUnary(Attribute attr,
+                              llvm::function_ref<float(float)> fn) {
+  DenseElementsAttr in = foldableDense(attr);
+  if (!in)
+    return {};
+  if (in.isSplat())
+    return DenseElementsAttr::get(in.getType(), fn(in.getSplatValue<float>()));
+  SmallVector<float> out;
+  out.reserve(in.getNumElements());
+  for (float v : in.getValues<float>())
+    out.push_back(fn(v));
+  return DenseElementsAttr::get(in.getType(), ArrayRef<float>(out));
+}
+
+/// Row-major strides of `shape` right-aligned to `rank` dims, 0 where the
+/// dim is missing or 1 (broadcast).
+static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
+                                             size_t rank) {
+  SmallVector<int64_t> strides(rank, 0);
+  int64_t stride = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    size_t d = shape.size() - 1 - i;
+    strides[rank - 1 - i] = shape[d] == 1 ? 0 : stride;
+    stride *= shape[d];
+  }
+  return strides;
+}
+
+/// fn(lhs, rhs) with numpy broadcasting to `type`, in f32 like the kernels.
+static OpFoldResult foldBinary(Attribute lhsAttr, Attribute rhsAttr, Type type,
+                               llvm::function_ref<float(float, float)> fn) {
+  DenseElementsAttr lhs = foldableDense(lhsAttr), rhs = foldableDense(rhsAttr);
+  auto resultType = cast<RankedTensorType>(type);
+  if (!lhs || !rhs || resultType.getNumElements() > kMaxFoldedElements)
+    return {};
+  if (lhs.isSplat() && rhs.isSplat())
+    return DenseElementsAttr::get(
+        resultType, fn(lhs.getSplatValue<float>(), rhs.getSplatValue<float>()));
+  SmallVector<float> a(lhs.getValues<float>()), b(rhs.getValues<float>());
+  ArrayRef<int64_t> shape = resultType.getShape();
+  size_t rank = shape.size();
+  SmallVector<int64_t> sa = broadcastStrides(lhs.getType().getShape(), rank);
+  SmallVector<int64_t> sb = broadcastStrides(rhs.getType().getShape(), rank);
+  SmallVector<int64_t> index(rank, 0);
+  SmallVector<float> out;
+  out.reserve(resultType.getNumElements());
+  for (int64_t n = 0, e = resultType.getNumElements(); n < e; ++n) {
+    int64_t ia = 0, ib = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      ia += index[d] * sa[d];
+      ib += index[d] * sb[d];
+    }
+    out.push_back(fn(a[ia], b[ib]));
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(resultType, ArrayRef<float>(out));
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                    [](float x, float y) { return x + y; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                    [](float x, float y) { return x * y; });
+}
+
+OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(adaptor.getInput(), [](float v) { return v > 0 ? v : 0; });
+}
+
+OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
+  float lo = getMin().convertToFloat(), hi = getMax().convertToFloat();
+  return foldUnary(adaptor.getInput(),
+                   [&](float v) { return std::fmin(std::fmax(v, lo), hi); });
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  // transpose(transpose(x, p), q) reads x: result dim i is x dim p[q[i]].
+  if (auto producer = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t q : getPerm())
+      composed.push_back(producer.getPerm()[q]);
+    getInputMutable().assign(producer.getInput());
+    setPerm(composed);
+    if (!llvm::equal(composed, llvm::seq<int64_t>(0, (int64_t)composed.size())))
+      return getResult();
+  }
+  ArrayRef<int64_t> perm = getPerm();
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, (int64_t)perm.size())))
+    return getInput();
+  DenseElementsAttr in = foldableDense(adaptor.getInput());
+  if (!in)
+    return {};
+  auto resultType = cast<RankedTensorType>(getType());
+  if (in.isSplat())
+    return in.resizeSplat(resultType);
+  SmallVector<float> data(in.getValues<float>());
+  ArrayRef<int64_t> inShape = in.getType().getShape();
+  size_t rank = inShape.size();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (size_t d = rank - 1; d-- > 0;)
+    inStrides[d] = inStrides[d + 1] * inShape[d + 1];
+  ArrayRef<int64_t> shape = resultType.getShape();
+  SmallVector<int64_t> index(rank, 0);
+  SmallVector<float> out;
+  out.reserve(data.size());
+  for (size_t n = 0; n < data.size(); ++n) {
+    int64_t offset = 0;
+    for (size_t k = 0; k < rank; ++k)
+      offset += index[k] * inStrides[perm[k]];
+    out.push_back(data[offset]);
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(resultType, ArrayRef<float>(out));
 }
 
 #define GET_OP_CLASSES

@@ -87,6 +87,54 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure, AttrSizedOperandSegments,
   let hasVerifier = 1;
 }
 
+def Kiln_SeparableConv2DOp : Kiln_Op<"separable_conv2d", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Depthwise 2-D convolution followed by a pointwise (1x1) "
+                "convolution, as one kernel";
+  let description = [{
+    `mid = dw_act(depthwise(input, dw_weight) + dw_bias)` and
+    `result = act(pointwise(mid, pw_weight) + pw_bias + residual)`, where the
+    depthwise stage has one filter per input channel (`dw_weight` is
+    Cx1xKHxKW, `dw_bias` has C elements) with the given `strides`, `pads`
+    ([top, left, bottom, right]) and `dilations`, and the pointwise stage is
+    a 1x1, stride-1, unpadded convolution (`pw_weight` is MxCx1x1, `pw_bias`
+    has M elements). `residual` (optional) has the result's shape. Both
+    activations take the names and parameters of `kiln.conv2d`'s:
+    `dw_activation` with `dw_clip_min` / `dw_clip_max`, `activation` with
+    `clip_min` / `clip_max`.
+
+    Produced by `kiln-fuse-depthwise-pointwise`; the kernel computes `mid`
+    per tile inside the pointwise reduction, so it never exists whole in
+    memory.
+
+    ```mlir
+    %y = kiln.separable_conv2d %x, %dw, %dwb, %pw, %pwb {strides = array<i64: 1, 1>,
+           pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+           dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
+         : (tensor<1x32x56x56xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>,
+            tensor<16x32x1x1xf32>, tensor<16xf32>) -> tensor<1x16x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input, Kiln_Tensor4D:$dw_weight,
+      Kiln_Tensor1D:$dw_bias, Kiln_Tensor4D:$pw_weight, Kiln_Tensor1D:$pw_bias,
+      Optional<Kiln_Tensor4D>:$residual,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+      DenseI64ArrayAttr:$dilations,
+      Kiln_ActivationAttr:$dw_activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$dw_clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$dw_clip_max,
+      Kiln_ActivationAttr:$activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_max);
+  let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = [{
+    $input `,` $dw_weight `,` $dw_bias `,` $pw_weight `,` $pw_bias
+    (`,` `residual` $residual^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_BatchNormOp : Kiln_Op<"batch_norm", [Pure,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Inference batch normalization over channel dim 1";
@@ -138,6 +186,8 @@ def Kiln_LRNOp : Kiln_Op<"lrn", [Pure, SameOperandsAndResultType]> {
 def Kiln_ReluOp : Kiln_Op<"relu", [Pure, SameOperandsAndResultType]> {
   let summary = "max(x, 0)";
   let description = [{
+    Folds: relu of a `dense` constant (at most 2^20 elements) is a constant.
+
     ```mlir
     %y = kiln.relu %x : tensor<1x8x4x4xf32>
     ```
@@ -145,11 +195,14 @@ def Kiln_ReluOp : Kiln_Op<"relu", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins Kiln_Tensor:$input);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasFolder = 1;
 }
 
 def Kiln_ClipOp : Kiln_Op<"clip", [Pure, SameOperandsAndResultType]> {
   let summary = "Clamp to [min, max] (ReLU6 is min = 0, max = 6)";
   let description = [{
+    Folds: clip of a `dense` constant (at most 2^20 elements) is a constant.
+
     ```mlir
     %y = kiln.clip %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x8x4x4xf32>
     ```
@@ -158,6 +211,7 @@ def Kiln_ClipOp : Kiln_Op<"clip", [Pure, SameOperandsAndResultType]> {
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Kiln_AddOp : Kiln_Op<"add", [Pure, Commutative,
@@ -166,6 +220,8 @@ def Kiln_AddOp : Kiln_Op<"add", [Pure, Commutative,
   let description = [{
     Shapes broadcast numpy-style (right-aligned; a dimension of 1 stretches).
     The residual connection of a ResNet block is an add of equal shapes.
+    Folds: an add of two `dense` constants (at most 2^20 result elements)
+    is a constant.
 
     ```mlir
     %y = kiln.add %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
@@ -175,6 +231,7 @@ def Kiln_AddOp : Kiln_Op<"add", [Pure, Commutative,
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 
@@ -182,7 +239,8 @@ def Kiln_MulOp : Kiln_Op<"mul", [Pure, Commutative,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Elementwise multiplication with numpy broadcasting";
   let description = [{
-    Shapes broadcast numpy-style, exactly like `kiln.add`.
+    Shapes broadcast numpy-style, exactly like `kiln.add`. Folds like
+    `kiln.add`.
 
     ```mlir
     %y = kiln.mul %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
@@ -192,6 +250,7 @@ def Kiln_MulOp : Kiln_Op<"mul", [Pure, Commutative,
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Kiln_SigmoidOp : Kiln_Op<"sigmoid", [Pure, SameOperandsAndResultType]> {
@@ -310,6 +369,7 @@ def Kiln_ConcatOp : Kiln_Op<"concat", [Pure,
   let description = [{
     All inputs have the same rank and agree on every dimension but `axis`
     (non-negative). Inception modules concatenate their branches on axis 1.
+    Folds: a concat of one input is that input.
 
     ```mlir
     %y = kiln.concat %a, %b {axis = 1 : i64}
@@ -320,6 +380,7 @@ def Kiln_ConcatOp : Kiln_Op<"concat", [Pure,
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Kiln_ReshapeOp : Kiln_Op<"reshape", [Pure]> {
@@ -349,7 +410,10 @@ def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
   let description = [{
     Result dim i is input dim `perm[i]`; `perm` is a permutation of
     0..rank-1. Gemm with transA = 1 or a computed B operand uses it to bring
-    a matrix into kiln.dense's layout.
+    a matrix into kiln.dense's layout. Folds: the identity perm is the
+    input; a transpose of a transpose reads the first one's input with the
+    composed perm; a transpose of a `dense` constant (at most 2^20
+    elements) is a constant.
 
     ```mlir
     %y = kiln.transpose %x {perm = array<i64: 1, 0>} : (tensor<4x3xf32>) -> tensor<3x4xf32>
@@ -359,6 +423,32 @@ def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Kiln_PadOp : Kiln_Op<"pad", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Constant padding of any dimensions (ONNX Pad, mode constant)";
+  let description = [{
+    `pads` has 2 x rank values in ONNX order, all begins then all ends:
+    `[x1_begin, x2_begin, ..., x1_end, x2_end, ...]`. Dimension d of the
+    result is `input[d] + pads[d] + pads[rank + d]`; every cell outside the
+    input holds `value` (which may be -inf, not NaN). Pads are non-negative
+    (cropping is not supported). `kiln-fold-pad` moves the spatial padding
+    of a pad into the conv2d / pooling op that reads it; the rest becomes a
+    Pad kernel. Folds: a pad whose pads are all zero is its input.
+
+    ```mlir
+    %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 2, 0, 0, 1, 2>, value = 0.0 : f32}
+         : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<F32Attr, "0.0f">:$value);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -303,10 +303,34 @@ def democnn(g):
     return g.finish(y, "probs", [1, 1000]), [0]
 
 
+def pads(g):
+    """Explicit ONNX Pad nodes: zero pads that kiln-fold-pad moves into a conv
+    and into max pools (after a ReLU; with -inf), and pads that stay Pad
+    kernels (a non-zero value, a padded channel dim)."""
+    x = g.add_input("input", [1, 3, 12, 12])
+
+    def pad(y, amounts, value=None):
+        ins = [y, g.const("pads", np.array(amounts, np.int64))]
+        if value is not None:
+            ins.append(g.const("pad_value", np.array(value, np.float32)))
+        return g.node("Pad", ins, "pad", mode="constant")
+
+    y = pad(x, [0, 0, 1, 2, 0, 0, 2, 1])                           # 15x15
+    y = g.relu(g.conv(y, 3, 8, 3, pads=[0, 0, 0, 0]))                # 13x13
+    y = pad(y, [0, 0, 1, 1, 0, 0, 1, 1])                           # 15x15
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[3, 3], strides=[2, 2])  # 7x7
+    y = pad(y, [0, 0, 0, 1, 0, 0, 1, 0], 0.5)                      # 8x8
+    y = g.conv(y, 8, 8, 3)                                           # 8x8
+    y = pad(y, [0, 0, 1, 0, 0, 0, 0, 1], -np.inf)                  # 9x9
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[2, 2], strides=[2, 2])  # 4x4
+    y = pad(y, [0, 1, 0, 0, 0, 2, 0, 0], -1.0)                     # 11 channels
+    return g.finish(y, "output", [1, 11, 4, 4]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, residual_identity,
     residual_projection, inception_block, relu6_clip, batch2, non_square,
-    matmul_add_head, external_data, multi_io, democnn)}
+    matmul_add_head, external_data, multi_io, democnn, pads)}
 
 
 def seed_of(name):

@@ -33,9 +33,11 @@ typedef struct kiln_cli {
   size_t num_output_args;
   const char *image; /* --image FILE */
   const char *profile; /* --profile FILE.json */
+  const char *times;   /* --times FILE.json: every timed run, in order */
   int no_normalize;  /* --no-normalize: --image scaled to [0, 1] only */
   int threads;       /* 0: leave the default */
   int repeat;        /* 0: single timed run, no warm-up */
+  int warmup;        /* -1: the default (1 with --repeat, else 0) */
   int info;
   int help;
 } kiln_cli;
@@ -60,6 +62,11 @@ static void kiln_print_usage(const char *prog, FILE *out) {
           "1)\n"
           "  --repeat N               one warm-up run, then N timed runs; "
           "report the median\n"
+          "  --warmup N               untimed runs before the timed ones "
+          "(default: 1 with\n"
+          "                           --repeat, else 0)\n"
+          "  --times FILE.json        write the time of every timed run "
+          "(ms, in run order)\n"
           "  --profile FILE.json      time every kernel call of the timed "
           "runs and write\n"
           "                           their medians (ns) to FILE.json\n"
@@ -136,7 +143,8 @@ static int kiln_parse_args(int argc, char **argv, kiln_cli *cli) {
     int takes_value = strcmp(a, "--input") == 0 || strcmp(a, "--output") == 0 ||
                       strcmp(a, "--threads") == 0 ||
                       strcmp(a, "--repeat") == 0 || strcmp(a, "--image") == 0 ||
-                      strcmp(a, "--profile") == 0;
+                      strcmp(a, "--profile") == 0 ||
+                      strcmp(a, "--warmup") == 0 || strcmp(a, "--times") == 0;
     if (!takes_value) {
       fprintf(stderr, "error: unknown argument '%s' (see --help)\n", a);
       return 1;
@@ -156,8 +164,13 @@ static int kiln_parse_args(int argc, char **argv, kiln_cli *cli) {
     } else if (strcmp(a, "--repeat") == 0) {
       if (kiln_parse_int(a, v, 1, &cli->repeat))
         return 1;
+    } else if (strcmp(a, "--warmup") == 0) {
+      if (kiln_parse_int(a, v, 0, &cli->warmup))
+        return 1;
     } else if (strcmp(a, "--profile") == 0) {
       cli->profile = v;
+    } else if (strcmp(a, "--times") == 0) {
+      cli->times = v;
     } else {
       if (cli->image) {
         fprintf(stderr, "error: --image %s: only one --image is allowed\n", v);
@@ -317,6 +330,32 @@ static int kiln_write_profile(const char *path, const kiln_model *model,
   return 0;
 }
 
+/* --times: every timed run's wall time in run order (before sorting). */
+static int kiln_write_times(const char *path, const char *model_name,
+                            const double *times, int runs, int warmups,
+                            int threads) {
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    fprintf(stderr, "error: --times %s: cannot open for writing: %s\n", path,
+            strerror(errno));
+    return 1;
+  }
+  fprintf(f, "{\"model\": ");
+  kiln_json_string(f, model_name);
+  fprintf(f,
+          ", \"unit\": \"ms\", \"threads\": %d, \"warmup_runs\": %d, "
+          "\"runs\": %d, \"times_ms\": [",
+          threads, warmups, runs);
+  for (int r = 0; r < runs; ++r)
+    fprintf(f, "%s%.6f", r ? ", " : "", times[r]);
+  fprintf(f, "]}\n");
+  if (fclose(f) != 0) {
+    fprintf(stderr, "error: --times %s: write failed\n", path);
+    return 1;
+  }
+  return 0;
+}
+
 /* Prints the top-5 classes of each batch row if the output looks like
  * classifier scores: [B, K] with K >= 5, or [B, K, 1, 1]. */
 static void kiln_print_top5(const kiln_tensor_info *t, const float *scores) {
@@ -378,6 +417,7 @@ int main(int argc, char **argv) {
 
   kiln_cli cli;
   memset(&cli, 0, sizeof cli);
+  cli.warmup = -1;
   cli.input_args = (const char **)calloc((size_t)argc + 1, sizeof(char *));
   cli.output_args = (const char **)calloc((size_t)argc + 1, sizeof(char *));
   if (!cli.input_args || !cli.output_args) {
@@ -409,6 +449,7 @@ int main(int argc, char **argv) {
       kiln_print_tensor(&desc->inputs[i], "input");
     for (size_t i = 0; i < num_out; ++i)
       kiln_print_tensor(&desc->outputs[i], "output");
+    printf("  activation arena: %zu bytes\n", desc->arena_bytes);
     rc = KILN_EXIT_OK;
     goto done;
   }
@@ -544,7 +585,8 @@ int main(int argc, char **argv) {
       goto done;
     }
   }
-  for (int r = (cli.repeat > 0 ? -1 : 0); r < runs; ++r) {
+  int warmups = cli.warmup >= 0 ? cli.warmup : (cli.repeat > 0 ? 1 : 0);
+  for (int r = -warmups; r < runs; ++r) {
     double start = kiln_now_ms();
     kiln_status st = kiln_model_run(model, inputs, input_bytes,
                                     (void *const *)outputs, output_bytes);
@@ -561,18 +603,24 @@ int main(int argc, char **argv) {
   }
   if (cli.profile) {
     if (kiln_write_profile(cli.profile, model, desc->name ? desc->name : "",
-                           kernel_times, num_kernels, runs,
-                           cli.repeat > 0 ? 1 : 0))
+                           kernel_times, num_kernels, runs, warmups))
       goto done;
     printf("wrote the kernel profile to %s\n", cli.profile);
+  }
+  if (cli.times) {
+    if (kiln_write_times(cli.times, desc->name ? desc->name : "", times, runs,
+                         warmups, cli.threads))
+      goto done;
+    printf("wrote the run times to %s\n", cli.times);
   }
   if (cli.repeat > 0) {
     qsort(times, (size_t)runs, sizeof(double), kiln_compare_double);
     double median = runs % 2 ? times[runs / 2]
                              : 0.5 * (times[runs / 2 - 1] + times[runs / 2]);
-    printf("latency: %.3f ms (median of %d runs after 1 warm-up; min %.3f, "
-           "max %.3f)\n",
-           median, runs, times[0], times[runs - 1]);
+    printf("latency: %.3f ms (median of %d runs after %d warm-up%s; min "
+           "%.3f, max %.3f)\n",
+           median, runs, warmups, warmups == 1 ? "" : "s", times[0],
+           times[runs - 1]);
   } else {
     printf("latency: %.3f ms\n", times[0]);
   }

@@ -83,6 +83,16 @@ TEST(HalideDense, ClassifierRowWithRelu) {
   runDense(1, 64, 1000, true, Activation::Relu, 56);
 }
 
+TEST(HalideDense, LongRowsVectorizedAlongK) {
+  // MobileNetV2's head (K = 1280): dot products along K (DenseSchedule.cpp).
+  runDense(1, 1280, 1000, true, Activation::None, 57);
+}
+
+TEST(HalideDense, LongRowsBatch2RaggedOutputs) {
+  // 37 outputs: chunks and groups of 4 outputs with tails; two rows.
+  runDense(2, 512, 37, false, Activation::Relu, 58);
+}
+
 void runSoftmax(std::vector<int64_t> shape, int64_t axis, float scale,
                 unsigned seed) {
   KernelSpec spec;

@@ -2,6 +2,9 @@
 
 #include "tests/halide/TestUtil.h"
 
+#include "compiler/kernelize/WeightPacking.h"
+#include "compiler/kernels/ConvWeightLayout.h"
+
 namespace kiln::test {
 namespace {
 
@@ -11,6 +14,10 @@ struct ConvCase {
   int64_t pt = 0, pl = 0, pb = 0, pr = 0;
   int64_t groups = 1;
   bool bias = false, residual = false;
+  /// Weights pre-packed like the kernelizer stores constant ones, in blocks
+  /// of this many output channels (ConvWeightLayout.h: 8 = pixel vectors,
+  /// 16 = channel vectors); 0 = OIHW. The reference reads the original.
+  int64_t packBlock = 0;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
 };
@@ -79,7 +86,17 @@ void runConvCase(const ConvCase &c, unsigned seed) {
   std::vector<Tensor> in;
   for (const auto &s : spec.inputShapes)
     in.push_back(randomTensor(s, rng));
-  expectClose(runJit(spec, in), referenceConv(c, in, spec));
+  std::vector<Tensor> kernelIn = in;
+  if (c.packBlock) {
+    spec.weightBlock = c.packBlock;
+    kernelIn[1].shape =
+        packedConvWeightShape(in[1].shape, spec.weightBlock);
+    kernelIn[1].data =
+        packConvWeights(in[1].data, in[1].shape, spec.weightBlock);
+    ASSERT_EQ(kernelIn[1].data.size(), kernelIn[1].numel());
+    spec.inputShapes[1] = kernelIn[1].shape;
+  }
+  expectClose(runJit(spec, kernelIn), referenceConv(c, in, spec));
 }
 
 TEST(HalideConv, Plain) { runConvCase({}, 1); }
@@ -362,6 +379,206 @@ TEST(HalideConv, FlatChannelBlockedPointwiseStride2) {
   runConvCase(c, 29);
 }
 
+// Pre-packed weights [ceil(M/8), C, KH, KW, 8] (weight_block=8): the
+// accumulator covers whole blocks, the zero channels past M are dropped.
+
+TEST(HalideConv, PackWeightsLayout) {
+  // packed[b][c][ky][kx][j] = w[8b + j][c][ky][kx], zero past M.
+  std::vector<int64_t> oihw = {10, 2, 1, 3};
+  std::vector<float> w(10 * 2 * 3);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = (float)i + 1;
+  std::vector<float> p = packConvWeights(w, oihw, 8);
+  ASSERT_EQ(p.size(), 2u * 6 * 8);
+  for (int64_t m = 0; m < 16; ++m)
+    for (int64_t k = 0; k < 6; ++k)
+      EXPECT_EQ(p[(m / 8) * 48 + k * 8 + m % 8], m < 10 ? w[m * 6 + k] : 0.0f)
+          << "m=" << m << " k=" << k;
+  EXPECT_TRUE(packConvWeights(w, {10, 2, 1, 2}, 8).empty());
+}
+
+TEST(HalideConv, PackedOddChannelsResidual) {
+  // 13 output channels: one full block and a 5-channel one.
+  ConvCase c;
+  c.C = 7;
+  c.M = 13;
+  c.H = 9;
+  c.W = 11;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.packBlock = kConvWeightBlock;
+  c.act = Activation::Relu;
+  runConvCase(c, 40);
+}
+
+TEST(HalideConv, PackedStride2Padded) {
+  ConvCase c;
+  c.C = 12;
+  c.M = 20;
+  c.H = c.W = 15;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = 1;
+  c.pb = c.pr = 0;
+  c.bias = true;
+  c.packBlock = kConvWeightBlock;
+  runConvCase(c, 41);
+}
+
+TEST(HalideConv, PackedDilatedBatch2) {
+  ConvCase c;
+  c.N = 2;
+  c.C = 6;
+  c.M = 24;
+  c.H = 12;
+  c.W = 10;
+  c.dh = c.dw = 2;
+  c.pt = c.pb = 2;
+  c.pl = c.pr = 1;
+  c.bias = c.residual = true;
+  c.packBlock = kConvWeightBlock;
+  runConvCase(c, 42);
+}
+
+TEST(HalideConv, PackedPointwiseStride2Blocked) {
+  // 1x1 stride 2 over 384 channels (blocked reduction), 12 channels.
+  ConvCase c;
+  c.C = 384;
+  c.M = 12;
+  c.H = c.W = 9;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.packBlock = kConvWeightBlock;
+  c.act = Activation::Relu;
+  runConvCase(c, 43);
+}
+
+TEST(HalideConv, PackedChannelBlocked3x3SmallImage) {
+  // 256 input channels (blocked), 7x7 image, 40 channels (5 blocks).
+  ConvCase c;
+  c.C = 256;
+  c.M = 40;
+  c.H = c.W = 7;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.packBlock = kConvWeightBlock;
+  c.act = Activation::Relu;
+  runConvCase(c, 44);
+}
+
+TEST(HalideConv, PackedStem7x7Stride2) {
+  ConvCase c;
+  c.C = 3;
+  c.M = 16;
+  c.H = c.W = 30;
+  c.KH = c.KW = 7;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 3;
+  c.bias = true;
+  c.packBlock = kConvWeightBlock;
+  c.act = Activation::Relu;
+  runConvCase(c, 45);
+}
+
+// Channel vectors (blocks of 16, small images): tiles of pixels along a row
+// x channel blocks, ragged in both.
+
+TEST(HalideConv, ChannelVectors3x3SmallImageOddBlocks) {
+  // 7x7, 40 channels = 2.5 blocks, 256 input channels (blocked reduction).
+  ConvCase c;
+  c.C = 256;
+  c.M = 40;
+  c.H = c.W = 7;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 50);
+}
+
+TEST(HalideConv, ChannelVectorsPointwiseRaggedRow) {
+  // 1x1 on 9x11 (rows of 11 pixels), 64 channels, no bias.
+  ConvCase c;
+  c.C = 24;
+  c.M = 64;
+  c.H = 9;
+  c.W = 11;
+  c.KH = c.KW = 1;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 51);
+}
+
+TEST(HalideConv, ChannelVectorsStride2Dilated) {
+  // Stride 2 with padding, then dilation 2 with batch 2 and 19 channels.
+  ConvCase c;
+  c.C = 12;
+  c.M = 33;
+  c.H = c.W = 15;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 52);
+  ConvCase d;
+  d.N = 2;
+  d.C = 6;
+  d.M = 19;
+  d.H = 12;
+  d.W = 10;
+  d.dh = d.dw = 2;
+  d.pt = d.pb = 2;
+  d.pl = d.pr = 1;
+  d.bias = d.residual = true;
+  d.act = Activation::Clip;
+  d.clipMin = 0;
+  d.clipMax = 6;
+  d.packBlock = kConvChannelVectorBlock;
+  runConvCase(d, 53);
+}
+
+TEST(HalideConv, ChannelVectorsPointwiseStride2Blocked) {
+  // ResNet downsample shape class: 1x1 stride 2 over 384 channels.
+  ConvCase c;
+  c.C = 384;
+  c.M = 48;
+  c.H = c.W = 13;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 54);
+}
+
+TEST(HalideConv, ChannelVectorsUnpaddedStridedInPlace) {
+  // Unpadded strided convs read the input in place (no phase copy): 3x3
+  // stride 2 on an odd image, then stride (1, 2) with dilation 2.
+  ConvCase c;
+  c.C = 10;
+  c.M = 20;
+  c.H = 13;
+  c.W = 11;
+  c.sh = c.sw = 2;
+  c.bias = c.residual = true;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 55);
+  ConvCase d = c;
+  d.sh = 1;
+  d.dh = d.dw = 2;
+  d.residual = false;
+  runConvCase(d, 56);
+}
+
+TEST(HalideConv, PackedRejectsWrongWeightShape) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "bad_packed";
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.weightBlock = 8;
+  spec.inputShapes = {{1, 3, 8, 8}, {1, 3, 3, 3, 8}}; // 12 channels need 2.
+  spec.outputShape = {1, 12, 8, 8};
+  expectSpecError(spec, "packed weights [1,3,3,3,8]");
+}
+
 // Depthwise (scheduleDepthwiseConv): tiles of one vector x up to 4 rows.
 
 TEST(HalideConv, DepthwiseRowTilesRaggedBatch2) {
@@ -420,10 +637,7 @@ TEST(HalideConv, RejectsWrongInputCount) {
   spec.hasBias = true;
   spec.inputShapes = {{1, 3, 8, 8}, {4, 3, 1, 1}};
   spec.outputShape = {1, 4, 8, 8};
-  BuiltPipeline built;
-  std::string error;
-  EXPECT_FALSE(buildPipeline(spec, Halide::get_host_target(), built, error));
-  EXPECT_NE(error.find("expects 3 inputs"), std::string::npos) << error;
+  expectSpecError(spec, "expects 3 inputs");
 }
 
 } // namespace

@@ -51,6 +51,7 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.bias, b.bias);
   EXPECT_EQ(a.epsilon, b.epsilon);
   EXPECT_EQ(a.perm, b.perm);
+  EXPECT_EQ(a.weightBlock, b.weightBlock);
 }
 
 TEST(KernelSpecText, RoundTrip) {
@@ -62,6 +63,24 @@ TEST(KernelSpecText, RoundTrip) {
   ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
   expectSameSpec(s, back);
   EXPECT_EQ(back.serialize(), text);
+}
+
+TEST(KernelSpecText, PackedConvWeightsRoundTrip) {
+  // weight_block is part of the text (the cache key) only when set.
+  KernelSpec s = sampleConv();
+  s.groups = 1;
+  s.inputShapes[1] = {4, 32, 3, 3, 8};
+  s.weightBlock = 8;
+  std::string text = s.serialize();
+  EXPECT_NE(text.find("\nweight_block=8\n"), std::string::npos) << text;
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  expectSameSpec(s, back);
+  EXPECT_EQ(sampleConv().serialize().find("weight_block"), std::string::npos);
+  EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
+                                 "output=[1]\nweight_block=-8\n",
+                                 back, error));
 }
 
 TEST(KernelSpecText, FixedTextForm) {

@@ -113,6 +113,15 @@ inline Tensor runJit(const KernelSpec &spec,
   return out;
 }
 
+/// buildPipeline must reject `spec` with a message containing `expected`.
+inline void expectSpecError(const KernelSpec &spec,
+                            const std::string &expected) {
+  BuiltPipeline built;
+  std::string error;
+  EXPECT_FALSE(buildPipeline(spec, Halide::get_host_target(), built, error));
+  EXPECT_NE(error.find(expected), std::string::npos) << error;
+}
+
 /// |got - want| <= 1e-4 + 1e-3 |want| everywhere; reports the first misses.
 inline void expectClose(const Tensor &got, const Tensor &want) {
   ASSERT_EQ(got.shape, want.shape);

@@ -558,7 +558,8 @@ TEST_F(OnnxImporterTest, ConvSameUpperPadsAndResourceWeight) {
   EXPECT_EQ(constantFloats(op.getWeight()), iota(96));
 }
 
-TEST_F(OnnxImporterTest, PadFoldsIntoConv) {
+TEST_F(OnnxImporterTest, PadImportsAsKilnPad) {
+  // The importer keeps the Pad; kiln-fold-pad folds it into the conv later.
   Model m = convModel();
   m.graph->mutable_node(0)->set_input(0, "xp");
   m.ints("pads", {8}, {0, 0, 1, 2, 0, 0, 3, 4});
@@ -569,23 +570,101 @@ TEST_F(OnnxImporterTest, PadFoldsIntoConv) {
   auto module = import(m.write(dir));
   ASSERT_TRUE(module) << error;
   EXPECT_EQ(opNames(*module),
-            (std::vector<std::string>{"kiln.constant", "kiln.conv2d",
-                                      "func.return"}));
+            (std::vector<std::string>{"kiln.pad", "kiln.constant",
+                                      "kiln.conv2d", "func.return"}));
+  auto op = firstOp<kiln::PadOp>(*module);
+  EXPECT_EQ(op.getPads(), (ArrayRef<int64_t>{0, 0, 1, 2, 0, 0, 3, 4}));
+  EXPECT_EQ(op.getValue().convertToFloat(), 0.0f);
+  EXPECT_EQ(shapeOf(op.getType()), (std::vector<int64_t>{1, 3, 12, 14}));
   auto conv = firstOp<kiln::Conv2DOp>(*module);
-  EXPECT_EQ(conv.getPads(), (ArrayRef<int64_t>{2, 3, 4, 5}));
+  EXPECT_EQ(conv.getInput(), op.getResult());
+  EXPECT_EQ(conv.getPads(), (ArrayRef<int64_t>{1, 1, 1, 1}));
 }
 
-TEST_F(OnnxImporterTest, PadThatCannotBeFoldedIsAnError) {
-  Model m;
-  m.input("x", {1, 3, 8, 8});
-  m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
-  m.node("Pad", "pad", {"x", "pads"}, {"xp"});
-  m.node("Relu", "relu", {"xp"}, {"y"});
+TEST_F(OnnxImporterTest, PadWithValueAndAxes) {
+  // Opset 18 'axes': pads [h_begin, w_begin, h_end, w_end] for axes 2, -1.
+  Model m(18);
+  m.input("x", {1, 2, 3, 3});
+  m.ints("pads", {4}, {1, 0, 2, 3});
+  m.floats("value", {}, {-1.5f}, /*raw=*/false);
+  m.ints("axes", {2}, {2, -1});
+  m.node("Pad", "pad", {"x", "pads", "value", "axes"}, {"y"});
   m.output("y");
-  std::string message = importError(m.write(dir));
-  EXPECT_NE(message.find("node 'pad' (Pad): Pad cannot be folded"),
-            std::string::npos)
-      << message;
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto op = firstOp<kiln::PadOp>(*module);
+  EXPECT_EQ(op.getPads(), (ArrayRef<int64_t>{0, 0, 1, 0, 0, 0, 2, 3}));
+  EXPECT_EQ(op.getValue().convertToFloat(), -1.5f);
+  EXPECT_EQ(shapeOf(op.getType()), (std::vector<int64_t>{1, 2, 6, 6}));
+}
+
+TEST_F(OnnxImporterTest, PadAttributesBeforeOpset11) {
+  // Opsets 2..10: pads and value are attributes.
+  Model m(/*opset=*/10);
+  m.input("x", {1, 2, 3, 3});
+  auto *pad = m.node("Pad", "pad", {"x"}, {"y"});
+  Model::attr(pad, "pads", std::vector<int64_t>{0, 0, 1, 2, 0, 0, 0, 1});
+  Model::attr(pad, "value", 2.5f);
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto op = firstOp<kiln::PadOp>(*module);
+  EXPECT_EQ(op.getPads(), (ArrayRef<int64_t>{0, 0, 1, 2, 0, 0, 0, 1}));
+  EXPECT_EQ(op.getValue().convertToFloat(), 2.5f);
+  EXPECT_EQ(shapeOf(op.getType()), (std::vector<int64_t>{1, 2, 4, 6}));
+}
+
+TEST_F(OnnxImporterTest, PadByNothingIsTheInput) {
+  Model m;
+  m.input("x", {2, 3});
+  m.ints("pads", {4}, {0, 0, 0, 0});
+  m.node("Pad", "pad", {"x", "pads"}, {"p"});
+  m.node("Relu", "relu", {"p"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.relu", "func.return"}));
+}
+
+TEST_F(OnnxImporterTest, PadErrors) {
+  struct Case {
+    const char *what;
+    std::function<void(Model &)> build;
+    const char *expected;
+  };
+  std::vector<Case> cases = {
+      {"negative pads",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4});
+         m.ints("pads", {8}, {0, 0, -1, 0, 0, 0, 0, 0});
+         m.node("Pad", "pad", {"x", "pads"}, {"y"});
+       },
+       "node 'pad' (Pad): unsupported: negative pads (cropping)"},
+      {"wrong pad count",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4});
+         m.ints("pads", {4}, {1, 1, 1, 1});
+         m.node("Pad", "pad", {"x", "pads"}, {"y"});
+       },
+       "the pads must be 8 int64 values (begins, then ends) for 4 padded "
+       "axes"},
+      {"computed pads",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4});
+         m.input("pads", {8});
+         m.node("Pad", "pad", {"x", "pads"}, {"y"});
+       },
+       "unsupported: the pads ('pads') is computed at run time"},
+  };
+  for (auto &c : cases) {
+    Model m;
+    c.build(m);
+    m.output("y");
+    std::string message = importError(m.write(dir));
+    EXPECT_NE(message.find(c.expected), std::string::npos)
+        << c.what << ": " << message;
+  }
 }
 
 TEST_F(OnnxImporterTest, GemmTransBZeroTransposesAndScalesWeight) {
@@ -955,13 +1034,17 @@ TEST_F(OnnxImporterTest, UnsupportedVariantsSayUnsupported) {
          Model::attr(p, "kernel_shape", std::vector<int64_t>{2, 2, 2});
        },
        "unsupported: only 2-D pooling"},
-      {"standalone pad",
+      {"reflect pad",
        [](Model &m) {
          m.input("x", {1, 2, 4, 4});
          m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
-         m.node("Pad", "pad", {"x", "pads"}, {"y"});
+         auto *pad = m.node("Pad", "pad", {"x", "pads"}, {"y"});
+         auto *mode = pad->add_attribute();
+         mode->set_name("mode");
+         mode->set_type(onnx::AttributeProto::STRING);
+         mode->set_s("reflect");
        },
-       "a standalone Pad is unsupported"},
+       "unsupported: Pad mode 'reflect' (only mode 'constant' is supported)"},
   };
   for (auto &c : cases) {
     Model m;

@@ -16,6 +16,7 @@
 # ===----------------------------------------------------------------------===#
 import argparse
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -137,11 +138,44 @@ def profile_writes_kernel_medians(c):
 
 
 @test
+def warmup_and_times(c):
+    # --warmup N untimed runs, --times FILE: every timed run's ms in run order
+    # (what `kiln bench` reads); the printed median is the median of those.
+    import json
+    x = affine_input()
+    xp, yp, tp = c.save("xt.npy", x), c.path("yt.npy"), c.path("times.json")
+    r = c.run(c.args.affine, "--input", xp, "--output", yp, "--repeat", "4",
+              "--warmup", "3", "--threads", "1", "--times", tp)
+    check(r.returncode == 0, r.stderr)
+    np.testing.assert_array_equal(np.load(yp), 2 * x + 1)
+    check("median of 4 runs after 3 warm-ups" in r.stdout, r.stdout)
+    with open(tp) as f:
+        t = json.load(f)
+    check(t["model"] == "affine" and t["unit"] == "ms" and t["runs"] == 4 and
+          t["warmup_runs"] == 3 and t["threads"] == 1 and len(t["times_ms"]) == 4, t)
+    check(all(v >= 0 for v in t["times_ms"]), t)
+    median = float(np.median(t["times_ms"]))
+    printed = float(r.stdout.split("latency: ", 1)[1].split(" ms", 1)[0])
+    check(abs(printed - median) <= 0.0015, f"printed {printed}, median of --times {median}")
+    # Without --repeat: --warmup still runs untimed first; one timed run.
+    r = c.run(c.args.affine, "--input", xp, "--warmup", "2", "--times", tp)
+    check(r.returncode == 0, r.stderr)
+    with open(tp) as f:
+        t = json.load(f)
+    check(t["runs"] == 1 and t["warmup_runs"] == 2 and len(t["times_ms"]) == 1, t)
+    expect_failure(c.run(c.args.affine, "--input", xp, "--warmup", "-1"),
+                   "--warmup expects an integer >= 0")
+    expect_failure(c.run(c.args.affine, "--input", xp, "--times",
+                         c.path("no/such/dir/t.json")), "--times", "cannot open")
+
+
+@test
 def info_and_help(c):
     r = c.run(c.args.affine, "--info")
     check(r.returncode == 0, r.stderr)
     check("input x: float32 (2, 10) (80 bytes)" in r.stdout, r.stdout)
     check("output y: float32 (2, 10)" in r.stdout, r.stdout)
+    check(re.search(r"activation arena: [0-9]+ bytes", r.stdout), r.stdout)
     r = c.run(c.args.affine, "--help")
     check(r.returncode == 0 and "--image" in r.stdout and "--repeat" in r.stdout, r.stdout)
 

@@ -3,12 +3,14 @@
 //   kiln compile MODEL.onnx -o OUT [--target=T] [--emit=exe|static|shared]
 //   kiln import MODEL.onnx          (print the imported kiln IR)
 //   kiln stats MODEL.onnx [--json]  (parameters, MACs, separable costs)
+//   kiln bench ARTIFACT [--threads N] [--runs N] [--json]  (latency)
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/analysis/StatsCommand.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/ParallelCodegen.h"
 #include "compiler/passes/PassPipeline.h"
+#include "tools/kiln/BenchCommand.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -49,14 +51,16 @@ const char *kUsage =
     "      --no-fuse       skip the fusion passes (only canonicalize + CSE)\n"
     "      --disable-pass=NAME\n"
     "                      skip one optimization pass (repeatable):\n"
-    "                      fold-batch-norm, fuse-activation, fuse-residual-add\n"
+    "                      fold-pad, fold-batch-norm, fuse-activation,\n"
+    "                      fuse-residual-add, fuse-depthwise-pointwise\n"
     "      -q, --quiet     no progress or timings\n"
     "  import MODEL.onnx           print the model as kiln dialect IR\n"
     "  stats MODEL.onnx            per layer and in total: parameters, MACs,\n"
     "                              output size, and for each depthwise +\n"
     "                              pointwise pair the standard conv's cost\n"
-    "      --json          one JSON object (layers, total) instead of a table\n"
-    "  help                        this text\n";
+    "      --json          one JSON object (layers, total) instead of a table\n";
+// Printed after kUsage and kiln::kBenchUsage.
+const char *kUsageHelp = "  help                        this text\n";
 
 int usageError(const std::string &message) {
   std::fprintf(stderr, "kiln: error: %s\n(run 'kiln help' for usage)\n",
@@ -175,12 +179,16 @@ int main(int argc, char **argv) {
   args.erase(args.begin());
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
+    std::fputs(kiln::kBenchUsage, stdout);
+    std::fputs(kUsageHelp, stdout);
     return 0;
   }
   if (command == "compile")
     return runCompile(args);
   if (command == "stats")
     return runStats(args);
+  if (command == "bench")
+    return kiln::runBenchCommand(args);
   if (command == "internal-codegen") // worker of `kiln compile`
     return kiln::runCodegenWorker(args);
   if (command == "import") {

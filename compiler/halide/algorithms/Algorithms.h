@@ -40,6 +40,11 @@ enum class ConvForm {
   /// dense load at a constant offset. Columns ox >= OW of each row are
   /// computed and dropped.
   FlatPixels,
+  /// Dense, weights packed in blocks of kConvChannelVectorBlock output
+  /// channels (ConvWeightLayout.h): acc(j, px, py, mb, n) = channel mb*B + j at
+  /// output pixel (px, py), vectorized over j (the packed weights of one
+  /// block), input pixels broadcast; reads the same phase-split input.
+  ChannelVectors,
 };
 
 struct ConvPlan {
@@ -50,6 +55,12 @@ struct ConvPlan {
   /// Extent of q that the output reads; output channels; input channels
   /// per group (the reduction's r.z); kernel width (r.x).
   int64_t vecExtent = 0, channels = 0, inputChannels = 0, kernelWidth = 1;
+  /// Packed weights (KernelSpec::weightBlock): output channels per block,
+  /// else 0; the channel extent the accumulator covers (M rounded up to
+  /// whole blocks; M when unpacked).
+  int64_t weightBlock = 0, paddedChannels = 0;
+  /// Output width and height (ChannelVectors tiles pixels along rows).
+  int64_t outWidth = 0, outHeight = 0;
 };
 
 /// The Funcs of one kernel, for the schedule to place.
@@ -65,6 +76,14 @@ struct KernelFuncs {
   Halide::RDom accumulatorDomain;
   /// Conv2D only: the accumulator's form, for register tiling.
   ConvPlan conv;
+  /// SeparableConv2D: the depthwise stage mid(q, c, n) (flat pixels, like
+  /// the accumulator) that the pointwise reduction reads; a schedule
+  /// computes it per pixel tile of the accumulator.
+  Halide::Func depthwiseStage;
+  /// Flat-pixel convs (dense, separable): row pitch of the phase-split input
+  /// copy when it is paddedInputs' only entry (0 otherwise), so the schedule
+  /// can loop it over rows and columns.
+  int64_t flatRowPitch = 0;
 
   /// Zero/-inf padded copies of an input (windowed ops). Undefined Funcs
   /// are inlined; a schedule may materialize them so the inner loops read
@@ -114,6 +133,32 @@ struct Window2D {
 };
 Window2D readWindow(const KernelSpec &spec, int64_t kh, int64_t kw);
 
+/// Output {OH, OW} of a convolution window (no ceil mode) over the NCHW
+/// input `xs`; fails when the window does not fit the padded input.
+std::pair<int64_t, int64_t> convOutputExtents(const Window2D &win,
+                                              const std::vector<int64_t> &xs);
+
+/// The padded input of a flat-pixel convolution (FlatPixels form), split
+/// into stride phases: flat(i, phase, c, n), rows of `rowPitch` elements.
+/// Output pixel q = oy * rowPitch + ox reads tap (kx, ky) at
+/// flat(q + tapOffset(kx, ky), tapPhase(kx, ky), c, n). `materialize` says
+/// the view is a real copy (padding or strides) a schedule should place;
+/// otherwise it is the input itself and stays inlined. `alwaysCopy` makes
+/// it a copy even then, for consumers whose last tile reads past the
+/// pixels they need (the copy's zero border absorbs it).
+struct PhaseSplitInput {
+  Halide::Func flat;
+  int64_t rowPitch = 0, sh = 1, sw = 1, dh = 1, dw = 1;
+  bool materialize = false;
+  Halide::Expr tapOffset(Halide::Expr kx, Halide::Expr ky) const;
+  Halide::Expr tapPhase(Halide::Expr kx, Halide::Expr ky) const;
+  /// Extent of q covering every output pixel: (OH - 1) * rowPitch + OW.
+  int64_t vecExtent(int64_t OH, int64_t OW) const;
+};
+PhaseSplitInput phaseSplitInput(const Halide::ImageParam &in, int64_t W,
+                                int64_t H, const Window2D &win,
+                                bool alwaysCopy = false);
+
 /// f(w, h, c, n) of an NCHW input with `value` outside [0,W) x [0,H): the
 /// spatial padding of windowed ops. Indices are clamped inside so bounds
 /// inference never asks for more than the input's static extent.
@@ -151,6 +196,10 @@ KernelFuncs buildLRN(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildBatchNorm(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
+                                 const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildPad(const KernelSpec &spec,
+                     const std::vector<Halide::ImageParam> &in);
 
 } // namespace kiln
 

@@ -114,6 +114,17 @@ Window2D readWindow(const KernelSpec &spec, int64_t kh, int64_t kw) {
   return w;
 }
 
+std::pair<int64_t, int64_t> convOutputExtents(const Window2D &win,
+                                              const std::vector<int64_t> &xs) {
+  int64_t OH = Window2D::outExtent(xs[2], win.kh, win.sh, win.dh, win.padTop,
+                                   win.padBottom, false);
+  int64_t OW = Window2D::outExtent(xs[3], win.kw, win.sw, win.dw, win.padLeft,
+                                   win.padRight, false);
+  if (OH < 1 || OW < 1)
+    specFail("window larger than the padded input " + shapeText(xs));
+  return {OH, OW};
+}
+
 Func padSpatial(const ImageParam &in, int64_t width, int64_t height, Expr value,
                 const std::string &name) {
   Var x("x"), y("y"), c("c"), n("n");

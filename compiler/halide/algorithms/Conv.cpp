@@ -5,10 +5,14 @@
 //                                       oy*sh + ky*dh - padTop,
 //                                       ox*sw + kx*dw - padLeft])
 // with zero padding and g(m) = m / (M/groups). Depthwise is groups == C.
+// Dense convs may get their weights pre-packed in blocks of output channels
+// (KernelSpec::weightBlock, compiler/kernels/ConvWeightLayout.h): blocks of
+// 16 select the channel-vector form, others the flat pixel-vector form.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 
 namespace kiln {
 
@@ -17,10 +21,23 @@ using namespace Halide;
 KernelFuncs buildConv2D(const KernelSpec &spec,
                         const std::vector<ImageParam> &in) {
   const auto &xs = requireRank(spec, 0, 4, "x");
-  const auto &ws = requireRank(spec, 1, 4, "weights");
+  // Weights are OIHW [M, C/g, KH, KW], or pre-packed by the kernelizer into
+  // [ceil(M/B), C, KH, KW, B] (B = spec.weightBlock, ConvWeightLayout.h).
+  int64_t block = spec.weightBlock;
+  const auto &ws = requireRank(spec, 1, block ? 5 : 4, "weights");
   int64_t N = xs[0], C = xs[1], H = xs[2], W = xs[3];
   int64_t M = ws[0], Cg = ws[1], KH = ws[2], KW = ws[3];
   int64_t groups = spec.groups;
+  if (block) {
+    if (block < 0 || groups != 1 || spec.outputShape.size() != 4)
+      specFail("packed weights (weight_block=" + std::to_string(block) +
+               ") need a dense conv (groups=1) with a 4-D output");
+    M = spec.outputShape[1];
+    if (packedConvWeightShape({M, Cg, KH, KW}, block) != ws)
+      specFail("packed weights " + shapeText(ws) + " do not match " +
+               std::to_string(M) + " output channels in blocks of " +
+               std::to_string(block));
+  }
   if (groups < 1 || C % groups != 0 || M % groups != 0)
     specFail("groups=" + std::to_string(groups) + " must divide C=" +
              std::to_string(C) + " and M=" + std::to_string(M));
@@ -28,12 +45,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     specFail("weights " + shapeText(ws) +
              " need dim 1 == C/groups = " + std::to_string(C / groups));
   Window2D win = readWindow(spec, KH, KW);
-  int64_t OH = Window2D::outExtent(H, KH, win.sh, win.dh, win.padTop,
-                                   win.padBottom, false);
-  int64_t OW = Window2D::outExtent(W, KW, win.sw, win.dw, win.padLeft,
-                                   win.padRight, false);
-  if (OH < 1 || OW < 1)
-    specFail("window larger than the padded input " + shapeText(xs));
+  auto [OH, OW] = convOutputExtents(win, xs);
   requireOutputShape(spec, {N, M, OH, OW});
 
   size_t next = 2;
@@ -52,7 +64,17 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
 
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];
-  Expr bias = biasIndex >= 0 ? in[biasIndex](m) : Expr(0.0f);
+  // With packed weights the accumulator also covers the zero channels that
+  // fill the last block (M..Mpad-1), so the channel tile always divides it;
+  // their bias is clamped in bounds and their values are never read.
+  int64_t paddedM = block ? (M + block - 1) / block * block : M;
+  Expr biasChannel = paddedM > M ? min(m, (int)M - 1) : Expr(m);
+  Expr bias = biasIndex >= 0 ? in[biasIndex](biasChannel) : Expr(0.0f);
+  auto weight = [&](Expr kx, Expr ky, Expr c, Expr om) {
+    if (block)
+      return in[1](om % (int)block, kx, ky, c, om / (int)block);
+    return in[1](kx, ky, c, om);
+  };
   auto epilogue = [&](Expr v) {
     if (residualIndex >= 0)
       v += in[residualIndex](ox, oy, m, n);
@@ -65,48 +87,59 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   f.accumulatorDomain = r;
 
   if (groups == 1) {
-    // Dense conv over flattened rows. The padded input is split into
-    // sh x sw phases (phase (py, px) holds padded rows py, py+sh, ... and
-    // columns px, px+sw, ...), each Hph x Wph. Output (ox, oy) is then
-    // q = oy * Wph + ox, and tap (kx, ky) at offset (tx, ty) = (kx*dw, ky*dh)
-    // reads element q + (ty / sh) * Wph + tx / sw of phase
-    // (ty % sh, tx % sw): one dense vector load at a constant offset per tap
-    // for every stride and image width, so a register tile of output vectors
-    // x output channels has no per-row tails or strided loads. The
-    // Wph - OW columns that wrap into the next row are computed and never
-    // read (0% for unpadded 1x1, 3.5% at 56x56 3x3, 22% at 7x7 3x3).
-    int64_t sh = win.sh, sw = win.sw;
-    int64_t Wp = W + win.padLeft + win.padRight;
-    int64_t Wph = (Wp + sw - 1) / sw;
-    int64_t phases = sh * sw;
-    Var i("i"), p("p"), c("c"), b("b");
-    Func flat("x_flat");
+    // Dense conv over flattened rows of the phase-split padded input
+    // (PhaseSplitInput): output (ox, oy) is q = oy * Wph + ox and every tap
+    // is one dense vector load at a constant offset for every stride and
+    // image width, so a register tile of output vectors x output channels
+    // has no per-row tails or strided loads. The Wph - OW columns that wrap
+    // into the next row are computed and never read (0% for unpadded 1x1,
+    // 3.5% at 56x56 3x3, 22% at 7x7 3x3).
+    PhaseSplitInput split = phaseSplitInput(in[0], W, H, win);
+    int64_t sh = win.sh, sw = win.sw, Wph = split.rowPitch;
+    Func flat = split.flat;
     Expr tx = r.x * (int)win.dw, ty = r.y * (int)win.dh;
-    Expr tapOffset = (ty / (int)sh) * (int)Wph + tx / (int)sw;
-    Expr tapPhase = (ty % (int)sh) * (int)sw + tx % (int)sw;
-    if (padded || phases > 1) {
+    Expr tapOffset = split.tapOffset(r.x, r.y);
+    Expr tapPhase = split.tapPhase(r.x, r.y);
+    // Channel vectors broadcast one input element per tap, so an unpadded
+    // input is read in place at any stride (no phase copy; the ResNet
+    // downsampling 1x1 stride 2 convs read 1 in 4 input pixels).
+    bool channelVectors = block == kConvChannelVectorBlock;
+    bool readInPlace = channelVectors && !padded;
+    if (split.materialize && !readInPlace) {
       // Materialized once per call (schedule): one pass over the part of
       // the input the taps read (only phase 0 for a strided 1x1).
-      Expr col = (i % (int)Wph) * (int)sw + p % (int)sw - (int)win.padLeft;
-      Expr row = (i / (int)Wph) * (int)sh + p / (int)sw - (int)win.padTop;
-      Expr inside = col >= 0 && col < (int)W && row >= 0 && row < (int)H;
-      flat(i, p, c, b) = select(
-          inside,
-          in[0](clamp(col, 0, (int)W - 1), clamp(row, 0, (int)H - 1), c, b),
-          0.0f);
       f.paddedInputs.push_back(flat);
-    } else {
-      // Unpadded stride 1: inlined; the dense strides make
-      // (i % W) + (i / W) * W simplify back to i, a plain input load.
-      flat(i, p, c, b) = in[0](i % (int)W, i / (int)W, c, b);
+      f.flatRowPitch = Wph;
     }
-    Var q("q");
-    acc(q, m, n) = bias;
-    acc(q, m, n) +=
-        in[1](r.x, r.y, r.z, m) * flat(q + tapOffset, tapPhase, r.z, n);
-    f.output(ox, oy, m, n) = epilogue(acc(oy * (int)Wph + ox, m, n));
-    f.conv.form = ConvForm::FlatPixels;
-    f.conv.accVars = {q, m, n};
+    if (channelVectors) {
+      // Channel vectors (blocks of 16): acc(j, px, py, mb, n) is output
+      // channel mb * B + j at pixel (px, py); the packed weights of a block
+      // are one vector over j, and each input pixel is broadcast. Pixels
+      // are indexed by (px, py), so no wrap-around columns are computed.
+      Var j("j"), px("px"), py("py"), mb("mb");
+      Expr channel = min(mb * (int)block + j, (int)M - 1);
+      acc(j, px, py, mb, n) =
+          biasIndex >= 0 ? in[biasIndex](channel) : Expr(0.0f);
+      Expr pixel =
+          readInPlace
+              ? in[0](px * (int)sw + tx, py * (int)sh + ty, r.z, n)
+              : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);
+      acc(j, px, py, mb, n) += in[1](j, r.x, r.y, r.z, mb) * pixel;
+      f.output(ox, oy, m, n) = epilogue(
+          acc(m % (int)block, ox, oy, m / (int)block, n));
+      f.conv.form = ConvForm::ChannelVectors;
+      f.conv.accVars = {j, px, py, mb, n};
+      f.conv.outWidth = OW;
+      f.conv.outHeight = OH;
+    } else {
+      Var q("q");
+      acc(q, m, n) = bias;
+      acc(q, m, n) +=
+          weight(r.x, r.y, r.z, m) * flat(q + tapOffset, tapPhase, r.z, n);
+      f.output(ox, oy, m, n) = epilogue(acc(oy * (int)Wph + ox, m, n));
+      f.conv.form = ConvForm::FlatPixels;
+      f.conv.accVars = {q, m, n};
+    }
     f.conv.vecExtent = (OH - 1) * Wph + OW;
   } else {
     Func input =
@@ -121,6 +154,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       f.paddedInputs.push_back(input);
   }
   f.conv.channels = M;
+  f.conv.weightBlock = block;
+  f.conv.paddedChannels = paddedM;
   f.conv.inputChannels = Cg;
   f.conv.kernelWidth = KW;
   return f;

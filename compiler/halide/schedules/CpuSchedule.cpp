@@ -35,14 +35,6 @@ CpuScheduleParams cpuScheduleParams(const Target &target) {
 
 namespace {
 
-/// Widest power of two <= both `lanes` and `extent`. An output's last vector
-/// is shifted inwards to stay inside the buffer, which needs extent >= lanes.
-int lanesFor(int64_t extent, int lanes) {
-  int v = std::max(1, lanes);
-  while (v > 1 && v > extent)
-    v /= 2;
-  return v;
-}
 
 /// Schedules the output; returns the loop at which per-vector work (the
 /// accumulator) is computed.
@@ -52,7 +44,7 @@ LoopLevel scheduleOutput(KernelFuncs &f, const CpuScheduleParams &p) {
   if (rank == 0)
     return LoopLevel::root();
   Var v0 = f.vars[0];
-  int lanes = lanesFor(f.extents[0], p.vectorLanes);
+  int lanes = vectorLanesFor(f.extents[0], p.vectorLanes);
   if (lanes > 1)
     out.vectorize(v0, lanes, TailStrategy::ShiftInwards);
 
@@ -97,7 +89,7 @@ void scheduleAccumulator(KernelFuncs &f, const LoopLevel &at,
     return;
   // One output vector needs exactly `lanes` accumulator values along dim 0,
   // so RoundUp (the default for inner Funcs) never widens the region.
-  int lanes = lanesFor(f.extents[0], p.vectorLanes);
+  int lanes = vectorLanesFor(f.extents[0], p.vectorLanes);
   std::vector<VarOrRVar> order{f.vars[0]};
   for (int i = 0; i < f.accumulatorDomain.dimensions(); ++i)
     order.push_back(f.accumulatorDomain[i]);
@@ -115,6 +107,13 @@ void scheduleAccumulator(KernelFuncs &f, const LoopLevel &at,
 /// (vector) load instead of a clamp and select on its coordinates.
 void schedulePaddedInputs(KernelFuncs &f, const CpuScheduleParams &p) {
   for (Func padded : f.paddedInputs) {
+    if (f.flatRowPitch > 0) {
+      // A flat-pixel conv's phase-split copy: looped by rows (a gather
+      // otherwise).
+      padded.compute_root();
+      schedulePhaseSplitCopy(padded, f.flatRowPitch, p, /*parallel=*/true);
+      continue;
+    }
     // Padded Funcs are (x, y, c, n); bounds inference sizes them from the
     // windows the output reads, so only the needed pad cells are written.
     // The dense conv's phase-split copy is (i, phase, c, n): the same rule
@@ -141,30 +140,142 @@ struct ConvTile {
 /// about 3/4 of the file: 24 of 32 (8 channels x 3 vectors) on AVX-512 and
 /// AArch64, 12 of 16 (4 x 3) on AVX2/SSE. Channels must divide M (the tile's
 /// channel loop is unrolled over an exact split); vectors are picked to
-/// waste the fewest lanes on the ragged end of the vectorized extent.
+/// take the fewest estimated cycles (see below).
 ConvTile convTile(const ConvPlan &conv, const CpuScheduleParams &p) {
   ConvTile t;
   int budget = p.vectorRegisters * 3 / 4;
   int maxVectors = 3;
   int maxChannels = budget / maxVectors;
-  t.lanes = lanesFor(conv.vecExtent, p.vectorLanes);
+  t.lanes = vectorLanesFor(conv.vecExtent, p.vectorLanes);
+  // Packed weights: the tile divides the block (8 | 4), so a tile's
+  // weights are one sequential stream and the padded channel extent splits
+  // exactly. Unpacked: a divisor of M.
+  int64_t divides = conv.weightBlock ? conv.weightBlock : conv.channels;
   t.channels = 1;
-  for (int c = std::min<int64_t>(maxChannels, conv.channels); c >= 1; --c)
-    if (conv.channels % c == 0) {
+  for (int c = std::min<int64_t>(maxChannels, divides); c >= 1; --c)
+    if (divides % c == 0) {
       t.channels = c;
       break;
     }
+  // Vectors: fewest estimated cycles over the whole extent. A tile of v
+  // vectors costs per reduction step about max(FMAs / 2 ports, loads /
+  // 2 ports, one FMA latency of 4 cycles: v * channels independent chains
+  // hide it only from 8 up) plus ~1 cycle of loop and address overhead. The
+  // ragged last tile costs a full one (its missing vectors are masked, not
+  // skipped). Counting only wasted lanes picked 1 vector whenever the
+  // vector count was not a multiple of 2 or 3 (28x28, 56x56, the stem):
+  // 8 accumulators, latency bound, ~40% of peak.
   int64_t totalVectors = (conv.vecExtent + t.lanes - 1) / t.lanes;
+  auto tileCost = [&](int v) {
+    return std::max({v * t.channels / 2.0, (v + t.channels) / 2.0, 4.0}) + 1;
+  };
   t.vectors = 1;
-  int64_t best = totalVectors;
+  double best = totalVectors * tileCost(1);
   for (int v = 2; v <= std::min(maxVectors, budget / t.channels); ++v) {
-    int64_t computed = (totalVectors + v - 1) / v * v;
-    if (computed <= best) {
-      best = computed;
+    double cost = (totalVectors + v - 1) / v * tileCost(v);
+    if (cost < best) {
+      best = cost;
       t.vectors = v;
     }
   }
   return t;
+}
+
+/// Dense convs with weights packed in blocks of 16 output channels
+/// (ConvForm::ChannelVectors; 3x3/7x7 windows, and 1x1 on small images):
+/// the register tile is `width` pixels along an output row x `blocks`
+/// channel blocks, each block 16 / lanes vectors (1 on AVX-512, 2 on AVX2,
+/// 4 on NEON). Per reduction step it loads the blocks' weight vectors once
+/// and broadcasts each input pixel once, for width x blocks x vectors
+/// FMAs. Nothing is computed for wrap-around columns, and vectors are full
+/// however narrow the image (7x7: 7 pixels x 3 blocks = 21 accumulators,
+/// vs 4 pixel vectors for 49 pixels). The output is tiled by (row, channel
+/// tile); each tile's accumulators are computed just before its epilogue.
+void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
+  const ConvPlan &conv = f.conv;
+  Func acc = f.accumulator;
+  RDom r = f.accumulatorDomain;
+  Var j = conv.accVars[0], px = conv.accVars[1], py = conv.accVars[2],
+      mb = conv.accVars[3], n = conv.accVars[4];
+  int block = (int)conv.weightBlock;
+  int lanes = std::max(1, std::min(p.vectorLanes, block));
+  while (block % lanes)
+    lanes /= 2;
+  int vectorsPerBlock = block / lanes;
+  int64_t blocks = conv.paddedChannels / block;
+  int budget = p.vectorRegisters * 3 / 4;
+
+  // Tile: fewest estimated cycles (the per-step model of convTile: FMAs /
+  // 2, loads / 2, FMA latency 4, +1 overhead; ragged tiles cost full ones).
+  // Weight vectors count twice: they stream from L2 (a layer's weights do
+  // not fit L1) while the broadcast pixels stay in L1. (Counted once, 3x3
+  // 256->256 14x14 picked 2 pixels x 8 blocks and ran ~10% slower than
+  // 7 pixels x 2 blocks.)
+  int width = 1, tileBlocks = 1;
+  double best = 1e300;
+  for (int b = 1; b <= blocks && b * vectorsPerBlock <= budget; ++b)
+    for (int w = 1; w <= std::min<int64_t>(conv.outWidth, 12) &&
+                    w * b * vectorsPerBlock <= budget;
+         ++w) {
+      int accs = w * b * vectorsPerBlock;
+      double tiles = (double)((blocks + b - 1) / b) *
+                     ((conv.outWidth + w - 1) / w) * conv.outHeight;
+      double cost =
+          tiles *
+          (std::max({accs / 2.0, (2 * b * vectorsPerBlock + w) / 2.0, 4.0}) +
+           1);
+      if (cost < best) {
+        best = cost;
+        width = w;
+        tileBlocks = b;
+      }
+    }
+
+  // The accumulator is computed per output tile (one row x the tile's
+  // channel blocks, a few KiB in L1) right before the epilogue reads it:
+  // no whole-output accumulator, bias pass and round trip through L2.
+  Func out = f.output;
+  Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], on = f.vars[3];
+  Var mo("mo"), mi("mi"), task("task");
+  int outLanes = vectorLanesFor(conv.outWidth, p.vectorLanes);
+  out.split(m, mo, mi, tileBlocks * block, TailStrategy::GuardWithIf)
+      .reorder(ox, mi, oy, mo, on)
+      .fuse(oy, mo, task)
+      .parallel(task);
+  if (outLanes > 1)
+    out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+  acc.compute_at(out, task);
+  acc.vectorize(j, lanes);
+  Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
+  Stage u = acc.update();
+  // RoundUp over j: a block's 16 weight lanes all exist (zero past M).
+  u.split(j, jo, ji, lanes, TailStrategy::RoundUp)
+      .split(px, pxo, pxi, width, TailStrategy::GuardWithIf)
+      .split(mb, mbo, mbi, tileBlocks, TailStrategy::GuardWithIf);
+  // Rows wider than one pixel tile: long reductions are blocked by 128
+  // channels outside the pixel tiles, so one block's weights (blocks x 16
+  // x 128 x KH x KW) are reused from L1/L2 by every pixel tile of the row.
+  constexpr int kChannelBlock = 128;
+  bool blockedReduction = conv.outWidth > width &&
+                          conv.inputChannels >= 2 * kChannelBlock &&
+                          conv.inputChannels % kChannelBlock == 0;
+  RVar rzo("rzo"), rzi("rzi");
+  if (blockedReduction)
+    u.split(r.z, rzo, rzi, kChannelBlock);
+  std::vector<VarOrRVar> order{ji, jo, pxi, mbi, r.x, r.y};
+  order.push_back(blockedReduction ? rzi : r.z);
+  order.push_back(pxo);
+  if (blockedReduction)
+    order.push_back(rzo);
+  order.push_back(mbo);
+  order.push_back(py);
+  order.push_back(n);
+  u.reorder(order);
+  if (lanes > 1)
+    u.vectorize(ji);
+  u.unroll(jo).unroll(pxi).unroll(mbi);
+  if (conv.kernelWidth > 1 && conv.kernelWidth <= 3)
+    u.unroll(r.x);
 }
 
 /// Dense convs (ConvForm::FlatPixels): the accumulator is computed once for the
@@ -176,6 +287,10 @@ ConvTile convTile(const ConvPlan &conv, const CpuScheduleParams &p) {
 /// accumulator's initial value; residual and activation in the output)
 /// with the default output schedule.
 void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
+  if (f.conv.form == ConvForm::ChannelVectors) {
+    scheduleChannelVectorConv(f, p);
+    return;
+  }
   scheduleOutput(f, p);
   const ConvPlan &conv = f.conv;
   ConvTile t = convTile(conv, p);
@@ -183,6 +298,8 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
   RDom r = f.accumulatorDomain;
   Var x = conv.accVars[0], m = conv.accVars[1];
   acc.compute_root();
+  if (conv.weightBlock)
+    acc.bound(m, 0, (int)conv.paddedChannels);
   if (t.lanes > 1)
     acc.vectorize(x, t.lanes);
 
@@ -248,7 +365,7 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
 void scheduleDepthwiseConv(KernelFuncs &f, const CpuScheduleParams &p) {
   Func out = f.output, acc = f.accumulator;
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];
-  int lanes = lanesFor(f.extents[0], p.vectorLanes);
+  int lanes = vectorLanesFor(f.extents[0], p.vectorLanes);
   int rows = (int)std::min<int64_t>(4, f.extents[1]);
   Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), mn("mn");
   // ShiftInwards keeps every tile full (the last one overlaps its
@@ -285,7 +402,7 @@ void scheduleStats(KernelFuncs &f, const CpuScheduleParams &p) {
     if (f.statVars.empty())
       continue;
     Var s0 = f.statVars[0];
-    int lanes = lanesFor(f.statExtents[0], p.vectorLanes);
+    int lanes = vectorLanesFor(f.statExtents[0], p.vectorLanes);
     // The reduction update cannot recompute lanes (ShiftInwards would add
     // twice) nor round up (reads past the input): guard a ragged tail.
     TailStrategy updateTail = f.statExtents[0] % lanes == 0
@@ -310,6 +427,13 @@ void scheduleStats(KernelFuncs &f, const CpuScheduleParams &p) {
 
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params) {
+  if (spec.kind == KernelKind::SeparableConv2D) {
+    scheduleSeparableConv(funcs, params);
+    return;
+  }
+  if (spec.kind == KernelKind::Dense &&
+      scheduleDenseAlongK(spec, funcs, params))
+    return;
   if (funcs.conv.form != ConvForm::None) {
     scheduleDenseConv(funcs, params);
     schedulePaddedInputs(funcs, params);

@@ -38,6 +38,28 @@ CpuScheduleParams cpuScheduleParams(const Halide::Target &target);
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params);
 
+/// The fused depthwise + pointwise kernel on CPU: the depthwise result is
+/// computed per pointwise pixel tile. schedules/SeparableConvSchedule.cpp.
+void scheduleSeparableConv(KernelFuncs &funcs, const CpuScheduleParams &params);
+
+/// Dense layers with long rows (K a multiple of the vector width): dot
+/// products vectorized along K. Returns false, scheduling nothing, for
+/// shapes the generic schedule serves better. schedules/DenseSchedule.cpp.
+bool scheduleDenseAlongK(const KernelSpec &spec, KernelFuncs &funcs,
+                         const CpuScheduleParams &params);
+
+/// Loops the phase-split input copy `flat` (row pitch `pitch`) over rows
+/// and columns, vectorized along a row, channels x batch in parallel when
+/// `parallel`; the caller places it (compute_root or compute_at).
+/// schedules/PhaseSplitCopySchedule.cpp.
+void schedulePhaseSplitCopy(Halide::Func flat, int64_t pitch,
+                            const CpuScheduleParams &params, bool parallel);
+
+/// Widest power of two <= both `lanes` and `extent`: the vector width for
+/// a dim of that extent (an output's last vector is shifted inwards to
+/// stay inside the buffer, which needs extent >= lanes).
+int vectorLanesFor(int64_t extent, int lanes);
+
 // A CUDA schedule goes beside these as schedules/CudaSchedule.cpp
 // (scheduleForCuda: gpu_tile the output, accumulators in registers) and is
 // selected in applySchedule when the target has the CUDA feature.

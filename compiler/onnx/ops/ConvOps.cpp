@@ -1,7 +1,8 @@
-//===- ConvOps.cpp - Conv and Pad -> kiln.conv2d --------------------------===//
+//===- ConvOps.cpp - Conv -> kiln.conv2d, Pad -> kiln.pad -----------------===//
 //
-// Conv becomes kiln.conv2d (2-D, NCHW). A zero constant Pad in front of a
-// Conv is folded into the Conv's pads: kiln has no standalone pad op.
+// Conv becomes kiln.conv2d (2-D, NCHW). Pad (constant mode) becomes
+// kiln.pad; kiln-fold-pad later moves a spatial zero pad in front of a conv
+// or pool into that op's own pads.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/GraphImporter.h"
@@ -9,13 +10,14 @@
 #include "compiler/onnx/WindowPadding.h"
 #include "dialects/kiln/KilnOps.h"
 
+#include <cmath>
+
 using namespace kiln;
 using namespace mlir;
 
 LogicalResult kiln::convertConv(GraphImporter &imp) {
   NodeAttributes attrs = imp.attributes();
-  SmallVector<int64_t, 4> folded;
-  auto input = imp.inputAbsorbingPad(0, folded);
+  auto input = imp.input(0);
   auto weight = imp.input(1);
   auto bias = imp.optionalInput(2);
   if (failed(input) || failed(weight) || failed(bias))
@@ -47,14 +49,10 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
                     Twine((**kernel)[1]) + "] does not match the weight's " +
                     Twine(w[2]) + "x" + Twine(w[3]) + " kernel");
 
-  int64_t paddedHW[2] = {in[2] + folded[0] + folded[2],
-                         in[3] + folded[1] + folded[3]};
-  auto pads = computeWindowPads(attrs, imp.errorFn(), paddedHW, {w[2], w[3]},
-                                *strides, *dilations);
+  auto pads = computeWindowPads(attrs, imp.errorFn(), {in[2], in[3]},
+                                {w[2], w[3]}, *strides, *dilations);
   if (failed(pads))
     return failure();
-  for (int k = 0; k < 4; ++k)
-    (*pads)[k] += folded[k];
 
   OpBuilder &b = imp.getBuilder();
   auto result = imp.createInferred<Conv2DOp>(
@@ -67,52 +65,112 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
   return success();
 }
 
+namespace {
+
+/// Pad before opset 11: `pads` and `value` are attributes.
+LogicalResult readPadAttributes(GraphImporter &imp, const NodeAttributes &attrs,
+                                int64_t rank, SmallVectorImpl<int64_t> &pads,
+                                float &value) {
+  auto list = attrs.getInts("pads");
+  auto v = attrs.getFloat("value", 0.0f);
+  if (failed(list) || failed(v))
+    return failure();
+  if (!*list)
+    return imp.fail("missing required attribute 'pads'");
+  if ((int64_t)(**list).size() != 2 * rank)
+    return imp.fail("the pads must be " + Twine(2 * rank) +
+                    " values (begins, then ends) for a rank-" + Twine(rank) +
+                    " input");
+  pads.assign((**list).begin(), (**list).end());
+  value = *v;
+  return success();
+}
+
+/// Pad from opset 11 on: `pads`, `constant_value` and (opset 18) `axes` are
+/// constant inputs.
+LogicalResult readPadInputs(GraphImporter &imp, int64_t rank,
+                            SmallVectorImpl<int64_t> &allPads, float &value) {
+  auto pads = imp.requireConstantInput(1, "the pads");
+  if (failed(pads))
+    return failure();
+  // The padded axes: all of them, or the optional 'axes' input.
+  SmallVector<int64_t> axes;
+  if (imp.hasInput(3)) {
+    auto axesData = imp.requireConstantInput(3, "the axes");
+    if (failed(axesData))
+      return failure();
+    if ((*axesData)->isFloat())
+      return imp.fail("the axes must be int64");
+    for (int64_t a : (*axesData)->ints) {
+      int64_t axis = a < 0 ? a + rank : a;
+      if (axis < 0 || axis >= rank || llvm::is_contained(axes, axis))
+        return imp.fail("axes value " + Twine(a) +
+                        " is out of range or repeated for a rank-" +
+                        Twine(rank) + " input");
+      axes.push_back(axis);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  const TensorData &p = **pads;
+  int64_t numAxes = axes.size();
+  if (p.isFloat() || p.numElements() != 2 * numAxes)
+    return imp.fail("the pads must be " + Twine(2 * numAxes) +
+                    " int64 values (begins, then ends) for " + Twine(numAxes) +
+                    " padded axes");
+  // kiln.pad takes every axis, ONNX order [begins..., ends...].
+  allPads.assign(2 * rank, 0);
+  for (int64_t i = 0; i < numAxes; ++i) {
+    allPads[axes[i]] = p.ints[i];
+    allPads[rank + axes[i]] = p.ints[numAxes + i];
+  }
+  value = 0.0f;
+  if (imp.hasInput(2)) {
+    auto data = imp.requireConstantInput(2, "the constant_value");
+    if (failed(data))
+      return failure();
+    if ((*data)->numElements() != 1)
+      return imp.fail("the constant_value must be one value");
+    value = (*data)->isFloat() ? (*data)->floats[0] : (float)(*data)->ints[0];
+  }
+  return success();
+}
+
+} // namespace
+
 LogicalResult kiln::convertPad(GraphImporter &imp) {
   NodeAttributes attrs = imp.attributes();
   auto mode = attrs.getString("mode", "constant");
   if (failed(mode))
     return failure();
   if (*mode != "constant")
-    return imp.fail("Pad cannot be folded: mode '" + *mode +
-                    "' is unsupported (only zero constant padding)");
+    return imp.fail("unsupported: Pad mode '" + *mode +
+                    "' (only mode 'constant' is supported)");
   auto input = imp.input(0);
-  auto pads = imp.requireConstantInput(1, "the pads");
-  if (failed(input) || failed(pads))
+  if (failed(input))
     return failure();
-  if (imp.hasInput(3))
-    return imp.fail("Pad cannot be folded: the 'axes' input is unsupported");
-  if (imp.hasInput(2)) {
-    auto value = imp.requireConstantInput(2, "the constant_value");
-    if (failed(value))
-      return failure();
-    bool zero = (*value)->numElements() == 1 &&
-                ((*value)->isFloat() ? (*value)->floats[0] == 0.0f
-                                     : (*value)->ints[0] == 0);
-    if (!zero)
-      return imp.fail("unsupported: Pad cannot be folded: only zero padding "
-                      "is supported");
-  }
-  auto in = GraphImporter::shapeOf(*input);
-  const TensorData &p = **pads;
-  if (p.isFloat() || p.numElements() != 2 * (int64_t)in.size())
-    return imp.fail("the pads must be " + Twine(2 * in.size()) +
-                    " int64 values for a rank-" + Twine(in.size()) + " input");
-  if (in.size() != 4)
-    return imp.fail("unsupported: Pad cannot be folded: only 4-D (NCHW) "
-                    "inputs are supported");
-  for (int64_t v : p.ints)
+  int64_t rank = GraphImporter::shapeOf(*input).size();
+  SmallVector<int64_t> allPads;
+  float value = 0.0f;
+  if (failed(imp.opset() < 11
+                 ? readPadAttributes(imp, attrs, rank, allPads, value)
+                 : readPadInputs(imp, rank, allPads, value)))
+    return failure();
+  for (int64_t v : allPads)
     if (v < 0)
-      return imp.fail("Pad cannot be folded: negative pads (cropping) are "
-                      "unsupported");
-  if (p.ints[0] || p.ints[1] || p.ints[4] || p.ints[5])
-    return imp.fail("unsupported: Pad cannot be folded: only the spatial "
-                    "(H, W) dimensions may be padded");
-  if (llvm::all_of(p.ints, [](int64_t v) { return v == 0; })) {
+      return imp.fail("unsupported: negative pads (cropping)");
+  if (std::isnan(value))
+    return imp.fail("unsupported: a NaN pad value");
+  if (llvm::all_of(allPads, [](int64_t v) { return v == 0; })) {
     imp.setOutputAlias(0, 0);
     return success();
   }
-  // ONNX order is [begins..., ends...]; kiln's is [top, left, bottom, right].
-  int64_t spatial[4] = {p.ints[2], p.ints[3], p.ints[6], p.ints[7]};
-  imp.setOutputPendingPad(0, *input, spatial);
+  OpBuilder &b = imp.getBuilder();
+  auto result = imp.createInferred<PadOp>(
+      *input, b.getDenseI64ArrayAttr(allPads), b.getF32FloatAttr(value));
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
   return success();
 }

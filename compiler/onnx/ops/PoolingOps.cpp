@@ -15,7 +15,7 @@ struct WindowAttributes {
 };
 
 /// Reads kernel_shape, strides, dilations, ceil_mode and the padding of a
-/// 2-D pooling node over `inputHW` (already including folded pads).
+/// 2-D pooling node over `inputHW`.
 FailureOr<WindowAttributes> readWindow(GraphImporter &imp,
                                        ArrayRef<int64_t> inputHW) {
   NodeAttributes attrs = imp.attributes();
@@ -83,22 +83,15 @@ LogicalResult kiln::convertAveragePool(GraphImporter &imp) {
   auto countIncludePad = imp.attributes().getInt("count_include_pad", 0);
   if (failed(countIncludePad))
     return failure();
-  // Zero padding counted in the divisor equals a preceding zero Pad.
-  SmallVector<int64_t, 4> folded(4, 0);
-  auto input =
-      *countIncludePad ? imp.inputAbsorbingPad(0, folded) : imp.input(0);
+  auto input = imp.input(0);
   if (failed(input) || failed(requireNCHW(imp, *input)))
     return failure();
   auto in = GraphImporter::shapeOf(*input);
-  int64_t paddedHW[2] = {in[2] + folded[0] + folded[2],
-                         in[3] + folded[1] + folded[3]};
-  auto window = readWindow(imp, paddedHW);
+  auto window = readWindow(imp, in.drop_front(2));
   if (failed(window))
     return failure();
   if (window->dilations[0] != 1 || window->dilations[1] != 1)
     return imp.fail("dilated average pooling is unsupported");
-  for (int k = 0; k < 4; ++k)
-    window->pads[k] += folded[k];
   OpBuilder &b = imp.getBuilder();
   auto result = imp.createInferred<AvgPool2DOp>(
       *input, b.getDenseI64ArrayAttr(window->kernel),

@@ -399,6 +399,24 @@ func.func @clip_min_above_max(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+func.func @clip_nan_bound(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.clip' op min and max must not be NaN}}
+  %y = kiln.clip %x {min = 0x7FC00000 : f32, max = 6.0 : f32} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @conv2d_clip_nan_bound(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.conv2d' op clip_min and clip_max must not be NaN}}
+  %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "clip", clip_max = 0x7FC00000 : f32}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
 func.func @clip_missing_max(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'kiln.clip' op requires attribute 'max'}}
   %y = kiln.clip %x {min = 0.0 : f32} : tensor<4xf32>
@@ -846,4 +864,95 @@ func.func @transpose_wrong_result(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{'kiln.transpose' op result shape 2x3 does not match the inferred shape 3x2}}
   %y = kiln.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// kiln.pad
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @pad_wrong_count(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
+  // expected-error @+1 {{'kiln.pad' pads has 4 values, expected 8 (begins then ends) for rank 4}}
+  %y = kiln.pad %x {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return %y : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x2x3xf32> {
+  // expected-error @+1 {{'kiln.pad' pads of dimension 2 are -1 and 0; negative pads (cropping) are not supported}}
+  %y = kiln.pad %x {pads = array<i64: 0, 0, -1, 0, 0, 0, 0, 0>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x2x3xf32>
+  return %y : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+func.func @pad_wrong_result(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
+  // expected-error @+1 {{'kiln.pad' op result shape 1x2x5x5 does not match the inferred shape 1x2x4x5}}
+  %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 0, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return %y : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+func.func @pad_nan_value(%x: tensor<2x3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{'kiln.pad' op value must not be NaN}}
+  %y = kiln.pad %x {pads = array<i64: 1, 0, 0, 0>, value = 0x7FC00000 : f32} : (tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @separable_dw_weight_shape(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x2x3x3xf32>, %db: tensor<8xf32>,
+                                     %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.separable_conv2d' dw_weight 8x2x3x3 must be 8x1xKHxKW (one filter per input channel)}}
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x8x6x6xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @separable_pw_weight_shape(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<8xf32>,
+                                     %pw: tensor<4x8x3x3xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.separable_conv2d' pw_weight 4x8x3x3 must be Mx8x1x1}}
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @separable_bias_size(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<8xf32>,
+                               %pw: tensor<4x8x1x1xf32>, %pb: tensor<5xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.separable_conv2d' op pw_bias has 5 elements but there are 4 output channels}}
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<5xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @separable_residual_shape(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<8xf32>,
+                                    %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>, %r: tensor<1x4x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.separable_conv2d' op residual operand shape 1x4x3x3 differs from the result shape 1x4x6x6}}
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb, residual %r {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @separable_dw_activation(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<8xf32>,
+                                   %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.separable_conv2d' op unknown activation 'gelu'}}
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, dw_activation = "gelu"}
+       : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
 }

@@ -267,6 +267,54 @@ func.func @softmax(%x: tensor<1x1000xf32>, %y: tensor<2x3x4xf32>) -> (tensor<1x1
   return %a, %b : tensor<1x1000xf32>, tensor<2x3x4xf32>
 }
 
+// CHECK-LABEL: func.func @pad_spatial_zero
+// CHECK: kiln.pad %{{.*}} {pads = array<i64: 0, 0, 1, 2, 0, 0, 3, 0>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x6xf32>
+func.func @pad_spatial_zero(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x8x6xf32> {
+  %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 2, 0, 0, 3, 0>}
+       : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x6xf32>
+  return %y : tensor<1x8x8x6xf32>
+}
+
+// CHECK-LABEL: func.func @pad_rank2_value
+// CHECK: kiln.pad %{{.*}} {pads = array<i64: 1, 0, 0, 2>, value = -1.500000e+00 : f32} : (tensor<2x3xf32>) -> tensor<3x5xf32>
+func.func @pad_rank2_value(%x: tensor<2x3xf32>) -> tensor<3x5xf32> {
+  %y = kiln.pad %x {pads = array<i64: 1, 0, 0, 2>, value = -1.5 : f32}
+       : (tensor<2x3xf32>) -> tensor<3x5xf32>
+  return %y : tensor<3x5xf32>
+}
+
+// CHECK-LABEL: func.func @pad_minus_inf
+// CHECK: kiln.pad %{{.*}} {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0xFF800000 : f32}
+func.func @pad_minus_inf(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
+  %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0xFF800000 : f32}
+       : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return %y : tensor<1x2x5x5xf32>
+}
+
+// CHECK-LABEL: func.func @separable_conv2d_plain
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x8x6x6xf32>, %[[DW:[^:]*]]: tensor<8x1x3x3xf32>, %[[DB:[^:]*]]: tensor<8xf32>, %[[PW:[^:]*]]: tensor<4x8x1x1xf32>, %[[PB:[^:]*]]: tensor<4xf32>)
+// CHECK: kiln.separable_conv2d %[[X]], %[[DW]], %[[DB]], %[[PW]], %[[PB]] {dilations = array<i64: 1, 1>, dw_activation = "clip", dw_clip_max = 6.000000e+00 : f32, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+// CHECK-SAME: -> tensor<1x4x3x3xf32>
+func.func @separable_conv2d_plain(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<8xf32>,
+                                  %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x3x3xf32> {
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb {strides = array<i64: 2, 2>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+         dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
+       : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32>
+  return %y : tensor<1x4x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @separable_conv2d_residual_relu
+// CHECK: kiln.separable_conv2d %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, residual %[[R:[^ ]*]] {activation = "relu", dilations
+// CHECK-SAME: -> tensor<1x4x6x6xf32>
+func.func @separable_conv2d_residual_relu(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<8xf32>,
+                                          %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  %y = kiln.separable_conv2d %x, %dw, %db, %pw, %pb, residual %r {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, activation = "relu"}
+       : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
 // CHECK-LABEL: func.func @constants
 // CHECK: kiln.constant dense<1.000000e+00> : tensor<8x3x3x3xf32>
 // CHECK: kiln.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.500000e+00, -4.000000e+00]]> : tensor<2x2xf32>

@@ -326,3 +326,46 @@ func.func @no_fold_dense_with_activation(%x: tensor<1x3xf32>) -> tensor<1x2xf32>
        : (tensor<1x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// Diagnostics: variance + epsilon <= 0 in a channel would make the folded
+// scale inf or NaN; the pass fails and names the channel (the verifier does
+// not read constant data).
+func.func @negative_variance(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = kiln.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %p = kiln.constant dense<[1.0, 1.0]> : tensor<2xf32>
+  %var = kiln.constant dense<[1.0, -0.5]> : tensor<2xf32>
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  // expected-error @+1 {{variance + epsilon is -0.25 in channel 1 (variance -0.5, epsilon 0.25); it must be positive}}
+  %y = kiln.batch_norm %c, %p, %p, %p, %var {epsilon = 0.25 : f32}
+       : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Zero variance with epsilon 0, in a batch norm that cannot even be folded
+// (its input is an argument): the kernelizer would divide by zero too.
+func.func @zero_variance_zero_epsilon(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %p = kiln.constant dense<[1.0, 1.0]> : tensor<2xf32>
+  %var = kiln.constant dense<[0.0, 2.0]> : tensor<2xf32>
+  // expected-error @+1 {{variance + epsilon is 0 in channel 0 (variance 0, epsilon 0)}}
+  %y = kiln.batch_norm %x, %p, %p, %p, %var {epsilon = 0.0 : f32}
+       : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// A NaN variance is rejected as well.
+func.func @nan_variance(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %p = kiln.constant dense<[1.0]> : tensor<1xf32>
+  %var = kiln.constant dense<0x7FC00000> : tensor<1xf32>
+  // expected-error @+1 {{variance + epsilon is nan in channel 0}}
+  %y = kiln.batch_norm %x, %p, %p, %p, %var {epsilon = 1.0e-05 : f32}
+       : (tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}

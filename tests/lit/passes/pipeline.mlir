@@ -5,10 +5,12 @@
 // RUN: kiln-opt %s --kiln-optimize="fuse-activation=false" --split-input-file | FileCheck %s --check-prefix=NOACT
 // RUN: kiln-opt %s --kiln-optimize="fold-batch-norm=false" --split-input-file | FileCheck %s --check-prefix=NOBN
 // RUN: kiln-opt %s --kiln-optimize="fuse-residual-add=false" --split-input-file | FileCheck %s --check-prefix=NORES
+// RUN: kiln-opt %s --kiln-optimize="fold-pad=false" --split-input-file | FileCheck %s --check-prefix=NOPAD
 
 // Every kiln pass and the pipeline are registered with kiln-opt.
 // RUN: kiln-opt --help | FileCheck %s --check-prefix=HELP
 // HELP-DAG: --kiln-fold-batch-norm
+// HELP-DAG: --kiln-fold-pad
 // HELP-DAG: --kiln-fuse-activation
 // HELP-DAG: --kiln-fuse-residual-add
 // HELP-DAG: --kiln-optimize
@@ -140,4 +142,30 @@ func.func @block_output_also_returned(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x
   %s = kiln.add %n, %x : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   %y = kiln.relu %s : tensor<1x2x4x4xf32>
   return %y, %n : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// pad -> conv -> relu: the zero pad becomes the conv's padding, then the
+// relu its activation.
+// CHECK-LABEL: func.func @pad_conv_relu
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>)
+// CHECK-NOT: kiln.pad
+// CHECK: %[[Y:.*]] = kiln.conv2d %[[X]], %{{.*}} {activation = "relu", dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>
+// CHECK-NEXT: return %[[Y]]
+// NOFUSE-LABEL: func.func @pad_conv_relu
+// NOFUSE: kiln.pad
+// NOFUSE-NEXT: kiln.conv2d
+// NOPAD-LABEL: func.func @pad_conv_relu
+// NOPAD: %[[P:.*]] = kiln.pad
+// NOPAD-NEXT: kiln.conv2d %[[P]], %{{.*}} {activation = "relu", dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>
+func.func @pad_conv_relu(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = kiln.constant dense<1.0> : tensor<2x2x3x3xf32>
+  %p = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
+       : (tensor<1x2x4x4xf32>) -> tensor<1x2x6x6xf32>
+  %c = kiln.conv2d %p, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x2x6x6xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %y = kiln.relu %c : tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
 }

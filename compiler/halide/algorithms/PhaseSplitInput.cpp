@@ -1,0 +1,64 @@
+//===- PhaseSplitInput.cpp - Padded input as flat rows per stride phase ---===//
+//
+// The input view the flat-pixel convolutions read (see Algorithms.h,
+// PhaseSplitInput): the padded input split into sh x sw phase planes, each
+// row-major with pitch Wph, so output pixel q = oy * Wph + ox reads tap
+// (kx, ky) at element q + (ty / sh) * Wph + tx / sw of phase
+// (ty % sh) * sw + tx % sw, where (tx, ty) = (kx * dw, ky * dh): one dense
+// vector load at a constant offset per tap for any stride, padding and
+// image width.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/algorithms/Algorithms.h"
+
+namespace kiln {
+
+using namespace Halide;
+
+PhaseSplitInput phaseSplitInput(const ImageParam &in, int64_t W, int64_t H,
+                                const Window2D &win, bool alwaysCopy) {
+  PhaseSplitInput s;
+  s.sh = win.sh;
+  s.sw = win.sw;
+  s.dh = win.dh;
+  s.dw = win.dw;
+  int64_t Wp = W + win.padLeft + win.padRight;
+  s.rowPitch = (Wp + s.sw - 1) / s.sw;
+  bool padded = win.padTop || win.padLeft || win.padBottom || win.padRight;
+  s.materialize = alwaysCopy || padded || s.sh * s.sw > 1;
+  Var i("i"), p("p"), c("c"), b("b");
+  s.flat = Func("x_flat");
+  int pitch = (int)s.rowPitch;
+  if (s.materialize) {
+    // Computed once per call (or per tile) by the schedule: one pass over
+    // the part of the input the taps read.
+    Expr col = (i % pitch) * (int)s.sw + p % (int)s.sw - (int)win.padLeft;
+    Expr row = (i / pitch) * (int)s.sh + p / (int)s.sw - (int)win.padTop;
+    Expr inside = col >= 0 && col < (int)W && row >= 0 && row < (int)H;
+    s.flat(i, p, c, b) = select(
+        inside, in(clamp(col, 0, (int)W - 1), clamp(row, 0, (int)H - 1), c, b),
+        0.0f);
+  } else {
+    // Unpadded stride 1: inlined; the dense strides make
+    // (i % W) + (i / W) * W simplify back to i, a plain input load.
+    s.flat(i, p, c, b) = in(i % (int)W, i / (int)W, c, b);
+  }
+  return s;
+}
+
+Expr PhaseSplitInput::tapOffset(Expr kx, Expr ky) const {
+  Expr tx = kx * (int)dw, ty = ky * (int)dh;
+  return (ty / (int)sh) * (int)rowPitch + tx / (int)sw;
+}
+
+Expr PhaseSplitInput::tapPhase(Expr kx, Expr ky) const {
+  Expr tx = kx * (int)dw, ty = ky * (int)dh;
+  return (ty % (int)sh) * (int)sw + tx % (int)sw;
+}
+
+int64_t PhaseSplitInput::vecExtent(int64_t OH, int64_t OW) const {
+  return (OH - 1) * rowPitch + OW;
+}
+
+} // namespace kiln

@@ -1,0 +1,109 @@
+//===- SeparableConv.cpp - Depthwise then pointwise conv, one kernel ------===//
+//
+// mid[n,c,oy,ox] = dwAct(dwBias[c] + sum_{ky,kx} dw[c,0,ky,kx] *
+//                        x[n, c, oy*sh + ky*dh - padTop, ox*sw + kx*dw - padLeft])
+// y[n,m,oy,ox]   = act(pwBias[m] + residual[n,m,oy,ox] +
+//                      sum_c pw[m,c,0,0] * mid[n,c,oy,ox])
+//
+// Both stages use the flat-pixel form of the dense conv (Conv.cpp): pixels
+// are q = oy * rowPitch + ox over the phase-split padded input, so the
+// depthwise taps are dense vector loads at constant offsets and `mid` comes
+// out in exactly the layout the pointwise register tile reads. The taps are
+// unrolled into one expression (no reduction Func): a schedule computes
+// `mid` per pixel tile straight into the buffer the pointwise stage reads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/algorithms/Algorithms.h"
+
+namespace kiln {
+
+using namespace Halide;
+
+namespace {
+
+/// The depthwise stage's activation: the spec's dw fields put in the
+/// places applyActivation reads.
+Expr applyDepthwiseActivation(const KernelSpec &spec, Expr v) {
+  KernelSpec stage;
+  stage.activation = spec.dwActivation;
+  stage.clipMin = stage.actAlpha = spec.dwActParam0;
+  stage.clipMax = stage.actBeta = spec.dwActParam1;
+  return applyActivation(stage, v);
+}
+
+} // namespace
+
+KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
+                                 const std::vector<ImageParam> &in) {
+  const auto &xs = requireRank(spec, 0, 4, "x");
+  const auto &dws = requireRank(spec, 1, 4, "depthwise weights");
+  int64_t N = xs[0], C = xs[1], H = xs[2], W = xs[3];
+  int64_t KH = dws[2], KW = dws[3];
+  if (dws[0] != C || dws[1] != 1)
+    specFail("depthwise weights " + shapeText(dws) + " must be [" +
+             std::to_string(C) + ",1,KH,KW]");
+  if (requireRank(spec, 2, 1, "depthwise bias")[0] != C)
+    specFail("depthwise bias must be [" + std::to_string(C) + "]");
+  const auto &pws = requireRank(spec, 3, 4, "pointwise weights");
+  int64_t M = pws[0];
+  if (pws[1] != C || pws[2] != 1 || pws[3] != 1)
+    specFail("pointwise weights " + shapeText(pws) + " must be [M," +
+             std::to_string(C) + ",1,1]");
+  if (requireRank(spec, 4, 1, "pointwise bias")[0] != M)
+    specFail("pointwise bias must be [" + std::to_string(M) + "]");
+  Window2D win = readWindow(spec, KH, KW);
+  auto [OH, OW] = convOutputExtents(win, xs);
+  requireOutputShape(spec, {N, M, OH, OW});
+  int residualIndex = -1;
+  if (spec.hasResidual) {
+    residualIndex = 5;
+    if (requireRank(spec, 5, 4, "residual") != spec.outputShape)
+      specFail("residual must have the output shape " +
+               shapeText(spec.outputShape));
+  }
+
+  KernelFuncs f = makeOutputFuncs(spec);
+  Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];
+  // Always a copy: the depthwise stage is computed per pointwise pixel
+  // tile, and the last (partial) tile's stage reads a little past the
+  // pixels the output needs, which only a padded copy can serve.
+  PhaseSplitInput split =
+      phaseSplitInput(in[0], W, H, win, /*alwaysCopy=*/true);
+  f.paddedInputs.push_back(split.flat);
+  f.flatRowPitch = split.rowPitch;
+
+  // Depthwise stage, taps unrolled.
+  Var q("q"), c("c");
+  Expr sum = in[2](c);
+  for (int ky = 0; ky < (int)KH; ++ky)
+    for (int kx = 0; kx < (int)KW; ++kx)
+      sum += in[1](kx, ky, 0, c) *
+             split.flat(q + split.tapOffset(kx, ky), split.tapPhase(kx, ky), c,
+                        n);
+  Func mid("dw_mid");
+  mid(q, c, n) = applyDepthwiseActivation(spec, sum);
+  f.depthwiseStage = mid;
+
+  // Pointwise stage over the same flat pixels.
+  RDom r(0, 1, 0, 1, 0, (int)C, "r");
+  Func acc("pw_acc");
+  acc(q, m, n) = in[4](m);
+  acc(q, m, n) += in[3](0, 0, r.z, m) * mid(q, r.z, n);
+  Expr v = acc(oy * (int)split.rowPitch + ox, m, n);
+  if (residualIndex >= 0)
+    v += in[residualIndex](ox, oy, m, n);
+  f.output(ox, oy, m, n) = applyActivation(spec, v);
+
+  f.accumulator = acc;
+  f.accumulatorDomain = r;
+  f.conv.form = ConvForm::FlatPixels;
+  f.conv.accVars = {q, m, n};
+  f.conv.vecExtent = split.vecExtent(OH, OW);
+  f.conv.channels = M;
+  f.conv.inputChannels = C;
+  f.conv.kernelWidth = 1;
+  return f;
+}
+
+} // namespace kiln

@@ -1,0 +1,36 @@
+//===- PhaseSplitCopySchedule.cpp - The padded input copy of a conv -------===//
+//
+// Flat-pixel convolutions (Conv.cpp, SeparableConv.cpp) read a padded,
+// stride-phase-split copy of their input, flat(i, phase, c, n) with
+// i = row * pitch + col (algorithms/PhaseSplitInput.cpp). How that copy is
+// looped decides whether it is a stream of dense vector loads or a gather.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/schedules/Schedule.h"
+
+namespace kiln {
+
+using namespace Halide;
+
+/// The phase-split input copy flat(i, phase, c, n), i = row * pitch + col:
+/// looping over (row, col) instead of i lets the simplifier turn the
+/// copy's i / pitch and i % pitch into the loop variables, so each vector
+/// is a dense (bounds-selected) load of an input row instead of a gather.
+void schedulePhaseSplitCopy(Func flat, int64_t pitch,
+                            const CpuScheduleParams &p, bool parallel) {
+  std::vector<Var> v = flat.args();
+  Var row("row"), col("col"), cn("flat_cn");
+  // RoundUp: the copy is scratch, a partial last row is just copied whole.
+  flat.split(v[0], row, col, (int)pitch, TailStrategy::RoundUp)
+      .fuse(v[2], v[3], cn);
+  if (parallel)
+    flat.parallel(cn);
+  // ShiftInwards: the last vector of a row overlaps its neighbour instead
+  // of running a scalar tail.
+  int lanes = vectorLanesFor(pitch, p.vectorLanes);
+  if (lanes > 1)
+    flat.vectorize(col, lanes, TailStrategy::ShiftInwards);
+}
+
+} // namespace kiln

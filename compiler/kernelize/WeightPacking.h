@@ -1,0 +1,27 @@
+//===- WeightPacking.h - Compile-time weight layouts for kernels -*- C++ -*-===//
+//
+// Rearranges constant weights into the layout a kernel reads fastest, once,
+// at compile time (the packed layouts are defined in compiler/kernels/,
+// e.g. ConvWeightLayout.h). Plain C++: the kernelizer calls it on constant
+// data, tests call it to feed kernels directly.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_KERNELIZE_WEIGHTPACKING_H
+#define KILN_COMPILER_KERNELIZE_WEIGHTPACKING_H
+
+#include <cstdint>
+#include <vector>
+
+namespace kiln {
+
+/// OIHW conv weights `w` of shape `oihw` ([M, C, KH, KW]) to the blocked
+/// layout [ceil(M/block), C, KH, KW, block] of ConvWeightLayout.h, output
+/// channels past M zero. Empty if `w` does not match `oihw` (the kernelizer
+/// then keeps OIHW).
+std::vector<float> packConvWeights(const std::vector<float> &w,
+                                   const std::vector<int64_t> &oihw,
+                                   int64_t block);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_KERNELIZE_WEIGHTPACKING_H

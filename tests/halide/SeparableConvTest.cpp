@@ -1,0 +1,199 @@
+//===- SeparableConvTest.cpp - Fused depthwise + pointwise vs naive -------===//
+//
+// The SeparableConv2D kernel against a naive two-stage reference: a direct
+// depthwise convolution written to a full intermediate tensor, its
+// activation, then a direct 1x1 convolution with bias, residual and
+// activation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+struct SeparableCase {
+  int64_t n = 1, c = 8, h = 9, w = 11, m = 6, k = 3;
+  int64_t stride = 1, pad = 1, dilation = 1;
+  Activation dwAct = Activation::Clip;
+  float dwParam0 = 0.0f, dwParam1 = 6.0f;
+  Activation act = Activation::None;
+  bool residual = false;
+};
+
+Tensor referenceSeparable(const SeparableCase &sc, const KernelSpec &spec,
+                          const std::vector<Tensor> &in) {
+  const Tensor &x = in[0], &dw = in[1], &dwb = in[2], &pw = in[3],
+               &pwb = in[4];
+  int64_t OH = spec.outputShape[2], OW = spec.outputShape[3];
+  KernelSpec dwStage;
+  dwStage.activation = sc.dwAct;
+  dwStage.clipMin = dwStage.actAlpha = sc.dwParam0;
+  dwStage.clipMax = dwStage.actBeta = sc.dwParam1;
+  Tensor mid({sc.n, sc.c, OH, OW});
+  for (int64_t n = 0; n < sc.n; ++n)
+    for (int64_t c = 0; c < sc.c; ++c)
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t ox = 0; ox < OW; ++ox) {
+          double s = dwb.data[c];
+          for (int64_t ky = 0; ky < sc.k; ++ky)
+            for (int64_t kx = 0; kx < sc.k; ++kx) {
+              int64_t iy = oy * sc.stride + ky * sc.dilation - sc.pad;
+              int64_t ix = ox * sc.stride + kx * sc.dilation - sc.pad;
+              if (iy < 0 || iy >= sc.h || ix < 0 || ix >= sc.w)
+                continue;
+              s += (double)dw.at4(c, 0, ky, kx) * x.at4(n, c, iy, ix);
+            }
+          mid.at4(n, c, oy, ox) = applyAct(dwStage, (float)s);
+        }
+  Tensor y(spec.outputShape);
+  for (int64_t n = 0; n < sc.n; ++n)
+    for (int64_t m = 0; m < sc.m; ++m)
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t ox = 0; ox < OW; ++ox) {
+          double s = pwb.data[m];
+          for (int64_t c = 0; c < sc.c; ++c)
+            s += (double)pw.at4(m, c, 0, 0) * mid.at4(n, c, oy, ox);
+          if (sc.residual)
+            s += in[5].at4(n, m, oy, ox);
+          y.at4(n, m, oy, ox) = applyAct(spec, (float)s);
+        }
+  return y;
+}
+
+void runSeparableCase(const SeparableCase &sc, unsigned seed) {
+  std::mt19937 rng(seed);
+  KernelSpec spec;
+  spec.kind = KernelKind::SeparableConv2D;
+  spec.name = "sep";
+  spec.kernel = {sc.k, sc.k};
+  spec.strides = {sc.stride, sc.stride};
+  spec.pads = {sc.pad, sc.pad, sc.pad, sc.pad};
+  spec.dilations = {sc.dilation, sc.dilation};
+  spec.hasBias = true;
+  spec.hasResidual = sc.residual;
+  spec.activation = sc.act;
+  spec.dwActivation = sc.dwAct;
+  spec.dwActParam0 = sc.dwParam0;
+  spec.dwActParam1 = sc.dwParam1;
+  auto outExtent = [&](int64_t in) {
+    return (in + 2 * sc.pad - sc.dilation * (sc.k - 1) - 1) / sc.stride + 1;
+  };
+  spec.outputShape = {sc.n, sc.m, outExtent(sc.h), outExtent(sc.w)};
+  std::vector<Tensor> in = {
+      randomTensor({sc.n, sc.c, sc.h, sc.w}, rng),
+      randomTensor({sc.c, 1, sc.k, sc.k}, rng),
+      randomTensor({sc.c}, rng),
+      randomTensor({sc.m, sc.c, 1, 1}, rng),
+      randomTensor({sc.m}, rng)};
+  if (sc.residual)
+    in.push_back(randomTensor(spec.outputShape, rng));
+  for (const Tensor &t : in)
+    spec.inputShapes.push_back(t.shape);
+  expectClose(runJit(spec, in), referenceSeparable(sc, spec, in));
+}
+
+} // namespace
+
+TEST(HalideSeparableConv, Relu6ThenLinear) { runSeparableCase({}, 1); }
+
+TEST(HalideSeparableConv, Stride2) {
+  SeparableCase sc;
+  sc.stride = 2;
+  sc.h = 14;
+  sc.w = 15;
+  runSeparableCase(sc, 2);
+}
+
+TEST(HalideSeparableConv, ResidualThenRelu) {
+  SeparableCase sc;
+  sc.residual = true;
+  sc.act = Activation::Relu;
+  sc.dwAct = Activation::Relu;
+  runSeparableCase(sc, 3);
+}
+
+TEST(HalideSeparableConv, Kernel5NoActivation) {
+  SeparableCase sc;
+  sc.k = 5;
+  sc.pad = 2;
+  sc.dwAct = Activation::None;
+  runSeparableCase(sc, 4);
+}
+
+TEST(HalideSeparableConv, Dilation2Unpadded) {
+  SeparableCase sc;
+  sc.dilation = 2;
+  sc.pad = 0;
+  runSeparableCase(sc, 5);
+}
+
+TEST(HalideSeparableConv, UnpaddedStride1) {
+  // No padding (the kernel still copies the input: its last tile reads
+  // past the pixels the output needs); ragged pixel tiles.
+  SeparableCase sc;
+  sc.pad = 0;
+  sc.h = 13;
+  sc.w = 17;
+  runSeparableCase(sc, 6);
+}
+
+TEST(HalideSeparableConv, MobileNetLikeWideChannels) {
+  // 7x7 with many channels: few pixel tiles, many channel blocks; hard
+  // sigmoid on the depthwise stage exercises its two parameters.
+  SeparableCase sc;
+  sc.c = 96;
+  sc.m = 40;
+  sc.h = sc.w = 7;
+  sc.dwAct = Activation::HardSigmoid;
+  sc.dwParam0 = 0.2f;
+  sc.dwParam1 = 0.5f;
+  sc.act = Activation::HardSwish;
+  sc.residual = true;
+  runSeparableCase(sc, 7);
+}
+
+TEST(HalideSeparableConv, Batch2OddOutputChannels) {
+  SeparableCase sc;
+  sc.n = 2;
+  sc.m = 7;
+  sc.stride = 2;
+  runSeparableCase(sc, 8);
+}
+
+TEST(HalideSeparableConv, RejectsPointwiseWeightsOfWrongShape) {
+  KernelSpec spec;
+  spec.kind = KernelKind::SeparableConv2D;
+  spec.name = "bad";
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.hasBias = true;
+  spec.inputShapes = {{1, 8, 6, 6}, {8, 1, 3, 3}, {8}, {4, 6, 1, 1}, {4}};
+  spec.outputShape = {1, 4, 6, 6};
+  expectSpecError(spec, "pointwise weights [4,6,1,1]");
+}
+
+TEST(HalideSeparableConv, RowBlocksWithShiftedLastBlock) {
+  // Tall enough for the row-blocked schedule (each block copies its input
+  // rows and computes its accumulator); 37 rows do not divide into the
+  // blocks, so the last block overlaps the one before it.
+  SeparableCase sc;
+  sc.c = 12;
+  sc.m = 10;
+  sc.h = 37;
+  sc.w = 41;
+  sc.residual = true;
+  runSeparableCase(sc, 9);
+}
+
+TEST(HalideSeparableConv, RowBlocksStride2) {
+  SeparableCase sc;
+  sc.c = 16;
+  sc.m = 8;
+  sc.h = 67;
+  sc.w = 130;
+  sc.stride = 2;
+  runSeparableCase(sc, 10);
+}
