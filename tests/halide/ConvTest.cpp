@@ -640,5 +640,34 @@ TEST(HalideConv, RejectsWrongInputCount) {
   expectSpecError(spec, "expects 3 inputs");
 }
 
+// Pointwise convs with a short reduction over a tall image: the accumulator
+// is computed per block of output rows (scheduleFlatConvByRowBlocks).
+
+TEST(HalideConv, PointwiseRowBlocksPacked) {
+  // 64 rows: blocks of 9 rows (576 pixels = 12 tiles of 48), the last block
+  // shifted to overlap; residual + ReLU epilogue from the block.
+  ConvCase c;
+  c.C = 16;
+  c.M = 24;
+  c.H = c.W = 64;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvWeightBlock;
+  runConvCase(c, 60);
+}
+
+TEST(HalideConv, PointwiseRowBlocksBatch2Unpacked) {
+  ConvCase c;
+  c.N = 2;
+  c.C = 8;
+  c.M = 12;
+  c.H = 48;
+  c.W = 32;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  runConvCase(c, 61);
+}
+
 } // namespace
 } // namespace kiln::test

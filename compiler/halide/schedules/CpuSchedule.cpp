@@ -278,6 +278,60 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
     u.unroll(r.x);
 }
 
+/// Flat-pixel convs with a short reduction over a tall image (MobileNet's
+/// expanding 1x1 convs: 16 -> 96 channels at 112x112): the register tiles
+/// are cheap and the cost is memory, so the accumulator is computed per
+/// block of output rows, just before the block's epilogue, instead of for
+/// the whole output first (which writes and re-reads an output-sized
+/// buffer). Each task is one block: accumulate the block's pixels for all
+/// channels, then apply bias/residual/activation from L2. Needs the block's
+/// pixel count to be whole register tiles (no guarded scalar tail) and an
+/// input that can be read in place; returns false (scheduling nothing)
+/// otherwise.
+bool scheduleFlatConvByRowBlocks(KernelFuncs &f, const ConvTile &t,
+                                 const CpuScheduleParams &p) {
+  const ConvPlan &conv = f.conv;
+  int64_t OW = f.extents[0], OH = f.extents[1];
+  constexpr int64_t kTargetBlocks = 8;
+  if (OH < 4 * kTargetBlocks || !f.paddedInputs.empty() || OH < 2)
+    return false;
+  int64_t pitch = (conv.vecExtent - OW) / (OH - 1);
+  int tile = t.lanes * t.vectors;
+  int64_t rows = (OH + kTargetBlocks - 1) / kTargetBlocks;
+  while (rows < OH && (rows * pitch) % tile != 0)
+    ++rows;
+  if ((rows * pitch) % tile != 0 || rows >= OH || pitch != OW)
+    return false;
+
+  Func out = f.output, acc = f.accumulator;
+  RDom r = f.accumulatorDomain;
+  Var ox = f.vars[0], oy = f.vars[1], om = f.vars[2], on = f.vars[3];
+  Var x = conv.accVars[0], m = conv.accVars[1];
+  Var yo("yo"), yi("yi");
+  out.split(oy, yo, yi, (int)rows, TailStrategy::ShiftInwards)
+      .reorder(ox, yi, om, yo, on)
+      .parallel(yo);
+  int outLanes = vectorLanesFor(OW, p.vectorLanes);
+  if (outLanes > 1)
+    out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+
+  acc.compute_at(out, yo);
+  if (conv.weightBlock)
+    acc.bound(m, 0, (int)conv.paddedChannels);
+  if (t.lanes > 1)
+    acc.vectorize(x, t.lanes);
+  Var xo("xo"), xi("xi"), xu("xu"), xv("xv"), mo("mo"), mi("mi");
+  Stage u = acc.update();
+  u.split(x, xo, xi, tile, TailStrategy::GuardWithIf)
+      .split(xi, xu, xv, t.lanes)
+      .split(m, mo, mi, t.channels)
+      .reorder({xv, xu, mi, r.x, r.y, r.z, mo, xo, conv.accVars[2]});
+  if (t.lanes > 1)
+    u.vectorize(xv);
+  u.unroll(xu).unroll(mi);
+  return true;
+}
+
 /// Dense convs (ConvForm::FlatPixels): the accumulator is computed once for the
 /// whole output (compute_root), tiled in registers: the innermost loops are
 /// one vector of output pixels (vectorized), `vectors` of them and
@@ -291,12 +345,17 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
     scheduleChannelVectorConv(f, p);
     return;
   }
-  scheduleOutput(f, p);
   const ConvPlan &conv = f.conv;
   ConvTile t = convTile(conv, p);
   Func acc = f.accumulator;
   RDom r = f.accumulatorDomain;
   Var x = conv.accVars[0], m = conv.accVars[1];
+  constexpr int kChannelBlock = 128;
+  bool blocked = conv.inputChannels >= 2 * kChannelBlock &&
+                 conv.inputChannels % kChannelBlock == 0;
+  if (!blocked && scheduleFlatConvByRowBlocks(f, t, p))
+    return;
+  scheduleOutput(f, p);
   acc.compute_root();
   if (conv.weightBlock)
     acc.bound(m, 0, (int)conv.paddedChannels);
@@ -322,9 +381,6 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // stages: 1x1 1024->256 and 3x3 512->512 gain ~15%). The accumulators
   // then round-trip through memory once per block, a small cost per
   // 128 x KH x KW FMAs each.
-  constexpr int kChannelBlock = 128;
-  bool blocked = conv.inputChannels >= 2 * kChannelBlock &&
-                 conv.inputChannels % kChannelBlock == 0;
   RVar rzo("rzo"), rzi("rzi");
   if (blocked)
     u.split(r.z, rzo, rzi, kChannelBlock);

@@ -53,9 +53,11 @@ bool scheduleDenseAlongK(const KernelSpec &spec, KernelFuncs &f,
   Func partial = update.rfactor(ri, u);
   acc.split(j, jj, ji, kOutputsPerStep, TailStrategy::GuardWithIf);
   update.split(j, jj, ji, kOutputsPerStep, TailStrategy::GuardWithIf);
-  Var pj = partial.args()[1];
-  partial.compute_at(acc, jj).vectorize(u).unroll(pj);
-  partial.update().reorder(u, pj, ro).vectorize(u).unroll(pj);
+  // partial's pure vars are acc's (j, m) plus u; u innermost in storage
+  // so each lane group is one dense vector.
+  partial.reorder_storage(u, j, m);
+  partial.compute_at(acc, jj).vectorize(u).unroll(j);
+  partial.update().reorder(u, j, ro, m).vectorize(u).unroll(j);
   return true;
 }
 
