@@ -278,6 +278,36 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
     u.unroll(r.x);
 }
 
+/// The loops of a flat-pixel conv accumulator's register tiles.
+struct FlatTileLoops {
+  Var xo{"xo"}, xu{"xu"}, xv{"xv"}, mo{"mo"}, mi{"mi"};
+};
+
+/// Vectorizes the accumulator's initial value and splits its update into
+/// register tiles: pixel tiles xo of `vectors` vectors (xu, unrolled) of
+/// `lanes` pixels (xv, vectorized), channel tiles mo of `channels` (mi,
+/// unrolled). The caller orders the reduction and the tile loops.
+FlatTileLoops splitFlatAccumulator(Func acc, const ConvPlan &conv,
+                                   const ConvTile &t) {
+  Var x = conv.accVars[0], m = conv.accVars[1];
+  if (conv.weightBlock)
+    acc.bound(m, 0, (int)conv.paddedChannels);
+  if (t.lanes > 1)
+    acc.vectorize(x, t.lanes);
+  FlatTileLoops l;
+  Var xi("xi");
+  Stage u = acc.update();
+  // GuardWithIf: the last tile of the ragged extent is partial; an update
+  // cannot recompute lanes (ShiftInwards) nor write past the region.
+  u.split(x, l.xo, xi, t.lanes * t.vectors, TailStrategy::GuardWithIf)
+      .split(xi, l.xu, l.xv, t.lanes)
+      .split(m, l.mo, l.mi, t.channels);
+  if (t.lanes > 1)
+    u.vectorize(l.xv);
+  u.unroll(l.xu).unroll(l.mi);
+  return l;
+}
+
 /// Flat-pixel convs with a short reduction over a tall image (MobileNet's
 /// expanding 1x1 convs: 16 -> 96 channels at 112x112): the register tiles
 /// are cheap and the cost is memory, so the accumulator is computed per
@@ -306,7 +336,6 @@ bool scheduleFlatConvByRowBlocks(KernelFuncs &f, const ConvTile &t,
   Func out = f.output, acc = f.accumulator;
   RDom r = f.accumulatorDomain;
   Var ox = f.vars[0], oy = f.vars[1], om = f.vars[2], on = f.vars[3];
-  Var x = conv.accVars[0], m = conv.accVars[1];
   Var yo("yo"), yi("yi");
   out.split(oy, yo, yi, (int)rows, TailStrategy::ShiftInwards)
       .reorder(ox, yi, om, yo, on)
@@ -316,19 +345,9 @@ bool scheduleFlatConvByRowBlocks(KernelFuncs &f, const ConvTile &t,
     out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
 
   acc.compute_at(out, yo);
-  if (conv.weightBlock)
-    acc.bound(m, 0, (int)conv.paddedChannels);
-  if (t.lanes > 1)
-    acc.vectorize(x, t.lanes);
-  Var xo("xo"), xi("xi"), xu("xu"), xv("xv"), mo("mo"), mi("mi");
-  Stage u = acc.update();
-  u.split(x, xo, xi, tile, TailStrategy::GuardWithIf)
-      .split(xi, xu, xv, t.lanes)
-      .split(m, mo, mi, t.channels)
-      .reorder({xv, xu, mi, r.x, r.y, r.z, mo, xo, conv.accVars[2]});
-  if (t.lanes > 1)
-    u.vectorize(xv);
-  u.unroll(xu).unroll(mi);
+  FlatTileLoops l = splitFlatAccumulator(acc, conv, t);
+  acc.update().reorder(
+      {l.xv, l.xu, l.mi, r.x, r.y, r.z, l.mo, l.xo, conv.accVars[2]});
   return true;
 }
 
@@ -349,7 +368,6 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
   ConvTile t = convTile(conv, p);
   Func acc = f.accumulator;
   RDom r = f.accumulatorDomain;
-  Var x = conv.accVars[0], m = conv.accVars[1];
   constexpr int kChannelBlock = 128;
   bool blocked = conv.inputChannels >= 2 * kChannelBlock &&
                  conv.inputChannels % kChannelBlock == 0;
@@ -357,18 +375,9 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
     return;
   scheduleOutput(f, p);
   acc.compute_root();
-  if (conv.weightBlock)
-    acc.bound(m, 0, (int)conv.paddedChannels);
-  if (t.lanes > 1)
-    acc.vectorize(x, t.lanes);
-
-  Var xo("xo"), xi("xi"), xu("xu"), xv("xv"), mo("mo"), mi("mi");
+  FlatTileLoops l = splitFlatAccumulator(acc, conv, t);
+  Var xo = l.xo, xu = l.xu, xv = l.xv, mo = l.mo, mi = l.mi;
   Stage u = acc.update();
-  // GuardWithIf: the last tile of the ragged extent is partial; an update
-  // cannot recompute lanes (ShiftInwards) nor write past the region.
-  u.split(x, xo, xi, t.lanes * t.vectors, TailStrategy::GuardWithIf)
-      .split(xi, xu, xv, t.lanes)
-      .split(m, mo, mi, t.channels);
   // Pixel tiles outermost, channel blocks inside: a tile's input rows are
   // reused by every channel block from L1/L2 while the weights stream.
   // (Measured on ResNet-50 shapes: channel blocks outermost was slower for
@@ -392,9 +401,6 @@ void scheduleDenseConv(KernelFuncs &f, const CpuScheduleParams &p) {
     order.push_back(rzo);
   order.push_back(conv.accVars[2]); // Batch.
   u.reorder(order);
-  if (t.lanes > 1)
-    u.vectorize(xv);
-  u.unroll(xu).unroll(mi);
   // Short kernel rows: unroll the taps so the loop overhead is per row.
   if (conv.kernelWidth > 1 && conv.kernelWidth <= 3)
     u.unroll(r.x);
