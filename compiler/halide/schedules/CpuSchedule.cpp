@@ -127,11 +127,7 @@ void schedulePaddedInputs(KernelFuncs &f, const CpuScheduleParams &p) {
   }
 }
 
-/// Register tile of a dense conv accumulator: `vectors` output vectors
-/// along the vectorized dim times `channels` output channels.
-struct ConvTile {
-  int lanes, vectors, channels;
-};
+} // namespace
 
 /// Sizes the register tile. Per reduction step the tile does
 /// vectors*channels FMAs for `vectors` input loads and `channels` weight
@@ -180,6 +176,8 @@ ConvTile convTile(const ConvPlan &conv, const CpuScheduleParams &p) {
   }
   return t;
 }
+
+namespace {
 
 /// Dense convs with weights packed in blocks of 16 output channels
 /// (ConvForm::ChannelVectors; 3x3/7x7 windows, and 1x1 on small images):

@@ -6,6 +6,13 @@ namespace kiln {
 
 using namespace Halide;
 
+int vectorLanesFor(int64_t extent, int lanes) {
+  int v = lanes < 1 ? 1 : lanes;
+  while (v > 1 && v > extent)
+    v /= 2;
+  return v;
+}
+
 void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,
                    const Target &target) {
   if (target.has_gpu_feature())

@@ -38,6 +38,17 @@ CpuScheduleParams cpuScheduleParams(const Halide::Target &target);
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params);
 
+/// Register tile of a flat-pixel conv accumulator: `vectors` output
+/// vectors of `lanes` pixels times `channels` output channels.
+struct ConvTile {
+  int lanes, vectors, channels;
+};
+
+/// The register tile for `conv` (FlatPixels form) on a CPU family: sized
+/// from the register file, vectors chosen by a cycle model.
+/// schedules/CpuSchedule.cpp.
+ConvTile convTile(const ConvPlan &conv, const CpuScheduleParams &params);
+
 /// The fused depthwise + pointwise kernel on CPU: the depthwise result is
 /// computed per pointwise pixel tile. schedules/SeparableConvSchedule.cpp.
 void scheduleSeparableConv(KernelFuncs &funcs, const CpuScheduleParams &params);

@@ -12,18 +12,10 @@
 
 #include "compiler/halide/schedules/Schedule.h"
 
-#include <algorithm>
 
 namespace kiln {
 
 using namespace Halide;
-
-int vectorLanesFor(int64_t extent, int lanes) {
-  int v = std::max(1, lanes);
-  while (v > 1 && v > extent)
-    v /= 2;
-  return v;
-}
 
 void scheduleSeparableConv(KernelFuncs &f, const CpuScheduleParams &p) {
   const ConvPlan &conv = f.conv;
@@ -33,29 +25,13 @@ void scheduleSeparableConv(KernelFuncs &f, const CpuScheduleParams &p) {
   Var ox = f.vars[0], oy = f.vars[1], om = f.vars[2], on = f.vars[3];
   int64_t OW = f.extents[0], OH = f.extents[1];
 
-  // Register tile: up to 3 pixel vectors x up to 8 channels (AVX-512 /
-  // AArch64; 4 channels with 16 registers); channels divide M so the
-  // unrolled channel loop has no tail. Pixel extents are rounded up to
-  // whole tiles (RoundUp: the accumulator and the depthwise stage are
+  // Register tile as for a dense 1x1 conv. Pixel extents are rounded up
+  // to whole tiles (RoundUp: the accumulator and the depthwise stage are
   // scratch, so the extra pixels are computed and dropped; a guarded tail
-  // would run scalar), with the vector count that wastes the fewest.
-  int lanes = vectorLanesFor(conv.vecExtent, p.vectorLanes);
-  int budget = p.vectorRegisters * 3 / 4;
-  constexpr int kMaxVectors = 3;
-  int channels = 1;
-  for (int c = std::min<int64_t>(budget / kMaxVectors, conv.channels); c >= 1;
-       --c)
-    if (conv.channels % c == 0) {
-      channels = c;
-      break;
-    }
-  int64_t totalVectors = (conv.vecExtent + lanes - 1) / lanes;
-  int vectors = 1;
-  for (int v = 2; v <= kMaxVectors; ++v)
-    if ((totalVectors + v - 1) / v * v <=
-        (totalVectors + vectors - 1) / vectors * vectors)
-      vectors = v;
-  int tile = lanes * vectors;
+  // would run scalar).
+  ConvTile t = convTile(conv, p);
+  int lanes = t.lanes, channels = t.channels;
+  int tile = t.lanes * t.vectors;
 
   // Row blocks: each task copies the padded input rows it reads, computes
   // the pointwise accumulator of R output rows (the depthwise stage per
