@@ -8,7 +8,8 @@
 // running, the CPU time does not (--cpu bases GFLOP/s on it instead).
 //
 //   kiln-kernel-bench [--peak GFLOPS] [--runs N] [--filter SUBSTR] [--oihw]
-//                     [--cpu] [--asm PREFIX] [--block B]
+//                     [--cpu] [--asm PREFIX] [--block B] [--winograd]
+//                     [--threads N]
 //
 // --asm writes PREFIX<n>.s and PREFIX<n>.stmt (Halide's assembly and lowered
 // statement) for the n-th benchmarked kernel, to check the inner loops.
@@ -18,10 +19,18 @@
 // --block B forces blocks of B for dense convs (8: pixel vectors, 16:
 // channel vectors).
 //
+// --winograd also times each dense 3x3 stride-1 conv as Winograd F(2x2, 3x3)
+// and F(4x4, 3x3) (compiler/kernels/WinogradLayout.h), interleaved with the
+// direct conv run by run so machine noise hits all variants alike; GFLOP/s
+// always counts the direct convolution's FLOPs (2 * MACs), so the rows are
+// comparable ("effective" GFLOP/s for Winograd). The `rule` column marks
+// the variant the kernelizer's rule (winogradTileFor) picks.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/PipelineBuilder.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/WinogradLayout.h"
 
 #include <algorithm>
 #include <chrono>
@@ -48,6 +57,10 @@ const ConvShape kShapes[] = {
     {"3x3 128->128 28x28", 128, 28, 28, 128, 3, 1, 1, 1},
     {"3x3 256->256 14x14", 256, 14, 14, 256, 3, 1, 1, 1},
     {"3x3 512->512 7x7", 512, 7, 7, 512, 3, 1, 1, 1},
+    {"3x3 96->128 28x28 (GoogLeNet)", 96, 28, 28, 128, 3, 1, 1, 1},
+    {"3x3 128->192 28x28 (GoogLeNet)", 128, 28, 28, 192, 3, 1, 1, 1},
+    {"3x3 112->224 14x14 (GoogLeNet)", 112, 14, 14, 224, 3, 1, 1, 1},
+    {"3x3 160->320 7x7 (GoogLeNet)", 160, 7, 7, 320, 3, 1, 1, 1},
     {"3x3 s2 128->128 56x56", 128, 56, 56, 128, 3, 2, 1, 1},
     {"1x1 256->64 56x56", 256, 56, 56, 64, 1, 1, 0, 1},
     {"1x1 1024->256 14x14", 1024, 14, 14, 256, 1, 1, 0, 1},
@@ -85,6 +98,16 @@ KernelSpec specFor(const ConvShape &s, bool packWeights, int64_t block) {
   return spec;
 }
 
+/// One way to run a shape: the direct conv or a Winograd variant.
+struct Variant {
+  std::string label;
+  KernelSpec spec;
+  BuiltPipeline built;
+  std::vector<Halide::Buffer<float>> inputs;
+  std::vector<double> times, cpuTimes;
+  bool picked = false;
+};
+
 double macs(const ConvShape &s, const KernelSpec &spec) {
   const auto &y = spec.outputShape;
   return (double)y[0] * y[1] * y[2] * y[3] * (s.C / s.groups) * s.K * s.K;
@@ -111,9 +134,10 @@ int main(int argc, char **argv) {
   double peak = 0;
   int runs = 20;
   std::string filter;
-  bool packWeights = true, useCpuTime = false;
+  bool packWeights = true, useCpuTime = false, winograd = false;
   std::string asmPrefix;
   int64_t block = -1;
+  std::string threads = "1";
   for (int i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--peak") && i + 1 < argc)
       peak = atof(argv[++i]);
@@ -129,20 +153,26 @@ int main(int argc, char **argv) {
       asmPrefix = argv[++i];
     else if (!strcmp(argv[i], "--block") && i + 1 < argc)
       block = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--winograd"))
+      winograd = true;
+    else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+      threads = std::to_string(std::max(1, atoi(argv[++i])));
     else {
       fprintf(stderr,
               "usage: %s [--peak GFLOPS] [--runs N] [--filter S] [--oihw] "
-              "[--cpu] [--asm PREFIX] [--block B]\n",
+              "[--cpu] [--asm PREFIX] [--block B] [--winograd] [--threads N]\n",
               argv[0]);
       return 2;
     }
   }
-  // One thread: the comparison is per-core efficiency.
-  setenv("HL_NUM_THREADS", "1", 1);
+  // One thread by default: the comparison is per-core efficiency (--threads
+  // N checks how a kernel scales; % of peak is then of one core's peak).
+  setenv("HL_NUM_THREADS", threads.c_str(), 1);
   Halide::Target target = Halide::get_jit_target_from_environment();
-  printf("target %s, %d runs, median, %s weights\n",
-         target.to_string().c_str(), runs, packWeights ? "packed" : "OIHW");
-  printf("%-28s %9s %9s %9s %9s %7s\n", "kernel", "median ms", "best ms",
+  printf("target %s, %d runs, median, %s weights, %s thread(s)\n",
+         target.to_string().c_str(), runs, packWeights ? "packed" : "OIHW",
+         threads.c_str());
+  printf("%-32s %9s %9s %9s %9s %7s\n", "kernel", "median ms", "best ms",
          "cpu ms", "GFLOP/s", "%peak");
   std::mt19937 rng(1);
   int benchmarked = 0;
@@ -150,52 +180,79 @@ int main(int argc, char **argv) {
     if (!filter.empty() &&
         std::string(s.label).find(filter) == std::string::npos)
       continue;
-    KernelSpec spec = specFor(s, packWeights, s.groups == 1 ? block : -1);
-    BuiltPipeline built;
-    std::string error;
-    if (!buildPipeline(spec, target, built, error)) {
-      fprintf(stderr, "%s\n", error.c_str());
-      return 1;
+    // The direct conv, then (--winograd) its Winograd variants.
+    std::vector<Variant> variants(1);
+    variants[0].label = s.label;
+    variants[0].spec = specFor(s, packWeights, s.groups == 1 ? block : -1);
+    int64_t ruleTile = 0;
+    if (winograd && packWeights &&
+        winogradApplies(s.groups, {s.K, s.K}, {s.stride, s.stride}, {1, 1},
+                        {s.pad, s.pad, s.pad, s.pad})) {
+      const auto &y = variants[0].spec.outputShape;
+      ruleTile = winogradTileFor(s.C, s.M, y[2], y[3]);
+      for (int64_t tile : {2, 4}) {
+        Variant v;
+        v.label = std::string("  winograd F(") + std::to_string(tile) + ",3)";
+        v.spec = variants[0].spec;
+        v.spec.weightBlock = kWinogradBlock;
+        v.spec.winogradTile = tile;
+        v.spec.inputShapes[1] = winogradWeightShape(s.M, s.C, tile);
+        v.picked = tile == ruleTile;
+        variants.push_back(v);
+      }
     }
-    std::vector<Halide::Buffer<float>> inputs;
-    for (size_t i = 0; i < spec.inputShapes.size(); ++i) {
-      inputs.push_back(randomBuffer(spec.inputShapes[i], rng));
-      built.inputs[i].set(inputs.back());
-    }
-    std::vector<int> outSizes(spec.outputShape.rbegin(),
-                              spec.outputShape.rend());
+    variants[0].picked = winograd && ruleTile == 0;
+    std::vector<int> outSizes(variants[0].spec.outputShape.rbegin(),
+                              variants[0].spec.outputShape.rend());
     Halide::Buffer<float> out(outSizes);
-    if (!asmPrefix.empty()) {
-      std::string base = asmPrefix + std::to_string(benchmarked);
-      built.pipeline.compile_to_assembly(base + ".s", built.arguments,
-                                         "bench_conv", target);
-      built.pipeline.compile_to_lowered_stmt(base + ".stmt", built.arguments,
-                                             Halide::StmtOutputFormat::Text,
-                                             target);
+    for (Variant &v : variants) {
+      std::string error;
+      if (!buildPipeline(v.spec, target, v.built, error)) {
+        fprintf(stderr, "%s\n", error.c_str());
+        return 1;
+      }
+      for (size_t i = 0; i < v.spec.inputShapes.size(); ++i) {
+        v.inputs.push_back(randomBuffer(v.spec.inputShapes[i], rng));
+        v.built.inputs[i].set(v.inputs.back());
+      }
+      if (!asmPrefix.empty()) {
+        std::string base = asmPrefix + std::to_string(benchmarked);
+        v.built.pipeline.compile_to_assembly(base + ".s", v.built.arguments,
+                                             "bench_conv", target);
+        v.built.pipeline.compile_to_lowered_stmt(
+            base + ".stmt", v.built.arguments, Halide::StmtOutputFormat::Text,
+            target);
+      }
+      ++benchmarked;
+      v.built.pipeline.compile_jit(target);
+      v.built.pipeline.realize(out, target); // Warm-up (and first-touch).
     }
-    ++benchmarked;
-    built.pipeline.compile_jit(target);
-    built.pipeline.realize(out, target); // Warm-up (and first-touch).
-    std::vector<double> times, cpuTimes;
-    for (int r = 0; r < runs; ++r) {
-      double c0 = cpuSeconds();
-      auto t0 = std::chrono::steady_clock::now();
-      built.pipeline.realize(out, target);
-      auto t1 = std::chrono::steady_clock::now();
-      cpuTimes.push_back(cpuSeconds() - c0);
-      times.push_back(std::chrono::duration<double>(t1 - t0).count());
+    // Interleaved: run r of every variant before run r + 1 of any.
+    for (int r = 0; r < runs; ++r)
+      for (Variant &v : variants) {
+        double c0 = cpuSeconds();
+        auto t0 = std::chrono::steady_clock::now();
+        v.built.pipeline.realize(out, target);
+        auto t1 = std::chrono::steady_clock::now();
+        v.cpuTimes.push_back(cpuSeconds() - c0);
+        v.times.push_back(std::chrono::duration<double>(t1 - t0).count());
+      }
+    for (Variant &v : variants) {
+      std::sort(v.times.begin(), v.times.end());
+      std::sort(v.cpuTimes.begin(), v.cpuTimes.end());
+      double t = v.times[v.times.size() / 2], best = v.times.front();
+      double cpu = v.cpuTimes[v.cpuTimes.size() / 2];
+      // Direct-convolution FLOPs for every variant.
+      double gflops =
+          2 * macs(s, variants[0].spec) / (useCpuTime ? cpu : t) * 1e-9;
+      printf("%-32s %9.3f %9.3f %9.3f %9.1f", v.label.c_str(), t * 1e3,
+             best * 1e3, cpu * 1e3, gflops);
+      if (peak > 0)
+        printf(" %6.1f%%", 100 * gflops / peak);
+      else
+        printf(" %7s", "-");
+      printf("%s\n", v.picked ? "  <- rule" : "");
     }
-    std::sort(times.begin(), times.end());
-    std::sort(cpuTimes.begin(), cpuTimes.end());
-    double t = times[times.size() / 2], best = times.front();
-    double cpu = cpuTimes[cpuTimes.size() / 2];
-    double gflops = 2 * macs(s, spec) / (useCpuTime ? cpu : t) * 1e-9;
-    if (peak > 0)
-      printf("%-28s %9.3f %9.3f %9.3f %9.1f %6.1f%%\n", s.label, t * 1e3,
-             best * 1e3, cpu * 1e3, gflops, 100 * gflops / peak);
-    else
-      printf("%-28s %9.3f %9.3f %9.3f %9.1f %7s\n", s.label, t * 1e3,
-             best * 1e3, cpu * 1e3, gflops, "-");
     fflush(stdout);
   }
   return 0;

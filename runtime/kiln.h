@@ -15,8 +15,13 @@
  * its activation arena (allocated once, in kiln_model_create). No call
  * allocates on the run path.
  * Threading: a kiln_model may be used by one thread at a time; distinct
- * models may run concurrently. kiln_model_set_threads sets the size of the
- * artifact's (process-wide) Halide thread pool.
+ * models may run concurrently. Kernels run on one process-wide pool whose
+ * workers spin between the kernels of a run and sleep between runs; one run
+ * at a time uses it, with the thread count of its model
+ * (kiln_model_set_threads; default: the online CPUs or KILN_NUM_THREADS).
+ * A run that starts while another model's run holds the pool runs its
+ * kernels on the calling thread only, so concurrent models never use more
+ * threads than the largest count asked for.
  * Errors: every fallible call returns a kiln_status (KILN_OK == 0); the
  * message for the last failure on a model is kiln_model_last_error().
  * kiln_model_create installs a process-wide Halide error handler
@@ -77,7 +82,7 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
                            const size_t *input_bytes, void *const *outputs,
                            const size_t *output_bytes);
 
-/* Number of worker threads for the artifact's kernels (>= 1). */
+/* Threads this model's runs use, the calling thread included (>= 1). */
 kiln_status kiln_model_set_threads(kiln_model *model, int threads);
 
 /* --- Profiling (opt-in) ------------------------------------------------

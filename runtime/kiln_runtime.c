@@ -11,6 +11,7 @@
 
 #include "kiln.h"
 #include "kiln_model_desc.h"
+#include "kiln_thread_pool.h"
 
 #include "HalideRuntime.h"
 
@@ -37,6 +38,7 @@ struct kiln_model {
   const kiln_model_desc *desc;
   void *arena; /* KILN_ARENA_ALIGNMENT-aligned, desc->arena_bytes usable */
   kiln_profile *profile; /* NULL unless profiling is enabled */
+  int threads;           /* threads a run uses (kiln_model_set_threads) */
   char last_error[KILN_ERROR_CAPACITY];
 };
 
@@ -241,7 +243,10 @@ kiln_status kiln_model_create(const kiln_model_desc *desc, kiln_model **out) {
                      desc->arena_bytes, desc->name ? desc->name : "(unnamed)");
   }
   model->desc = desc;
+  model->threads = kiln_pool_default_threads();
   model->last_error[0] = '\0';
+  /* The kernels' parallel loops run on Kiln's pool (kiln_thread_pool.h). */
+  kiln_pool_acquire();
   /* Route Halide errors into our buffer instead of stderr/abort. */
   halide_set_error_handler(kiln_capture_halide_error);
   *out = model;
@@ -254,6 +259,7 @@ void kiln_model_destroy(kiln_model *model) {
   kiln_profile_free(model->profile);
   free(model->arena);
   free(model);
+  kiln_pool_release();
 }
 
 /* --- queries ------------------------------------------------------------- */
@@ -357,7 +363,10 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
     kiln_active_profile = profile;
     profile->mark = kiln_now_ns();
   }
+  /* Workers spin between the kernels of this run instead of sleeping. */
+  int owns_pool = kiln_pool_begin_run(model->threads);
   int failed = desc->run(model->arena, inputs, outputs, &failed_kernel);
+  kiln_pool_end_run(owns_pool);
   kiln_active_profile = NULL;
   if (failed == 0) {
     if (profile)
@@ -390,7 +399,7 @@ kiln_status kiln_model_set_threads(kiln_model *model, int threads) {
                      "kiln_model_set_threads: thread count must be >= 1, got "
                      "%d",
                      threads);
-  halide_set_num_threads(threads);
+  model->threads = threads;
   return KILN_OK;
 }
 

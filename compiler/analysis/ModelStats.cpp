@@ -182,6 +182,20 @@ std::optional<ModelStats> computeModelStats(ModuleOp module,
           int64_t pixels = out[0] * out[2] * out[3];
           layer.macs = pixels * dw[0] * (dw[2] * dw[3] + out[1]);
         })
+        .Case<InvertedResidualOp>([&](InvertedResidualOp ir) {
+          // A fused block (optimized IR): the expand conv at the input's
+          // resolution, then the separable pair at the output's.
+          layer.convKind = "inverted_residual";
+          for (Value v :
+               {ir.getExpandWeight(), ir.getExpandBias(), ir.getDwWeight(),
+                ir.getDwBias(), ir.getPwWeight(), ir.getPwBias()})
+            addParams(layer, v);
+          auto in = shapeOf(ir.getInput()), dw = shapeOf(ir.getDwWeight());
+          auto out = shapeOf(ir.getResult());
+          int64_t e = dw[0];
+          layer.macs = in[0] * in[2] * in[3] * in[1] * e +
+                       out[0] * out[2] * out[3] * e * (dw[2] * dw[3] + out[1]);
+        })
         .Case<DenseOp>([&](DenseOp dense) {
           auto in = shapeOf(dense.getInput()), w = shapeOf(dense.getWeight());
           addParams(layer, dense.getWeight());

@@ -64,7 +64,8 @@ struct LayerStats {
   std::string name; // ONNX node name from the op's NameLoc; "" if none
   std::string op;   // op name without the dialect, e.g. "conv2d"
   /// conv2d: "conv", "depthwise", "pointwise" or "grouped";
-  /// separable_conv2d: "separable"; else "".
+  /// separable_conv2d: "separable"; inverted_residual:
+  /// "inverted_residual"; else "".
   std::string convKind;
   std::vector<int64_t> outputShape;
   int64_t outputElements = 0;

@@ -213,7 +213,7 @@ int compileModel(const CompileOptions &opt) {
   // kernelize ---------------------------------------------------------------
   std::string name = opt.name.empty() ? defaultName(opt.outputPath)
                                       : toCIdentifier(opt.name);
-  auto plan = kernelizeModule(*module, name, error);
+  auto plan = kernelizeModule(*module, name, error, opt.convAlgorithm);
   if (!plan)
     return fail(opt.inputPath + ": " + error);
   // Identical kernels (same kind, shapes and attributes) are generated once:

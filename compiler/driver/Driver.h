@@ -7,6 +7,8 @@
 #ifndef KILN_COMPILER_DRIVER_DRIVER_H
 #define KILN_COMPILER_DRIVER_DRIVER_H
 
+#include "compiler/kernels/WinogradLayout.h"
+
 #include <string>
 #include <vector>
 
@@ -32,6 +34,9 @@ struct CompileOptions {
   // (kilnOptionalPassNames(): fold-pad, fold-batch-norm, ...).
   bool fuse = true;
   std::vector<std::string> disabledPasses;
+  // Kernelize: Auto lets eligible 3x3 convs use Winograd; Direct keeps
+  // every conv direct (A/B comparisons, exactness).
+  ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto;
   // Codegen: worker processes (0 = one per core) and the kernel cache
   // (compiler/driver/KernelCache.h).
   int jobs = 0;

@@ -76,6 +76,8 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildBatchNorm(spec, in);
   case KernelKind::SeparableConv2D:
     return buildSeparableConv2D(spec, in);
+  case KernelKind::InvertedResidual:
+    return buildInvertedResidual(spec, in);
   case KernelKind::Pad:
     return buildPad(spec, in);
   }
@@ -108,6 +110,8 @@ size_t expectedInputCount(const KernelSpec &spec) {
     return 2 + spec.hasBias;
   case KernelKind::SeparableConv2D:
     return 5 + spec.hasResidual;
+  case KernelKind::InvertedResidual:
+    return 7 + spec.hasResidual;
   case KernelKind::Concat:
     return spec.inputShapes.empty() ? 1 : spec.inputShapes.size();
   }

@@ -4,6 +4,7 @@
 #include "compiler/kernelize/ArenaPlanner.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/WinogradLayout.h"
 #include "compiler/passes/ConstantData.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "dialects/kiln/KilnOps.h"
@@ -36,8 +37,8 @@ size_t bytesOf(Value v) {
 
 class Kernelizer {
 public:
-  Kernelizer(ModelPlan &plan, std::string &error)
-      : plan(plan), error(error) {}
+  Kernelizer(ModelPlan &plan, std::string &error, ConvAlgorithm convAlgorithm)
+      : plan(plan), error(error), convAlgorithm(convAlgorithm) {}
 
   bool run(func::FuncOp main);
 
@@ -159,19 +160,67 @@ private:
     return convWeightBlockFor(ws[0], conv.getGroups(), y[2] * y[3],
                               ws[2] * ws[3]);
   }
-  /// A constant only read as packed conv weights gets no OIHW copy.
+  /// A constant only read as packed (or Winograd-transformed) conv weights
+  /// gets no OIHW copy.
   bool onlyPackedConvWeights(Value constant) {
     if (constant.use_empty())
       return false;
     for (OpOperand &use : constant.getUses()) {
       auto conv = dyn_cast<Conv2DOp>(use.getOwner());
-      if (!conv || use.getOperandNumber() != 1 || !packedWeightBlock(conv))
+      if (!conv || use.getOperandNumber() != 1 ||
+          (!packedWeightBlock(conv) && !winogradTileOf(conv)))
         return false;
     }
     return true;
   }
+  /// The Winograd output tile for a conv (WinogradLayout.h), or 0 for the
+  /// direct conv. Needs constant weights: they are transformed here.
+  int64_t winogradTileOf(Conv2DOp conv) {
+    if (convAlgorithm == ConvAlgorithm::Direct ||
+        !isa_and_nonnull<ConstantOp>(conv.getWeight().getDefiningOp()))
+      return 0;
+    std::vector<int64_t> ws = shapeOf(conv.getWeight());
+    std::vector<int64_t> y = shapeOf(conv.getResult());
+    std::vector<int64_t> strides(conv.getStrides().begin(),
+                                 conv.getStrides().end());
+    std::vector<int64_t> pads(conv.getPads().begin(), conv.getPads().end());
+    std::vector<int64_t> dilations(conv.getDilations().begin(),
+                                   conv.getDilations().end());
+    if (!winogradApplies(conv.getGroups(), {ws[2], ws[3]}, strides, dilations,
+                         pads))
+      return 0;
+    return winogradTileFor(ws[1], ws[0], y[2], y[3]);
+  }
+  /// Points a Winograd conv call's weights at their transform U = G w G^T.
+  bool transformWinogradWeightsOf(Conv2DOp conv, int64_t tile,
+                                  KernelCall &call) {
+    Value w = conv.getWeight();
+    std::vector<int64_t> shape = shapeOf(w);
+    std::vector<int64_t> uShape = winogradWeightShape(shape[0], shape[1], tile);
+    auto cached = winogradStorageOf.find({w, tile});
+    int storage = cached != winogradStorageOf.end() ? cached->second : -1;
+    if (storage < 0) {
+      auto data = constantOf(w);
+      if (!data)
+        return fail(conv, "constant weights are not readable as f32");
+      std::vector<float> u = winogradConvWeights(*data, shape, tile);
+      if (u.empty())
+        return fail(conv, "weights do not match their shape");
+      storage = addWeights(u);
+      winogradStorageOf[{w, tile}] = storage;
+    }
+    call.spec.weightBlock = kWinogradBlock;
+    call.spec.winogradTile = tile;
+    call.spec.inputShapes[1] = uShape;
+    call.args[1] = {storage, uShape, 0};
+    return true;
+  }
+  llvm::DenseMap<std::pair<Value, int64_t>, int> winogradStorageOf;
+
   /// Points the conv call's weight argument at compile-time packed weights.
   bool packConvWeightsOf(Conv2DOp conv, KernelCall &call) {
+    if (int64_t tile = winogradTileOf(conv))
+      return transformWinogradWeightsOf(conv, tile, call);
     Value w = conv.getWeight();
     int64_t block = packedWeightBlock(conv);
     if (!block)
@@ -204,6 +253,7 @@ private:
 
   ModelPlan &plan;
   std::string &error;
+  ConvAlgorithm convAlgorithm;
   void planConcatElision(func::FuncOp main);
 
   llvm::DenseMap<Value, int> storageOf;
@@ -280,6 +330,38 @@ bool Kernelizer::lower(Operation *op) {
                            c.getClipMin().convertToFloat(),
                            c.getClipMax().convertToFloat()))
           return false;
+        spec.dwActivation = dwStage.activation;
+        spec.dwActParam0 = c.getDwClipMin().convertToFloat();
+        spec.dwActParam1 = c.getDwClipMax().convertToFloat();
+        emit(op, spec, op->getOperands(), c.getResult());
+        return true;
+      })
+      .Case<InvertedResidualOp>([&](InvertedResidualOp c) {
+        // Weights stay OIHW: the kernel broadcasts one weight per register
+        // tile channel per step, and a block's weights (at most a few
+        // hundred KiB in MobileNetV2) stay in L2 across its tiles.
+        KernelSpec spec;
+        spec.kind = KernelKind::InvertedResidual;
+        auto dw = shapeOf(c.getDwWeight());
+        spec.kernel = {dw[2], dw[3]};
+        spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
+        spec.pads.assign(c.getPads().begin(), c.getPads().end());
+        spec.dilations.assign(c.getDilations().begin(),
+                              c.getDilations().end());
+        spec.hasBias = true;
+        spec.hasResidual = (bool)c.getResidual();
+        // Stage activations are checked by name here; their parameters
+        // travel as the dialect's two attributes per stage.
+        KernelSpec exStage, dwStage;
+        if (!setActivation(op, exStage, c.getExpandActivation(), 0.0f, 0.0f) ||
+            !setActivation(op, dwStage, c.getDwActivation(), 0.0f, 0.0f) ||
+            !setActivation(op, spec, c.getActivation(),
+                           c.getClipMin().convertToFloat(),
+                           c.getClipMax().convertToFloat()))
+          return false;
+        spec.exActivation = exStage.activation;
+        spec.exActParam0 = c.getExpandClipMin().convertToFloat();
+        spec.exActParam1 = c.getExpandClipMax().convertToFloat();
         spec.dwActivation = dwStage.activation;
         spec.dwActParam0 = c.getDwClipMin().convertToFloat();
         spec.dwActParam1 = c.getDwClipMax().convertToFloat();
@@ -582,7 +664,8 @@ std::string kernelOrigin(Operation *op) {
 
 std::optional<ModelPlan> kernelizeModule(ModuleOp module,
                                          const std::string &name,
-                                         std::string &error) {
+                                         std::string &error,
+                                         ConvAlgorithm convAlgorithm) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.getBody().getBlocks().size() != 1) {
     error = "the module has no single-block function @main";
@@ -590,7 +673,7 @@ std::optional<ModelPlan> kernelizeModule(ModuleOp module,
   }
   ModelPlan plan;
   plan.name = name;
-  Kernelizer k(plan, error);
+  Kernelizer k(plan, error, convAlgorithm);
   if (!k.run(main))
     return std::nullopt;
   return plan;

@@ -9,6 +9,7 @@
 #define KILN_COMPILER_KERNELIZE_KERNELIZE_H
 
 #include "compiler/kernelize/ModelPlan.h"
+#include "compiler/kernels/WinogradLayout.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <optional>
@@ -22,10 +23,12 @@ std::string kernelOrigin(mlir::Operation *op);
 
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).
 /// Returns std::nullopt and sets `error` (naming the op) if an op has no
-/// kernel.
-std::optional<ModelPlan> kernelizeModule(mlir::ModuleOp module,
-                                         const std::string &name,
-                                         std::string &error);
+/// kernel. `convAlgorithm` Auto lets eligible 3x3 convs use Winograd
+/// (winogradTileFor); Direct keeps every conv direct.
+std::optional<ModelPlan>
+kernelizeModule(mlir::ModuleOp module, const std::string &name,
+                std::string &error,
+                ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto);
 
 } // namespace kiln
 

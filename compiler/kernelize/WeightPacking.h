@@ -22,6 +22,15 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
                                    const std::vector<int64_t> &oihw,
                                    int64_t block);
 
+/// OIHW 3x3 conv weights `w` of shape `oihw` ([M, C, 3, 3]) transformed
+/// for Winograd F(tile x tile, 3 x 3): U = G g G^T per (output, input)
+/// channel pair, laid out as winogradWeightShape (WinogradLayout.h),
+/// output channels past M zero. Computed in double. Empty if `w` does not
+/// match `oihw` or the kernel is not 3x3.
+std::vector<float> winogradConvWeights(const std::vector<float> &w,
+                                       const std::vector<int64_t> &oihw,
+                                       int64_t tile);
+
 } // namespace kiln
 
 #endif // KILN_COMPILER_KERNELIZE_WEIGHTPACKING_H

@@ -27,7 +27,8 @@ const KernelKind kAllKinds[] = {
     KernelKind::Activation,    KernelKind::Concat,        KernelKind::Dense,
     KernelKind::Softmax,       KernelKind::Mul,           KernelKind::Transpose,
     KernelKind::LRN,           KernelKind::BatchNorm,
-    KernelKind::SeparableConv2D, KernelKind::Pad};
+    KernelKind::SeparableConv2D, KernelKind::Pad,
+    KernelKind::InvertedResidual};
 
 const Activation kAllActivations[] = {
     Activation::None,    Activation::Relu,        Activation::Clip,
@@ -194,6 +195,9 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseInt(value, out.groups);
     else if (key == "weight_block")
       ok = parseInt(value, out.weightBlock) && out.weightBlock >= 0;
+    else if (key == "winograd_tile")
+      ok = parseInt(value, out.winogradTile) &&
+           (out.winogradTile == 2 || out.winogradTile == 4);
     else if (key == "count_include_pad")
       ok = parseBool(value, out.countIncludePad);
     else if (key == "has_bias")
@@ -232,6 +236,12 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseFloat(value, out.dwActParam0);
     else if (key == "dw_act_param1")
       ok = parseFloat(value, out.dwActParam1);
+    else if (key == "ex_activation")
+      ok = parseActivation(value, out.exActivation);
+    else if (key == "ex_act_param0")
+      ok = parseFloat(value, out.exActParam0);
+    else if (key == "ex_act_param1")
+      ok = parseFloat(value, out.exActParam1);
     else {
       error = lineError(lineNo, line, "unknown key '" + key + "'");
       return false;
@@ -301,6 +311,8 @@ const char *kernelKindName(KernelKind kind) {
     return "SeparableConv2D";
   case KernelKind::Pad:
     return "Pad";
+  case KernelKind::InvertedResidual:
+    return "InvertedResidual";
   }
   return "unknown";
 }
@@ -347,6 +359,8 @@ std::string KernelSpec::serialize() const {
   os << "\ngroups=" << groups << '\n';
   if (weightBlock)
     os << "weight_block=" << weightBlock << '\n';
+  if (winogradTile)
+    os << "winograd_tile=" << winogradTile << '\n';
   os << "count_include_pad=" << (countIncludePad ? 1 : 0) << '\n';
   os << "has_bias=" << (hasBias ? 1 : 0) << '\n';
   os << "has_residual=" << (hasResidual ? 1 : 0) << '\n';
@@ -364,7 +378,13 @@ std::string KernelSpec::serialize() const {
   os << "perm=";
   writeList(os, perm);
   os << '\n';
-  if (kind == KernelKind::SeparableConv2D) {
+  if (kind == KernelKind::InvertedResidual) {
+    os << "ex_activation=" << activationName(exActivation) << '\n';
+    os << "ex_act_param0=" << formatFloat(exActParam0) << '\n';
+    os << "ex_act_param1=" << formatFloat(exActParam1) << '\n';
+  }
+  if (kind == KernelKind::SeparableConv2D ||
+      kind == KernelKind::InvertedResidual) {
     os << "dw_activation=" << activationName(dwActivation) << '\n';
     os << "dw_act_param0=" << formatFloat(dwActParam0) << '\n';
     os << "dw_act_param1=" << formatFloat(dwActParam1) << '\n';

@@ -72,6 +72,13 @@ enum class KernelKind {
   /// y = act(pointwise(mid, pw) + pwBias + residual). `mid` is computed per
   /// tile and never stored whole.
   SeparableConv2D,
+  /// inputs: x[N,C,H,W], ex[E,C,1,1], exBias[E], dw[E,1,KH,KW], dwBias[E],
+  ///         pw[M,E,1,1], pwBias[M], (residual[N,M,OH,OW] if hasResidual).
+  ///         output y[N,M,OH,OW].
+  /// e = exActivation(pointwise(x, ex) + exBias), zero-padded AFTER the
+  /// activation; then SeparableConv2D's two stages on e (MobileNetV2's
+  /// inverted residual block). `e` is computed per block of rows.
+  InvertedResidual,
   /// inputs: x (rank r). output y (rank r): x surrounded by `padValue`;
   /// `pads` holds 2r values in ONNX order (all begins, then all ends), so
   /// y.shape[d] = x.shape[d] + pads[d] + pads[r + d].
@@ -104,6 +111,12 @@ struct KernelSpec {
   /// compile time into [ceil(M/B), C, KH, KW, B] (compiler/kernels/
   /// ConvWeightLayout.h; dense convs only). Serialized only when non-zero.
   int64_t weightBlock = 0;
+  /// Conv2D: 0 = direct convolution; m = 2 or 4 = Winograd F(m x m, 3 x 3)
+  /// (3x3, stride 1, dilation 1, groups 1, pads <= 1) with weights already
+  /// transformed at compile time into [(m+2)^2, ceil(M/16), C, 16]
+  /// (compiler/kernels/WinogradLayout.h; weightBlock is 16). Serialized
+  /// only when non-zero.
+  int64_t winogradTile = 0;
 
   // Epilogue.
   bool hasBias = false;
@@ -111,10 +124,15 @@ struct KernelSpec {
   Activation activation = Activation::None;
   float clipMin = 0.0f, clipMax = 0.0f;
 
-  /// SeparableConv2D: the depthwise stage's activation and its parameters
-  /// (Clip: min/max; HardSigmoid: alpha/beta). Serialized only for that kind.
+  /// SeparableConv2D and InvertedResidual: the depthwise stage's activation
+  /// and its parameters (Clip: min/max; HardSigmoid: alpha/beta).
+  /// Serialized only for those kinds.
   Activation dwActivation = Activation::None;
   float dwActParam0 = 0.0f, dwActParam1 = 0.0f;
+  /// InvertedResidual: the expand stage's activation and its parameters,
+  /// like dwActivation (which it also uses). Serialized only for that kind.
+  Activation exActivation = Activation::None;
+  float exActParam0 = 0.0f, exActParam1 = 0.0f;
 
   /// Concat and Softmax.
   int64_t axis = 1;

@@ -14,7 +14,7 @@ namespace kiln {
 
 const char *kilnOptionalPassNames() {
   return "fold-pad, fold-batch-norm, fuse-activation, fuse-residual-add, "
-         "fuse-depthwise-pointwise";
+         "fuse-depthwise-pointwise, fuse-inverted-residual";
 }
 
 bool disableKilnPass(KilnPipelineOptions &options, const std::string &name) {
@@ -28,6 +28,8 @@ bool disableKilnPass(KilnPipelineOptions &options, const std::string &name) {
     options.fuseResidualAdd = false;
   else if (name == "fuse-depthwise-pointwise")
     options.fuseDepthwisePointwise = false;
+  else if (name == "fuse-inverted-residual")
+    options.fuseInvertedResidual = false;
   else
     return false;
   return true;
@@ -40,6 +42,9 @@ void buildKilnOptimizationPipeline(OpPassManager &pm,
   bool fuseResidualAdd = options.fuse && options.fuseResidualAdd;
   bool fuseActivation = options.fuse && options.fuseActivation;
   bool fuseDepthwisePointwise = options.fuse && options.fuseDepthwisePointwise;
+  // Builds on the separable ops, so it needs that pass.
+  bool fuseInvertedResidual =
+      fuseDepthwisePointwise && options.fuseInvertedResidual;
   // Pads first: a pad left unfolded is a whole extra copy of a tensor.
   if (foldPad)
     pm.addNestedPass<func::FuncOp>(createFoldPadPass());
@@ -57,6 +62,9 @@ void buildKilnOptimizationPipeline(OpPassManager &pm,
   // ReLU6, the pointwise residual) into the separable op.
   if (fuseDepthwisePointwise)
     pm.addNestedPass<func::FuncOp>(createFuseDepthwisePointwisePass());
+  // Then the expand conv feeding a separable op joins it.
+  if (fuseInvertedResidual)
+    pm.addNestedPass<func::FuncOp>(createFuseInvertedResidualPass());
   if (foldPad || foldBatchNorm || fuseResidualAdd || fuseActivation ||
       fuseDepthwisePointwise)
     pm.addPass(createCanonicalizerPass());
@@ -85,6 +93,10 @@ struct KilnOptimizePipelineOptions
       *this, "fuse-depthwise-pointwise",
       llvm::cl::desc("Run kiln-fuse-depthwise-pointwise"),
       llvm::cl::init(true)};
+  Option<bool> fuseInvertedResidual{
+      *this, "fuse-inverted-residual",
+      llvm::cl::desc("Run kiln-fuse-inverted-residual"),
+      llvm::cl::init(true)};
 };
 
 } // namespace
@@ -93,7 +105,8 @@ void registerKilnOptimizationPipeline() {
   PassPipelineRegistration<KilnOptimizePipelineOptions>(
       "kiln-optimize",
       "The kiln compile optimize phase: fold pads and batch norms, fuse "
-      "residual adds, activations and depthwise + pointwise pairs, "
+      "residual adds, activations, depthwise + pointwise pairs and "
+      "inverted residual blocks, "
       "canonicalize, CSE",
       [](OpPassManager &pm, const KilnOptimizePipelineOptions &cl) {
         KilnPipelineOptions options;
@@ -103,6 +116,7 @@ void registerKilnOptimizationPipeline() {
         options.fuseResidualAdd = cl.fuseResidualAdd;
         options.fuseActivation = cl.fuseActivation;
         options.fuseDepthwisePointwise = cl.fuseDepthwisePointwise;
+        options.fuseInvertedResidual = cl.fuseInvertedResidual;
         buildKilnOptimizationPipeline(pm, options);
       });
 }

@@ -26,11 +26,12 @@ struct KilnPipelineOptions {
   bool fuseResidualAdd = true;
   bool fuseActivation = true;
   bool fuseDepthwisePointwise = true;
+  bool fuseInvertedResidual = true;
 };
 
 /// The names --disable-pass accepts, for messages:
 /// "fold-pad, fold-batch-norm, fuse-activation, fuse-residual-add,
-/// fuse-depthwise-pointwise".
+/// fuse-depthwise-pointwise, fuse-inverted-residual".
 const char *kilnOptionalPassNames();
 
 /// Turns off the optional pass called `name` (one of kilnOptionalPassNames(),
@@ -40,13 +41,14 @@ bool disableKilnPass(KilnPipelineOptions &options, const std::string &name);
 
 /// Appends the optimization pipeline to `pm` (anchored on builtin.module):
 /// fold-pad, fold-batch-norm, canonicalize, fuse-residual-add, fuse-activation,
-/// fuse-depthwise-pointwise, canonicalize, cse — or canonicalize, cse when nothing is to be fused.
+/// fuse-depthwise-pointwise, fuse-inverted-residual, canonicalize, cse — or
+/// canonicalize, cse when nothing is to be fused.
 void buildKilnOptimizationPipeline(mlir::OpPassManager &pm,
                                    const KilnPipelineOptions &options);
 
 /// Registers the pipeline as `kiln-opt --kiln-optimize` with the options
-/// fuse, fold-pad, fold-batch-norm, fuse-residual-add, fuse-activation and
-/// fuse-depthwise-pointwise (booleans).
+/// fuse, fold-pad, fold-batch-norm, fuse-residual-add, fuse-activation,
+/// fuse-depthwise-pointwise and fuse-inverted-residual (booleans).
 void registerKilnOptimizationPipeline();
 
 } // namespace kiln

@@ -24,21 +24,81 @@ std::string kindOf(Operation *op) { return op->getName().stripDialect().str(); }
 bool hasResidual(Operation *op) {
   if (auto sep = dyn_cast<SeparableConv2DOp>(op))
     return (bool)sep.getResidual();
+  if (auto ir = dyn_cast<InvertedResidualOp>(op))
+    return (bool)ir.getResidual();
   auto conv = dyn_cast<Conv2DOp>(op);
   return conv && conv.getResidual();
 }
 
-/// `depthwiseStage`: a separable conv's first (depthwise) activation
-/// instead of its epilogue's.
-bool hasActivation(Operation *op, bool depthwiseStage = false) {
+/// The stages of a fused conv, in the order its imported ops run.
+enum class ConvStage { Expand, Depthwise, Epilogue };
+
+/// The activation of `op`'s `stage`: a separable conv's or inverted
+/// residual's inner stages have their own.
+bool hasActivation(Operation *op, ConvStage stage = ConvStage::Epilogue) {
   if (auto sep = dyn_cast<SeparableConv2DOp>(op))
-    return (depthwiseStage ? sep.getDwActivation() : sep.getActivation()) !=
-           "none";
+    return (stage == ConvStage::Depthwise ? sep.getDwActivation()
+                                          : sep.getActivation()) != "none";
+  if (auto ir = dyn_cast<InvertedResidualOp>(op)) {
+    StringRef act = stage == ConvStage::Expand      ? ir.getExpandActivation()
+                    : stage == ConvStage::Depthwise ? ir.getDwActivation()
+                                                    : ir.getActivation();
+    return act != "none";
+  }
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return conv.getActivation() != "none";
   if (auto dense = dyn_cast<DenseOp>(op))
     return dense.getActivation() != "none";
   return false;
+}
+
+/// A 1x1, stride-1, unpadded, ungrouped conv without a residual.
+bool isExpandConv(Conv2DOp conv) {
+  auto w = cast<RankedTensorType>(conv.getWeight().getType()).getShape();
+  return w[2] == 1 && w[3] == 1 && conv.getGroups() == 1 &&
+         !conv.getResidual() &&
+         llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
+}
+
+/// Expand convs of the imported IR that can join a depthwise + pointwise
+/// pair: the pair's depthwise conv reads, through single-reader
+/// batch_norm / relu / clip ops, the result of an expand conv read only
+/// along that chain, which is not itself the pointwise conv of a pair
+/// (MobileNetV1's: that pair takes it first).
+int64_t countExpandCandidates(ModuleOp imported, const ModelStats &stats) {
+  func::FuncOp main = mainOf(imported);
+  if (!main)
+    return 0;
+  llvm::StringSet<> pointwiseNodes;
+  for (const LayerStats &l : stats.layers)
+    if (l.separable)
+      pointwiseNodes.insert(l.separable->pointwiseName);
+  int64_t count = 0;
+  size_t layer = 0;
+  for (Operation &op : main.getBody().front()) {
+    if (isa<ConstantOp, func::ReturnOp>(op))
+      continue;
+    bool pair = layer < stats.layers.size() &&
+                stats.layers[layer].separable.has_value();
+    ++layer;
+    auto dw = dyn_cast<Conv2DOp>(op);
+    if (!dw || !pair)
+      continue;
+    Value v = dw.getInput();
+    while (v.hasOneUse()) {
+      Operation *def = v.getDefiningOp();
+      if (isa_and_nonnull<BatchNormOp, ReluOp, ClipOp>(def)) {
+        v = def->getOperand(0);
+        continue;
+      }
+      auto expand = dyn_cast_or_null<Conv2DOp>(def);
+      count += expand && isExpandConv(expand) &&
+               !pointwiseNodes.contains(onnxNodeName(expand));
+      break;
+    }
+  }
+  return count;
 }
 
 bool isConvResult(Value v) {
@@ -86,19 +146,27 @@ llvm::DenseMap<Operation *, FusionGroup> inferFusionGroups(ModuleOp imported,
     group.ops.push_back(kindOf(&op));
     group.nodes.push_back(node);
     bool separable = isa<SeparableConv2DOp>(op);
-    if (!isa<Conv2DOp, DenseOp, SeparableConv2DOp>(op) || node.empty())
+    bool invertedResidual = isa<InvertedResidualOp>(op);
+    if (!isa<Conv2DOp, DenseOp, SeparableConv2DOp, InvertedResidualOp>(op) ||
+        node.empty())
       continue;
-    // A separable conv is named after its depthwise conv2d.
-    auto it = importedOps.find((separable ? "conv2d" : kindOf(&op)) + "/" +
-                               node);
+    // A separable conv is named after its depthwise conv2d, an inverted
+    // residual after its expand conv2d.
+    bool fromConv = separable || invertedResidual;
+    auto it =
+        importedOps.find((fromConv ? "conv2d" : kindOf(&op)) + "/" + node);
     if (it == importedOps.end())
       continue;
     // Follow the imported op's single-use chain through what vanished: for
     // a separable conv, the depthwise conv's epilogue, the pointwise conv,
-    // then the pointwise conv's epilogue.
+    // then the pointwise conv's epilogue (an inverted residual starts one
+    // stage earlier, with the expand conv's epilogue and the depthwise
+    // conv).
     Value v = it->second->getResult(0);
     bool tookAdd = false, tookActivation = false;
-    bool inDepthwiseStage = separable;
+    ConvStage stage = invertedResidual ? ConvStage::Expand
+                      : separable      ? ConvStage::Depthwise
+                                       : ConvStage::Epilogue;
     while (v.hasOneUse()) {
       OpOperand &use = *v.getUses().begin();
       Operation *user = use.getOwner();
@@ -109,15 +177,16 @@ llvm::DenseMap<Operation *, FusionGroup> inferFusionGroups(ModuleOp imported,
       if (isa<BatchNormOp>(user))
         absorbed = use.getOperandNumber() == 0 && !tookAdd && !tookActivation;
       else if (isa<AddOp>(user))
-        absorbed = !inDepthwiseStage && hasResidual(&op) && !tookAdd &&
-                   !tookActivation;
+        absorbed = stage == ConvStage::Epilogue && hasResidual(&op) &&
+                   !tookAdd && !tookActivation;
       else if (isa<ReluOp, ClipOp>(user))
-        absorbed = hasActivation(&op, inDepthwiseStage) && !tookActivation;
-      else if (isa<Conv2DOp>(user) && inDepthwiseStage &&
+        absorbed = hasActivation(&op, stage) && !tookActivation;
+      else if (isa<Conv2DOp>(user) && stage != ConvStage::Epilogue &&
                use.getOperandNumber() == 0) {
         absorbed = true;
-        inDepthwiseStage = false;
-        tookActivation = false; // the pointwise epilogue comes next
+        stage = stage == ConvStage::Expand ? ConvStage::Depthwise
+                                           : ConvStage::Epilogue;
+        tookActivation = false; // the next conv's epilogue comes next
       }
       if (!absorbed)
         break;
@@ -137,8 +206,16 @@ bool computeFusionSummary(ModuleOp imported, ModuleOp optimized,
   if (!stats)
     return false;
   summary.depthwisePointwiseCandidates = stats->total.separablePairs;
+  // An inverted residual holds a fused depthwise + pointwise pair too.
   summary.depthwisePointwiseFused = 0;
-  optimized.walk([&](SeparableConv2DOp) { ++summary.depthwisePointwiseFused; });
+  summary.invertedResidualFused = 0;
+  optimized.walk([&](Operation *op) {
+    if (isa<SeparableConv2DOp, InvertedResidualOp>(op))
+      ++summary.depthwisePointwiseFused;
+    if (isa<InvertedResidualOp>(op))
+      ++summary.invertedResidualFused;
+  });
+  summary.invertedResidualCandidates = countExpandCandidates(imported, *stats);
   summary.residualAddsTotal = 0;
   imported.walk([&](AddOp add) {
     Type t = add.getType();
@@ -148,7 +225,8 @@ bool computeFusionSummary(ModuleOp imported, ModuleOp optimized,
   });
   summary.residualAddsFused = 0;
   optimized.walk([&](Operation *op) {
-    if (isa<Conv2DOp, SeparableConv2DOp>(op) && hasResidual(op))
+    if (isa<Conv2DOp, SeparableConv2DOp, InvertedResidualOp>(op) &&
+        hasResidual(op))
       ++summary.residualAddsFused;
   });
   return true;

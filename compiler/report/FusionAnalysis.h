@@ -44,7 +44,12 @@ inferFusionGroups(mlir::ModuleOp imported, mlir::ModuleOp optimized);
 ///    IR with a residual;
 ///  - depthwisePointwiseCandidates: depthwise -> pointwise pairs of the
 ///    imported IR (ModelStats' separablePairs); depthwisePointwiseFused:
-///    separable_conv2d ops of the optimized IR.
+///    separable_conv2d and inverted_residual ops of the optimized IR;
+///  - invertedResidualCandidates: expand convs of the imported IR (1x1,
+///    stride 1, unpadded, ungrouped) whose result reaches, through
+///    single-reader batch_norm / relu / clip ops, only the depthwise conv of
+///    a depthwise -> pointwise pair; invertedResidualFused:
+///    inverted_residual ops of the optimized IR.
 /// Returns false and sets `error` if ModelStats cannot analyze the module.
 bool computeFusionSummary(mlir::ModuleOp imported, mlir::ModuleOp optimized,
                           FusionSummary &summary, std::string &error);

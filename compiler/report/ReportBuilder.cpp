@@ -121,6 +121,11 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
     layer.index = k;
     layer.kernel = call.spec.name;
     layer.kernelKind = kernelKindName(call.spec.kind);
+    if (call.spec.kind == KernelKind::Conv2D)
+      layer.algorithm =
+          call.spec.winogradTile
+              ? "winograd F(" + std::to_string(call.spec.winogradTile) + ",3)"
+              : "direct";
     layer.epilogue = epilogueOf(call.spec);
     for (size_t a = 0; a + 1 < call.args.size(); ++a) {
       layer.inputShapes.push_back(call.args[a].shape);

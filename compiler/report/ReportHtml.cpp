@@ -76,6 +76,8 @@ const char *kScript = R"js(
   var st = table('summary', ['fusion', 'count']);
   [['depthwise\u2192pointwise fused', S.depthwise_pointwise_fused + ' / ' +
         S.depthwise_pointwise_candidates + ' candidates'],
+   ['expand convs fused (inverted residual)', S.inverted_residual_fused +
+        ' / ' + S.inverted_residual_candidates + ' candidates'],
    ['residual adds fused', S.residual_adds_fused + ' / ' +
         S.residual_adds_total],
    ['concat copies', S.concat_copies]].forEach(function (r) { row(st, r); });
@@ -112,7 +114,7 @@ const char *kScript = R"js(
       share.appendChild(document.createTextNode(' ' + p.toFixed(1) + '%'));
     }
     var kernel = td(l.kernel, 'op');
-    kernel.title = l.kernel_kind + (l.epilogue.length ? ' + ' + l.epilogue.join(', ') : '');
+    kernel.title = l.kernel_kind + (l.algorithm && l.algorithm !== 'direct' ? ' (' + l.algorithm + ')' : '') + (l.epilogue.length ? ' + ' + l.epilogue.join(', ') : '');
     var tr = row(lt, [l.index, group, kernel,
                       td(l.input_shapes.map(shape).join(' '), 'wrap'),
                       shape(l.output_shape),

@@ -45,6 +45,7 @@ Value layerJson(const LayerReport &l) {
   return Object{{"index", (int64_t)l.index},
                 {"kernel", str(l.kernel)},
                 {"kernel_kind", str(l.kernelKind)},
+                {"algorithm", str(l.algorithm)},
                 {"op", str(l.op)},
                 {"node", str(l.node)},
                 {"fused_ops", stringsJson(l.fusedOps)},
@@ -102,6 +103,8 @@ Value reportToJson(const ModelReport &r) {
        Object{
            {"depthwise_pointwise_fused", s.depthwisePointwiseFused},
            {"depthwise_pointwise_candidates", s.depthwisePointwiseCandidates},
+           {"inverted_residual_fused", s.invertedResidualFused},
+           {"inverted_residual_candidates", s.invertedResidualCandidates},
            {"residual_adds_fused", s.residualAddsFused},
            {"residual_adds_total", s.residualAddsTotal},
            {"concat_copies", s.concatCopies}}},

@@ -4,6 +4,7 @@
 //   { "version": 1, "model", "name", "target", "halide_target",
 //     "schedule", "schedule_note",
 //     "summary": { depthwise_pointwise_fused, depthwise_pointwise_candidates,
+//                  inverted_residual_fused, inverted_residual_candidates,
 //                  residual_adds_fused, residual_adds_total,
 //                  concat_copies },
 //     "totals": { kernels, distinct_kernels, macs, params, bytes_read,

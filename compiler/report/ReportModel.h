@@ -23,6 +23,9 @@ struct LayerReport {
   size_t index = 0;       // position in the run (kernel call k)
   std::string kernel;     // generated function (shared by identical calls)
   std::string kernelKind; // KernelSpec kind, e.g. "Conv2D"
+  /// Conv2D: "direct" or "winograd F(4,3)" (KernelSpec::winogradTile);
+  /// empty for other kinds.
+  std::string algorithm;
   std::string op;         // kiln op of the optimized IR, e.g. "conv2d"
   std::string node;       // ONNX node name of that op ("" if none)
   /// Imported kiln ops the call covers, in data-flow order, e.g.
@@ -64,6 +67,8 @@ struct PassReport {
 struct FusionSummary {
   int64_t depthwisePointwiseFused = 0;
   int64_t depthwisePointwiseCandidates = 0;
+  int64_t invertedResidualFused = 0;
+  int64_t invertedResidualCandidates = 0;
   int64_t residualAddsFused = 0;
   int64_t residualAddsTotal = 0;
   int64_t concatCopies = 0;

@@ -368,6 +368,97 @@ LogicalResult SeparableConv2DOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// InvertedResidualOp
+//===----------------------------------------------------------------------===//
+
+/// Result shape of expand (ExCx1x1), then depthwise (Ex1xKHxKW), then
+/// project (MxEx1x1).
+static FailureOr<SmallVector<int64_t>>
+invertedResidualShape(std::optional<Location> loc, ArrayRef<int64_t> in,
+                      ArrayRef<int64_t> ex, ArrayRef<int64_t> dw,
+                      ArrayRef<int64_t> pw, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.inverted_residual' " << msg;
+    return failure();
+  };
+  if (ex[1] != in[1] || ex[2] != 1 || ex[3] != 1)
+    return fail("expand_weight " + formatShape(ex) + " must be Ex" +
+                Twine(in[1]) + "x1x1");
+  int64_t e = ex[0];
+  if (dw[0] != e || dw[1] != 1)
+    return fail("dw_weight " + formatShape(dw) + " must be " + Twine(e) +
+                "x1xKHxKW (one filter per expanded channel)");
+  if (pw[1] != e || pw[2] != 1 || pw[3] != 1)
+    return fail("pw_weight " + formatShape(pw) + " must be Mx" + Twine(e) +
+                "x1x1");
+  SmallVector<int64_t> expanded = {in[0], e, in[2], in[3]};
+  return windowResultShape(loc, "kiln.inverted_residual", expanded, pw[0],
+                           {dw[2], dw[3]}, strides, pads, dilations,
+                           /*ceilMode=*/false, /*padsBelowKernel=*/false);
+}
+
+LogicalResult InvertedResidualOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, ValueRange operands,
+    DictionaryAttr attrs, OpaqueProperties props, RegionRange,
+    SmallVectorImpl<Type> &results) {
+  InvertedResidualOp::Adaptor adaptor(operands, attrs, props);
+  if (failed(checkInferenceOperands(
+          loc, "kiln.inverted_residual",
+          {adaptor.getInput(), adaptor.getExpandWeight(), adaptor.getDwWeight(),
+           adaptor.getPwWeight()},
+          4)))
+    return failure();
+  auto shape = invertedResidualShape(
+      loc, shapeOf(adaptor.getInput()), shapeOf(adaptor.getExpandWeight()),
+      shapeOf(adaptor.getDwWeight()), shapeOf(adaptor.getPwWeight()),
+      adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult InvertedResidualOp::verify() {
+  auto shape = invertedResidualShape(
+      getLoc(), shapeOf(getInput()), shapeOf(getExpandWeight()),
+      shapeOf(getDwWeight()), shapeOf(getPwWeight()), getStrides(), getPads(),
+      getDilations());
+  if (failed(shape))
+    return failure();
+  int64_t e = shapeOf(getExpandWeight())[0], m = shapeOf(getPwWeight())[0];
+  auto checkBias = [&](Value bias, StringRef name, int64_t want,
+                       StringRef what) -> LogicalResult {
+    if (shapeOf(bias)[0] == want)
+      return success();
+    return emitOpError() << name << " has " << shapeOf(bias)[0]
+                         << " elements but there are " << want << " " << what;
+  };
+  if (failed(checkBias(getExpandBias(), "expand_bias", e,
+                       "expanded channels")) ||
+      failed(checkBias(getDwBias(), "dw_bias", e, "expanded channels")) ||
+      failed(checkBias(getPwBias(), "pw_bias", m, "output channels")))
+    return failure();
+  if (getResidual() && shapeOf(getResidual()) != ArrayRef<int64_t>(*shape))
+    return emitOpError() << "residual operand shape "
+                         << formatShape(shapeOf(getResidual()))
+                         << " differs from the result shape "
+                         << formatShape(*shape);
+  if (failed(verifyActivation(*this, getExpandActivation(),
+                              getExpandClipMin().convertToFloat(),
+                              getExpandClipMax().convertToFloat())) ||
+      failed(verifyActivation(*this, getDwActivation(),
+                              getDwClipMin().convertToFloat(),
+                              getDwClipMax().convertToFloat())) ||
+      failed(verifyActivation(*this, getActivation(),
+                              getClipMin().convertToFloat(),
+                              getClipMax().convertToFloat())))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
 // BatchNormOp
 //===----------------------------------------------------------------------===//
 

@@ -135,6 +135,64 @@ def Kiln_SeparableConv2DOp : Kiln_Op<"separable_conv2d", [Pure,
   let hasVerifier = 1;
 }
 
+def Kiln_InvertedResidualOp : Kiln_Op<"inverted_residual", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "MobileNetV2 inverted residual block (1x1 expand, depthwise, "
+                "1x1 project) as one kernel";
+  let description = [{
+    `ex = expand_act(pointwise(input, expand_weight) + expand_bias)`,
+    `mid = dw_act(depthwise(zero_pad(ex), dw_weight) + dw_bias)` and
+    `result = act(pointwise(mid, pw_weight) + pw_bias + residual)`.
+    `expand_weight` is ExCx1x1 (E expanded channels), `expand_bias` has E
+    elements; the depthwise stage is that of `kiln.separable_conv2d` over E
+    channels (`dw_weight` Ex1xKHxKW, `dw_bias` E, `strides`, `pads`
+    [top, left, bottom, right], `dilations`), `pw_weight` is MxEx1x1 and
+    `pw_bias` has M elements. The depthwise padding is applied to the
+    activated expanded tensor: padded cells are 0, not
+    `expand_act(expand_bias)`. `residual` (optional) has the result's shape.
+    The three activations take `kiln.conv2d`'s names and parameters
+    (`expand_activation` with `expand_clip_min` / `expand_clip_max`, and so
+    on).
+
+    Produced by `kiln-fuse-inverted-residual`; the kernel computes `ex` per
+    block of rows and `mid` per tile, so neither exists whole in memory.
+
+    ```mlir
+    %y = kiln.inverted_residual %x, %ew, %eb, %dw, %dwb, %pw, %pwb, residual %x
+           {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+            dilations = array<i64: 1, 1>, expand_activation = "clip",
+            expand_clip_min = 0.0 : f32, expand_clip_max = 6.0 : f32,
+            dw_activation = "clip", dw_clip_min = 0.0 : f32,
+            dw_clip_max = 6.0 : f32}
+         : (tensor<1x24x56x56xf32>, tensor<144x24x1x1xf32>, tensor<144xf32>,
+            tensor<144x1x3x3xf32>, tensor<144xf32>, tensor<24x144x1x1xf32>,
+            tensor<24xf32>, tensor<1x24x56x56xf32>) -> tensor<1x24x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input, Kiln_Tensor4D:$expand_weight,
+      Kiln_Tensor1D:$expand_bias, Kiln_Tensor4D:$dw_weight,
+      Kiln_Tensor1D:$dw_bias, Kiln_Tensor4D:$pw_weight, Kiln_Tensor1D:$pw_bias,
+      Optional<Kiln_Tensor4D>:$residual,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+      DenseI64ArrayAttr:$dilations,
+      Kiln_ActivationAttr:$expand_activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$expand_clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$expand_clip_max,
+      Kiln_ActivationAttr:$dw_activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$dw_clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$dw_clip_max,
+      Kiln_ActivationAttr:$activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_max);
+  let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = [{
+    $input `,` $expand_weight `,` $expand_bias `,` $dw_weight `,` $dw_bias `,`
+    $pw_weight `,` $pw_bias (`,` `residual` $residual^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_BatchNormOp : Kiln_Op<"batch_norm", [Pure,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Inference batch normalization over channel dim 1";

@@ -52,6 +52,7 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.epsilon, b.epsilon);
   EXPECT_EQ(a.perm, b.perm);
   EXPECT_EQ(a.weightBlock, b.weightBlock);
+  EXPECT_EQ(a.winogradTile, b.winogradTile);
 }
 
 TEST(KernelSpecText, RoundTrip) {
@@ -80,6 +81,26 @@ TEST(KernelSpecText, PackedConvWeightsRoundTrip) {
   EXPECT_EQ(sampleConv().serialize().find("weight_block"), std::string::npos);
   EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
                                  "output=[1]\nweight_block=-8\n",
+                                 back, error));
+}
+
+TEST(KernelSpecText, WinogradTileRoundTrip) {
+  // winograd_tile is part of the text (the cache key) only when set, and
+  // only F(2x2) and F(4x4) parse.
+  KernelSpec s = sampleConv();
+  s.groups = 1;
+  s.inputShapes[1] = {36, 1, 32, 16};
+  s.weightBlock = 16;
+  s.winogradTile = 4;
+  std::string text = s.serialize();
+  EXPECT_NE(text.find("\nwinograd_tile=4\n"), std::string::npos) << text;
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  expectSameSpec(s, back);
+  EXPECT_EQ(sampleConv().serialize().find("winograd"), std::string::npos);
+  EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
+                                 "output=[1]\nwinograd_tile=3\n",
                                  back, error));
 }
 

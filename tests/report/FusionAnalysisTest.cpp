@@ -143,3 +143,97 @@ TEST_F(FusionAnalysisTest, DotShowsTheFusedNode) {
 }
 
 } // namespace
+
+namespace {
+
+// A MobileNetV2 block: expand conv + ReLU6, depthwise conv + ReLU6, linear
+// projection + residual add, imported and as one kiln.inverted_residual
+// (named, like the pass makes it, by the fused locations of its convs).
+const char *kImportedBlock = R"mlir(
+module {
+  func.func @main(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+    %ew = kiln.constant dense<1.0> : tensor<12x4x1x1xf32> loc(#w)
+    %dw = kiln.constant dense<1.0> : tensor<12x1x3x3xf32> loc(#w)
+    %pw = kiln.constant dense<1.0> : tensor<4x12x1x1xf32> loc(#w)
+    %e = kiln.conv2d %x, %ew {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+           dilations = array<i64: 1, 1>, groups = 1 : i64}
+         : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>) -> tensor<1x12x6x6xf32> loc(#expand)
+    %e6 = kiln.clip %e {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x12x6x6xf32> loc(#clip1)
+    %d = kiln.conv2d %e6, %dw {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+           dilations = array<i64: 1, 1>, groups = 12 : i64}
+         : (tensor<1x12x6x6xf32>, tensor<12x1x3x3xf32>) -> tensor<1x12x6x6xf32> loc(#dwconv)
+    %d6 = kiln.clip %d {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x12x6x6xf32> loc(#clip2)
+    %p = kiln.conv2d %d6, %pw {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+           dilations = array<i64: 1, 1>, groups = 1 : i64}
+         : (tensor<1x12x6x6xf32>, tensor<4x12x1x1xf32>) -> tensor<1x4x6x6xf32> loc(#project)
+    %a = kiln.add %p, %x : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> loc(#add)
+    return %a : tensor<1x4x6x6xf32>
+  }
+}
+#f = loc("m.onnx":0:0)
+#w = loc("w"(#f))
+#expand = loc("expand"(#f))
+#clip1 = loc("clip1"(#f))
+#dwconv = loc("dw"(#f))
+#clip2 = loc("clip2"(#f))
+#project = loc("project"(#f))
+#add = loc("add"(#f))
+)mlir";
+
+const char *kOptimizedBlock = R"mlir(
+module {
+  func.func @main(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+    %ew = kiln.constant dense<1.0> : tensor<12x4x1x1xf32> loc(#w)
+    %dw = kiln.constant dense<1.0> : tensor<12x1x3x3xf32> loc(#w)
+    %pw = kiln.constant dense<1.0> : tensor<4x12x1x1xf32> loc(#w)
+    %b12 = kiln.constant dense<0.0> : tensor<12xf32> loc(#w)
+    %b4 = kiln.constant dense<0.0> : tensor<4xf32> loc(#w)
+    %y = kiln.inverted_residual %x, %ew, %b12, %dw, %b12, %pw, %b4, residual %x
+           {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+            dilations = array<i64: 1, 1>, expand_activation = "clip",
+            expand_clip_min = 0.0 : f32, expand_clip_max = 6.0 : f32,
+            dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
+         : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>,
+            tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>,
+            tensor<4xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> loc(#fused)
+    return %y : tensor<1x4x6x6xf32>
+  }
+}
+#f = loc("m.onnx":0:0)
+#w = loc("w"(#f))
+#expand = loc("expand"(#f))
+#dwconv = loc("dw"(#f))
+#project = loc("project"(#f))
+#fused = loc(fused[#expand, #dwconv, #project])
+)mlir";
+
+TEST(FusionAnalysisInvertedResidual, GroupAndSummary) {
+  MLIRContext context;
+  context.loadDialect<KilnDialect, func::FuncDialect>();
+  auto imported = parseSourceString<ModuleOp>(kImportedBlock, &context);
+  auto optimized = parseSourceString<ModuleOp>(kOptimizedBlock, &context);
+  ASSERT_TRUE(imported && optimized);
+  Operation *block = nullptr;
+  optimized->walk([&](InvertedResidualOp op) { block = op; });
+  ASSERT_TRUE(block);
+  auto groups = inferFusionGroups(*imported, *optimized);
+  ASSERT_TRUE(groups.count(block));
+  // Each stage's activation, the next conv, and the final residual add.
+  EXPECT_EQ(groups[block].ops,
+            (std::vector<std::string>{"inverted_residual", "clip", "conv2d",
+                                      "clip", "conv2d", "add"}));
+  EXPECT_EQ(groups[block].nodes,
+            (std::vector<std::string>{"expand", "clip1", "dw", "clip2",
+                                      "project", "add"}));
+  FusionSummary s;
+  std::string error;
+  ASSERT_TRUE(computeFusionSummary(*imported, *optimized, s, error)) << error;
+  EXPECT_EQ(s.depthwisePointwiseCandidates, 1);
+  EXPECT_EQ(s.depthwisePointwiseFused, 1);
+  EXPECT_EQ(s.invertedResidualCandidates, 1);
+  EXPECT_EQ(s.invertedResidualFused, 1);
+  EXPECT_EQ(s.residualAddsTotal, 1);
+  EXPECT_EQ(s.residualAddsFused, 1);
+}
+
+} // namespace

@@ -38,6 +38,7 @@ ModelReport sampleReport() {
   conv.index = 0;
   conv.kernel = "k0_Conv2D";
   conv.kernelKind = "Conv2D";
+  conv.algorithm = "winograd F(4,3)";
   conv.op = "conv2d";
   conv.node = kNastyName;
   conv.fusedOps = {"conv2d", "batch_norm", "add", "relu"};
@@ -95,6 +96,7 @@ TEST(ReportJson, RoundTripsEveryField) {
   auto *conv = (*layers)[0].getAsObject();
   EXPECT_EQ(conv->getString("node"), kNastyName);
   EXPECT_EQ(conv->getInteger("macs"), 6912);
+  EXPECT_EQ(conv->getString("algorithm"), "winograd F(4,3)");
   EXPECT_EQ(conv->getNumber("time_ns"), 1500.0);
   auto *fused = conv->getArray("fused_ops");
   ASSERT_TRUE(fused);

@@ -9,6 +9,14 @@ the ONNX graph with the onnx package:
   * depthwise -> pointwise pairs: a Conv with group == C_in == C_out whose
     result reaches (through single-reader BatchNormalization / Relu / Clip
     nodes) a 1x1, stride-1, unpadded, ungrouped Conv as its only reader;
+  * inverted residual expand convs: a 1x1, stride-1, unpadded, ungrouped
+    Conv whose result reaches (through single-reader BatchNormalization /
+    Relu / Clip nodes) the depthwise Conv of such a pair as its only reader
+    (MobileNetV2's expand conv) and that is not itself the pointwise Conv of
+    a pair (MobileNetV1's, fused with its own depthwise conv); those whose
+    output has at least 256 KiB
+    (kiln-fuse-inverted-residual's default min-expanded-bytes) must be fused
+    into the pair's kernel, the smaller ones must not;
   * residual adds: an Add of two same-shaped tensors, one of them a Conv
     output (directly or through a BatchNormalization);
   * concat copies: none left (every Concat is elided at batch 1).
@@ -56,7 +64,26 @@ def graph_counts(path):
                 and all(s == 1 for s in a.get("strides", [1, 1]))
                 and all(p == 0 for p in a.get("pads", [0, 0, 0, 0])))
 
-    pairs = 0
+    def expand_before(depthwise):
+        """The expand Conv at the start of the depthwise conv's input chain."""
+        v = depthwise.input[0]
+        while only_reader(v) is not None:
+            p = producer.get(v)
+            if p is None:
+                return None
+            if p.op_type in ("BatchNormalization", "Relu", "Clip"):
+                v = p.input[0]
+                continue
+            return p if p.op_type == "Conv" and is_pointwise(p) else None
+        return None
+
+    def output_bytes(node):
+        n = 4
+        for d in shapes.get(node.output[0], [0]):
+            n *= d
+        return n
+
+    pair_convs = []  # (depthwise, pointwise)
     for n in g.node:
         if n.op_type != "Conv":
             continue
@@ -73,8 +100,17 @@ def graph_counts(path):
                 v = r.output[0]
                 continue
             if r.op_type == "Conv" and r.input[0] == v and is_pointwise(r):
-                pairs += 1
+                pair_convs.append((n, r))
             break
+    pairs = len(pair_convs)
+    pointwise_names = {pw.name for _, pw in pair_convs}
+    expands = big_expands = 0
+    for dw, _ in pair_convs:
+        expand = expand_before(dw)
+        if expand is None or expand.name in pointwise_names:
+            continue
+        expands += 1
+        big_expands += output_bytes(expand) >= 256 * 1024
 
     def conv_output(value):
         p = producer.get(value)
@@ -89,7 +125,7 @@ def graph_counts(path):
             if shapes.get(a) and shapes.get(a) == shapes.get(b) and (conv_output(a) or conv_output(b)):
                 residual += 1
     concats = sum(1 for n in g.node if n.op_type == "Concat")
-    return pairs, residual, concats
+    return pairs, expands, big_expands, residual, concats
 
 
 def main():
@@ -108,14 +144,18 @@ def main():
         subprocess.run([args.kiln, "compile", str(onnx_path), "--compile-to=kernelize",
                         "-q", f"--dump={dump}"], check=True, stdout=subprocess.DEVNULL)
         s = json.loads((dump / "report.json").read_text())["summary"]
-        pairs, residual, concats = graph_counts(onnx_path)
+        pairs, expands, big_expands, residual, concats = graph_counts(onnx_path)
         print(f"{name}: depthwise->pointwise {s['depthwise_pointwise_fused']}/"
-              f"{s['depthwise_pointwise_candidates']} (onnx: {pairs}), residual adds "
+              f"{s['depthwise_pointwise_candidates']} (onnx: {pairs}), expand convs "
+              f"{s['inverted_residual_fused']}/{s['inverted_residual_candidates']} "
+              f"(onnx: {expands}, {big_expands} of >= 256 KiB), residual adds "
               f"{s['residual_adds_fused']}/{s['residual_adds_total']} (onnx: {residual}), "
               f"concat copies {s['concat_copies']} (onnx concats: {concats})")
         checks = [
             ("depthwise_pointwise_candidates", s["depthwise_pointwise_candidates"], pairs),
             ("depthwise_pointwise_fused", s["depthwise_pointwise_fused"], pairs),
+            ("inverted_residual_candidates", s["inverted_residual_candidates"], expands),
+            ("inverted_residual_fused", s["inverted_residual_fused"], big_expands),
             ("residual_adds_total", s["residual_adds_total"], residual),
             ("residual_adds_fused", s["residual_adds_fused"], residual),
             ("concat_copies", s["concat_copies"], 0),

@@ -18,6 +18,7 @@ CFLAGS=(-std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -I"$RT" -I"$HALIDE_INCLUDE
 # The shared sources once, then one executable per fixture model.
 common=()
 for src in "$HERE/fixture_models.c" "$RT/kiln_runtime.c" "$RT/kiln_buffer.c" \
+    "$RT/kiln_thread_pool.c" \
     "$RT/main/kiln_main.c" "$RT/main/npy.c" "$RT/main/image.c"; do
   obj="$WORK/$(basename "${src%.c}").o"
   "$CC" "${CFLAGS[@]}" -c "$src" -o "$obj"

@@ -49,10 +49,15 @@ const char *kUsage =
     "                      ($KILN_CACHE_DIR, default ~/.cache/kiln; off\n"
     "                      disables it)\n"
     "      --no-fuse       skip the fusion passes (only canonicalize + CSE)\n"
+    "      --conv-algorithm=auto|direct\n"
+    "                      auto (default): dense 3x3 stride-1 convs on\n"
+    "                      large enough images use Winograd F(4x4, 3x3);\n"
+    "                      direct: every conv is a direct convolution\n"
     "      --disable-pass=NAME\n"
     "                      skip one optimization pass (repeatable):\n"
     "                      fold-pad, fold-batch-norm, fuse-activation,\n"
-    "                      fuse-residual-add, fuse-depthwise-pointwise\n"
+    "                      fuse-residual-add, fuse-depthwise-pointwise,\n"
+    "                      fuse-inverted-residual\n"
     "      -q, --quiet     no progress or timings\n"
     "  import MODEL.onnx           print the model as kiln dialect IR\n"
     "  stats MODEL.onnx            per layer and in total: parameters, MACs,\n"
@@ -115,6 +120,14 @@ int runCompile(const std::vector<std::string> &args) {
       opt.disabledPasses.push_back(v);
     } else if (a == "--no-fuse") {
       opt.fuse = false;
+    } else if (takeValue(args, i, "--conv-algorithm", v, missing)) {
+      if (v == "auto")
+        opt.convAlgorithm = kiln::ConvAlgorithm::Auto;
+      else if (v == "direct")
+        opt.convAlgorithm = kiln::ConvAlgorithm::Direct;
+      else if (!missing)
+        return usageError("--conv-algorithm must be auto or direct, got '" +
+                          v + "'");
     } else if (takeValue(args, i, "-j", v, missing) ||
                takeValue(args, i, "--jobs", v, missing)) {
       if (!missing) {

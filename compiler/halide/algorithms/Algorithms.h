@@ -16,11 +16,14 @@
 
 #include "Halide.h"
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace kiln {
+
+struct WinogradStages; // algorithms/WinogradConv.h
 
 /// An inconsistent spec; the message names the argument at fault. Thrown
 /// inside the backend and turned into an error string by buildPipeline.
@@ -80,6 +83,17 @@ struct KernelFuncs {
   /// the accumulator) that the pointwise reduction reads; a schedule
   /// computes it per pixel tile of the accumulator.
   Halide::Func depthwiseStage;
+  /// Conv2D with winogradTile: the Winograd stages (output is the epilogue
+  /// over their result); null otherwise.
+  std::shared_ptr<WinogradStages> winograd;
+  /// InvertedResidual: the expand stage ex(i, phase, e, n) over the
+  /// phase-split padded grid (zero in the padding), its accumulator
+  /// exAcc(i, phase, e, n) (bias + 1x1 conv, before the activation), the
+  /// grid's padding mask inside(i, phase) and the expand register tile's
+  /// plan (accVars {i, e, phase, n}).
+  Halide::Func expandStage, expandAccumulator, expandMask;
+  Halide::RDom expandDomain;
+  ConvPlan expandConv;
   /// Flat-pixel convs (dense, separable): row pitch of the phase-split input
   /// copy when it is paddedInputs' only entry (0 otherwise), so the schedule
   /// can loop it over rows and columns.
@@ -112,9 +126,32 @@ KernelFuncs makeOutputFuncs(const KernelSpec &spec);
 /// y = act(v) per spec.activation.
 Halide::Expr applyActivation(const KernelSpec &spec, Halide::Expr v);
 
+/// An activation stage that is not the spec's epilogue (a fused kernel's
+/// inner stages): `act` with its two parameters (Clip: min, max;
+/// HardSigmoid: alpha, beta).
+Halide::Expr applyStageActivation(Activation act, float param0, float param1,
+                                  Halide::Expr v);
+
 /// Input `index` must have exactly `rank` dims; returns its ONNX shape.
 const std::vector<int64_t> &requireRank(const KernelSpec &spec, size_t index,
                                         size_t rank, const char *role);
+
+/// Input `index` must be a vector of `extent` values (a bias).
+void requireVector(const KernelSpec &spec, size_t index, int64_t extent,
+                   const char *role);
+
+/// With spec.hasResidual, input `index` must have the output's shape;
+/// returns `index`, or -1 without a residual.
+int requireResidual(const KernelSpec &spec, size_t index);
+
+/// The optional epilogue inputs of a conv-like kernel, from input `first`
+/// on: bias[M] if spec.hasBias, then the residual if spec.hasResidual.
+/// Their indices, -1 when absent.
+struct EpilogueInputs {
+  int bias = -1, residual = -1;
+};
+EpilogueInputs requireEpilogueInputs(const KernelSpec &spec, size_t first,
+                                     int64_t M);
 
 /// Fails unless spec.outputShape == expected.
 void requireOutputShape(const KernelSpec &spec,
@@ -137,6 +174,21 @@ Window2D readWindow(const KernelSpec &spec, int64_t kh, int64_t kw);
 /// input `xs`; fails when the window does not fit the padded input.
 std::pair<int64_t, int64_t> convOutputExtents(const Window2D &win,
                                               const std::vector<int64_t> &xs);
+
+/// The depthwise -> pointwise operands of a separable or inverted-residual
+/// kernel, inputs `first` to `first + 4`: dw[C,1,KH,KW], dwBias[C],
+/// pw[M,C,1,1], pwBias[M], then the residual if spec.hasResidual; checked
+/// together with the output shape for an input of shape xs.
+/// algorithms/SeparableConv.cpp.
+struct SeparableOperands {
+  int64_t kernelHeight = 0, kernelWidth = 0, M = 0, OH = 0, OW = 0;
+  Window2D win;
+  int residualIndex = -1;
+};
+SeparableOperands requireSeparableOperands(const KernelSpec &spec,
+                                           size_t first, int64_t C,
+                                           const std::vector<int64_t> &xs);
+
 
 /// The padded input of a flat-pixel convolution (FlatPixels form), split
 /// into stride phases: flat(i, phase, c, n), rows of `rowPitch` elements.
@@ -170,6 +222,9 @@ Halide::Func padSpatial(const Halide::ImageParam &in, int64_t width,
 
 KernelFuncs buildConv2D(const KernelSpec &spec,
                         const std::vector<Halide::ImageParam> &in);
+/// Conv2D with spec.winogradTile set (algorithms/WinogradConv.cpp).
+KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
+                                const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildMaxPool2D(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildAvgPool2D(const KernelSpec &spec,
@@ -198,6 +253,8 @@ KernelFuncs buildBatchNorm(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
                                  const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildInvertedResidual(const KernelSpec &spec,
+                                  const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildPad(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 

@@ -52,6 +52,15 @@ Expr applyActivation(const KernelSpec &spec, Expr v) {
   specFail("unknown activation");
 }
 
+Expr applyStageActivation(Activation act, float param0, float param1,
+                          Expr v) {
+  KernelSpec stage;
+  stage.activation = act;
+  stage.clipMin = stage.actAlpha = param0;
+  stage.clipMax = stage.actBeta = param1;
+  return applyActivation(stage, v);
+}
+
 const std::vector<int64_t> &requireRank(const KernelSpec &spec, size_t index,
                                         size_t rank, const char *role) {
   const std::vector<int64_t> &shape = spec.inputShapes.at(index);
@@ -59,6 +68,34 @@ const std::vector<int64_t> &requireRank(const KernelSpec &spec, size_t index,
     specFail("input " + std::to_string(index) + " (" + role + ") must have " +
              std::to_string(rank) + " dims, got " + shapeText(shape));
   return shape;
+}
+
+void requireVector(const KernelSpec &spec, size_t index, int64_t extent,
+                   const char *role) {
+  if (requireRank(spec, index, 1, role)[0] != extent)
+    specFail(std::string(role) + " must be [" + std::to_string(extent) + "]");
+}
+
+int requireResidual(const KernelSpec &spec, size_t index) {
+  if (!spec.hasResidual)
+    return -1;
+  if (requireRank(spec, index, spec.outputShape.size(), "residual") !=
+      spec.outputShape)
+    specFail("residual must have the output shape " +
+             shapeText(spec.outputShape));
+  return (int)index;
+}
+
+EpilogueInputs requireEpilogueInputs(const KernelSpec &spec, size_t first,
+                                     int64_t M) {
+  EpilogueInputs e;
+  size_t next = first;
+  if (spec.hasBias) {
+    e.bias = (int)next;
+    requireVector(spec, next++, M, "bias");
+  }
+  e.residual = requireResidual(spec, next);
+  return e;
 }
 
 void requireOutputShape(const KernelSpec &spec,

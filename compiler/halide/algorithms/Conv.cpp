@@ -20,6 +20,8 @@ using namespace Halide;
 
 KernelFuncs buildConv2D(const KernelSpec &spec,
                         const std::vector<ImageParam> &in) {
+  if (spec.winogradTile)
+    return buildWinogradConv2D(spec, in);
   const auto &xs = requireRank(spec, 0, 4, "x");
   // Weights are OIHW [M, C/g, KH, KW], or pre-packed by the kernelizer into
   // [ceil(M/B), C, KH, KW, B] (B = spec.weightBlock, ConvWeightLayout.h).
@@ -48,19 +50,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   auto [OH, OW] = convOutputExtents(win, xs);
   requireOutputShape(spec, {N, M, OH, OW});
 
-  size_t next = 2;
-  int biasIndex = -1, residualIndex = -1;
-  if (spec.hasBias) {
-    biasIndex = (int)next;
-    if (requireRank(spec, next++, 1, "bias")[0] != M)
-      specFail("bias must be [" + std::to_string(M) + "]");
-  }
-  if (spec.hasResidual) {
-    residualIndex = (int)next;
-    if (requireRank(spec, next++, 4, "residual") != spec.outputShape)
-      specFail("residual must have the output shape " +
-               shapeText(spec.outputShape));
-  }
+  EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
+  int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
 
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];

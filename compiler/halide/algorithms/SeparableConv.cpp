@@ -22,46 +22,47 @@ using namespace Halide;
 
 namespace {
 
-/// The depthwise stage's activation: the spec's dw fields put in the
-/// places applyActivation reads.
+/// The depthwise stage's activation (the spec's dw fields).
 Expr applyDepthwiseActivation(const KernelSpec &spec, Expr v) {
-  KernelSpec stage;
-  stage.activation = spec.dwActivation;
-  stage.clipMin = stage.actAlpha = spec.dwActParam0;
-  stage.clipMax = stage.actBeta = spec.dwActParam1;
-  return applyActivation(stage, v);
+  return applyStageActivation(spec.dwActivation, spec.dwActParam0,
+                              spec.dwActParam1, v);
 }
 
 } // namespace
 
-KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
-                                 const std::vector<ImageParam> &in) {
-  const auto &xs = requireRank(spec, 0, 4, "x");
-  const auto &dws = requireRank(spec, 1, 4, "depthwise weights");
-  int64_t N = xs[0], C = xs[1], H = xs[2], W = xs[3];
-  int64_t KH = dws[2], KW = dws[3];
+SeparableOperands requireSeparableOperands(const KernelSpec &spec,
+                                           size_t first, int64_t C,
+                                           const std::vector<int64_t> &xs) {
+  SeparableOperands ops;
+  const auto &dws = requireRank(spec, first, 4, "depthwise weights");
+  ops.kernelHeight = dws[2];
+  ops.kernelWidth = dws[3];
   if (dws[0] != C || dws[1] != 1)
     specFail("depthwise weights " + shapeText(dws) + " must be [" +
              std::to_string(C) + ",1,KH,KW]");
-  if (requireRank(spec, 2, 1, "depthwise bias")[0] != C)
-    specFail("depthwise bias must be [" + std::to_string(C) + "]");
-  const auto &pws = requireRank(spec, 3, 4, "pointwise weights");
-  int64_t M = pws[0];
+  requireVector(spec, first + 1, C, "depthwise bias");
+  const auto &pws = requireRank(spec, first + 2, 4, "pointwise weights");
+  ops.M = pws[0];
   if (pws[1] != C || pws[2] != 1 || pws[3] != 1)
     specFail("pointwise weights " + shapeText(pws) + " must be [M," +
              std::to_string(C) + ",1,1]");
-  if (requireRank(spec, 4, 1, "pointwise bias")[0] != M)
-    specFail("pointwise bias must be [" + std::to_string(M) + "]");
-  Window2D win = readWindow(spec, KH, KW);
-  auto [OH, OW] = convOutputExtents(win, xs);
-  requireOutputShape(spec, {N, M, OH, OW});
-  int residualIndex = -1;
-  if (spec.hasResidual) {
-    residualIndex = 5;
-    if (requireRank(spec, 5, 4, "residual") != spec.outputShape)
-      specFail("residual must have the output shape " +
-               shapeText(spec.outputShape));
-  }
+  requireVector(spec, first + 3, ops.M, "pointwise bias");
+  ops.win = readWindow(spec, ops.kernelHeight, ops.kernelWidth);
+  std::tie(ops.OH, ops.OW) = convOutputExtents(ops.win, xs);
+  requireOutputShape(spec, {xs[0], ops.M, ops.OH, ops.OW});
+  ops.residualIndex = requireResidual(spec, first + 4);
+  return ops;
+}
+
+KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
+                                 const std::vector<ImageParam> &in) {
+  const auto &xs = requireRank(spec, 0, 4, "x");
+  int64_t C = xs[1], H = xs[2], W = xs[3];
+  SeparableOperands ops = requireSeparableOperands(spec, 1, C, xs);
+  int64_t KH = ops.kernelHeight, KW = ops.kernelWidth, M = ops.M;
+  int64_t OH = ops.OH, OW = ops.OW;
+  Window2D win = ops.win;
+  int residualIndex = ops.residualIndex;
 
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];

@@ -320,15 +320,23 @@ bool scheduleFlatConvByRowBlocks(KernelFuncs &f, const ConvTile &t,
                                  const CpuScheduleParams &p) {
   const ConvPlan &conv = f.conv;
   int64_t OW = f.extents[0], OH = f.extents[1];
-  constexpr int64_t kTargetBlocks = 8;
-  if (OH < 4 * kTargetBlocks || !f.paddedInputs.empty() || OH < 2)
+  constexpr int64_t kMinHeight = 32;
+  if (OH < kMinHeight || !f.paddedInputs.empty())
     return false;
   int64_t pitch = (conv.vecExtent - OW) / (OH - 1);
   int tile = t.lanes * t.vectors;
-  int64_t rows = (OH + kTargetBlocks - 1) / kTargetBlocks;
-  while (rows < OH && (rows * pitch) % tile != 0)
-    ++rows;
-  if ((rows * pitch) % tile != 0 || rows >= OH || pitch != OW)
+  if (pitch != OW)
+    return false;
+  // Blocks of whole register tiles, each at least a few tiles long, no
+  // taller than about an eighth of the image (measured best for L2) unless
+  // the block's accumulator is small anyway.
+  int64_t eighth = (OH + 7) / 8;
+  int64_t rows = balancedBlockRows(OH, /*overheadRows=*/0.5, [&](int64_t r) {
+    return (r * pitch) % tile == 0 && r * pitch >= 4 * tile &&
+           (r <= eighth + tile / pitch ||
+            r * pitch * conv.paddedChannels * 4 <= kRowBlockScratchBytes);
+  });
+  if (rows == 0)
     return false;
 
   Func out = f.output, acc = f.accumulator;
@@ -488,7 +496,15 @@ void scheduleStats(KernelFuncs &f, const CpuScheduleParams &p) {
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params) {
   if (spec.kind == KernelKind::SeparableConv2D) {
-    scheduleSeparableConv(funcs, params);
+    scheduleSeparableConv(spec, funcs, params);
+    return;
+  }
+  if (spec.kind == KernelKind::InvertedResidual) {
+    scheduleInvertedResidual(funcs, params);
+    return;
+  }
+  if (funcs.winograd) {
+    scheduleWinogradConv(funcs, params);
     return;
   }
   if (spec.kind == KernelKind::Dense &&

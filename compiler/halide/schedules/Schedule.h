@@ -10,6 +10,8 @@
 
 #include "compiler/halide/algorithms/Algorithms.h"
 
+#include <functional>
+
 namespace kiln {
 
 /// Schedules `funcs` for `target`; throws SpecError for target families
@@ -38,6 +40,24 @@ CpuScheduleParams cpuScheduleParams(const Halide::Target &target);
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params);
 
+/// Rows per task for a kernel whose tasks are blocks of output rows of an
+/// image `height` rows tall (blocks are full; the last overlaps its
+/// neighbour): among the heights `allowed` accepts, the one with the
+/// shortest makespan on 1, 2 and 4 threads relative to a perfect split,
+/// each task costing its rows plus `overheadRows` (halo, set-up). 0 when no
+/// allowed height gives two or more blocks.
+/// schedules/BalancedRowBlocks.cpp.
+int64_t balancedBlockRows(int64_t height, double overheadRows,
+                          const std::function<bool(int64_t)> &allowed);
+
+/// Row-block kernels use blocks of about an eighth of the image; taller
+/// ones (fewer, better balanced tasks) only while a block's scratch (its
+/// accumulator, its copied input rows) stays under this. Measured on
+/// MobileNetV2's separable convs: 320 KiB blocks ran as fast as before,
+/// 640 KiB ones 13-17% slower (L2 is 2 MiB here, shared with the weights,
+/// the input and the output).
+constexpr int64_t kRowBlockScratchBytes = 320 * 1024;
+
 /// Register tile of a flat-pixel conv accumulator: `vectors` output
 /// vectors of `lanes` pixels times `channels` output channels.
 struct ConvTile {
@@ -51,7 +71,28 @@ ConvTile convTile(const ConvPlan &conv, const CpuScheduleParams &params);
 
 /// The fused depthwise + pointwise kernel on CPU: the depthwise result is
 /// computed per pointwise pixel tile. schedules/SeparableConvSchedule.cpp.
-void scheduleSeparableConv(KernelFuncs &funcs, const CpuScheduleParams &params);
+void scheduleSeparableConv(const KernelSpec &spec, KernelFuncs &funcs,
+                           const CpuScheduleParams &params);
+
+/// The separable stages (input copy, depthwise per register tile, pointwise
+/// accumulator, epilogue) with tasks of `rows` output rows each, in
+/// parallel; `rows` >= the output height makes one block, parallel over
+/// pixel tiles instead. Returns the loop of one block (root for one
+/// block), where a producer of the copy's input can be placed.
+/// schedules/SeparableConvSchedule.cpp.
+Halide::LoopLevel scheduleSeparableStages(KernelFuncs &funcs,
+                                          const CpuScheduleParams &params,
+                                          int64_t rows);
+
+/// The inverted residual kernel on CPU: per block of output rows, the
+/// expand stage for the rows the block reads, then the separable stages.
+/// schedules/InvertedResidualSchedule.cpp.
+void scheduleInvertedResidual(KernelFuncs &funcs,
+                              const CpuScheduleParams &params);
+
+/// Winograd F(m x m, 3 x 3) convs (KernelFuncs::winograd) on CPU.
+/// schedules/WinogradConvSchedule.cpp.
+void scheduleWinogradConv(KernelFuncs &funcs, const CpuScheduleParams &params);
 
 /// Dense layers with long rows (K a multiple of the vector width): dot
 /// products vectorized along K. Returns false, scheduling nothing, for

@@ -17,7 +17,41 @@ namespace kiln {
 
 using namespace Halide;
 
-void scheduleSeparableConv(KernelFuncs &f, const CpuScheduleParams &p) {
+void scheduleSeparableConv(const KernelSpec &spec, KernelFuncs &f,
+                           const CpuScheduleParams &p) {
+  // Row blocks: each task copies the padded input rows it reads, computes
+  // the pointwise accumulator of R output rows (the depthwise stage per
+  // register tile inside it) and applies the epilogue, so every
+  // intermediate stays in L1/L2 and nothing but the input and the output
+  // goes through memory. Small images are one block, parallel over tiles.
+  ConvTile t = convTile(f.conv, p);
+  int tile = t.lanes * t.vectors;
+  int64_t OH = f.extents[1];
+  int64_t rows = OH;
+  // Block heights balanced across threads whose scratch (the padded input
+  // rows the block copies and its pointwise accumulator) stays in L2; the
+  // per-block overhead is about one row (the depthwise halo, set-up). Per
+  // output row a block copies one row of each of the stride^2 phase images.
+  int64_t stride = spec.strides.empty() ? 1 : spec.strides[0];
+  int64_t inRowBytes = f.flatRowPitch * stride * stride * 4;
+  int64_t rowBytes = f.flatRowPitch * 4;
+  if (OH >= 16 && OH * f.flatRowPitch >= 32 * tile) {
+    int64_t balanced = balancedBlockRows(OH, /*overheadRows=*/1.0,
+                                         [&](int64_t r) {
+      return r * f.flatRowPitch >= 4 * tile &&
+             (r <= (OH + 7) / 8 ||
+              (r + 1) * inRowBytes * f.conv.inputChannels +
+                      r * rowBytes * f.conv.paddedChannels <=
+                  kRowBlockScratchBytes);
+    });
+    if (balanced > 0)
+      rows = balanced;
+  }
+  scheduleSeparableStages(f, p, rows);
+}
+
+LoopLevel scheduleSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
+                                  int64_t rows) {
   const ConvPlan &conv = f.conv;
   Func out = f.output, acc = f.accumulator, mid = f.depthwiseStage;
   RDom r = f.accumulatorDomain;
@@ -33,16 +67,7 @@ void scheduleSeparableConv(KernelFuncs &f, const CpuScheduleParams &p) {
   int lanes = t.lanes, channels = t.channels;
   int tile = t.lanes * t.vectors;
 
-  // Row blocks: each task copies the padded input rows it reads, computes
-  // the pointwise accumulator of R output rows (the depthwise stage per
-  // register tile inside it) and applies the epilogue, so every
-  // intermediate stays in L1/L2 and nothing but the input and the output
-  // goes through memory. Small images are one block, parallel over tiles.
   int64_t pitch = f.flatRowPitch;
-  int64_t rows = OH;
-  constexpr int64_t kTargetBlocks = 8;
-  if (OH >= 2 * kTargetBlocks && OH * pitch >= kTargetBlocks * 4 * tile)
-    rows = (OH + kTargetBlocks - 1) / kTargetBlocks;
   bool blocked = rows < OH;
 
   Var yo("yo"), yi("yi");
@@ -77,10 +102,16 @@ void scheduleSeparableConv(KernelFuncs &f, const CpuScheduleParams &p) {
     u.parallel(xo);
 
   // Depthwise stage per register tile: all channels of the tile's pixels,
-  // vectorized along the pixels (taps are unrolled in the expression).
+  // vectorized along the pixels (taps are unrolled in the expression). The
+  // tile's vectors are unrolled too: each vector's taps are one chain of
+  // dependent FMAs, so only independent vectors side by side hide the FMA
+  // latency (MobileNetV2's separable and inverted residual kernels: 2-7 %
+  // faster).
   mid.compute_at(acc, xo);
+  Var mq = mid.args()[0], mqo("mid_qo"), mqv("mid_qv");
+  mid.split(mq, mqo, mqv, lanes, TailStrategy::RoundUp).unroll(mqo);
   if (lanes > 1)
-    mid.vectorize(mid.args()[0], lanes, TailStrategy::RoundUp);
+    mid.vectorize(mqv);
 
   for (Func copy : f.paddedInputs) {
     if (blocked)
@@ -89,6 +120,7 @@ void scheduleSeparableConv(KernelFuncs &f, const CpuScheduleParams &p) {
       copy.compute_root();
     schedulePhaseSplitCopy(copy, pitch, p, /*parallel=*/!blocked);
   }
+  return blocked ? LoopLevel(out, yo) : LoopLevel::root();
 }
 
 } // namespace kiln

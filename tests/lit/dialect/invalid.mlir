@@ -904,6 +904,76 @@ func.func @pad_nan_value(%x: tensor<2x3xf32>) -> tensor<3x3xf32> {
 
 // -----
 
+func.func @inverted_residual_expand_shape(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x3x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' expand_weight 12x3x1x1 must be Ex4x1x1}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x4x6x6xf32>, tensor<12x3x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @inverted_residual_dw_shape(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<8x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' dw_weight 8x1x3x3 must be 12x1xKHxKW (one filter per expanded channel)}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<8x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @inverted_residual_pw_shape(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' pw_weight 4x8x1x1 must be Mx12x1x1}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @inverted_residual_expand_bias(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<10xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' op expand_bias has 10 elements but there are 12 expanded channels}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<10xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @inverted_residual_residual_shape(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>, %r: tensor<1x4x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' op residual operand shape 1x4x3x3 differs from the result shape 1x4x6x6}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb, residual %r {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @inverted_residual_expand_activation(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' op unknown activation 'gelu'}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, expand_activation = "gelu"}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @inverted_residual_result_shape(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x5x5xf32> {
+  // expected-error @+1 {{'kiln.inverted_residual' op result shape 1x4x5x5 does not match the inferred shape 1x4x6x6}}
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>) -> tensor<1x4x5x5xf32>
+  return %y : tensor<1x4x5x5xf32>
+}
+
+// -----
+
 func.func @separable_dw_weight_shape(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x2x3x3xf32>, %db: tensor<8xf32>,
                                      %pw: tensor<4x8x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+1 {{'kiln.separable_conv2d' dw_weight 8x2x3x3 must be 8x1xKHxKW (one filter per input channel)}}

@@ -315,6 +315,36 @@ func.func @separable_conv2d_residual_relu(%x: tensor<1x8x6x6xf32>, %dw: tensor<8
   return %y : tensor<1x4x6x6xf32>
 }
 
+// CHECK-LABEL: func.func @inverted_residual_strided
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x4x6x6xf32>, %[[EW:[^:]*]]: tensor<12x4x1x1xf32>, %[[EB:[^:]*]]: tensor<12xf32>, %[[DW:[^:]*]]: tensor<12x1x3x3xf32>, %[[DB:[^:]*]]: tensor<12xf32>, %[[PW:[^:]*]]: tensor<8x12x1x1xf32>, %[[PB:[^:]*]]: tensor<8xf32>)
+// CHECK: kiln.inverted_residual %[[X]], %[[EW]], %[[EB]], %[[DW]], %[[DB]], %[[PW]], %[[PB]] {dilations = array<i64: 1, 1>, dw_activation = "clip", dw_clip_max = 6.000000e+00 : f32, expand_activation = "clip", expand_clip_max = 6.000000e+00 : f32, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+// CHECK-SAME: -> tensor<1x8x3x3xf32>
+func.func @inverted_residual_strided(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>,
+                                     %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>,
+                                     %pw: tensor<8x12x1x1xf32>, %pb: tensor<8xf32>) -> tensor<1x8x3x3xf32> {
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 2, 2>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+         expand_activation = "clip", expand_clip_min = 0.0 : f32, expand_clip_max = 6.0 : f32,
+         dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>,
+          tensor<8x12x1x1xf32>, tensor<8xf32>) -> tensor<1x8x3x3xf32>
+  return %y : tensor<1x8x3x3xf32>
+}
+
+// CHECK-LABEL: func.func @inverted_residual_residual
+// CHECK: kiln.inverted_residual %[[X:[^,]*]], %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, residual %[[X]] {activation = "relu", dilations
+// CHECK-SAME: expand_activation = "hard_swish"
+// CHECK-SAME: -> tensor<1x4x6x6xf32>
+func.func @inverted_residual_residual(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %eb: tensor<12xf32>,
+                                      %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>,
+                                      %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb, residual %x {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, expand_activation = "hard_swish",
+         activation = "relu"}
+       : (tensor<1x4x6x6xf32>, tensor<12x4x1x1xf32>, tensor<12xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
 // CHECK-LABEL: func.func @constants
 // CHECK: kiln.constant dense<1.000000e+00> : tensor<8x3x3x3xf32>
 // CHECK: kiln.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.500000e+00, -4.000000e+00]]> : tensor<2x2xf32>

@@ -13,6 +13,7 @@
 // HELP-DAG: --kiln-fold-pad
 // HELP-DAG: --kiln-fuse-activation
 // HELP-DAG: --kiln-fuse-residual-add
+// HELP-DAG: --kiln-fuse-inverted-residual
 // HELP-DAG: --kiln-optimize
 
 // conv -> batch_norm -> relu becomes one conv with bias and relu; the

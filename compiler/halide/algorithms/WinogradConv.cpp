@@ -1,0 +1,164 @@
+//===- WinogradConv.cpp - Winograd F(m x m, 3 x 3) convolution ------------===//
+//
+// y = act(conv3x3(x, w) + bias + residual) for dense 3x3 stride-1 convs, as
+// Y = A^T [U . (B^T d B)] A per m x m output tile (WinogradLayout.h), with
+// U = G w G^T transformed at compile time and the products summed over
+// input channels. Stages (WinogradConv.h): input tile rows and columns
+// transformed (B^T d B), one [M x C] x [C x tiles] product per tile
+// position with output channels as vector lanes, the output transform
+// (A^T . A) plus bias per channel block, then the residual and activation
+// per output pixel like the direct conv.
+//
+// The transforms are written out per tile position with their constant
+// coefficients (zero terms dropped, +-1 without a multiply), selected by
+// the position; the schedule unrolls the positions so each select folds
+// to one short sum.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/algorithms/WinogradConv.h"
+
+#include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/WinogradLayout.h"
+
+#include <functional>
+
+namespace kiln {
+
+using namespace Halide;
+
+namespace {
+
+/// sum_k coeffs[k] * term(k) over the non-zero coefficients.
+Expr linearCombination(const float *coeffs, int count,
+                       const std::function<Expr(int)> &term) {
+  Expr sum;
+  for (int k = 0; k < count; ++k) {
+    float w = coeffs[k];
+    if (w == 0.0f)
+      continue;
+    Expr t = term(k);
+    if (w == -1.0f)
+      sum = sum.defined() ? sum - t : -t;
+    else {
+      Expr scaled = w == 1.0f ? t : w * t;
+      sum = sum.defined() ? sum + scaled : scaled;
+    }
+  }
+  return sum.defined() ? sum : Expr(0.0f);
+}
+
+/// cases[index] for an index in [0, cases.size()): constant once the
+/// index's loop is unrolled.
+Expr selectByIndex(Expr index, const std::vector<Expr> &cases) {
+  Expr result = cases.back();
+  for (int k = (int)cases.size() - 2; k >= 0; --k)
+    result = select(index == k, cases[k], result);
+  return result;
+}
+
+} // namespace
+
+KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
+                                const std::vector<ImageParam> &in) {
+  const auto &xs = requireRank(spec, 0, 4, "x");
+  int64_t N = xs[0], C = xs[1], H = xs[2], W = xs[3];
+  if (spec.outputShape.size() != 4)
+    specFail("output must have 4 dims, got " + shapeText(spec.outputShape));
+  int64_t M = spec.outputShape[1];
+  int64_t m = spec.winogradTile;
+  if (m != 2 && m != 4)
+    specFail("winograd_tile must be 2 or 4, got " + std::to_string(m));
+  if (!winogradApplies(spec.groups, spec.kernel, spec.strides, spec.dilations,
+                       spec.pads))
+    specFail("winograd_tile needs a dense 3x3 conv with stride 1, "
+             "dilation 1 and pads <= 1");
+  if (spec.weightBlock != kWinogradBlock)
+    specFail("winograd_tile needs weight_block=" +
+             std::to_string(kWinogradBlock));
+  const auto &ws = requireRank(spec, 1, 4, "weights");
+  if (ws != winogradWeightShape(M, C, m))
+    specFail("Winograd weights " + shapeText(ws) + " must be " +
+             shapeText(winogradWeightShape(M, C, m)) + " for " +
+             std::to_string(M) + " output and " + std::to_string(C) +
+             " input channels");
+  Window2D win = readWindow(spec, 3, 3);
+  auto [OH, OW] = convOutputExtents(win, xs);
+  requireOutputShape(spec, {N, M, OH, OW});
+  EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
+  int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
+
+  auto stages = std::make_shared<WinogradStages>();
+  WinogradStages &s = *stages;
+  WinogradTransform t = winogradTransform(m);
+  int alpha = t.alpha, tile = (int)m, B = (int)kWinogradBlock;
+  s.tile = m;
+  s.alpha = alpha;
+  s.tilesX = (OW + m - 1) / m;
+  s.tilesY = (OH + m - 1) / m;
+  s.channels = M;
+  s.paddedChannels = ws[1] * B;
+  s.inputChannels = C;
+  s.block = B;
+  Var a = s.a, b = s.b, i = s.i, j = s.j, c = s.c, u = s.u, tx = s.tx,
+      ty = s.ty, mb = s.mb, n = s.n, ox = s.ox, oy = s.oy;
+
+  // Input transform, rows then columns: V = B^T d B.
+  s.paddedInput = padSpatial(in[0], W, H, 0.0f, "wino_x_padded");
+  Expr x0 = tx * tile - (int)win.padLeft, y0 = ty * tile - (int)win.padTop;
+  s.rowTransform = Func("wino_rows");
+  std::vector<Expr> rowCases;
+  for (int k = 0; k < alpha; ++k)
+    rowCases.push_back(linearCombination(t.bt + k * alpha, alpha, [&](int col) {
+      return s.paddedInput(x0 + col, y0 + j, c, n);
+    }));
+  s.rowTransform(a, j, c, tx, ty, n) = selectByIndex(a, rowCases);
+  s.inputTransform = Func("wino_v");
+  std::vector<Expr> colCases;
+  for (int k = 0; k < alpha; ++k)
+    colCases.push_back(linearCombination(t.bt + k * alpha, alpha, [&](int row) {
+      return s.rowTransform(a, row, c, tx, ty, n);
+    }));
+  s.inputTransform(a, b, c, tx, ty, n) = selectByIndex(b, colCases);
+
+  // One product per tile position (a, b), output channels innermost.
+  s.reduction = RDom(0, (int)C, "wr");
+  s.product = Func("wino_product");
+  s.product(j, tx, ty, mb, a, b, n) = 0.0f;
+  s.product(j, tx, ty, mb, a, b, n) +=
+      in[1](j, s.reduction, mb, b * alpha + a) *
+      s.inputTransform(a, b, s.reduction, tx, ty, n);
+
+  // Output transform, columns then rows: Y = A^T P A (+ bias).
+  s.columnTransform = Func("wino_cols");
+  std::vector<Expr> outColCases;
+  for (int k = 0; k < tile; ++k)
+    outColCases.push_back(
+        linearCombination(t.at + k * alpha, alpha, [&](int col) {
+          return s.product(j, tx, ty, mb, col, b, n);
+        }));
+  s.columnTransform(j, u, b, tx, ty, mb, n) = selectByIndex(u, outColCases);
+  Expr v = oy % tile;
+  std::vector<Expr> outRowCases;
+  for (int k = 0; k < tile; ++k)
+    outRowCases.push_back(
+        linearCombination(t.at + k * alpha, alpha, [&](int row) {
+          return s.columnTransform(j, ox % tile, row, ox / tile, oy / tile, mb,
+                                   n);
+        }));
+  Expr bias =
+      biasIndex >= 0 ? in[biasIndex](min(mb * B + j, (int)M - 1)) : Expr(0.0f);
+  s.outputTransform = Func("wino_y");
+  s.outputTransform(j, ox, oy, mb, n) = selectByIndex(v, outRowCases) + bias;
+
+  KernelFuncs f = makeOutputFuncs(spec);
+  Var fx = f.vars[0], fy = f.vars[1], fm = f.vars[2], fn = f.vars[3];
+  Expr y = s.outputTransform(fm % B, fx, fy, fm / B, fn);
+  if (residualIndex >= 0)
+    y += in[residualIndex](fx, fy, fm, fn);
+  f.output(fx, fy, fm, fn) = applyActivation(spec, y);
+  f.winograd = stages;
+  return f;
+}
+
+} // namespace kiln

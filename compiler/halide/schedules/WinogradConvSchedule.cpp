@@ -1,0 +1,192 @@
+//===- WinogradConvSchedule.cpp - CPU schedule of Winograd convs ----------===//
+//
+// The output is split into tasks of (rows of tiles) x (groups of output
+// channel blocks). Per row block the input tiles are transformed once
+// (V, kept in L1/L2); per channel group the products P over all the block's
+// tiles are computed in registers, then the output transform, bias,
+// residual and activation write that part of the output. Tasks run in
+// parallel over row blocks when the image has enough of them and the
+// transformed weights stay cache-resident across blocks, else over channel
+// groups (small images with many channels: every task then streams only
+// its own share of the weights, which dominate the traffic).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/algorithms/WinogradConv.h"
+#include "compiler/halide/schedules/Schedule.h"
+
+#include <algorithm>
+
+namespace kiln {
+
+using namespace Halide;
+
+namespace {
+
+/// The register tile of the products: `tiles` Winograd tiles x `blocks`
+/// channel blocks, each block `vectorsPerBlock` vectors.
+struct ProductTile {
+  int tiles = 1, blocks = 1;
+};
+
+/// Fewest estimated cycles, the per-step model of the direct convs
+/// (CpuSchedule.cpp): max(FMAs / 2 ports, loads / 2 ports, FMA latency 4)
+/// + 1 cycle of overhead, ragged tiles costing full ones. Weight vectors
+/// count twice (they stream from L2; the broadcast inputs stay in L1).
+ProductTile productTile(int64_t tiles, int64_t blocks, int vectorsPerBlock,
+                        int budget) {
+  ProductTile best;
+  double bestCost = 1e300;
+  for (int b = 1; b <= blocks && b * vectorsPerBlock <= budget; ++b)
+    for (int t = 1;
+         t <= std::min<int64_t>(tiles, 12) && t * b * vectorsPerBlock <= budget;
+         ++t) {
+      int accs = t * b * vectorsPerBlock;
+      double steps = (double)((tiles + t - 1) / t) * ((blocks + b - 1) / b);
+      double cost =
+          steps *
+          (std::max({accs / 2.0, (2 * b * vectorsPerBlock + t) / 2.0, 4.0}) +
+           1);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = {t, b};
+      }
+    }
+  return best;
+}
+
+} // namespace
+
+void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
+  WinogradStages &s = *f.winograd;
+  int block = (int)s.block, tile = (int)s.tile, alpha = (int)s.alpha;
+  int lanes = std::max(1, std::min(p.vectorLanes, block));
+  while (block % lanes)
+    lanes /= 2;
+  int vectorsPerBlock = block / lanes;
+  int64_t blocks = s.paddedChannels / block;
+  int budget = p.vectorRegisters * 3 / 4;
+
+  // Row blocks: as many tile rows as keep the block's transformed input V
+  // and its products P (all channels) within ~640 KiB of L2 (ResNet-50:
+  // 2 tile rows at 56x56 and 28x28; 1 or 4 rows measured 10-60% slower,
+  // kiln-kernel-bench). Every row block re-reads the transformed weights.
+  // Tasks are the row blocks when there are at least two, else channel
+  // groups.
+  constexpr int64_t kTaskBytes = 640 << 10, kMinChannelTasks = 4;
+  int64_t positions = (int64_t)alpha * alpha;
+  int64_t rowBytes =
+      positions * (s.inputChannels + s.paddedChannels) * s.tilesX * 4;
+  int64_t rows = std::clamp<int64_t>(kTaskBytes / rowBytes, 1, s.tilesY);
+  // Small images (at most kMaxTileRowsOfOneBlock tile rows: 14x14 and 7x7
+  // for F(4x4)) have few tiles per weight, so their transformed weights
+  // (9.4 MB for 256 -> 256) dominate the traffic: one block of all rows,
+  // channel groups as tasks, every weight read once per call. Inside
+  // ResNet-50, where the weights come cold, this made the 14x14 layers
+  // 1.34-1.38 ms vs 1.90-2.03 ms as 2 row blocks (direct: 1.50-1.54).
+  constexpr int64_t kMaxTileRowsOfOneBlock = 4;
+  if (s.tilesY <= kMaxTileRowsOfOneBlock)
+    rows = s.tilesY;
+  bool rowTasks = (s.tilesY + rows - 1) / rows >= 2;
+  ProductTile pt =
+      productTile(s.tilesX * rows, blocks, vectorsPerBlock, budget);
+  // Channel groups: all blocks per row task; else about kMinChannelTasks
+  // groups of whole register tiles.
+  int64_t groupBlocks = blocks;
+  if (!rowTasks) {
+    int64_t registerTilesPerGroup = std::max<int64_t>(
+        1, (blocks + pt.blocks - 1) / pt.blocks / kMinChannelTasks);
+    groupBlocks = std::min(blocks, registerTilesPerGroup * pt.blocks);
+  }
+
+  // Output: tasks (row block yo, channel group mo), epilogue vectorized
+  // along rows.
+  Func out = f.output;
+  Var ox = f.vars[0], oy = f.vars[1], om = f.vars[2], on = f.vars[3];
+  Var yo("yo"), yi("yi"), mo("mo"), mi("mi");
+  out.split(oy, yo, yi, (int)(rows * tile), TailStrategy::GuardWithIf)
+      .split(om, mo, mi, (int)(groupBlocks * block), TailStrategy::GuardWithIf)
+      .reorder(ox, yi, mi, mo, yo, on);
+  int outLanes = vectorLanesFor(f.extents[0], p.vectorLanes);
+  if (outLanes > 1)
+    out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+  out.parallel(rowTasks ? yo : mo);
+
+  // The zero-padded input, once per call.
+  {
+    std::vector<Var> v = s.paddedInput.args();
+    Var cn("wino_cn");
+    s.paddedInput.compute_root()
+        .fuse(v[2], v[3], cn)
+        .parallel(cn)
+        .vectorize(v[0], p.vectorLanes, TailStrategy::GuardWithIf);
+  }
+
+  // Input transform per row block, vectorized over the tiles of a row;
+  // stored tiles innermost so a product tile's inputs are adjacent.
+  // (Rounding a row of 14 tiles up to one 16-lane vector measured ~15%
+  // slower at 56x56 than two overlapping 8-lane vectors: V's rows no
+  // longer match the products' tile rows.)
+  int tileLanes = vectorLanesFor(s.tilesX, p.vectorLanes);
+  s.inputTransform.compute_at(out, yo)
+      .reorder_storage(s.tx, s.ty, s.c, s.a, s.b, s.n)
+      .reorder(s.tx, s.a, s.b, s.ty, s.c, s.n)
+      .vectorize(s.tx, tileLanes)
+      .unroll(s.a)
+      .unroll(s.b);
+  if (!rowTasks)
+    s.inputTransform.parallel(s.c);
+  // Tiles innermost in storage too: dense vector stores and loads (the
+  // default order put positions innermost: strided scatters and gathers).
+  s.rowTransform.compute_at(s.inputTransform, s.c)
+      .reorder_storage(s.tx, s.ty, s.a, s.j, s.c, s.n)
+      .reorder(s.tx, s.a, s.j, s.ty, s.c, s.n)
+      .vectorize(s.tx, tileLanes)
+      .unroll(s.a)
+      .unroll(s.j);
+
+  // Products per channel group: register tiles of pt.tiles tiles (tx, ty
+  // fused) x pt.blocks blocks, the input-channel reduction inside; a
+  // tile's weights (C x pt.blocks vectors per position) are reused by
+  // every tile of the row block from L1/L2.
+  s.product.compute_at(out, mo).vectorize(s.j, lanes);
+  {
+    Var jo("jo"), ji("ji"), t("t"), to("to"), ti("ti"), mbo("mbo"), mbi("mbi");
+    Stage u = s.product.update();
+    u.split(s.j, jo, ji, lanes)
+        .fuse(s.tx, s.ty, t)
+        .split(t, to, ti, pt.tiles, TailStrategy::GuardWithIf)
+        .split(s.mb, mbo, mbi, pt.blocks, TailStrategy::GuardWithIf)
+        .reorder(ji, jo, ti, mbi, s.reduction.x, to, mbo, s.a, s.b, s.n);
+    if (lanes > 1)
+      u.vectorize(ji);
+    u.unroll(jo).unroll(ti).unroll(mbi);
+  }
+
+  // Output transform per tile, channel vectors; tile pixels unrolled so
+  // the coefficients are constants.
+  Var txo("wtxo"), tyo("wtyo"), uu("wu"), vv("wv"), jo("wjo"), ji("wji");
+  // RoundUp: tiles stay aligned to the tile grid when the image is not a
+  // whole number of tiles (ShiftInwards would shift the last tile and
+  // leave ox % m unknown: every position's select evaluated per pixel).
+  s.outputTransform.compute_at(out, mo)
+      .split(s.ox, txo, uu, tile, TailStrategy::RoundUp)
+      .split(s.oy, tyo, vv, tile, TailStrategy::RoundUp)
+      .split(s.j, jo, ji, lanes)
+      .reorder(ji, jo, uu, vv, txo, tyo, s.mb, s.n)
+      .unroll(jo)
+      .unroll(uu)
+      .unroll(vv);
+  if (lanes > 1)
+    s.outputTransform.vectorize(ji);
+  s.columnTransform.compute_at(s.outputTransform, txo)
+      .split(s.j, jo, ji, lanes)
+      .reorder(ji, jo, s.u, s.b, s.tx, s.ty, s.mb, s.n)
+      .unroll(jo)
+      .unroll(s.u)
+      .unroll(s.b);
+  if (lanes > 1)
+    s.columnTransform.vectorize(ji);
+}
+
+} // namespace kiln

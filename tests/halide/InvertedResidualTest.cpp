@@ -1,0 +1,245 @@
+//===- InvertedResidualTest.cpp - Expand + depthwise + project vs naive ---===//
+//
+// The InvertedResidual kernel against a naive three-stage reference: a
+// direct 1x1 expand convolution and its activation written to a full
+// tensor, a direct depthwise convolution over it with zero padding (padded
+// cells are 0, not the activation of the expand bias) and its activation,
+// then a direct 1x1 projection with bias, residual and activation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+struct InvertedResidualCase {
+  int64_t n = 1, c = 5, e = 30, m = 7, h = 9, w = 11, k = 3;
+  int64_t stride = 1, pad = 1, dilation = 1;
+  Activation exAct = Activation::Clip;
+  float exParam0 = 0.0f, exParam1 = 6.0f;
+  Activation dwAct = Activation::Clip;
+  float dwParam0 = 0.0f, dwParam1 = 6.0f;
+  Activation act = Activation::None;
+  bool residual = false;
+};
+
+KernelSpec stageSpec(Activation act, float p0, float p1) {
+  KernelSpec s;
+  s.activation = act;
+  s.clipMin = s.actAlpha = p0;
+  s.clipMax = s.actBeta = p1;
+  return s;
+}
+
+Tensor referenceInvertedResidual(const InvertedResidualCase &tc,
+                                 const KernelSpec &spec,
+                                 const std::vector<Tensor> &in) {
+  const Tensor &x = in[0], &ew = in[1], &eb = in[2], &dw = in[3], &dwb = in[4],
+               &pw = in[5], &pwb = in[6];
+  int64_t OH = spec.outputShape[2], OW = spec.outputShape[3];
+  KernelSpec exStage = stageSpec(tc.exAct, tc.exParam0, tc.exParam1);
+  KernelSpec dwStage = stageSpec(tc.dwAct, tc.dwParam0, tc.dwParam1);
+  Tensor ex({tc.n, tc.e, tc.h, tc.w});
+  for (int64_t n = 0; n < tc.n; ++n)
+    for (int64_t e = 0; e < tc.e; ++e)
+      for (int64_t y = 0; y < tc.h; ++y)
+        for (int64_t x0 = 0; x0 < tc.w; ++x0) {
+          double s = eb.data[e];
+          for (int64_t c = 0; c < tc.c; ++c)
+            s += (double)ew.at4(e, c, 0, 0) * x.at4(n, c, y, x0);
+          ex.at4(n, e, y, x0) = applyAct(exStage, (float)s);
+        }
+  Tensor mid({tc.n, tc.e, OH, OW});
+  for (int64_t n = 0; n < tc.n; ++n)
+    for (int64_t e = 0; e < tc.e; ++e)
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t ox = 0; ox < OW; ++ox) {
+          double s = dwb.data[e];
+          for (int64_t ky = 0; ky < tc.k; ++ky)
+            for (int64_t kx = 0; kx < tc.k; ++kx) {
+              int64_t iy = oy * tc.stride + ky * tc.dilation - tc.pad;
+              int64_t ix = ox * tc.stride + kx * tc.dilation - tc.pad;
+              if (iy < 0 || iy >= tc.h || ix < 0 || ix >= tc.w)
+                continue; // Zero padding of the activated expansion.
+              s += (double)dw.at4(e, 0, ky, kx) * ex.at4(n, e, iy, ix);
+            }
+          mid.at4(n, e, oy, ox) = applyAct(dwStage, (float)s);
+        }
+  Tensor y(spec.outputShape);
+  for (int64_t n = 0; n < tc.n; ++n)
+    for (int64_t m = 0; m < tc.m; ++m)
+      for (int64_t oy = 0; oy < OH; ++oy)
+        for (int64_t ox = 0; ox < OW; ++ox) {
+          double s = pwb.data[m];
+          for (int64_t e = 0; e < tc.e; ++e)
+            s += (double)pw.at4(m, e, 0, 0) * mid.at4(n, e, oy, ox);
+          if (tc.residual)
+            s += in[7].at4(n, m, oy, ox);
+          y.at4(n, m, oy, ox) = applyAct(spec, (float)s);
+        }
+  return y;
+}
+
+KernelSpec invertedResidualSpec(const InvertedResidualCase &tc) {
+  KernelSpec spec;
+  spec.kind = KernelKind::InvertedResidual;
+  spec.name = "ir";
+  spec.kernel = {tc.k, tc.k};
+  spec.strides = {tc.stride, tc.stride};
+  spec.pads = {tc.pad, tc.pad, tc.pad, tc.pad};
+  spec.dilations = {tc.dilation, tc.dilation};
+  spec.hasBias = true;
+  spec.hasResidual = tc.residual;
+  spec.activation = tc.act;
+  spec.exActivation = tc.exAct;
+  spec.exActParam0 = tc.exParam0;
+  spec.exActParam1 = tc.exParam1;
+  spec.dwActivation = tc.dwAct;
+  spec.dwActParam0 = tc.dwParam0;
+  spec.dwActParam1 = tc.dwParam1;
+  auto outExtent = [&](int64_t in) {
+    return (in + 2 * tc.pad - tc.dilation * (tc.k - 1) - 1) / tc.stride + 1;
+  };
+  spec.outputShape = {tc.n, tc.m, outExtent(tc.h), outExtent(tc.w)};
+  return spec;
+}
+
+void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
+  std::mt19937 rng(seed);
+  KernelSpec spec = invertedResidualSpec(tc);
+  // Expand biases in [0.5, 2]: exAct(bias) is then non-zero (ReLU6 of a
+  // positive bias), so padding applied before the activation would show.
+  std::vector<Tensor> in = {randomTensor({tc.n, tc.c, tc.h, tc.w}, rng),
+                            randomTensor({tc.e, tc.c, 1, 1}, rng),
+                            randomTensor({tc.e}, rng, 0.5f, 2.0f),
+                            randomTensor({tc.e, 1, tc.k, tc.k}, rng),
+                            randomTensor({tc.e}, rng),
+                            randomTensor({tc.m, tc.e, 1, 1}, rng, -0.3f, 0.3f),
+                            randomTensor({tc.m}, rng)};
+  if (tc.residual)
+    in.push_back(randomTensor(spec.outputShape, rng));
+  for (const Tensor &t : in)
+    spec.inputShapes.push_back(t.shape);
+  expectClose(runJit(spec, in), referenceInvertedResidual(tc, spec, in));
+}
+
+} // namespace
+
+TEST(HalideInvertedResidual, OddChannelsOddSize) {
+  runInvertedResidualCase({}, 1);
+}
+
+TEST(HalideInvertedResidual, Stride2OddSize) {
+  InvertedResidualCase tc;
+  tc.stride = 2;
+  tc.h = 15;
+  tc.w = 13;
+  runInvertedResidualCase(tc, 2);
+}
+
+TEST(HalideInvertedResidual, ResidualRowBlocks) {
+  // Tall enough for row blocks; 23 rows do not divide into them, so the
+  // last block overlaps the one before it; every block recomputes its
+  // expand halo rows.
+  InvertedResidualCase tc;
+  tc.c = tc.m = 12;
+  tc.e = 72;
+  tc.h = 23;
+  tc.w = 19;
+  tc.residual = true;
+  runInvertedResidualCase(tc, 3);
+}
+
+TEST(HalideInvertedResidual, Stride2RowBlocksWideChannels) {
+  InvertedResidualCase tc;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 24;
+  tc.h = 34;
+  tc.w = 37;
+  tc.stride = 2;
+  runInvertedResidualCase(tc, 4);
+}
+
+TEST(HalideInvertedResidual, SmallImageManyChannels) {
+  // 7x7 with many channels (MobileNetV2's last stage): one block, parallel
+  // over tiles; hard sigmoid / hard swish exercise their parameters.
+  InvertedResidualCase tc;
+  tc.c = 40;
+  tc.e = 120;
+  tc.m = 40;
+  tc.h = tc.w = 7;
+  tc.exAct = Activation::HardSwish;
+  tc.dwAct = Activation::HardSigmoid;
+  tc.dwParam0 = 0.2f;
+  tc.dwParam1 = 0.5f;
+  tc.act = Activation::Relu;
+  tc.residual = true;
+  runInvertedResidualCase(tc, 5);
+}
+
+TEST(HalideInvertedResidual, Batch2Kernel5Dilation2) {
+  InvertedResidualCase tc;
+  tc.n = 2;
+  tc.k = 5;
+  tc.pad = 3;
+  tc.dilation = 2;
+  tc.exAct = Activation::Relu;
+  tc.dwAct = Activation::None;
+  runInvertedResidualCase(tc, 6);
+}
+
+TEST(HalideInvertedResidual, UnpaddedWithAsymmetricClip) {
+  // No padding, and an expand clip whose range excludes 0.
+  InvertedResidualCase tc;
+  tc.pad = 0;
+  tc.h = 12;
+  tc.w = 17;
+  tc.exParam0 = 0.25f;
+  tc.exParam1 = 1.5f;
+  runInvertedResidualCase(tc, 7);
+}
+
+TEST(HalideInvertedResidual, SpecTextRoundTrips) {
+  InvertedResidualCase tc;
+  tc.exAct = Activation::HardSigmoid;
+  tc.exParam0 = 0.2f;
+  tc.exParam1 = 0.5f;
+  KernelSpec spec = invertedResidualSpec(tc);
+  spec.inputShapes = {{1, 5, 9, 11}, {30, 5, 1, 1}, {30}, {30, 1, 3, 3},
+                      {30},          {7, 30, 1, 1}, {7}};
+  std::string text = spec.serialize();
+  EXPECT_NE(text.find("ex_activation=hard_sigmoid\n"), std::string::npos);
+  EXPECT_NE(text.find("dw_activation=clip\n"), std::string::npos);
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  EXPECT_EQ(back.kind, KernelKind::InvertedResidual);
+  EXPECT_EQ(back.exActivation, Activation::HardSigmoid);
+  EXPECT_EQ(back.exActParam0, 0.2f);
+  EXPECT_EQ(back.exActParam1, 0.5f);
+  EXPECT_EQ(back.serialize(), text);
+  // Other kinds do not gain the new keys (their cache keys are unchanged).
+  KernelSpec conv;
+  conv.name = "c";
+  EXPECT_EQ(conv.serialize().find("ex_activation"), std::string::npos);
+}
+
+TEST(HalideInvertedResidual, RejectsExpandWeightsOfWrongShape) {
+  KernelSpec spec = invertedResidualSpec({});
+  spec.inputShapes = {{1, 5, 9, 11}, {30, 4, 1, 1}, {30}, {30, 1, 3, 3},
+                      {30},          {7, 30, 1, 1}, {7}};
+  expectSpecError(spec, "expand weights [30,4,1,1]");
+}
+
+TEST(HalideInvertedResidual, RejectsMissingResidualInput) {
+  InvertedResidualCase tc;
+  tc.residual = true;
+  KernelSpec spec = invertedResidualSpec(tc);
+  spec.inputShapes = {{1, 5, 9, 11}, {30, 5, 1, 1}, {30}, {30, 1, 3, 3},
+                      {30},          {7, 30, 1, 1}, {7}};
+  expectSpecError(spec, "expects 8 inputs");
+}

@@ -1,0 +1,218 @@
+//===- ThreadPoolTest.cpp - Kiln's spinning pool for Halide loops ---------===//
+//
+// kiln_pool_do_par_for must run every task exactly once, share the tasks
+// with the run's workers, report the first error, run nested loops and
+// loops of non-owning threads serially on the calling thread, and survive
+// many back-to-back jobs (slot and generation reuse).
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/kiln_thread_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Tally {
+  std::vector<std::atomic<int>> runs;
+  std::vector<std::thread::id> runner;
+  explicit Tally(int n) : runs(n), runner(n) {}
+};
+
+int countTask(void *, int index, uint8_t *closure) {
+  auto *t = reinterpret_cast<Tally *>(closure);
+  t->runs[index].fetch_add(1);
+  t->runner[index] = std::this_thread::get_id();
+  return 0;
+}
+
+// RAII pool reference + run ownership, like kiln_model_create/run.
+struct PoolRun {
+  int owned;
+  explicit PoolRun(int threads) {
+    kiln_pool_acquire();
+    owned = kiln_pool_begin_run(threads);
+  }
+  ~PoolRun() {
+    kiln_pool_end_run(owned);
+    kiln_pool_release();
+  }
+};
+
+TEST(ThreadPool, EveryTaskRunsExactlyOnce) {
+  PoolRun run(2);
+  ASSERT_EQ(run.owned, 1);
+  for (int size : {2, 3, 17, 1000}) {
+    Tally t(size + 5);
+    ASSERT_EQ(kiln_pool_do_par_for(nullptr, countTask, 5, size,
+                                   reinterpret_cast<uint8_t *>(&t)),
+              0);
+    for (int i = 0; i < size + 5; ++i)
+      EXPECT_EQ(t.runs[i].load(), i >= 5 ? 1 : 0) << "size " << size
+                                                  << " task " << i;
+  }
+}
+
+// Task 0 waits until some other task ran on another thread: fails (after a
+// generous timeout) if the worker never takes part.
+struct Meeting {
+  std::thread::id owner;
+  std::atomic<bool> helped{false};
+  std::atomic<bool> timedOut{false};
+};
+
+int meetTask(void *, int index, uint8_t *closure) {
+  auto *m = reinterpret_cast<Meeting *>(closure);
+  if (std::this_thread::get_id() != m->owner)
+    m->helped = true;
+  if (index == 0 && std::this_thread::get_id() == m->owner) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!m->helped) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        m->timedOut = true;
+        break;
+      }
+      std::this_thread::yield();
+    }
+  }
+  return 0;
+}
+
+TEST(ThreadPool, WorkerSharesTheTasks) {
+  PoolRun run(2);
+  ASSERT_EQ(run.owned, 1);
+  Meeting m;
+  m.owner = std::this_thread::get_id();
+  // Task 0 is the first the owner takes; the others are left to the worker.
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, meetTask, 0, 64,
+                                 reinterpret_cast<uint8_t *>(&m)),
+            0);
+  EXPECT_TRUE(m.helped.load());
+  EXPECT_FALSE(m.timedOut.load());
+}
+
+int failAt13(void *, int index, uint8_t *) { return index == 13 ? 7 : 0; }
+
+TEST(ThreadPool, ReportsTheTaskError) {
+  PoolRun run(2);
+  EXPECT_EQ(kiln_pool_do_par_for(nullptr, failAt13, 0, 40, nullptr), 7);
+  EXPECT_EQ(kiln_pool_do_par_for(nullptr, failAt13, 0, 10, nullptr), 0);
+  // Serial path (one thread) too.
+  kiln_pool_end_run(run.owned);
+  run.owned = kiln_pool_begin_run(1);
+  EXPECT_EQ(kiln_pool_do_par_for(nullptr, failAt13, 10, 5, nullptr), 7);
+}
+
+struct Nest {
+  std::atomic<int> inner{0};
+  std::atomic<int> innerOnOtherThread{0};
+};
+
+// One inner task: counts itself and whether it left its outer task's thread.
+struct InnerClosure {
+  Nest *nest;
+  std::thread::id outerThread;
+};
+
+int innerTask(void *, int, uint8_t *closure) {
+  auto *c = reinterpret_cast<InnerClosure *>(closure);
+  if (std::this_thread::get_id() != c->outerThread)
+    c->nest->innerOnOtherThread.fetch_add(1);
+  c->nest->inner.fetch_add(1);
+  return 0;
+}
+
+int outerTask(void *, int, uint8_t *closure) {
+  InnerClosure c{reinterpret_cast<Nest *>(closure),
+                 std::this_thread::get_id()};
+  return kiln_pool_do_par_for(nullptr, innerTask, 0, 8,
+                              reinterpret_cast<uint8_t *>(&c));
+}
+
+TEST(ThreadPool, NestedLoopsRunSeriallyOnTheCallingThread) {
+  PoolRun run(2);
+  Nest n;
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, outerTask, 0, 16,
+                                 reinterpret_cast<uint8_t *>(&n)),
+            0);
+  EXPECT_EQ(n.inner.load(), 16 * 8);
+  EXPECT_EQ(n.innerOnOtherThread.load(), 0);
+}
+
+TEST(ThreadPool, SecondRunWhileOwnedIsSerial) {
+  PoolRun run(2);
+  ASSERT_EQ(run.owned, 1);
+  std::thread other([] {
+    kiln_pool_acquire();
+    int owned = kiln_pool_begin_run(2);
+    EXPECT_EQ(owned, 0);
+    Tally t(50);
+    EXPECT_EQ(kiln_pool_do_par_for(nullptr, countTask, 0, 50,
+                                   reinterpret_cast<uint8_t *>(&t)),
+              0);
+    for (int i = 0; i < 50; ++i) {
+      EXPECT_EQ(t.runs[i].load(), 1);
+      EXPECT_EQ(t.runner[i], std::this_thread::get_id());
+    }
+    kiln_pool_end_run(owned);
+    kiln_pool_release();
+  });
+  other.join();
+  // The owner still runs its loops on the pool afterwards.
+  Tally t(100);
+  EXPECT_EQ(kiln_pool_do_par_for(nullptr, countTask, 0, 100,
+                                 reinterpret_cast<uint8_t *>(&t)),
+            0);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(t.runs[i].load(), 1);
+}
+
+struct Sum {
+  std::atomic<long> total{0};
+};
+
+int addIndex(void *, int index, uint8_t *closure) {
+  reinterpret_cast<Sum *>(closure)->total.fetch_add(index);
+  return 0;
+}
+
+TEST(ThreadPool, ManyBackToBackJobsAndRuns) {
+  kiln_pool_acquire();
+  for (int r = 0; r < 20; ++r) {
+    int owned = kiln_pool_begin_run(r % 3 + 1);
+    ASSERT_EQ(owned, 1);
+    for (int j = 0; j < 500; ++j) {
+      Sum s;
+      int size = 2 + (j % 7);
+      ASSERT_EQ(kiln_pool_do_par_for(nullptr, addIndex, j, size,
+                                     reinterpret_cast<uint8_t *>(&s)),
+                0);
+      long want = 0;
+      for (int i = j; i < j + size; ++i)
+        want += i;
+      ASSERT_EQ(s.total.load(), want) << "run " << r << " job " << j;
+    }
+    kiln_pool_end_run(owned);
+  }
+  kiln_pool_release();
+}
+
+TEST(ThreadPool, OutsideARunLoopsAreSerial) {
+  kiln_pool_acquire();
+  Tally t(30);
+  EXPECT_EQ(kiln_pool_do_par_for(nullptr, countTask, 0, 30,
+                                 reinterpret_cast<uint8_t *>(&t)),
+            0);
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(t.runs[i].load(), 1);
+    EXPECT_EQ(t.runner[i], std::this_thread::get_id());
+  }
+  kiln_pool_release();
+}
+
+} // namespace
