@@ -21,7 +21,8 @@
    `kiln compile --dump` (per-layer MACs, shapes, fusion) joined with the
    executable's `--profile` (median ns per kernel call, --threads 1):
    GFLOP/s and % of peak per layer, totals per kind (3x3 conv, 1x1 conv,
-   depthwise, dw+pw fused, other). -> DIR/bench/layers.json
+   depthwise, dw+pw fused, inverted residual, other; Winograd 3x3 convs
+   count as 3x3 convs with the direct conv's MACs). -> DIR/bench/layers.json
 4. Fusion on/off (fusion_bench.py) unless --no-fusion. -> DIR/bench/fusion.json
 5. --kernels: DIR/bin/kiln-kernel-bench --peak <peak> (single Conv2D kernels).
 
@@ -117,12 +118,18 @@ def print_e2e(rows):
 # --- Per-layer breakdown --------------------------------------------------- #
 
 def layer_kind(layer):
-    """3x3 conv, 1x1 conv, depthwise, dw+pw fused, or other."""
+    """3x3 conv (direct or Winograd: MACs are always the direct conv's), 1x1
+    conv, depthwise, dw+pw fused, inverted residual (expand + dw + pw), or
+    other."""
     op = layer.get("op", "")
     kind = layer.get("kernel_kind", "")
     shapes = layer.get("input_shapes", [])
+    if "inverted_residual" in op or kind == "InvertedResidual":
+        return "inverted residual"
     if "separable" in op or "Separable" in kind or "depthwise_pointwise" in op:
         return "dw+pw fused"
+    if op == "conv2d" and layer.get("algorithm", "").startswith("winograd"):
+        return "3x3 conv"
     # Weights are OIHW, or packed [M/8][C/g][KH][KW][8] (weight pre-packing).
     if op == "conv2d" and len(shapes) >= 2 and len(shapes[1]) in (4, 5):
         _, cg, kh, kw = shapes[1][:4]
@@ -155,6 +162,7 @@ def layer_breakdown(build, kiln, peak, name, exe, dump, out_dir, runs):
         gflops = 2 * l["macs"] / ns if ns and l["macs"] else None
         layers.append({
             "index": l["index"], "node": l["node"], "op": l["op"], "kind": kind,
+            "algorithm": l.get("algorithm"),
             "fused_ops": l["fused_ops"], "input_shape": l["input_shapes"][0] if l["input_shapes"] else None,
             "weight_shape": w, "output_shape": l["output_shape"], "macs": l["macs"],
             "median_ms": ns / 1e6 if ns else None,
