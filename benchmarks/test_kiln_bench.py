@@ -165,6 +165,11 @@ def main():
               f"{' '.join(map(str, cmd[1:]))}: want exit {rc} and '{text}', got exit "
               f"{p.returncode}: {p.stderr.strip()}")
 
+    # --help prints the bench usage to stdout and exits 0.
+    p = run([kiln, "bench", "--help"], expect_rc=0)
+    check("--threads N" in p.stdout and "--runs N" in p.stdout,
+          f"kiln bench --help: no usage on stdout: {p.stdout!r}")
+
     # A failing run's message is that run's output only (not the --info run's).
     p = run([kiln, "bench", exe, "--input", os.path.join(args.models_dir, "multi_io",
                                                          "input_0.npy")], expect_rc=1)

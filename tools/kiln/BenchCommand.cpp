@@ -111,13 +111,19 @@ bool parseCount(const std::string &flag, const std::string &text, int min,
   return true;
 }
 
-/// Returns 0 on success, else the exit code after printing the error.
+/// Returns 0 to run the benchmark, kHelpShown after printing the usage
+/// (--help), else the exit code after printing the error.
+constexpr int kHelpShown = -1;
 int parseOptions(const std::vector<std::string> &args, BenchOptions &opt) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     if (a == "--json") {
       opt.json = true;
       continue;
+    }
+    if (a == "--help" || a == "-h") {
+      std::fputs(kBenchUsage, stdout);
+      return kHelpShown;
     }
     std::string flag = a, value;
     bool hasValue = false;
@@ -511,7 +517,7 @@ void report(const BenchOptions &opt, const BenchResult &r) {
 int runBenchCommand(const std::vector<std::string> &args) {
   BenchOptions opt;
   if (int rc = parseOptions(args, opt))
-    return rc;
+    return rc == kHelpShown ? 0 : rc;
   if (!llvm::sys::fs::exists(opt.artifact))
     return fail(opt.artifact + ": no such file");
   llvm::StringRef file = llvm::sys::path::filename(opt.artifact);
