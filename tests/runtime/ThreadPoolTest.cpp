@@ -11,10 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -213,6 +217,26 @@ TEST(ThreadPool, OutsideARunLoopsAreSerial) {
     EXPECT_EQ(t.runner[i], std::this_thread::get_id());
   }
   kiln_pool_release();
+}
+
+} // namespace
+
+namespace {
+
+TEST(ThreadPool, DefaultThreadsHonoursKilnNumThreads) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int online = cpus < 1 ? 1 : (int)std::min<long>(cpus, 256);
+  setenv("KILN_NUM_THREADS", "3", 1);
+  EXPECT_EQ(kiln_pool_default_threads(), 3);
+  // Not a positive integer: ignored.
+  for (const char *bad : {"0", "-2", "abc", "4x", ""}) {
+    setenv("KILN_NUM_THREADS", bad, 1);
+    EXPECT_EQ(kiln_pool_default_threads(), online) << "'" << bad << "'";
+  }
+  setenv("KILN_NUM_THREADS", "100000", 1);
+  EXPECT_EQ(kiln_pool_default_threads(), 256); // capped
+  unsetenv("KILN_NUM_THREADS");
+  EXPECT_EQ(kiln_pool_default_threads(), online);
 }
 
 } // namespace
