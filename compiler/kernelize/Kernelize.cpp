@@ -148,6 +148,32 @@ private:
     return true;
   }
 
+  /// A fused kernel's inner stage activation: checked by name like the
+  /// epilogue's; its two parameters (the dialect's clip_min / clip_max
+  /// pair of that stage) travel as given.
+  bool setStageActivation(Operation *op, StringRef act, float param0,
+                          float param1, Activation &kind, float &p0,
+                          float &p1) {
+    KernelSpec stage;
+    if (!setActivation(op, stage, act, param0, param1))
+      return false;
+    kind = stage.activation;
+    p0 = param0;
+    p1 = param1;
+    return true;
+  }
+
+  /// Window attributes of a conv-like op whose (depthwise or dense) weight
+  /// is `weight` [*, *, KH, KW].
+  template <typename ConvLikeOp>
+  void setWindow(KernelSpec &spec, ConvLikeOp c, Value weight) {
+    auto w = shapeOf(weight);
+    spec.kernel = {w[2], w[3]};
+    spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
+    spec.pads.assign(c.getPads().begin(), c.getPads().end());
+    spec.dilations.assign(c.getDilations().begin(), c.getDilations().end());
+  }
+
   bool lower(Operation *op);
 
   // Conv weight packing (WeightPacking.h) --------------------------------
@@ -295,12 +321,7 @@ bool Kernelizer::lower(Operation *op) {
       .Case<Conv2DOp>([&](Conv2DOp c) {
         KernelSpec spec;
         spec.kind = KernelKind::Conv2D;
-        auto w = shapeOf(c.getWeight());
-        spec.kernel = {w[2], w[3]};
-        spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
-        spec.pads.assign(c.getPads().begin(), c.getPads().end());
-        spec.dilations.assign(c.getDilations().begin(),
-                              c.getDilations().end());
+        setWindow(spec, c, c.getWeight());
         spec.groups = c.getGroups();
         spec.hasBias = (bool)c.getBias();
         spec.hasResidual = (bool)c.getResidual();
@@ -314,25 +335,18 @@ bool Kernelizer::lower(Operation *op) {
       .Case<SeparableConv2DOp>([&](SeparableConv2DOp c) {
         KernelSpec spec;
         spec.kind = KernelKind::SeparableConv2D;
-        auto dw = shapeOf(c.getDwWeight());
-        spec.kernel = {dw[2], dw[3]};
-        spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
-        spec.pads.assign(c.getPads().begin(), c.getPads().end());
-        spec.dilations.assign(c.getDilations().begin(),
-                              c.getDilations().end());
+        setWindow(spec, c, c.getDwWeight());
         spec.hasBias = true;
         spec.hasResidual = (bool)c.getResidual();
-        // The depthwise activation's parameters travel as the dialect's
-        // two attributes (clip bounds, or hard_sigmoid alpha and beta).
-        KernelSpec dwStage;
-        if (!setActivation(op, dwStage, c.getDwActivation(), 0.0f, 0.0f) ||
+        if (!setStageActivation(op, c.getDwActivation(),
+                                c.getDwClipMin().convertToFloat(),
+                                c.getDwClipMax().convertToFloat(),
+                                spec.dwActivation, spec.dwActParam0,
+                                spec.dwActParam1) ||
             !setActivation(op, spec, c.getActivation(),
                            c.getClipMin().convertToFloat(),
                            c.getClipMax().convertToFloat()))
           return false;
-        spec.dwActivation = dwStage.activation;
-        spec.dwActParam0 = c.getDwClipMin().convertToFloat();
-        spec.dwActParam1 = c.getDwClipMax().convertToFloat();
         emit(op, spec, op->getOperands(), c.getResult());
         return true;
       })
@@ -342,29 +356,23 @@ bool Kernelizer::lower(Operation *op) {
         // hundred KiB in MobileNetV2) stay in L2 across its tiles.
         KernelSpec spec;
         spec.kind = KernelKind::InvertedResidual;
-        auto dw = shapeOf(c.getDwWeight());
-        spec.kernel = {dw[2], dw[3]};
-        spec.strides.assign(c.getStrides().begin(), c.getStrides().end());
-        spec.pads.assign(c.getPads().begin(), c.getPads().end());
-        spec.dilations.assign(c.getDilations().begin(),
-                              c.getDilations().end());
+        setWindow(spec, c, c.getDwWeight());
         spec.hasBias = true;
         spec.hasResidual = (bool)c.getResidual();
-        // Stage activations are checked by name here; their parameters
-        // travel as the dialect's two attributes per stage.
-        KernelSpec exStage, dwStage;
-        if (!setActivation(op, exStage, c.getExpandActivation(), 0.0f, 0.0f) ||
-            !setActivation(op, dwStage, c.getDwActivation(), 0.0f, 0.0f) ||
+        if (!setStageActivation(op, c.getExpandActivation(),
+                                c.getExpandClipMin().convertToFloat(),
+                                c.getExpandClipMax().convertToFloat(),
+                                spec.exActivation, spec.exActParam0,
+                                spec.exActParam1) ||
+            !setStageActivation(op, c.getDwActivation(),
+                                c.getDwClipMin().convertToFloat(),
+                                c.getDwClipMax().convertToFloat(),
+                                spec.dwActivation, spec.dwActParam0,
+                                spec.dwActParam1) ||
             !setActivation(op, spec, c.getActivation(),
                            c.getClipMin().convertToFloat(),
                            c.getClipMax().convertToFloat()))
           return false;
-        spec.exActivation = exStage.activation;
-        spec.exActParam0 = c.getExpandClipMin().convertToFloat();
-        spec.exActParam1 = c.getExpandClipMax().convertToFloat();
-        spec.dwActivation = dwStage.activation;
-        spec.dwActParam0 = c.getDwClipMin().convertToFloat();
-        spec.dwActParam1 = c.getDwClipMax().convertToFloat();
         emit(op, spec, op->getOperands(), c.getResult());
         return true;
       })
