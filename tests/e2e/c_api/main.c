@@ -6,13 +6,17 @@
  * libnet.{a,so}`, whose generated header net.h declares `net_model`. Reads
  * each input as raw float32 (dense, row-major), runs the model twice (the
  * second run must reproduce the first: the arena is reused), and writes
- * output k to OUT_PREFIX<k>.raw. Also checks the API's error paths: bad
- * arguments and wrong buffer sizes are reported, not crashed on.
+ * output k to OUT_PREFIX<k>.raw. Then two models of the network run at
+ * once on two threads (one run owns the kernel thread pool, the other runs
+ * its kernels on its own thread) and must still reproduce the first run
+ * bit for bit. Also checks the API's error paths: bad arguments and wrong
+ * buffer sizes are reported, not crashed on.
  *
  *===----------------------------------------------------------------------===*/
 
 #include "net.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,46 @@ static void print_info(const char *kind, size_t i, const kiln_tensor_info *t) {
   for (int32_t d = 0; d < t->rank; ++d)
     printf("%s%lld", d ? "," : "", (long long)t->dims[d]);
   printf("] bytes=%zu\n", t->byte_size);
+}
+
+/* One model running `runs` times on its own thread; every output must equal
+ * `want` (the first run's). */
+typedef struct {
+  kiln_model *model;
+  const void *const *inputs;
+  const size_t *in_bytes;
+  void *const *want;
+  const size_t *out_bytes;
+  size_t nout;
+  int runs;
+  int failures;
+  char error[256];
+} concurrent_run;
+
+static void *run_repeatedly(void *arg) {
+  concurrent_run *r = (concurrent_run *)arg;
+  void *got[16];
+  for (size_t i = 0; i < r->nout; ++i)
+    got[i] = calloc(1, r->out_bytes[i]);
+  for (int k = 0; k < r->runs; ++k) {
+    kiln_status st =
+        kiln_model_run(r->model, r->inputs, r->in_bytes, got, r->out_bytes);
+    if (st != KILN_OK) {
+      snprintf(r->error, sizeof r->error, "run %d: %s", k,
+               kiln_model_last_error(r->model));
+      ++r->failures;
+      break;
+    }
+    for (size_t i = 0; i < r->nout; ++i)
+      if (memcmp(got[i], r->want[i], r->out_bytes[i]) != 0) {
+        snprintf(r->error, sizeof r->error, "run %d: output %zu differs", k,
+                 i);
+        ++r->failures;
+      }
+  }
+  for (size_t i = 0; i < r->nout; ++i)
+    free(got[i]);
+  return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -114,9 +158,28 @@ int main(int argc, char **argv) {
   CHECK(st == KILN_OK, "second run failed (%d): %s", (int)st,
         kiln_model_last_error(m));
 
-  for (size_t i = 0; i < nout; ++i) {
+  for (size_t i = 0; i < nout; ++i)
     CHECK(memcmp(outputs[i], outputs2[i], out_bytes[i]) == 0,
           "output %zu differs between two runs", i);
+
+  /* Two models at once, 2 threads each. */
+  kiln_model *m2 = NULL;
+  CHECK(kiln_model_create(&net_model, &m2) == KILN_OK, "second create: %s",
+        kiln_model_last_error(NULL));
+  CHECK(kiln_model_set_threads(m2, 2) == KILN_OK, "set_threads(m2)");
+  concurrent_run a = {m, inputs, in_bytes, outputs, out_bytes, nout, 5, 0, ""};
+  concurrent_run b = {m2, inputs, in_bytes, outputs, out_bytes, nout, 5, 0, ""};
+  pthread_t other;
+  CHECK(pthread_create(&other, NULL, run_repeatedly, &b) == 0,
+        "cannot start a thread");
+  run_repeatedly(&a);
+  pthread_join(other, NULL);
+  CHECK(a.failures == 0, "concurrent model 1: %s", a.error);
+  CHECK(b.failures == 0, "concurrent model 2: %s", b.error);
+  kiln_model_destroy(m2);
+  printf("two models at once: ok\n");
+
+  for (size_t i = 0; i < nout; ++i) {
     char path[4096];
     snprintf(path, sizeof path, "%s%zu.raw", argv[1], i);
     FILE *f = fopen(path, "wb");
