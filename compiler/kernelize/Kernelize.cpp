@@ -163,6 +163,25 @@ private:
     return true;
   }
 
+  /// The epilogue activation of an op with activation / clip_min / clip_max
+  /// attributes.
+  template <typename FusedOp>
+  bool setEpilogueActivation(Operation *op, KernelSpec &spec, FusedOp c) {
+    return setActivation(op, spec, c.getActivation(),
+                         c.getClipMin().convertToFloat(),
+                         c.getClipMax().convertToFloat());
+  }
+
+  /// The depthwise stage activation of a separable or inverted-residual op.
+  template <typename FusedOp>
+  bool setDepthwiseStage(Operation *op, KernelSpec &spec, FusedOp c) {
+    return setStageActivation(op, c.getDwActivation(),
+                              c.getDwClipMin().convertToFloat(),
+                              c.getDwClipMax().convertToFloat(),
+                              spec.dwActivation, spec.dwActParam0,
+                              spec.dwActParam1);
+  }
+
   /// Window attributes of a conv-like op whose (depthwise or dense) weight
   /// is `weight` [*, *, KH, KW].
   template <typename ConvLikeOp>
@@ -325,9 +344,7 @@ bool Kernelizer::lower(Operation *op) {
         spec.groups = c.getGroups();
         spec.hasBias = (bool)c.getBias();
         spec.hasResidual = (bool)c.getResidual();
-        if (!setActivation(op, spec, c.getActivation(),
-                           c.getClipMin().convertToFloat(),
-                           c.getClipMax().convertToFloat()))
+        if (!setEpilogueActivation(op, spec, c))
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
         return packConvWeightsOf(c, plan.calls.back());
@@ -338,14 +355,8 @@ bool Kernelizer::lower(Operation *op) {
         setWindow(spec, c, c.getDwWeight());
         spec.hasBias = true;
         spec.hasResidual = (bool)c.getResidual();
-        if (!setStageActivation(op, c.getDwActivation(),
-                                c.getDwClipMin().convertToFloat(),
-                                c.getDwClipMax().convertToFloat(),
-                                spec.dwActivation, spec.dwActParam0,
-                                spec.dwActParam1) ||
-            !setActivation(op, spec, c.getActivation(),
-                           c.getClipMin().convertToFloat(),
-                           c.getClipMax().convertToFloat()))
+        if (!setDepthwiseStage(op, spec, c) ||
+            !setEpilogueActivation(op, spec, c))
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
         return true;
@@ -364,14 +375,8 @@ bool Kernelizer::lower(Operation *op) {
                                 c.getExpandClipMax().convertToFloat(),
                                 spec.exActivation, spec.exActParam0,
                                 spec.exActParam1) ||
-            !setStageActivation(op, c.getDwActivation(),
-                                c.getDwClipMin().convertToFloat(),
-                                c.getDwClipMax().convertToFloat(),
-                                spec.dwActivation, spec.dwActParam0,
-                                spec.dwActParam1) ||
-            !setActivation(op, spec, c.getActivation(),
-                           c.getClipMin().convertToFloat(),
-                           c.getClipMax().convertToFloat()))
+            !setDepthwiseStage(op, spec, c) ||
+            !setEpilogueActivation(op, spec, c))
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
         return true;
@@ -541,9 +546,7 @@ bool Kernelizer::lower(Operation *op) {
         KernelSpec spec;
         spec.kind = KernelKind::Dense;
         spec.hasBias = (bool)d.getBias();
-        if (!setActivation(op, spec, d.getActivation(),
-                           d.getClipMin().convertToFloat(),
-                           d.getClipMax().convertToFloat()))
+        if (!setEpilogueActivation(op, spec, d))
           return false;
         emit(op, spec, op->getOperands(), d.getResult());
         return true;
