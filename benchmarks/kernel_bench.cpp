@@ -9,7 +9,7 @@
 //
 //   kiln-kernel-bench [--peak GFLOPS] [--runs N] [--filter SUBSTR] [--oihw]
 //                     [--cpu] [--asm PREFIX] [--block B] [--winograd]
-//                     [--threads N]
+//                     [--threads N] [--compare-block B]
 //
 // --asm writes PREFIX<n>.s and PREFIX<n>.stmt (Halide's assembly and lowered
 // statement) for the n-th benchmarked kernel, to check the inner loops.
@@ -18,6 +18,10 @@
 // (compiler/kernels/ConvWeightLayout.h); --oihw keeps plain OIHW weights,
 // --block B forces blocks of B for dense convs (8: pixel vectors, 16:
 // channel vectors).
+//
+// --compare-block B also times each dense conv with weight blocks of B (8:
+// pixel vectors, 16: channel vectors), interleaved run by run with the
+// kernelizer's choice.
 //
 // --winograd also times each dense 3x3 stride-1 conv as Winograd F(2x2, 3x3)
 // and F(4x4, 3x3) (compiler/kernels/WinogradLayout.h), interleaved with the
@@ -30,6 +34,7 @@
 
 #include "compiler/halide/PipelineBuilder.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/PointwiseFlattening.h"
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <algorithm>
@@ -63,6 +68,11 @@ const ConvShape kShapes[] = {
     {"3x3 160->320 7x7 (GoogLeNet)", 160, 7, 7, 320, 3, 1, 1, 1},
     {"3x3 s2 128->128 56x56", 128, 56, 56, 128, 3, 2, 1, 1},
     {"1x1 256->64 56x56", 256, 56, 56, 64, 1, 1, 0, 1},
+    {"1x1 64->256 56x56", 64, 56, 56, 256, 1, 1, 0, 1},
+    {"1x1 64->64 56x56", 64, 56, 56, 64, 1, 1, 0, 1},
+    {"1x1 s2 256->512 56x56", 256, 56, 56, 512, 1, 2, 0, 1},
+    {"1x1 128->512 28x28", 128, 28, 28, 512, 1, 1, 0, 1},
+    {"1x1 512->128 28x28", 512, 28, 28, 128, 1, 1, 0, 1},
     {"1x1 1024->256 14x14", 1024, 14, 14, 256, 1, 1, 0, 1},
     {"1x1 2048->512 7x7", 2048, 7, 7, 512, 1, 1, 0, 1},
     {"1x1 s2 512->1024 28x28", 512, 28, 28, 1024, 1, 2, 0, 1},
@@ -95,6 +105,9 @@ KernelSpec specFor(const ConvShape &s, bool packWeights, int64_t block) {
   if (spec.weightBlock)
     spec.inputShapes[1] =
         packedConvWeightShape(spec.inputShapes[1], spec.weightBlock);
+  // As the kernelizer views 1x1 stride-1 convs: images as single rows.
+  if (flattensPointwiseConv(spec))
+    flattenPointwiseConv(spec);
   return spec;
 }
 
@@ -105,6 +118,7 @@ struct Variant {
   BuiltPipeline built;
   std::vector<Halide::Buffer<float>> inputs;
   std::vector<double> times, cpuTimes;
+  Halide::Buffer<float> out;
   bool picked = false;
 };
 
@@ -136,6 +150,7 @@ int main(int argc, char **argv) {
   std::string filter;
   bool packWeights = true, useCpuTime = false, winograd = false;
   std::string asmPrefix;
+  int64_t compareBlock = 0;
   int64_t block = -1;
   std::string threads = "1";
   for (int i = 1; i < argc; ++i) {
@@ -153,6 +168,8 @@ int main(int argc, char **argv) {
       asmPrefix = argv[++i];
     else if (!strcmp(argv[i], "--block") && i + 1 < argc)
       block = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--compare-block") && i + 1 < argc)
+      compareBlock = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--winograd"))
       winograd = true;
     else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
@@ -160,7 +177,8 @@ int main(int argc, char **argv) {
     else {
       fprintf(stderr,
               "usage: %s [--peak GFLOPS] [--runs N] [--filter S] [--oihw] "
-              "[--cpu] [--asm PREFIX] [--block B] [--winograd] [--threads N]\n",
+              "[--cpu] [--asm PREFIX] [--block B] [--winograd] [--threads N] "
+              "[--compare-block B]\n",
               argv[0]);
       return 2;
     }
@@ -202,9 +220,12 @@ int main(int argc, char **argv) {
       }
     }
     variants[0].picked = winograd && ruleTile == 0;
-    std::vector<int> outSizes(variants[0].spec.outputShape.rbegin(),
-                              variants[0].spec.outputShape.rend());
-    Halide::Buffer<float> out(outSizes);
+    if (compareBlock && s.groups == 1 && packWeights) {
+      Variant v;
+      v.label = "  weight block " + std::to_string(compareBlock);
+      v.spec = specFor(s, packWeights, compareBlock);
+      variants.push_back(v);
+    }
     for (Variant &v : variants) {
       std::string error;
       if (!buildPipeline(v.spec, target, v.built, error)) {
@@ -225,14 +246,17 @@ int main(int argc, char **argv) {
       }
       ++benchmarked;
       v.built.pipeline.compile_jit(target);
-      v.built.pipeline.realize(out, target); // Warm-up (and first-touch).
+      std::vector<int> outSizes(v.spec.outputShape.rbegin(),
+                                v.spec.outputShape.rend());
+      v.out = Halide::Buffer<float>(outSizes);
+      v.built.pipeline.realize(v.out, target); // Warm-up (and first-touch).
     }
     // Interleaved: run r of every variant before run r + 1 of any.
     for (int r = 0; r < runs; ++r)
       for (Variant &v : variants) {
         double c0 = cpuSeconds();
         auto t0 = std::chrono::steady_clock::now();
-        v.built.pipeline.realize(out, target);
+        v.built.pipeline.realize(v.out, target);
         auto t1 = std::chrono::steady_clock::now();
         v.cpuTimes.push_back(cpuSeconds() - c0);
         v.times.push_back(std::chrono::duration<double>(t1 - t0).count());

@@ -4,6 +4,7 @@
 #include "compiler/kernelize/ArenaPlanner.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/PointwiseFlattening.h"
 #include "compiler/kernels/WinogradLayout.h"
 #include "compiler/passes/ConstantData.h"
 #include "compiler/onnx/OnnxImporter.h"
@@ -296,6 +297,17 @@ private:
   }
   llvm::DenseMap<Value, int> packedStorageOf;
 
+  /// A dense 1x1 stride-1 unpadded conv's kernel sees its images as one
+  /// row of H*W pixels (kernels/PointwiseFlattening.h): so do its call's
+  /// argument views.
+  void flattenPointwiseConv(KernelCall &call) {
+    if (!flattensPointwiseConv(call.spec))
+      return;
+    for (size_t i : kiln::flattenPointwiseConv(call.spec))
+      call.args[i].shape = flatPlaneShape(call.args[i].shape);
+    call.args.back().shape = flatPlaneShape(call.args.back().shape);
+  }
+
   ModelPlan &plan;
   std::string &error;
   ConvAlgorithm convAlgorithm;
@@ -347,7 +359,10 @@ bool Kernelizer::lower(Operation *op) {
         if (!setEpilogueActivation(op, spec, c))
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
-        return packConvWeightsOf(c, plan.calls.back());
+        if (!packConvWeightsOf(c, plan.calls.back()))
+          return false;
+        flattenPointwiseConv(plan.calls.back());
+        return true;
       })
       .Case<SeparableConv2DOp>([&](SeparableConv2DOp c) {
         KernelSpec spec;

@@ -37,12 +37,15 @@ constexpr int64_t kConvWeightBlock = 8;
 /// image (a 7x7 row fills only 7 of 16 pixel lanes).
 constexpr int64_t kConvChannelVectorBlock = 16;
 /// 1x1 convs on images up to this many output pixels use channel vectors
-/// (ResNet-50's 28x28, 14x14 and 7x7 stages); larger 1x1 convs keep pixel
-/// vectors (1x1 256->64 at 56x56: 0.80 ms vs 1.19 ms with channel
-/// vectors). Convs with a spatial window (3x3, the 7x7 stem) always use
-/// channel vectors (1.1-2x faster at every ResNet-50 size on AVX-512,
-/// benchmarks/README.md).
-constexpr int64_t kConvChannelVectorMaxPointwisePixels = 28 * 28;
+/// (ResNet-50's 14x14 and 7x7 stages); larger 1x1 convs keep pixel vectors,
+/// in register tiles along whole planes (kernels/PointwiseFlattening.h).
+/// Measured (kiln-kernel-bench, best of 40, pixel vs channel vectors):
+/// 1x1 64->256 56x56 0.92 vs 1.50 ms, 128->512 28x28 0.82 vs 1.17,
+/// 512->128 28x28 1.00 vs 1.26, s2 256->512 56x56 1.81 vs 2.20, but
+/// 1024->256 14x14 0.84 vs 0.77 and 2048->512 7x7 1.02 vs 0.76. Convs with
+/// a spatial window (3x3, the 7x7 stem) always use channel vectors
+/// (1.1-2x faster at every ResNet-50 size on AVX-512, benchmarks/README.md).
+constexpr int64_t kConvChannelVectorMaxPointwisePixels = 14 * 14;
 
 /// The block to pack a conv's weights with, or 0 to keep OIHW: dense convs
 /// (groups == 1) with at least one full block of output channels.

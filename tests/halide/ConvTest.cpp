@@ -4,6 +4,7 @@
 
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/PointwiseFlattening.h"
 
 namespace kiln::test {
 namespace {
@@ -18,6 +19,9 @@ struct ConvCase {
   /// of this many output channels (ConvWeightLayout.h: 8 = pixel vectors,
   /// 16 = channel vectors); 0 = OIHW. The reference reads the original.
   int64_t packBlock = 0;
+  /// 1x1 stride-1 convs: give the kernel the kernelizer's single-row view
+  /// of the images (PointwiseFlattening.h); the reference keeps NCHW.
+  bool flatten = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
 };
@@ -96,7 +100,14 @@ void runConvCase(const ConvCase &c, unsigned seed) {
     ASSERT_EQ(kernelIn[1].data.size(), kernelIn[1].numel());
     spec.inputShapes[1] = kernelIn[1].shape;
   }
-  expectClose(runJit(spec, kernelIn), referenceConv(c, in, spec));
+  Tensor want = referenceConv(c, in, spec);
+  if (c.flatten) {
+    ASSERT_TRUE(flattensPointwiseConv(spec));
+    for (size_t i : flattenPointwiseConv(spec))
+      kernelIn[i].shape = spec.inputShapes[i];
+    want.shape = spec.outputShape;
+  }
+  expectClose(runJit(spec, kernelIn), want);
 }
 
 TEST(HalideConv, Plain) { runConvCase({}, 1); }
@@ -640,12 +651,13 @@ TEST(HalideConv, RejectsWrongInputCount) {
   expectSpecError(spec, "expects 3 inputs");
 }
 
-// Pointwise convs with a short reduction over a tall image: the accumulator
-// is computed per block of output rows (scheduleFlatConvByRowBlocks).
+// 1x1 stride-1 convs over whole planes (the kernelizer's single-row view):
+// register tiles of pixels x channels straight to the output
+// (scheduleFlatConvByTiles); the last pixel and channel tiles overlap.
 
-TEST(HalideConv, PointwiseRowBlocksPacked) {
-  // 64 rows: blocks of 9 rows (576 pixels = 12 tiles of 48), the last block
-  // shifted to overlap; residual + ReLU epilogue from the block.
+TEST(HalideConv, PointwisePlaneTilesPackedResidual) {
+  // 4096 pixels (85 tiles of 48 and a shifted last one), 24 channels in 3
+  // tiles of 8; bias + residual + ReLU from registers.
   ConvCase c;
   c.C = 16;
   c.M = 24;
@@ -654,10 +666,11 @@ TEST(HalideConv, PointwiseRowBlocksPacked) {
   c.bias = c.residual = true;
   c.act = Activation::Relu;
   c.packBlock = kConvWeightBlock;
+  c.flatten = true;
   runConvCase(c, 60);
 }
 
-TEST(HalideConv, PointwiseRowBlocksBatch2Unpacked) {
+TEST(HalideConv, PointwisePlaneTilesBatch2Unpacked) {
   ConvCase c;
   c.N = 2;
   c.C = 8;
@@ -666,7 +679,78 @@ TEST(HalideConv, PointwiseRowBlocksBatch2Unpacked) {
   c.W = 32;
   c.KH = c.KW = 1;
   c.bias = true;
+  c.flatten = true;
   runConvCase(c, 61);
+}
+
+TEST(HalideConv, PointwisePlaneTilesOddChannelsLongReduction) {
+  // 13 channels (tiles 0-7 and 5-12, overlapping), 300 input channels,
+  // 49 pixels (tiles 0-47 and 1-48), Clip epilogue.
+  ConvCase c;
+  c.C = 300;
+  c.M = 13;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Clip;
+  c.clipMin = -0.5f;
+  c.clipMax = 0.5f;
+  c.packBlock = kConvWeightBlock;
+  c.flatten = true;
+  runConvCase(c, 62);
+}
+
+TEST(HalideConv, PointwisePlaneFewerPixelsThanTile) {
+  // 25 pixels: less than one register tile, the generic flat schedule.
+  ConvCase c;
+  c.C = 10;
+  c.M = 16;
+  c.H = c.W = 5;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.packBlock = kConvWeightBlock;
+  c.flatten = true;
+  runConvCase(c, 63);
+}
+
+TEST(HalideConv, PointwiseRowsUnflattened) {
+  // The same 1x1 conv with its NCHW rows (a spec the kernelizer would
+  // flatten) stays correct on the generic flat schedule.
+  ConvCase c;
+  c.C = 16;
+  c.M = 24;
+  c.H = c.W = 40;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvWeightBlock;
+  runConvCase(c, 64);
+}
+
+TEST(HalideConv, PointwiseFlatteningOnlyForPointwiseStride1) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.kernel = {1, 1};
+  spec.inputShapes = {{1, 8, 6, 5}, {16, 8, 1, 1}};
+  spec.outputShape = {1, 16, 6, 5};
+  EXPECT_TRUE(flattensPointwiseConv(spec));
+  KernelSpec strided = spec;
+  strided.strides = {2, 2};
+  EXPECT_FALSE(flattensPointwiseConv(strided));
+  KernelSpec padded = spec;
+  padded.pads = {0, 1, 0, 1};
+  EXPECT_FALSE(flattensPointwiseConv(padded));
+  KernelSpec channelVectors = spec;
+  channelVectors.weightBlock = kConvChannelVectorBlock;
+  EXPECT_FALSE(flattensPointwiseConv(channelVectors));
+  KernelSpec window = spec;
+  window.kernel = {3, 3};
+  EXPECT_FALSE(flattensPointwiseConv(window));
+  KernelSpec flat = spec;
+  flattenPointwiseConv(flat);
+  EXPECT_EQ(flat.inputShapes[0], (std::vector<int64_t>{1, 8, 1, 30}));
+  EXPECT_EQ(flat.inputShapes[1], (std::vector<int64_t>{16, 8, 1, 1}));
+  EXPECT_EQ(flat.outputShape, (std::vector<int64_t>{1, 16, 1, 30}));
 }
 
 } // namespace

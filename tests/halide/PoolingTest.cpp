@@ -194,6 +194,43 @@ TEST(HalideAvgPool, CeilModeKeepsWindowStartingInPadding) {
   runPoolSpec(false, c, spec, 34);
 }
 
+TEST(HalideMaxPool, CeilModeWindowStartingInPaddingIsEmpty) {
+  // As above: the 6th column window (kept by ONNX shape inference) holds no
+  // input cell, so it is -inf, never a copy of the edge column.
+  PoolCase c;
+  c.H = 9;
+  c.W = 10;
+  c.pt = 1;
+  c.pb = 1;
+  c.pr = 2;
+  c.ceilMode = true;
+  KernelSpec spec = poolSpec(KernelKind::MaxPool2D, c);
+  spec.outputShape[3] = 6;
+  runPoolSpec(true, c, spec, 35);
+}
+
+TEST(HalideMaxPool, ResNetStemPoolEdgesAndTails) {
+  // 3x3 stride 2 pads 1 over 37 x 30 (odd and even extents, rows that are
+  // not whole vectors): the edge taps read clamped cells.
+  PoolCase c;
+  c.C = 4;
+  c.H = 37;
+  c.W = 30;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runPool(true, c, 36);
+}
+
+TEST(HalideMaxPool, Stride1SamePadsInceptionBranch) {
+  PoolCase c;
+  c.N = 2;
+  c.C = 5;
+  c.H = 14;
+  c.W = 19;
+  c.sh = c.sw = 1;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runPool(true, c, 37);
+}
+
 TEST(HalideAvgPool, Batch2Wide) {
   PoolCase c;
   c.N = 2;

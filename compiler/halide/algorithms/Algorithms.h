@@ -94,6 +94,10 @@ struct KernelFuncs {
   Halide::Func expandStage, expandAccumulator, expandMask;
   Halide::RDom expandDomain;
   ConvPlan expandConv;
+  /// MaxPool2D: the window's max along each padded input row,
+  /// rows(ox, y, c, n); the output is the max of the window's rows of it
+  /// (a 3x3 window: 3 + 3 maxes per output instead of 9). No accumulator.
+  Halide::Func poolRowMax;
   /// Flat-pixel convs (dense, separable): row pitch of the phase-split input
   /// copy when it is paddedInputs' only entry (0 otherwise), so the schedule
   /// can loop it over rows and columns.

@@ -85,18 +85,42 @@ KernelFuncs buildMaxPool2D(const KernelSpec &spec,
   const Window2D &w = g.win;
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], c = f.vars[2], n = f.vars[3];
-  Func input = padSpatial(in[0], g.W, g.H, Float(32).min(), "x_padded");
-  RDom r(0, (int)w.kw, 0, (int)w.kh, "r");
-  Func acc("maxpool_acc");
-  acc(ox, oy, c, n) = Float(32).min();
-  acc(ox, oy, c, n) =
-      max(acc(ox, oy, c, n),
-          input(ox * (int)w.sw + r.x * (int)w.dw - (int)w.padLeft,
-                oy * (int)w.sh + r.y * (int)w.dh - (int)w.padTop, c, n));
-  f.output(ox, oy, c, n) = applyActivation(spec, acc(ox, oy, c, n));
-  f.paddedInputs.push_back(input);
-  f.accumulator = acc;
-  f.accumulatorDomain = r;
+  // An undilated window is contiguous, so when it holds a cell of the
+  // image an out-of-range tap may read the nearest edge cell instead of
+  // -inf (that cell is in the same window): no padded copy, only clamps
+  // that Halide peels off the interior (BoundaryConditions::repeat_edge).
+  // Every window holds a cell unless a pad reaches a whole window (a
+  // ceil-mode window starting in the end padding: that one is -inf).
+  auto windowsHoldCells = [](int64_t in, int64_t out, int64_t k, int64_t s,
+                             int64_t p0) {
+    return k - 1 - p0 >= 0 && (out - 1) * s - p0 <= in - 1;
+  };
+  bool clampEdges = w.dh == 1 && w.dw == 1 &&
+                    windowsHoldCells(g.H, g.OH, w.kh, w.sh, w.padTop) &&
+                    windowsHoldCells(g.W, g.OW, w.kw, w.sw, w.padLeft);
+  Func input =
+      clampEdges
+          ? BoundaryConditions::repeat_edge(in[0], {{0, (int)g.W},
+                                                    {0, (int)g.H}})
+          : padSpatial(in[0], g.W, g.H, Float(32).min(), "x_padded");
+  // Separable: the max along each row of the window, then across the
+  // window's rows; both pure folds over the taps (no reduction stage).
+  Var y("y");
+  Expr rowMax = Float(32).min();
+  for (int64_t kx = 0; kx < w.kw; ++kx)
+    rowMax = max(rowMax, input(ox * (int)w.sw + (int)(kx * w.dw - w.padLeft),
+                               y, c, n));
+  Func rows("maxpool_rows");
+  rows(ox, y, c, n) = rowMax;
+  Expr windowMax = Float(32).min();
+  for (int64_t ky = 0; ky < w.kh; ++ky)
+    windowMax = max(windowMax, rows(ox, oy * (int)w.sh +
+                                            (int)(ky * w.dh - w.padTop),
+                                    c, n));
+  f.output(ox, oy, c, n) = applyActivation(spec, windowMax);
+  if (!clampEdges)
+    f.paddedInputs.push_back(input);
+  f.poolRowMax = rows;
   return f;
 }
 

@@ -1,0 +1,55 @@
+//===- PointwiseFlattening.h - 1x1 convs over whole planes ------*- C++ -*-===//
+//
+// A dense 1x1 stride-1 unpadded conv reads input pixel q for output pixel q,
+// so its kernel may see NCHW images [N, C, H, W] as one row [N, C, 1, H*W]
+// (the same bytes, dense strides). The kernelizer gives such convs that
+// view (Kernelize.cpp) and the CPU schedule then runs register tiles along
+// whole channel planes, from registers straight to the output
+// (schedules/CpuSchedule.cpp, scheduleFlatConvByTiles) instead of stopping
+// at row ends. Channel-vector convs (weight blocks of 16) keep their rows:
+// their tiles walk rows in place.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_KERNELS_POINTWISEFLATTENING_H
+#define KILN_COMPILER_KERNELS_POINTWISEFLATTENING_H
+
+#include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/KernelSpec.h"
+
+namespace kiln {
+
+/// Whether the kernel for `spec` (with its weight block already chosen) sees
+/// its images as single rows.
+inline bool flattensPointwiseConv(const KernelSpec &spec) {
+  return spec.kind == KernelKind::Conv2D && spec.groups == 1 &&
+         spec.kernel == std::vector<int64_t>{1, 1} &&
+         spec.strides == std::vector<int64_t>{1, 1} &&
+         spec.pads == std::vector<int64_t>{0, 0, 0, 0} &&
+         spec.dilations == std::vector<int64_t>{1, 1} &&
+         spec.weightBlock != kConvChannelVectorBlock && !spec.winogradTile &&
+         spec.outputShape.size() == 4 && !spec.inputShapes.empty() &&
+         spec.inputShapes[0].size() == 4;
+}
+
+/// [N, C, H, W] -> [N, C, 1, H*W].
+inline std::vector<int64_t> flatPlaneShape(const std::vector<int64_t> &nchw) {
+  return {nchw[0], nchw[1], 1, nchw[2] * nchw[3]};
+}
+
+/// Rewrites the image shapes of `spec` (x, the residual when present, the
+/// output) to single rows; the weights and bias keep theirs. Returns the
+/// indices of the rewritten inputs (the output is always rewritten).
+inline std::vector<size_t> flattenPointwiseConv(KernelSpec &spec) {
+  // Inputs: x, weights, then bias and residual when present.
+  std::vector<size_t> rewritten{0};
+  if (spec.hasResidual)
+    rewritten.push_back(spec.inputShapes.size() - 1);
+  for (size_t i : rewritten)
+    spec.inputShapes[i] = flatPlaneShape(spec.inputShapes[i]);
+  spec.outputShape = flatPlaneShape(spec.outputShape);
+  return rewritten;
+}
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_KERNELS_POINTWISEFLATTENING_H
