@@ -700,6 +700,21 @@ TEST(HalideConv, PointwisePlaneTilesOddChannelsLongReduction) {
   runConvCase(c, 62);
 }
 
+TEST(HalideConv, PointwisePlaneTilesLongReduction) {
+  // 256 input channels (ResNet-50's 56x56 256->64), 20 channels (packed to
+  // 24: channel tiles 0-7, 8-15, 12-19), 81 pixels (tiles 0-47, 33-80).
+  ConvCase c;
+  c.C = 256;
+  c.M = 20;
+  c.H = c.W = 9;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvWeightBlock;
+  c.flatten = true;
+  runConvCase(c, 65);
+}
+
 TEST(HalideConv, PointwisePlaneFewerPixelsThanTile) {
   // 25 pixels: less than one register tile, the generic flat schedule.
   ConvCase c;
