@@ -1,13 +1,16 @@
 //===- PointwiseFlattening.h - 1x1 convs over whole planes ------*- C++ -*-===//
 //
-// A dense 1x1 stride-1 unpadded conv reads input pixel q for output pixel q,
-// so its kernel may see NCHW images [N, C, H, W] as one row [N, C, 1, H*W]
-// (the same bytes, dense strides). The kernelizer gives such convs that
-// view (Kernelize.cpp) and the CPU schedule then runs register tiles along
-// whole channel planes, from registers straight to the output
-// (schedules/CpuSchedule.cpp, scheduleFlatConvByTiles) instead of stopping
-// at row ends. Channel-vector convs (weight blocks of 16) keep their rows:
-// their tiles walk rows in place.
+// A dense 1x1 unpadded conv with stride s reads input pixel (s*oy, s*ox) for
+// output pixel (oy, ox). Its kernel may see the NCHW output (and residual)
+// [N, M, OH, OW] as one row [N, M, 1, OH*OW] (the same bytes, dense
+// strides), and at stride 1 the input [N, C, H, W] too. The kernelizer
+// gives such convs that view (Kernelize.cpp) and the CPU schedule then runs
+// register tiles along whole channel planes, from registers straight to the
+// output (schedules/CpuSchedule.cpp, scheduleFlatConvByTiles) instead of
+// stopping at row ends; a strided one first copies the pixels it reads into
+// a dense plane (the phase-split copy, algorithms/PhaseSplitInput.cpp).
+// Channel-vector convs (weight blocks of 16) keep their rows: their tiles
+// walk rows in place at any stride.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_KERNELS_POINTWISEFLATTENING_H
@@ -19,11 +22,12 @@
 namespace kiln {
 
 /// Whether the kernel for `spec` (with its weight block already chosen) sees
-/// its images as single rows.
+/// its output planes as single rows.
 inline bool flattensPointwiseConv(const KernelSpec &spec) {
   return spec.kind == KernelKind::Conv2D && spec.groups == 1 &&
          spec.kernel == std::vector<int64_t>{1, 1} &&
-         spec.strides == std::vector<int64_t>{1, 1} &&
+         spec.strides.size() == 2 && spec.strides[0] >= 1 &&
+         spec.strides[1] >= 1 &&
          spec.pads == std::vector<int64_t>{0, 0, 0, 0} &&
          spec.dilations == std::vector<int64_t>{1, 1} &&
          spec.weightBlock != kConvChannelVectorBlock && !spec.winogradTile &&
@@ -36,12 +40,15 @@ inline std::vector<int64_t> flatPlaneShape(const std::vector<int64_t> &nchw) {
   return {nchw[0], nchw[1], 1, nchw[2] * nchw[3]};
 }
 
-/// Rewrites the image shapes of `spec` (x, the residual when present, the
-/// output) to single rows; the weights and bias keep theirs. Returns the
-/// indices of the rewritten inputs (the output is always rewritten).
+/// Rewrites the image shapes of `spec` (the output, the residual when
+/// present, x at stride 1) to single rows; the weights and bias keep
+/// theirs. Returns the indices of the rewritten inputs (the output is
+/// always rewritten).
 inline std::vector<size_t> flattenPointwiseConv(KernelSpec &spec) {
   // Inputs: x, weights, then bias and residual when present.
-  std::vector<size_t> rewritten{0};
+  std::vector<size_t> rewritten;
+  if (spec.strides == std::vector<int64_t>{1, 1})
+    rewritten.push_back(0);
   if (spec.hasResidual)
     rewritten.push_back(spec.inputShapes.size() - 1);
   for (size_t i : rewritten)

@@ -715,6 +715,36 @@ TEST(HalideConv, PointwisePlaneTilesLongReduction) {
   runConvCase(c, 65);
 }
 
+TEST(HalideConv, PointwisePlaneStride2ResidualOddImage) {
+  // Stride 2 over 23 x 21 (output 12 x 11 = 132 pixels: rows of the
+  // phase-split copy are 11 wide), single-row output and residual.
+  ConvCase c;
+  c.C = 24;
+  c.M = 20;
+  c.H = 23;
+  c.W = 21;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvWeightBlock;
+  c.flatten = true;
+  runConvCase(c, 66);
+}
+
+TEST(HalideConv, PointwisePlaneStride2Batch2Unpacked) {
+  ConvCase c;
+  c.N = 2;
+  c.C = 16;
+  c.M = 6;
+  c.H = c.W = 20;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.bias = true;
+  c.flatten = true;
+  runConvCase(c, 67);
+}
+
 TEST(HalideConv, PointwisePlaneFewerPixelsThanTile) {
   // 25 pixels: less than one register tile, the generic flat schedule.
   ConvCase c;
@@ -742,7 +772,7 @@ TEST(HalideConv, PointwiseRowsUnflattened) {
   runConvCase(c, 64);
 }
 
-TEST(HalideConv, PointwiseFlatteningOnlyForPointwiseStride1) {
+TEST(HalideConv, PointwiseFlatteningOnlyForUnpaddedPointwise) {
   KernelSpec spec;
   spec.kind = KernelKind::Conv2D;
   spec.kernel = {1, 1};
@@ -751,7 +781,11 @@ TEST(HalideConv, PointwiseFlatteningOnlyForPointwiseStride1) {
   EXPECT_TRUE(flattensPointwiseConv(spec));
   KernelSpec strided = spec;
   strided.strides = {2, 2};
-  EXPECT_FALSE(flattensPointwiseConv(strided));
+  strided.outputShape = {1, 16, 3, 3};
+  EXPECT_TRUE(flattensPointwiseConv(strided));
+  EXPECT_EQ(flattenPointwiseConv(strided), std::vector<size_t>{});
+  EXPECT_EQ(strided.inputShapes[0], (std::vector<int64_t>{1, 8, 6, 5}));
+  EXPECT_EQ(strided.outputShape, (std::vector<int64_t>{1, 16, 1, 9}));
   KernelSpec padded = spec;
   padded.pads = {0, 1, 0, 1};
   EXPECT_FALSE(flattensPointwiseConv(padded));

@@ -48,7 +48,16 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
              " need dim 1 == C/groups = " + std::to_string(C / groups));
   Window2D win = readWindow(spec, KH, KW);
   auto [OH, OW] = convOutputExtents(win, xs);
-  requireOutputShape(spec, {N, M, OH, OW});
+  // A strided 1x1 conv's output (and residual) may come as single rows
+  // (kernels/PointwiseFlattening.h): the epilogue then reads accumulator
+  // pixel q for output pixel q (the phase-split rows are OW wide).
+  bool padded = win.padTop || win.padLeft || win.padBottom || win.padRight;
+  bool flatOutput = OH > 1 && KH == 1 && KW == 1 && !padded && groups == 1 &&
+                    block != kConvChannelVectorBlock &&
+                    spec.outputShape ==
+                        std::vector<int64_t>{N, M, 1, OH * OW};
+  requireOutputShape(spec, flatOutput ? std::vector<int64_t>{N, M, 1, OH * OW}
+                                      : std::vector<int64_t>{N, M, OH, OW});
 
   EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
   int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
@@ -71,7 +80,6 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       v += in[residualIndex](ox, oy, m, n);
     return applyActivation(spec, v);
   };
-  bool padded = win.padTop || win.padLeft || win.padBottom || win.padRight;
   RDom r(0, (int)KW, 0, (int)KH, 0, (int)Cg, "r");
   Func acc("conv_acc");
   f.accumulator = acc;
@@ -127,7 +135,11 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       acc(q, m, n) = bias;
       acc(q, m, n) +=
           weight(r.x, r.y, r.z, m) * flat(q + tapOffset, tapPhase, r.z, n);
-      f.output(ox, oy, m, n) = epilogue(acc(oy * (int)Wph + ox, m, n));
+      if (flatOutput && Wph != OW)
+        specFail("internal: a single-row output needs phase-split rows of "
+                 "the output's width");
+      f.output(ox, oy, m, n) = epilogue(
+          flatOutput ? acc(ox, m, n) : acc(oy * (int)Wph + ox, m, n));
       f.conv.form = ConvForm::FlatPixels;
       f.conv.accVars = {q, m, n};
     }

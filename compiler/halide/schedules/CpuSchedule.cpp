@@ -306,8 +306,9 @@ FlatTileLoops splitFlatAccumulator(Func acc, const ConvPlan &conv,
   return l;
 }
 
-/// 1x1 stride-1 unpadded convs over single-row images (the kernelizer's
-/// view of their planes, kernels/PointwiseFlattening.h): the output is
+/// 1x1 unpadded convs over single-row output planes (the kernelizer's view,
+/// kernels/PointwiseFlattening.h; strided ones read a phase-split copy of
+/// the pixels they need): the output is
 /// walked in the accumulator's register tiles (`vectors` x `lanes` pixels
 /// x `channels` channels). Each tile starts from the bias in registers,
 /// runs its whole reduction and goes through the epilogue to the output:
@@ -330,8 +331,11 @@ bool scheduleFlatConvByTiles(KernelFuncs &f, const ConvTile &t) {
   const ConvPlan &conv = f.conv;
   int64_t OW = f.extents[0], OH = f.extents[1], M = f.extents[2];
   int tile = t.lanes * t.vectors;
-  if (!f.paddedInputs.empty() || OH != 1 || conv.kernelWidth != 1 ||
-      OW < tile || M < t.channels)
+  // A strided conv's phase-split copy (the pixels it reads, as dense
+  // planes) is computed first (schedulePaddedInputs).
+  bool denseInput = f.paddedInputs.empty() || f.flatRowPitch > 0;
+  if (!denseInput || OH != 1 || conv.kernelWidth != 1 || OW < tile ||
+      M < t.channels)
     return false;
   Func out = f.output, acc = f.accumulator;
   RDom r = f.accumulatorDomain;
