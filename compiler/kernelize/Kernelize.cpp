@@ -297,13 +297,13 @@ private:
   }
   llvm::DenseMap<Value, int> packedStorageOf;
 
-  /// A dense 1x1 stride-1 unpadded conv's kernel sees its images as one
-  /// row of H*W pixels (kernels/PointwiseFlattening.h): so do its call's
-  /// argument views.
-  void flattenPointwiseConv(KernelCall &call) {
+  /// A dense unpadded 1x1 conv's kernel sees its output planes (and at
+  /// stride 1 its input's) as single rows (kernels/PointwiseFlattening.h):
+  /// so do its call's argument views.
+  void flattenPointwiseViews(KernelCall &call) {
     if (!flattensPointwiseConv(call.spec))
       return;
-    for (size_t i : kiln::flattenPointwiseConv(call.spec))
+    for (size_t i : flattenPointwiseConv(call.spec))
       call.args[i].shape = flatPlaneShape(call.args[i].shape);
     call.args.back().shape = flatPlaneShape(call.args.back().shape);
   }
@@ -361,7 +361,7 @@ bool Kernelizer::lower(Operation *op) {
         emit(op, spec, op->getOperands(), c.getResult());
         if (!packConvWeightsOf(c, plan.calls.back()))
           return false;
-        flattenPointwiseConv(plan.calls.back());
+        flattenPointwiseViews(plan.calls.back());
         return true;
       })
       .Case<SeparableConv2DOp>([&](SeparableConv2DOp c) {
