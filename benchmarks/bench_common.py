@@ -178,16 +178,24 @@ class _PyEngine:
         return times
 
 
+def ort_session_options(threads):
+    """The peer's settings everywhere: N intra-op threads, one inter-op
+    thread, sequential execution, all graph optimizations."""
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return so
+
+
 class OrtEngine(_PyEngine):
     engine = label = "onnxruntime"
 
     def __init__(self, model, threads, x):
         import onnxruntime as ort
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so = ort_session_options(threads)
         self.sess = ort.InferenceSession(str(model), so, providers=["CPUExecutionProvider"])
         self.feed = {self.sess.get_inputs()[0].name: x}
         self.version = ort.__version__
