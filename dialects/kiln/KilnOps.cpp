@@ -163,6 +163,27 @@ LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
   return success();
 }
 
+/// A bias has one element per channel of what it is added to (`what`).
+LogicalResult verifyBiasLength(Operation *op, Value bias, StringRef name,
+                               int64_t want, StringRef what) {
+  if (shapeOf(bias)[0] == want)
+    return success();
+  return op->emitOpError() << name << " has " << shapeOf(bias)[0]
+                           << " elements but there are " << want << " "
+                           << what;
+}
+
+/// A fused residual operand has the result's shape.
+LogicalResult verifyResidualShape(Operation *op, Value residual,
+                                  ArrayRef<int64_t> result) {
+  if (!residual || shapeOf(residual) == result)
+    return success();
+  return op->emitOpError() << "residual operand shape "
+                           << formatShape(shapeOf(residual))
+                           << " differs from the result shape "
+                           << formatShape(result);
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -274,15 +295,11 @@ LogicalResult Conv2DOp::verify() {
                   getStrides(), getPads(), getDilations(), getGroups());
   if (failed(shape))
     return failure();
-  if (getBias() && shapeOf(getBias())[0] != shapeOf(getWeight())[0])
-    return emitOpError() << "bias has " << shapeOf(getBias())[0]
-                         << " elements but there are "
-                         << shapeOf(getWeight())[0] << " output channels";
-  if (getResidual() && shapeOf(getResidual()) != ArrayRef<int64_t>(*shape))
-    return emitOpError() << "residual operand shape "
-                         << formatShape(shapeOf(getResidual()))
-                         << " differs from the result shape "
-                         << formatShape(*shape);
+  if ((getBias() && failed(verifyBiasLength(*this, getBias(), "bias",
+                                             shapeOf(getWeight())[0],
+                                             "output channels"))) ||
+      failed(verifyResidualShape(*this, getResidual(), *shape)))
+    return failure();
   if (failed(verifyActivation(*this, getActivation(),
                               getClipMin().convertToFloat(),
                               getClipMax().convertToFloat())))
@@ -344,19 +361,12 @@ LogicalResult SeparableConv2DOp::verify() {
   if (failed(shape))
     return failure();
   int64_t c = shapeOf(getInput())[1], m = shapeOf(getPwWeight())[0];
-  if (shapeOf(getDwBias())[0] != c)
-    return emitOpError() << "dw_bias has " << shapeOf(getDwBias())[0]
-                         << " elements but there are " << c
-                         << " input channels";
-  if (shapeOf(getPwBias())[0] != m)
-    return emitOpError() << "pw_bias has " << shapeOf(getPwBias())[0]
-                         << " elements but there are " << m
-                         << " output channels";
-  if (getResidual() && shapeOf(getResidual()) != ArrayRef<int64_t>(*shape))
-    return emitOpError() << "residual operand shape "
-                         << formatShape(shapeOf(getResidual()))
-                         << " differs from the result shape "
-                         << formatShape(*shape);
+  if (failed(verifyBiasLength(*this, getDwBias(), "dw_bias", c,
+                              "input channels")) ||
+      failed(verifyBiasLength(*this, getPwBias(), "pw_bias", m,
+                              "output channels")) ||
+      failed(verifyResidualShape(*this, getResidual(), *shape)))
+    return failure();
   if (failed(verifyActivation(*this, getDwActivation(),
                               getDwClipMin().convertToFloat(),
                               getDwClipMax().convertToFloat())) ||
@@ -428,23 +438,14 @@ LogicalResult InvertedResidualOp::verify() {
   if (failed(shape))
     return failure();
   int64_t e = shapeOf(getExpandWeight())[0], m = shapeOf(getPwWeight())[0];
-  auto checkBias = [&](Value bias, StringRef name, int64_t want,
-                       StringRef what) -> LogicalResult {
-    if (shapeOf(bias)[0] == want)
-      return success();
-    return emitOpError() << name << " has " << shapeOf(bias)[0]
-                         << " elements but there are " << want << " " << what;
-  };
-  if (failed(checkBias(getExpandBias(), "expand_bias", e,
-                       "expanded channels")) ||
-      failed(checkBias(getDwBias(), "dw_bias", e, "expanded channels")) ||
-      failed(checkBias(getPwBias(), "pw_bias", m, "output channels")))
+  if (failed(verifyBiasLength(*this, getExpandBias(), "expand_bias", e,
+                              "expanded channels")) ||
+      failed(verifyBiasLength(*this, getDwBias(), "dw_bias", e,
+                              "expanded channels")) ||
+      failed(verifyBiasLength(*this, getPwBias(), "pw_bias", m,
+                              "output channels")) ||
+      failed(verifyResidualShape(*this, getResidual(), *shape)))
     return failure();
-  if (getResidual() && shapeOf(getResidual()) != ArrayRef<int64_t>(*shape))
-    return emitOpError() << "residual operand shape "
-                         << formatShape(shapeOf(getResidual()))
-                         << " differs from the result shape "
-                         << formatShape(*shape);
   if (failed(verifyActivation(*this, getExpandActivation(),
                               getExpandClipMin().convertToFloat(),
                               getExpandClipMax().convertToFloat())) ||

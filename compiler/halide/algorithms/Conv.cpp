@@ -13,6 +13,7 @@
 
 #include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/PointwiseFlattening.h"
 
 namespace kiln {
 
@@ -51,11 +52,9 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   // A strided 1x1 conv's output (and residual) may come as single rows
   // (kernels/PointwiseFlattening.h): the epilogue then reads accumulator
   // pixel q for output pixel q (the phase-split rows are OW wide).
+  bool flatOutput = OH > 1 && flattensPointwiseConv(spec) &&
+                    spec.outputShape == std::vector<int64_t>{N, M, 1, OH * OW};
   bool padded = win.padTop || win.padLeft || win.padBottom || win.padRight;
-  bool flatOutput = OH > 1 && KH == 1 && KW == 1 && !padded && groups == 1 &&
-                    block != kConvChannelVectorBlock &&
-                    spec.outputShape ==
-                        std::vector<int64_t>{N, M, 1, OH * OW};
   requireOutputShape(spec, flatOutput ? std::vector<int64_t>{N, M, 1, OH * OW}
                                       : std::vector<int64_t>{N, M, OH, OW});
 
