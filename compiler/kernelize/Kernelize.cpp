@@ -206,12 +206,27 @@ private:
     return convWeightBlockFor(ws[0], conv.getGroups(), y[2] * y[3],
                               ws[2] * ws[3]);
   }
+  /// The block a separable conv's constant pointwise weights are packed
+  /// with (channel vectors on small images, like a 1x1 conv's), or 0.
+  int64_t packedWeightBlock(SeparableConv2DOp sep) {
+    Value w = sep.getPwWeight();
+    if (!isa_and_nonnull<ConstantOp>(w.getDefiningOp()))
+      return 0;
+    std::vector<int64_t> ws = shapeOf(w), y = shapeOf(sep.getResult());
+    int64_t block = convWeightBlockFor(ws[0], 1, y[2] * y[3], 1);
+    return block == kConvChannelVectorBlock ? block : 0;
+  }
   /// A constant only read as packed (or Winograd-transformed) conv weights
   /// gets no OIHW copy.
   bool onlyPackedConvWeights(Value constant) {
     if (constant.use_empty())
       return false;
     for (OpOperand &use : constant.getUses()) {
+      if (auto sep = dyn_cast<SeparableConv2DOp>(use.getOwner())) {
+        if (use.get() != sep.getPwWeight() || !packedWeightBlock(sep))
+          return false;
+        continue;
+      }
       auto conv = dyn_cast<Conv2DOp>(use.getOwner());
       if (!conv || use.getOperandNumber() != 1 ||
           (!packedWeightBlock(conv) && !winogradTileOf(conv)))
@@ -267,8 +282,19 @@ private:
   bool packConvWeightsOf(Conv2DOp conv, KernelCall &call) {
     if (int64_t tile = winogradTileOf(conv))
       return transformWinogradWeightsOf(conv, tile, call);
-    Value w = conv.getWeight();
-    int64_t block = packedWeightBlock(conv);
+    return packWeightsOf(conv, conv.getWeight(), packedWeightBlock(conv),
+                         /*arg=*/1, call);
+  }
+  /// Points a separable conv call's pointwise weights at packed ones.
+  bool packPointwiseWeightsOf(SeparableConv2DOp sep, KernelCall &call) {
+    return packWeightsOf(sep, sep.getPwWeight(), packedWeightBlock(sep),
+                         /*arg=*/3, call);
+  }
+  /// Points argument `arg` of `call` (the constant weights `w` of `op`) at
+  /// `w` packed in blocks of `block` output channels (stored once per
+  /// constant); block 0 keeps OIHW.
+  bool packWeightsOf(Operation *op, Value w, int64_t block, size_t arg,
+                     KernelCall &call) {
     if (!block)
       return true;
     std::vector<int64_t> shape = shapeOf(w);
@@ -278,21 +304,21 @@ private:
     if (storage < 0) {
       auto data = constantOf(w);
       if (!data)
-        return fail(conv, "constant weights are not readable as f32");
+        return fail(op, "constant weights are not readable as f32");
       std::vector<float> packed = packConvWeights(*data, shape, block);
       if (packed.empty()) {
         // Not packable after all: keep OIHW (storing it if it was skipped).
         if (!storageOf.count(w))
           storageOf[w] = addWeights(*data);
-        call.args[1] = view(w);
+        call.args[arg] = view(w);
         return true;
       }
       storage = addWeights(packed);
       packedStorageOf[w] = storage;
     }
     call.spec.weightBlock = block;
-    call.spec.inputShapes[1] = packedShape;
-    call.args[1] = {storage, packedShape, 0};
+    call.spec.inputShapes[arg] = packedShape;
+    call.args[arg] = {storage, packedShape, 0};
     return true;
   }
   llvm::DenseMap<Value, int> packedStorageOf;
@@ -374,7 +400,7 @@ bool Kernelizer::lower(Operation *op) {
             !setEpilogueActivation(op, spec, c))
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
-        return true;
+        return packPointwiseWeightsOf(c, plan.calls.back());
       })
       .Case<InvertedResidualOp>([&](InvertedResidualOp c) {
         // Weights stay OIHW: the kernel broadcasts one weight per register

@@ -33,11 +33,17 @@ int64_t expandedBytes(Conv2DOp expand) {
   return bytes;
 }
 
+/// The pass options that bound which blocks are worth one kernel.
+struct FusionLimits {
+  int64_t minExpandedBytes, minImagePixels;
+};
+
 /// Why `expand` cannot become the first stage of an inverted residual
 /// kernel reading its result through `sep`, or "" when it can.
-/// `minExpandedBytes`: see the pass option.
+/// `limits`: see the pass options.
 std::string unfusableReason(Conv2DOp expand, SeparableConv2DOp sep,
-                            int64_t minExpandedBytes) {
+                            FusionLimits limits) {
+  int64_t minExpandedBytes = limits.minExpandedBytes;
   auto w = shapeOf(expand.getWeight());
   if (w[2] != 1 || w[3] != 1)
     return "it is not a 1x1 conv";
@@ -59,20 +65,25 @@ std::string unfusableReason(Conv2DOp expand, SeparableConv2DOp sep,
     return "its result (" + std::to_string(expandedBytes(expand)) +
            " bytes) is below min-expanded-bytes=" +
            std::to_string(minExpandedBytes);
+  auto e = shapeOf(expand.getResult());
+  if (e[2] * e[3] < limits.minImagePixels)
+    return "its image (" + std::to_string(e[2]) + "x" +
+           std::to_string(e[3]) + ") is below min-image-pixels=" +
+           std::to_string(limits.minImagePixels);
   return "";
 }
 
 struct FuseExpandIntoSeparable : OpRewritePattern<SeparableConv2DOp> {
-  FuseExpandIntoSeparable(MLIRContext *ctx, int64_t minExpandedBytes)
-      : OpRewritePattern(ctx), minExpandedBytes(minExpandedBytes) {}
-  int64_t minExpandedBytes;
+  FuseExpandIntoSeparable(MLIRContext *ctx, FusionLimits limits)
+      : OpRewritePattern(ctx), limits(limits) {}
+  FusionLimits limits;
 
   LogicalResult matchAndRewrite(SeparableConv2DOp sep,
                                 PatternRewriter &rewriter) const override {
     auto expand = sep.getInput().getDefiningOp<Conv2DOp>();
     if (!expand)
       return rewriter.notifyMatchFailure(sep, "input is not a conv2d");
-    std::string reason = unfusableReason(expand, sep, minExpandedBytes);
+    std::string reason = unfusableReason(expand, sep, limits);
     if (!reason.empty())
       return rewriter.notifyMatchFailure(sep, "expand conv: " + reason);
 
@@ -107,7 +118,7 @@ struct FuseInvertedResidualPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseExpandIntoSeparable>(&getContext(), minExpandedBytes);
+    patterns.add<FuseExpandIntoSeparable>(&getContext(), limits());
     int64_t before = countFused();
     // Not converging only means some candidates were left unfused.
     (void)applyPatternsGreedily(getOperation(), std::move(patterns),
@@ -124,13 +135,15 @@ struct FuseInvertedResidualPass
       auto expand = sep.getInput().getDefiningOp<Conv2DOp>();
       if (!expand)
         return;
-      std::string reason = unfusableReason(expand, sep, minExpandedBytes);
+      std::string reason = unfusableReason(expand, sep, limits());
       if (!reason.empty())
         sep.emitRemark() << "conv2d input not fused into an inverted "
                             "residual: "
                          << reason;
     });
   }
+
+  FusionLimits limits() { return {minExpandedBytes, minImagePixels}; }
 
   int64_t countFused() {
     int64_t n = 0;

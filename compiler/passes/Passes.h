@@ -7,6 +7,7 @@
 #ifndef KILN_COMPILER_PASSES_PASSES_H
 #define KILN_COMPILER_PASSES_PASSES_H
 
+#include "compiler/kernels/ConvWeightLayout.h" // Option defaults.
 #include "mlir/Pass/Pass.h"
 
 #include <memory>

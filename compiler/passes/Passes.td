@@ -232,7 +232,13 @@ def FuseInvertedResidualPass
     such a tensor stays in cache between two kernels anyway, while the
     fused kernel computes the expand stage on the padded grid (7x7: 81
     cells for 49 pixels) and the expand conv alone has a faster
-    channel-vector kernel (MobileNetV2's 7x7 blocks are ~10% slower fused).
+    channel-vector kernel (MobileNetV2's 7x7 blocks are ~10% slower fused);
+    and a block whose expand conv runs on an image of fewer than
+    `min-image-pixels` pixels (default 14 * 14 + 1, so 14x14 and smaller):
+    there the expand conv and the separable conv each run on channel
+    vectors (compiler/kernels/ConvWeightLayout.h), faster than the fused
+    kernel's pixel-vector stages (MobileNetV2's 14x14
+    blocks 96->576->96: 0.44 ms fused, 0.18 + 0.21 ms as two kernels).
 
     Before:
     ```mlir
@@ -260,7 +266,12 @@ def FuseInvertedResidualPass
     Option<"minExpandedBytes", "min-expanded-bytes", "int64_t",
            /*default=*/"256 * 1024",
            "Fuse only expand convs whose result (f32) has at least this "
-           "many bytes">
+           "many bytes">,
+    Option<"minImagePixels", "min-image-pixels", "int64_t",
+           /*default=*/"::kiln::kConvChannelVectorMaxPointwisePixels + 1",
+           "Fuse only blocks whose expand conv runs on an image of at least "
+           "this many pixels (default: larger than the images whose 1x1 "
+           "convs run on channel vectors, 14x14)">
   ];
 }
 

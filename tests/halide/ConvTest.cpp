@@ -559,6 +559,36 @@ TEST(HalideConv, ChannelVectorsPointwiseStride2Blocked) {
   runConvCase(c, 54);
 }
 
+TEST(HalideConv, ChannelVectorsRowBlockTasksOverlap) {
+  // 17 output rows: tasks are 2 row blocks of 9 (the second overlaps the
+  // first by a row), batch 2, residual + ReLU.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 48;
+  c.H = 17;
+  c.W = 16;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 57);
+}
+
+TEST(HalideConv, ChannelVectorsChannelTileTasks) {
+  // 7x7 with 400 output channels (25 blocks, the last part-filled): one
+  // task per channel tile, every row inside; batch 2.
+  ConvCase c;
+  c.N = 2;
+  c.C = 64;
+  c.M = 400;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 58);
+}
+
 TEST(HalideConv, ChannelVectorsUnpaddedStridedInPlace) {
   // Unpadded strided convs read the input in place (no phase copy): 3x3
   // stride 2 on an odd image, then stride (1, 2) with dilation 2.

@@ -9,6 +9,9 @@
 
 #include "TestUtil.h"
 
+#include "compiler/kernelize/WeightPacking.h"
+#include "compiler/kernels/ConvWeightLayout.h"
+
 using namespace kiln;
 using namespace kiln::test;
 
@@ -21,6 +24,9 @@ struct SeparableCase {
   float dwParam0 = 0.0f, dwParam1 = 6.0f;
   Activation act = Activation::None;
   bool residual = false;
+  /// Pointwise weights packed in blocks of this many output channels (the
+  /// channel-vector pointwise stage), 0 for OIHW.
+  int64_t packBlock = 0;
 };
 
 Tensor referenceSeparable(const SeparableCase &sc, const KernelSpec &spec,
@@ -92,7 +98,15 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
     in.push_back(randomTensor(spec.outputShape, rng));
   for (const Tensor &t : in)
     spec.inputShapes.push_back(t.shape);
-  expectClose(runJit(spec, in), referenceSeparable(sc, spec, in));
+  std::vector<Tensor> kernelIn = in;
+  if (sc.packBlock) {
+    spec.weightBlock = sc.packBlock;
+    kernelIn[3].shape = packedConvWeightShape(in[3].shape, sc.packBlock);
+    kernelIn[3].data = packConvWeights(in[3].data, in[3].shape, sc.packBlock);
+    ASSERT_EQ(kernelIn[3].data.size(), kernelIn[3].numel());
+    spec.inputShapes[3] = kernelIn[3].shape;
+  }
+  expectClose(runJit(spec, kernelIn), referenceSeparable(sc, spec, in));
 }
 
 } // namespace
@@ -196,4 +210,85 @@ TEST(HalideSeparableConv, RowBlocksStride2) {
   sc.w = 130;
   sc.stride = 2;
   runSeparableCase(sc, 10);
+}
+
+// Pointwise stage on channel vectors (packed weights, small images).
+
+TEST(HalideSeparableConv, ChannelVectorsMobileNet7x7) {
+  // MobileNetV2's last blocks: 7x7, wide depthwise, residual; 40 output
+  // channels leave the last block of 16 part-filled.
+  SeparableCase sc;
+  sc.c = 96;
+  sc.m = 40;
+  sc.h = sc.w = 7;
+  sc.residual = true;
+  sc.packBlock = kConvChannelVectorBlock;
+  runSeparableCase(sc, 11);
+}
+
+TEST(HalideSeparableConv, ChannelVectorsStride2OddImage) {
+  // Stride 2 from 15x13, ReLU epilogue, 19 depthwise channels (a partial
+  // task of the depthwise stage), batch 2.
+  SeparableCase sc;
+  sc.n = 2;
+  sc.c = 19;
+  sc.m = 32;
+  sc.h = 15;
+  sc.w = 13;
+  sc.stride = 2;
+  sc.act = Activation::Relu;
+  sc.packBlock = kConvChannelVectorBlock;
+  runSeparableCase(sc, 12);
+}
+
+TEST(HalideSeparableConv, ChannelVectors14x14Wide) {
+  // 14x14 rows wider than one register tile, 5x5 depthwise window.
+  SeparableCase sc;
+  sc.c = 64;
+  sc.m = 48;
+  sc.h = sc.w = 14;
+  sc.k = 5;
+  sc.pad = 2;
+  sc.packBlock = kConvChannelVectorBlock;
+  runSeparableCase(sc, 13);
+}
+
+TEST(HalideSeparableConv, ChannelVectorsRowBlockTasks) {
+  // 17 output rows: row-block tasks (2 of 9, overlapping by one), each
+  // computing its rows' input copy and depthwise stage; batch 2, residual.
+  SeparableCase sc;
+  sc.n = 2;
+  sc.c = 24;
+  sc.m = 32;
+  sc.h = sc.w = 17;
+  sc.residual = true;
+  sc.act = Activation::Relu;
+  sc.packBlock = kConvChannelVectorBlock;
+  runSeparableCase(sc, 14);
+}
+
+TEST(HalideSeparableConv, ChannelVectorsChannelTileTasks) {
+  // 7x7 with 400 output channels: one task per channel tile over a
+  // depthwise stage computed whole.
+  SeparableCase sc;
+  sc.c = 40;
+  sc.m = 400;
+  sc.h = sc.w = 7;
+  sc.packBlock = kConvChannelVectorBlock;
+  runSeparableCase(sc, 15);
+}
+
+TEST(HalideSeparableConv, RejectsPackedPointwiseWeightsOfWrongShape) {
+  KernelSpec spec;
+  spec.kind = KernelKind::SeparableConv2D;
+  spec.name = "bad_packed";
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.hasBias = true;
+  spec.weightBlock = kConvChannelVectorBlock;
+  // 20 output channels need 2 blocks of 16, not 1.
+  spec.inputShapes = {
+      {1, 8, 6, 6}, {8, 1, 3, 3}, {8}, {1, 8, 1, 1, 16}, {20}};
+  spec.outputShape = {1, 20, 6, 6};
+  expectSpecError(spec, "packed pointwise weights [1,8,1,1,16]");
 }

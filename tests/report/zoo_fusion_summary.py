@@ -14,9 +14,10 @@ the ONNX graph with the onnx package:
     Relu / Clip nodes) the depthwise Conv of such a pair as its only reader
     (MobileNetV2's expand conv) and that is not itself the pointwise Conv of
     a pair (MobileNetV1's, fused with its own depthwise conv); those whose
-    output has at least 256 KiB
-    (kiln-fuse-inverted-residual's default min-expanded-bytes) must be fused
-    into the pair's kernel, the smaller ones must not;
+    output has at least 256 KiB on an image larger than 14x14
+    (kiln-fuse-inverted-residual's default min-expanded-bytes and
+    min-image-pixels) must be fused into the pair's kernel, the others must
+    not;
   * residual adds: an Add of two same-shaped tensors, one of them a Conv
     output (directly or through a BatchNormalization);
   * concat copies: none left (every Concat is elided at batch 1).
@@ -110,7 +111,9 @@ def graph_counts(path):
         if expand is None or expand.name in pointwise_names:
             continue
         expands += 1
-        big_expands += output_bytes(expand) >= 256 * 1024
+        image_h, image_w = shapes.get(expand.output[0], [0, 0, 0, 0])[2:4]
+        big_expands += (output_bytes(expand) >= 256 * 1024
+                        and image_h * image_w > 14 * 14)
 
     def conv_output(value):
         p = producer.get(value)
@@ -148,7 +151,7 @@ def main():
         print(f"{name}: depthwise->pointwise {s['depthwise_pointwise_fused']}/"
               f"{s['depthwise_pointwise_candidates']} (onnx: {pairs}), expand convs "
               f"{s['inverted_residual_fused']}/{s['inverted_residual_candidates']} "
-              f"(onnx: {expands}, {big_expands} of >= 256 KiB), residual adds "
+              f"(onnx: {expands}, {big_expands} of >= 256 KiB on > 14x14), residual adds "
               f"{s['residual_adds_fused']}/{s['residual_adds_total']} (onnx: {residual}), "
               f"concat copies {s['concat_copies']} (onnx concats: {concats})")
         checks = [

@@ -103,6 +103,12 @@ struct KernelFuncs {
   /// can loop it over rows and columns.
   int64_t flatRowPitch = 0;
 
+  /// Set by a schedule whose output loop has one parallel task loop: that
+  /// loop (where per-task scratch can be placed) and the output rows per
+  /// task (0 when tasks are not row blocks).
+  Halide::LoopLevel taskLoop;
+  int64_t taskRows = 0;
+
   /// Zero/-inf padded copies of an input (windowed ops). Undefined Funcs
   /// are inlined; a schedule may materialize them so the inner loops read
   /// plain memory instead of evaluating a bounds select per tap.

@@ -29,6 +29,9 @@ KernelFuncs buildInvertedResidual(const KernelSpec &spec,
                                   const std::vector<ImageParam> &in) {
   const auto &xs = requireRank(spec, 0, 4, "x");
   int64_t C = xs[1], H = xs[2], W = xs[3];
+  if (spec.weightBlock)
+    specFail("inverted residual weights are OIHW (weight_block must be 0, "
+             "got " + std::to_string(spec.weightBlock) + ")");
   const auto &exs = requireRank(spec, 1, 4, "expand weights");
   int64_t E = exs[0];
   if (exs[1] != C || exs[2] != 1 || exs[3] != 1)

@@ -12,9 +12,17 @@
 // unrolled into one expression (no reduction Func): a schedule computes
 // `mid` per pixel tile straight into the buffer the pointwise stage reads.
 //
+// Small images (pointwise weights packed in blocks of 16 output channels,
+// KernelSpec::weightBlock) take the channel-vector form of Conv.cpp for
+// the pointwise stage instead: acc(j, px, py, mb, n) = channel mb*16 + j at
+// output pixel (px, py), one weight vector per input channel and each
+// `mid` value broadcast, so a 7x7 row fills every lane (pixel vectors of a
+// 7x7 image waste half of them in the last tile).
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 
 namespace kiln {
 
@@ -41,11 +49,27 @@ SeparableOperands requireSeparableOperands(const KernelSpec &spec,
     specFail("depthwise weights " + shapeText(dws) + " must be [" +
              std::to_string(C) + ",1,KH,KW]");
   requireVector(spec, first + 1, C, "depthwise bias");
-  const auto &pws = requireRank(spec, first + 2, 4, "pointwise weights");
-  ops.M = pws[0];
-  if (pws[1] != C || pws[2] != 1 || pws[3] != 1)
-    specFail("pointwise weights " + shapeText(pws) + " must be [M," +
-             std::to_string(C) + ",1,1]");
+  int64_t block = spec.weightBlock;
+  const auto &pws =
+      requireRank(spec, first + 2, block ? 5 : 4, "pointwise weights");
+  if (block) {
+    // Packed [ceil(M/16), C, 1, 1, 16] (ConvWeightLayout.h): M is the
+    // output's channel count.
+    ops.M = spec.outputShape.size() == 4 ? spec.outputShape[1] : 0;
+    if (block != kConvChannelVectorBlock || ops.M < 1 ||
+        packedConvWeightShape({ops.M, C, 1, 1}, block) != pws)
+      specFail("packed pointwise weights " + shapeText(pws) +
+               " (weight_block=" + std::to_string(block) + ") must be [" +
+               std::to_string((ops.M + kConvChannelVectorBlock - 1) /
+                              kConvChannelVectorBlock) +
+               "," + std::to_string(C) + ",1,1," +
+               std::to_string(kConvChannelVectorBlock) + "]");
+  } else {
+    ops.M = pws[0];
+    if (pws[1] != C || pws[2] != 1 || pws[3] != 1)
+      specFail("pointwise weights " + shapeText(pws) + " must be [M," +
+               std::to_string(C) + ",1,1]");
+  }
   requireVector(spec, first + 3, ops.M, "pointwise bias");
   ops.win = readWindow(spec, ops.kernelHeight, ops.kernelWidth);
   std::tie(ops.OH, ops.OW) = convOutputExtents(ops.win, xs);
@@ -89,17 +113,34 @@ KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
   // Pointwise stage over the same flat pixels.
   RDom r(0, 1, 0, 1, 0, (int)C, "r");
   Func acc("pw_acc");
-  acc(q, m, n) = in[4](m);
-  acc(q, m, n) += in[3](0, 0, r.z, m) * mid(q, r.z, n);
-  Expr v = acc(oy * (int)split.rowPitch + ox, m, n);
+  int64_t pitch = split.rowPitch;
+  Expr v;
+  if (spec.weightBlock) {
+    int block = (int)spec.weightBlock;
+    Var j("j"), px("px"), py("py"), mb("mb");
+    acc(j, px, py, mb, n) = in[4](min(mb * block + j, (int)M - 1));
+    acc(j, px, py, mb, n) +=
+        in[3](j, 0, 0, r.z, mb) * mid(py * (int)pitch + px, r.z, n);
+    v = acc(m % block, ox, oy, m / block, n);
+    f.conv.form = ConvForm::ChannelVectors;
+    f.conv.accVars = {j, px, py, mb, n};
+    f.conv.outWidth = OW;
+    f.conv.outHeight = OH;
+    f.conv.weightBlock = block;
+    f.conv.paddedChannels = (M + block - 1) / block * block;
+  } else {
+    acc(q, m, n) = in[4](m);
+    acc(q, m, n) += in[3](0, 0, r.z, m) * mid(q, r.z, n);
+    v = acc(oy * (int)pitch + ox, m, n);
+    f.conv.form = ConvForm::FlatPixels;
+    f.conv.accVars = {q, m, n};
+  }
   if (residualIndex >= 0)
     v += in[residualIndex](ox, oy, m, n);
   f.output(ox, oy, m, n) = applyActivation(spec, v);
 
   f.accumulator = acc;
   f.accumulatorDomain = r;
-  f.conv.form = ConvForm::FlatPixels;
-  f.conv.accVars = {q, m, n};
   f.conv.vecExtent = split.vecExtent(OH, OW);
   f.conv.channels = M;
   f.conv.inputChannels = C;

@@ -69,6 +69,32 @@ struct ConvTile {
 /// schedules/CpuSchedule.cpp.
 ConvTile convTile(const ConvPlan &conv, const CpuScheduleParams &params);
 
+/// How a channel-vector conv's output is split into parallel tasks.
+struct ChannelVectorTasks {
+  /// Output rows per task (blocks of rows, every channel tile inside; the
+  /// last block overlaps its neighbour), or 0.
+  int64_t rows = 0;
+  /// When rows is 0: one task per channel tile (every row inside), else
+  /// one per (row, channel tile).
+  bool byChannelTile = false;
+};
+
+/// The task split for `conv` (ChannelVectors form) with output channel
+/// tiles of `tileChannels`: row blocks on images of 14 rows or more, so
+/// consecutive kernels' threads work on the same rows (their L2 holds
+/// them); channel tiles on smaller images, whose weights dominate.
+/// schedules/CpuSchedule.cpp.
+ChannelVectorTasks channelVectorTasks(const ConvPlan &conv,
+                                      int64_t tileChannels);
+
+/// Convs in the ChannelVectors form (ConvPlan): register tiles of output
+/// pixels along a row x blocks of 16 output channels, computed per output
+/// tile (one row x the tile's channel blocks) right before its epilogue;
+/// tasks as channelVectorTasks says. Places the output and the accumulator
+/// only, and sets funcs.taskLoop / taskRows. schedules/CpuSchedule.cpp.
+void scheduleChannelVectorConv(KernelFuncs &funcs,
+                               const CpuScheduleParams &params);
+
 /// The fused depthwise + pointwise kernel on CPU: the depthwise result is
 /// computed per pointwise pixel tile. schedules/SeparableConvSchedule.cpp.
 void scheduleSeparableConv(const KernelSpec &spec, KernelFuncs &funcs,

@@ -1,10 +1,11 @@
 // kiln-fuse-inverted-residual: the 1x1 expand conv2d read only by a
 // kiln.separable_conv2d becomes one kiln.inverted_residual (MobileNetV2's
 // expand, depthwise, project block).
-// The test tensors are tiny, so the size threshold is off (0) except in the
-// DEFAULT run: with the default 256 KiB nothing here is fused.
-// RUN: kiln-opt %s --kiln-fuse-inverted-residual=min-expanded-bytes=0 --split-input-file | FileCheck %s
-// RUN: kiln-opt %s --kiln-fuse-inverted-residual="min-expanded-bytes=0 report-missed=true" --split-input-file --verify-diagnostics
+// The test tensors are tiny, so the size thresholds are off (0) except in
+// the DEFAULT and SMALL runs: with the defaults (256 KiB expanded, an image
+// larger than 14x14) only @large_image is fused.
+// RUN: kiln-opt %s --kiln-fuse-inverted-residual="min-expanded-bytes=0 min-image-pixels=0" --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-fuse-inverted-residual="min-expanded-bytes=0 min-image-pixels=0 report-missed=true" --split-input-file --verify-diagnostics
 // RUN: kiln-opt %s --kiln-fuse-inverted-residual --split-input-file | FileCheck %s --check-prefix=DEFAULT
 // RUN: kiln-opt %s --kiln-fuse-inverted-residual="report-missed=true" --split-input-file 2>&1 | FileCheck %s --check-prefix=SMALL
 
@@ -164,4 +165,47 @@ func.func @expand_residual(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x1x1xf32>, %
          dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
        : (tensor<1x12x6x6xf32>, tensor<12x1x3x3xf32>, tensor<12xf32>, tensor<4x12x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// A MobileNetV2 14x14 block: its expanded tensor is large (441 KiB), but
+// its image is small enough for channel-vector kernels, which beat the
+// fused kernel there; with min-image-pixels=0 it fuses.
+// CHECK-LABEL: func.func @small_image
+// CHECK: kiln.inverted_residual
+// DEFAULT-LABEL: func.func @small_image
+// DEFAULT-NOT: kiln.inverted_residual
+// DEFAULT: kiln.separable_conv2d
+// SMALL: remark: conv2d input not fused into an inverted residual: its image (14x14) is below min-image-pixels=197
+func.func @small_image(%x: tensor<1x96x14x14xf32>, %ew: tensor<576x96x1x1xf32>, %eb: tensor<576xf32>, %dw: tensor<576x1x3x3xf32>, %db: tensor<576xf32>, %pw: tensor<96x576x1x1xf32>, %pb: tensor<96xf32>) -> tensor<1x96x14x14xf32> {
+  %e = kiln.conv2d %x, %ew, bias %eb {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "clip",
+         clip_min = 0.0 : f32, clip_max = 6.0 : f32}
+       : (tensor<1x96x14x14xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>) -> tensor<1x576x14x14xf32>
+  %y = kiln.separable_conv2d %e, %dw, %db, %pw, %pb, residual %x {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+         dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
+       : (tensor<1x576x14x14xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<96x576x1x1xf32>, tensor<96xf32>, tensor<1x96x14x14xf32>) -> tensor<1x96x14x14xf32>
+  return %y : tensor<1x96x14x14xf32>
+}
+
+// -----
+
+// One pixel row and column more (15x15, 507 KiB expanded): fused by default.
+// CHECK-LABEL: func.func @large_image
+// CHECK: kiln.inverted_residual
+// DEFAULT-LABEL: func.func @large_image
+// DEFAULT: kiln.inverted_residual
+// DEFAULT-NOT: kiln.separable_conv2d
+func.func @large_image(%x: tensor<1x96x15x15xf32>, %ew: tensor<576x96x1x1xf32>, %eb: tensor<576xf32>, %dw: tensor<576x1x3x3xf32>, %db: tensor<576xf32>, %pw: tensor<96x576x1x1xf32>, %pb: tensor<96xf32>) -> tensor<1x96x15x15xf32> {
+  %e = kiln.conv2d %x, %ew, bias %eb {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "clip",
+         clip_min = 0.0 : f32, clip_max = 6.0 : f32}
+       : (tensor<1x96x15x15xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>) -> tensor<1x576x15x15xf32>
+  %y = kiln.separable_conv2d %e, %dw, %db, %pw, %pb, residual %x {strides = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+         dw_activation = "clip", dw_clip_min = 0.0 : f32, dw_clip_max = 6.0 : f32}
+       : (tensor<1x576x15x15xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<96x576x1x1xf32>, tensor<96xf32>, tensor<1x96x15x15xf32>) -> tensor<1x96x15x15xf32>
+  return %y : tensor<1x96x15x15xf32>
 }
