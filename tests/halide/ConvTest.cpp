@@ -700,6 +700,25 @@ TEST(HalideConv, PointwisePlaneTilesPackedResidual) {
   runConvCase(c, 60);
 }
 
+TEST(HalideConv, PointwisePlaneTileRunsRaggedBatch2) {
+  // Residual on a large plane: tasks are runs of 8 pixel tiles with the
+  // channel tiles outside. 57x61 = 3477 pixels = 72 tiles and a shifted
+  // last one: 9 full runs and a run of one tile; 20 channels (the last
+  // channel tile overlaps); batch 2.
+  ConvCase c;
+  c.N = 2;
+  c.C = 24;
+  c.M = 20;
+  c.H = 57;
+  c.W = 61;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvWeightBlock;
+  c.flatten = true;
+  runConvCase(c, 71);
+}
+
 TEST(HalideConv, PointwisePlaneTilesBatch2Unpacked) {
   ConvCase c;
   c.N = 2;

@@ -64,6 +64,8 @@ struct ConvPlan {
   int64_t weightBlock = 0, paddedChannels = 0;
   /// Output width and height (ChannelVectors tiles pixels along rows).
   int64_t outWidth = 0, outHeight = 0;
+  /// The epilogue adds a residual input (read once per output element).
+  bool residual = false;
 };
 
 /// The Funcs of one kernel, for the schedule to place.

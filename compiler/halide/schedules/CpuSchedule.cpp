@@ -380,19 +380,33 @@ bool scheduleFlatConvByTiles(KernelFuncs &f, const ConvTile &t) {
       mo("mo"), mi("mi");
   int64_t tiles = (OW + tile - 1) / tile;
   int64_t perTask = std::max<int64_t>(1, tiles / 32);
+  // Residual convs on large planes (56x56): tasks are runs of 8 pixel
+  // tiles with the channel tiles outside the run, so each residual (and
+  // output) plane is read in runs of 8 tiles (1.5 KiB, which the hardware
+  // prefetcher follows) instead of one tile of each of M planes in turn
+  // (ResNet-50's 1x1 64->256 + residual: 1.04 -> 0.85 ms at 1 thread,
+  // 0.58 -> 0.52 at 2). Without a residual, or on 28x28 planes (3 runs),
+  // runs were slower.
+  constexpr int kRunTiles = 8;
+  bool runs = conv.residual && tiles >= 8 * kRunTiles;
+  if (runs)
+    perTask = kRunTiles;
   // ShiftInwards: the last pixel / channel tile overlaps its neighbour, so
   // every tile is whole (constant extents: the accumulator stays in
   // registers); the overlap is recomputed, never read twice.
   out.split(ox, xo, xi, tile, TailStrategy::ShiftInwards)
       .split(xi, xu, xv, t.lanes)
       .split(xo, xoo, xoi, (int)perTask, TailStrategy::GuardWithIf)
-      .split(m, mo, mi, t.channels, TailStrategy::ShiftInwards)
-      .reorder(xv, xu, mi, mo, xoi, xoo, oy, n)
-      .parallel(xoo);
+      .split(m, mo, mi, t.channels, TailStrategy::ShiftInwards);
+  if (runs)
+    out.reorder(xv, xu, mi, xoi, mo, xoo, oy, n);
+  else
+    out.reorder(xv, xu, mi, mo, xoi, xoo, oy, n);
+  out.parallel(xoo);
   if (t.lanes > 1)
     out.vectorize(xv);
   out.unroll(xu).unroll(mi);
-  acc.compute_at(out, mo);
+  acc.compute_at(out, runs ? xoi : mo);
   Var aq = conv.accVars[0], am = conv.accVars[1];
   Var au("au"), av("av");
   acc.split(aq, au, av, t.lanes, TailStrategy::RoundUp);
