@@ -575,6 +575,31 @@ TEST(HalideConv, ChannelVectorsRowBlockTasksOverlap) {
   runConvCase(c, 57);
 }
 
+TEST(HalideConv, ChannelVectorsRowBlocksChunkedReduction) {
+  // Row blocks with a long reduction, swept in chunks of 64 input
+  // channels outside the block's rows: 1x1 over 520 channels (the last
+  // chunk has 8) on 15 rows (2 overlapping blocks), and 3x3 over 130
+  // channels (1170 weights per output channel, a last chunk of 2).
+  ConvCase c;
+  c.C = 520;
+  c.M = 40;
+  c.H = 15;
+  c.W = 14;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 72);
+  ConvCase d;
+  d.C = 130;
+  d.M = 48;
+  d.H = d.W = 14;
+  d.pt = d.pl = d.pb = d.pr = 1;
+  d.bias = true;
+  d.packBlock = kConvChannelVectorBlock;
+  runConvCase(d, 73);
+}
+
 TEST(HalideConv, ChannelVectorsChannelTileTasks) {
   // 7x7 with 400 output channels (25 blocks, the last part-filled): one
   // task per channel tile, every row inside; batch 2.

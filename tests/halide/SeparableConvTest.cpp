@@ -267,6 +267,18 @@ TEST(HalideSeparableConv, ChannelVectorsRowBlockTasks) {
   runSeparableCase(sc, 14);
 }
 
+TEST(HalideSeparableConv, ChannelVectorsChunkedPointwise) {
+  // 14x14, 520 depthwise channels: the pointwise reduction of each row
+  // block is swept in chunks of 64 channels (the last has 8).
+  SeparableCase sc;
+  sc.c = 520;
+  sc.m = 24;
+  sc.h = sc.w = 14;
+  sc.residual = true;
+  sc.packBlock = kConvChannelVectorBlock;
+  runSeparableCase(sc, 16);
+}
+
 TEST(HalideSeparableConv, ChannelVectorsChannelTileTasks) {
   // 7x7 with 400 output channels: one task per channel tile over a
   // depthwise stage computed whole.
