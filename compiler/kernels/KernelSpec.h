@@ -109,7 +109,9 @@ struct KernelSpec {
   bool countIncludePad = false;
   /// Conv2D: 0 = weights are OIHW [M, C/g, KH, KW]; B > 0 = pre-packed at
   /// compile time into [ceil(M/B), C, KH, KW, B] (compiler/kernels/
-  /// ConvWeightLayout.h; dense convs only). Serialized only when non-zero.
+  /// ConvWeightLayout.h; dense convs only). SeparableConv2D: the same for
+  /// its pointwise weights, B = 16 only (channel vectors on small images).
+  /// Serialized only when non-zero.
   int64_t weightBlock = 0;
   /// Conv2D: 0 = direct convolution; m = 2 or 4 = Winograd F(m x m, 3 x 3)
   /// (3x3, stride 1, dilation 1, groups 1, pads <= 1) with weights already
