@@ -32,13 +32,16 @@ PhaseSplitInput phaseSplitInput(const ImageParam &in, int64_t W, int64_t H,
   int pitch = (int)s.rowPitch;
   if (s.materialize) {
     // Computed once per call (or per tile) by the schedule: one pass over
-    // the part of the input the taps read.
+    // the part of the input the taps read. Zero outside the image through
+    // a boundary condition, whose conditions Halide marks likely: loop
+    // partitioning then peels the border vectors off a row and the interior
+    // ones are dense loads (a hand-written select + clamp was a gather per
+    // vector: MobileNetV2's 7x7 separable kernels 0.23 -> 0.18 ms).
     Expr col = (i % pitch) * (int)s.sw + p % (int)s.sw - (int)win.padLeft;
     Expr row = (i / pitch) * (int)s.sh + p / (int)s.sw - (int)win.padTop;
-    Expr inside = col >= 0 && col < (int)W && row >= 0 && row < (int)H;
-    s.flat(i, p, c, b) = select(
-        inside, in(clamp(col, 0, (int)W - 1), clamp(row, 0, (int)H - 1), c, b),
-        0.0f);
+    Func bounded = BoundaryConditions::constant_exterior(
+        in, 0.0f, {{0, (int)W}, {0, (int)H}});
+    s.flat(i, p, c, b) = bounded(col, row, c, b);
   } else {
     // Unpadded stride 1: inlined; the dense strides make
     // (i % W) + (i / W) * W simplify back to i, a plain input load.

@@ -26,11 +26,12 @@ void schedulePhaseSplitCopy(Func flat, int64_t pitch,
       .fuse(v[2], v[3], cn);
   if (parallel)
     flat.parallel(cn);
-  // ShiftInwards: the last vector of a row overlaps its neighbour instead
-  // of running a scalar tail.
+  // GuardWithIf: the last vector of a row is predicated. (ShiftInwards
+  // shifted it over its neighbour, but also kept Halide from partitioning
+  // the row into border and interior vectors: every vector was a gather.)
   int lanes = vectorLanesFor(pitch, p.vectorLanes);
   if (lanes > 1)
-    flat.vectorize(col, lanes, TailStrategy::ShiftInwards);
+    flat.vectorize(col, lanes, TailStrategy::GuardWithIf);
 }
 
 } // namespace kiln
