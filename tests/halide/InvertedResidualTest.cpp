@@ -243,3 +243,13 @@ TEST(HalideInvertedResidual, RejectsMissingResidualInput) {
                       {30},          {7, 30, 1, 1}, {7}};
   expectSpecError(spec, "expects 8 inputs");
 }
+
+TEST(HalideInvertedResidual, RejectsPackedWeights) {
+  // Packed (weight_block) weights are for conv and separable kernels only.
+  InvertedResidualCase tc;
+  KernelSpec spec = invertedResidualSpec(tc);
+  spec.inputShapes = {{1, 5, 9, 11}, {30, 5, 1, 1}, {30}, {30, 1, 3, 3},
+                      {30},          {7, 30, 1, 1}, {7}};
+  spec.weightBlock = 16;
+  expectSpecError(spec, "inverted residual weights are OIHW");
+}
