@@ -36,6 +36,20 @@ int lanesFor(int64_t extent, int lanes) {
   return v;
 }
 
+/// MACs of a direct Conv2D kernel from its spec: output elements x the
+/// weights' per-output-channel extent (dims 1-3 of OIHW [M, C/g, KH, KW]
+/// and of packed [M/B, C, KH, KW, B] alike); `otherwise` for other kinds.
+int64_t convKernelMacs(const KernelSpec &spec, int64_t otherwise) {
+  if (spec.kind != KernelKind::Conv2D || spec.winogradTile ||
+      spec.inputShapes.size() < 2 || spec.inputShapes[1].size() < 4)
+    return otherwise;
+  const std::vector<int64_t> &w = spec.inputShapes[1];
+  int64_t macs = w[1] * w[2] * w[3];
+  for (int64_t d : spec.outputShape)
+    macs *= d;
+  return macs;
+}
+
 std::vector<std::string> epilogueOf(const KernelSpec &spec) {
   std::vector<std::string> e;
   if (spec.kind == KernelKind::SeparableConv2D &&
@@ -138,7 +152,20 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
     size_t j = next;
     while (j < ops.size() && kernelOrigin(ops[j]) != call.origin)
       ++j;
-    if (j < ops.size()) {
+    if (j == ops.size() && next > 0 &&
+        kernelOrigin(ops[next - 1]) == call.origin &&
+        !report.layers.empty()) {
+      // A further kernel of the op before (a separable conv run as a
+      // depthwise and a 1x1 kernel): same op and nodes; each kernel counts
+      // its own MACs, the op's parameters stay with its first kernel.
+      LayerReport &first = report.layers.back();
+      first.macs = convKernelMacs(plan.calls[k - 1].spec, first.macs);
+      layer.op = first.op;
+      layer.node = first.node;
+      layer.fusedOps = first.fusedOps;
+      layer.fusedNodes = first.fusedNodes;
+      layer.macs = convKernelMacs(call.spec, 0);
+    } else if (j < ops.size()) {
       next = j + 1;
       const LayerStats &s = stats->layers[j];
       layer.op = s.op;

@@ -169,6 +169,18 @@ def dw_pw_s2(g):
     return _dw_pw(g, 2)
 
 
+def dw_pw_large(g):
+    """Depthwise + pointwise on 30x30 (more than 14x14 pixels: the separable
+    op runs as a depthwise and a 1x1 kernel), the 1x1 conv's output added
+    to the input (a residual in the separable op), then ReLU."""
+    c = 16
+    x = g.add_input("input", [1, c, 30, 30])
+    y = g.conv_bn(x, c, c, 3, 1, pads=[1, 1, 1, 1], group=c)
+    y = g.conv_bn(y, c, c, 1, 1, pads=[0, 0, 0, 0], relu=False)
+    y = g.relu(g.node("Add", [y, x], "add"))
+    return g.finish(y, "output", [1, c, 30, 30]), []
+
+
 def residual_identity(g):
     x = g.add_input("input", [1, 8, 12, 12])
     y = g.residual(x, 8, 8, 1)
@@ -328,7 +340,8 @@ def pads(g):
 
 
 GOOD_MODELS = {f.__name__: f for f in (
-    conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, residual_identity,
+    conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
+    residual_identity,
     residual_projection, inception_block, relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads)}
 
