@@ -123,23 +123,14 @@ private:
     plan.calls.push_back(std::move(call));
   }
 
+  /// A kernel call reading `inputs` and writing `result` (placed here).
   void emit(Operation *op, KernelSpec spec, ValueRange inputs, Value result) {
-    KernelCall call;
-    spec.name = "k" + std::to_string(plan.calls.size()) + "_" +
-                kernelKindName(spec.kind);
-    for (char &c : spec.name)
-      if (!isalnum((unsigned char)c))
-        c = '_';
-    for (Value in : inputs) {
-      spec.inputShapes.push_back(shapeOf(in));
-      call.args.push_back(view(in));
-    }
-    spec.outputShape = shapeOf(result);
+    std::vector<TensorView> args;
+    for (Value in : inputs)
+      args.push_back(view(in));
     place(result);
-    call.args.push_back(view(result));
-    call.spec = std::move(spec);
-    call.origin = kernelOrigin(op);
-    plan.calls.push_back(std::move(call));
+    args.push_back(view(result));
+    emitViews(op, std::move(spec), std::move(args));
   }
 
   /// `lo` and `hi` are the op's clip_min / clip_max attributes: clip's
