@@ -322,7 +322,9 @@ private:
       return true;
     std::vector<int64_t> shape = shapeOf(w);
     std::vector<int64_t> packedShape = packedConvWeightShape(shape, block);
-    auto cached = packedStorageOf.find(w);
+    // Keyed by the block too: one constant may feed kernels that pack it
+    // differently (a 1x1 conv and a separable op on different images).
+    auto cached = packedStorageOf.find({w, block});
     int storage = cached != packedStorageOf.end() ? cached->second : -1;
     if (storage < 0) {
       auto data = constantOf(w);
@@ -337,14 +339,14 @@ private:
         return true;
       }
       storage = addWeights(packed);
-      packedStorageOf[w] = storage;
+      packedStorageOf[{w, block}] = storage;
     }
     call.spec.weightBlock = block;
     call.spec.inputShapes[arg] = packedShape;
     call.args[arg] = {storage, packedShape, 0};
     return true;
   }
-  llvm::DenseMap<Value, int> packedStorageOf;
+  llvm::DenseMap<std::pair<Value, int64_t>, int> packedStorageOf;
 
   /// A separable conv as a depthwise Conv2D kernel into an arena scratch
   /// tensor (live only between the two kernels) and a 1x1 Conv2D kernel
