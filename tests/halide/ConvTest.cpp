@@ -576,10 +576,10 @@ TEST(HalideConv, ChannelVectorsRowBlockTasksOverlap) {
 }
 
 TEST(HalideConv, ChannelVectorsRowBlocksChunkedReduction) {
-  // Row blocks with a long reduction, swept in chunks of 64 input
-  // channels outside the block's rows: 1x1 over 520 channels (the last
-  // chunk has 8) on 15 rows (2 overlapping blocks), and 3x3 over 130
-  // channels (1170 weights per output channel, a last chunk of 2).
+  // Row blocks with a long reduction, swept in chunks of input channels
+  // outside the block's rows: 1x1 over 520 channels (chunks of 64, the last
+  // has 8) on 15 rows (2 overlapping blocks), and 3x3 over 130 channels
+  // (1170 weights per output channel; chunks of 16, the last has 2).
   ConvCase c;
   c.C = 520;
   c.M = 40;

@@ -262,11 +262,15 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // tile; the block's accumulators (rows x width x tile, ~12 KiB) stay in
   // L1 too. ResNet-50 1x1 1024->256 14x14: 0.80 -> 0.75 ms, 1x1 s2
   // 512->1024 1.75 -> 1.61; 256->1024 got slower (0.76 -> 0.85), hence the
-  // bound.
-  constexpr int kReductionChunk = 64;
+  // bound. Windowed convs take 16 channels a chunk (3x3: 4 blocks x 16 x
+  // 16 x 9 = 37 KiB): with 64 a 3x3 chunk's weights (147 KiB) left L1 and
+  // streamed from L2 for every pixel tile (3x3 128->128 28x28 direct 2.71
+  // -> 1.42 ms, 3x3 s2 128->128 56x56 2.27 -> 1.74, s2 256->256 28x28
+  // 1.67 -> 1.60; 8 channels was 3-5 % slower than 16).
   auto kernelHeight = as_const_int(r.y.extent());
-  int64_t reduction = conv.inputChannels * conv.kernelWidth *
-                      (kernelHeight ? *kernelHeight : 1);
+  int64_t taps = conv.kernelWidth * (kernelHeight ? *kernelHeight : 1);
+  const int kReductionChunk = taps == 1 ? 64 : 16;
+  int64_t reduction = conv.inputChannels * taps;
   bool chunkedReduction = tasks.rows > 0 && reduction >= 512 &&
                           conv.inputChannels >= 2 * kReductionChunk;
   if (tasks.rows) {
