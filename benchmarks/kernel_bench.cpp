@@ -77,6 +77,14 @@ const ConvShape kShapes[] = {
     {"1x1 512->128 28x28", 512, 28, 28, 128, 1, 1, 0, 1},
     {"1x1 1024->256 14x14", 1024, 14, 14, 256, 1, 1, 0, 1},
     {"1x1 2048->512 7x7", 2048, 7, 7, 512, 1, 1, 0, 1},
+    {"1x1 64->384 14x14 (MobileNetV2)", 64, 14, 14, 384, 1, 1, 0, 1},
+    {"1x1 96->576 14x14 (MobileNetV2)", 96, 14, 14, 576, 1, 1, 0, 1},
+    {"1x1 256->1024 14x14", 256, 14, 14, 1024, 1, 1, 0, 1},
+    {"1x1 480->192 14x14 (GoogLeNet)", 480, 14, 14, 192, 1, 1, 0, 1},
+    {"1x1 512->112 14x14 (GoogLeNet)", 512, 14, 14, 112, 1, 1, 0, 1},
+    {"1x1 832->256 7x7 (GoogLeNet)", 832, 7, 7, 256, 1, 1, 0, 1},
+    {"1x1 160->960 7x7 (MobileNetV2)", 160, 7, 7, 960, 1, 1, 0, 1},
+    {"1x1 320->1280 7x7 (MobileNetV2)", 320, 7, 7, 1280, 1, 1, 0, 1},
     {"1x1 s2 512->1024 28x28", 512, 28, 28, 1024, 1, 2, 0, 1},
     {"stem 7x7 s2 3->64 224x224", 3, 224, 224, 64, 7, 2, 3, 1},
     {"stem 3x3 s2 3->32 224x224 (MobileNetV2)", 3, 224, 224, 32, 3, 2, 1, 1},
@@ -104,7 +112,8 @@ KernelSpec specFor(const ConvShape &s, bool packWeights, int64_t block) {
   if (packWeights)
     spec.weightBlock =
         block >= 0 ? block
-                   : convWeightBlockFor(s.M, s.groups, OH * OW, s.K * s.K);
+                   : convWeightBlockFor(s.M, s.C / s.groups, s.groups, OH * OW,
+                                              s.K * s.K, s.stride != 1);
   if (spec.weightBlock)
     spec.inputShapes[1] =
         packedConvWeightShape(spec.inputShapes[1], spec.weightBlock);

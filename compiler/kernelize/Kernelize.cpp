@@ -212,8 +212,10 @@ private:
     if (!isa_and_nonnull<ConstantOp>(w.getDefiningOp()))
       return 0;
     std::vector<int64_t> ws = shapeOf(w), y = shapeOf(conv.getResult());
-    return convWeightBlockFor(ws[0], conv.getGroups(), y[2] * y[3],
-                              ws[2] * ws[3]);
+    bool strided = llvm::any_of(conv.getStrides(),
+                                [](int64_t s) { return s != 1; });
+    return convWeightBlockFor(ws[0], ws[1], conv.getGroups(), y[2] * y[3],
+                              ws[2] * ws[3], strided);
   }
   /// The block a separable conv's constant pointwise weights are packed
   /// with, or 0: a 1x1 conv's block when the op runs as two kernels
@@ -223,9 +225,10 @@ private:
     if (!isa_and_nonnull<ConstantOp>(w.getDefiningOp()))
       return 0;
     std::vector<int64_t> ws = shapeOf(w), y = shapeOf(sep.getResult());
-    int64_t block = convWeightBlockFor(ws[0], 1, y[2] * y[3], 1);
-    return splitsSeparable(sep) || block == kConvChannelVectorBlock ? block
-                                                                    : 0;
+    if (splitsSeparable(sep))
+      return convWeightBlockFor(ws[0], ws[1], 1, y[2] * y[3], 1,
+                                /*strided=*/false);
+    return ws[0] >= kConvChannelVectorBlock ? kConvChannelVectorBlock : 0;
   }
   /// A separable conv on an image larger than the channel-vector limit
   /// (14x14) runs as a depthwise kernel and a 1x1 kernel: there the fused

@@ -46,16 +46,30 @@ constexpr int64_t kConvChannelVectorBlock = 16;
 /// a spatial window (3x3, the 7x7 stem) always use channel vectors
 /// (1.1-2x faster at every ResNet-50 size on AVX-512, benchmarks/README.md).
 constexpr int64_t kConvChannelVectorMaxPointwisePixels = 14 * 14;
+/// ... except stride-1 1x1 convs with fewer input channels than this on
+/// images of more than half that many pixels (14x14, not 7x7): their
+/// reductions are short, and pixel vectors were faster (MobileNetV2's
+/// expansions 64->384 14x14 0.068 vs 0.085 ms, 96->576 0.149 vs 0.168;
+/// 128->512 0.173 vs 0.187, 160->512 0.221 vs 0.230; but 256->1024 0.82 vs
+/// 0.72, and at 7x7 128->512 0.050 vs 0.046). Strided ones keep channel
+/// vectors, which read the input in place (no phase-split copy).
+constexpr int64_t kConvChannelVectorMinPointwiseInputs = 256;
 
 /// The block to pack a conv's weights with, or 0 to keep OIHW: dense convs
 /// (groups == 1) with at least one full block of output channels.
 /// (Grouped and depthwise convs have no channel tile to feed.)
-inline int64_t convWeightBlockFor(int64_t outputChannels, int64_t groups,
-                                  int64_t outputPixels, int64_t kernelTaps) {
+inline int64_t convWeightBlockFor(int64_t outputChannels, int64_t inputChannels,
+                                  int64_t groups, int64_t outputPixels,
+                                  int64_t kernelTaps, bool strided) {
   if (groups != 1)
     return 0;
+  bool shortPointwise =
+      kernelTaps == 1 && !strided &&
+      outputPixels > kConvChannelVectorMaxPointwisePixels / 2 &&
+      inputChannels < kConvChannelVectorMinPointwiseInputs;
   if ((kernelTaps > 1 ||
-       outputPixels <= kConvChannelVectorMaxPointwisePixels) &&
+       (outputPixels <= kConvChannelVectorMaxPointwisePixels &&
+        !shortPointwise)) &&
       outputChannels >= kConvChannelVectorBlock)
     return kConvChannelVectorBlock;
   return outputChannels >= kConvWeightBlock ? kConvWeightBlock : 0;

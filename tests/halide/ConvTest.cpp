@@ -744,6 +744,24 @@ TEST(HalideConv, PointwisePlaneTileRunsRaggedBatch2) {
   runConvCase(c, 71);
 }
 
+TEST(HalideConv, PointwisePlaneTilesChannelGroupTasks) {
+  // A small plane (14x14: 4 pixel tiles of 48 and a shifted last one) gets
+  // its channel tiles split into groups so there are >= 16 tasks: 200
+  // channels = 25 tiles of 8 in 4 groups of 7 (the last group has 4);
+  // 96 input channels (MobileNetV2's 14x14 expansions); batch 2.
+  ConvCase c;
+  c.N = 2;
+  c.C = 96;
+  c.M = 200;
+  c.H = c.W = 14;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvWeightBlock;
+  c.flatten = true;
+  runConvCase(c, 74);
+}
+
 TEST(HalideConv, PointwisePlaneTilesBatch2Unpacked) {
   ConvCase c;
   c.N = 2;
