@@ -614,6 +614,20 @@ TEST(HalideConv, ChannelVectorsChannelTileTasks) {
   runConvCase(c, 58);
 }
 
+TEST(HalideConv, ChannelVectorsWeightHeavyChannelTileTasks) {
+  // 14 rows, but 4x more weights than input (800 x 16 vs 16 x 196): one
+  // task per channel tile instead of row blocks; 50 blocks of 16.
+  ConvCase c;
+  c.C = 16;
+  c.M = 800;
+  c.H = c.W = 14;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  runConvCase(c, 75);
+}
+
 TEST(HalideConv, ChannelVectorsUnpaddedStridedInPlace) {
   // Unpadded strided convs read the input in place (no phase copy): 3x3
   // stride 2 on an odd image, then stride (1, 2) with dilation 2.

@@ -56,14 +56,16 @@ struct ConvPlan {
   /// are KernelFuncs::accumulator / accumulatorDomain.
   std::vector<Halide::Var> accVars;
   /// Extent of q that the output reads; output channels; input channels
-  /// per group (the reduction's r.z); kernel width (r.x).
-  int64_t vecExtent = 0, channels = 0, inputChannels = 0, kernelWidth = 1;
+  /// per group (the reduction's r.z); kernel width (r.x) and height (r.y).
+  int64_t vecExtent = 0, channels = 0, inputChannels = 0, kernelWidth = 1,
+          kernelHeight = 1;
   /// Packed weights (KernelSpec::weightBlock): output channels per block,
   /// else 0; the channel extent the accumulator covers (M rounded up to
   /// whole blocks; M when unpacked).
   int64_t weightBlock = 0, paddedChannels = 0;
-  /// Output width and height (ChannelVectors tiles pixels along rows).
-  int64_t outWidth = 0, outHeight = 0;
+  /// Output width and height (ChannelVectors tiles pixels along rows);
+  /// input pixels per channel plane (Conv2D; 0 in fused kernels).
+  int64_t outWidth = 0, outHeight = 0, inputPixels = 0;
   /// The epilogue adds a residual input (read once per output element).
   bool residual = false;
 };

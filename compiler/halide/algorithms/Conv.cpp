@@ -160,7 +160,9 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   f.conv.weightBlock = block;
   f.conv.paddedChannels = paddedM;
   f.conv.inputChannels = Cg;
+  f.conv.inputPixels = H * W;
   f.conv.kernelWidth = KW;
+  f.conv.kernelHeight = KH;
   return f;
 }
 
