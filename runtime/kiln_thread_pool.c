@@ -3,13 +3,20 @@
  * See kiln_thread_pool.h for why. How tasks are shared without locks:
  *  - one job at a time, published by the owning thread in `pool_state`, a
  *    64-bit word holding (job generation << 32 | next task index);
- *  - a thread takes tasks [i, i + k) by a compare-and-swap of (gen, i) ->
- *    (gen, i + k), so a thread that read an old generation can never take a
- *    task of a newer job, and it reads the job's fields only after its swap
- *    won. k is guided: the untaken tasks / (2 x threads), at least 1, so a
- *    loop of a thousand tiny tasks (a global pool's channels) costs a few
- *    swaps instead of a contended cache line per task, and the last chunks
- *    are small enough to balance;
+ *  - the tasks are cut into one contiguous range per thread of the run
+ *    (its home range: the owner's is the first, worker i's the (i + 1)-th).
+ *    A thread runs its own range first, then helps with the others. Task
+ *    order is spatial in most kernels (row blocks, pixel tiles top to
+ *    bottom), so every kernel of a run hands a thread the same part of the
+ *    image, which the kernel before left in that thread's own L2;
+ *  - each range has its state word (gen << 32 | next task index), and a
+ *    thread takes tasks [i, i + k) of a range by a compare-and-swap of
+ *    (gen, i) -> (gen, i + k), so a thread that read an old generation can
+ *    never take a task of a newer job, and it reads the job's fields only
+ *    after its swap won. k is guided: a quarter of the range's untaken
+ *    tasks, at least 1, so a loop of a thousand tiny tasks (a global pool's
+ *    channels) costs a few swaps, and the last chunks are small enough for
+ *    the other threads to help balance;
  *  - jobs alternate between two slots: the owner rewrites a slot only for
  *    generation gen + 2, i.e. after job gen + 1 was published, so a late
  *    reader of an old slot fails its swap instead of running stale work;
@@ -45,10 +52,15 @@ typedef struct kiln_pool_job {
   uint8_t *closure;
   int min;
   atomic_int size;      /* read before a swap, so atomic */
-  atomic_int divisor;   /* 2 x the run's threads; read before a swap */
+  atomic_int ranges;    /* home ranges (threads, at most size); likewise */
   atomic_int remaining; /* tasks not yet finished */
   atomic_int error;     /* first non-zero task result */
 } kiln_pool_job;
+
+/* One home range's state word, on its own cache line. */
+typedef struct kiln_pool_range {
+  _Alignas(64) _Atomic uint64_t state;
+} kiln_pool_range;
 
 /* Guards the worker set, the reference count and sleeping. */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -62,8 +74,14 @@ static halide_do_par_for_t pool_previous_do_par_for;
 static atomic_int pool_owned; /* a run owns the pool */
 static atomic_int pool_hot;   /* workers below pool_active spin */
 static atomic_int pool_active;
+/* (gen << 32): the job being run, polled by the workers. */
 static _Atomic uint64_t pool_state;
 static kiln_pool_job pool_jobs[2];
+static kiln_pool_range pool_ranges[KILN_POOL_MAX_WORKERS + 1];
+/* Ranges any job has used: a job using fewer marks the rest as its own and
+ * empty, so no range keeps an old generation that a late reader could
+ * still match. */
+static atomic_int pool_ranges_used;
 
 /* This thread owns the current run; this thread is inside a task. */
 static _Thread_local int pool_is_owner;
@@ -95,26 +113,38 @@ static int kiln_pool_run_serial(void *user_context, halide_task_t f, int min,
   return result;
 }
 
-/* Takes and runs tasks of the published job starting from state `s` until
- * none is left untaken. Returns the number of tasks this thread ran. */
-static int kiln_pool_take_tasks(uint64_t s) {
+/* The first task of home range r of `ranges` over `size` tasks. */
+static int kiln_pool_range_start(int r, int ranges, int size) {
+  return (int)((int64_t)r * size / ranges);
+}
+
+/* Takes and runs tasks of range r of job generation `gen` until none of it
+ * is left untaken (or the range belongs to another job). Returns the number
+ * of tasks this thread ran. */
+static int kiln_pool_take_range(uint32_t gen, int r) {
   int ran = 0;
+  kiln_pool_range *range = &pool_ranges[r];
+  uint64_t s = atomic_load_explicit(&range->state, memory_order_acquire);
   for (;;) {
-    uint32_t index = (uint32_t)s;
-    kiln_pool_job *job = &pool_jobs[(s >> 32) & 1];
-    int size = atomic_load_explicit(&job->size, memory_order_relaxed);
-    if ((int)index >= size)
+    if ((uint32_t)(s >> 32) != gen)
       return ran;
+    uint32_t index = (uint32_t)s;
+    kiln_pool_job *job = &pool_jobs[gen & 1];
     /* Values read from a stale slot only size a swap that will fail. */
-    int divisor = atomic_load_explicit(&job->divisor, memory_order_relaxed);
-    uint32_t left = (uint32_t)(size - (int)index);
-    uint32_t chunk = divisor > 1 ? left / (uint32_t)divisor : 1;
+    int size = atomic_load_explicit(&job->size, memory_order_relaxed);
+    int ranges = atomic_load_explicit(&job->ranges, memory_order_relaxed);
+    if (ranges < 1 || r >= ranges)
+      return ran;
+    int end = kiln_pool_range_start(r + 1, ranges, size);
+    if ((int)index >= end)
+      return ran;
+    uint32_t chunk = (uint32_t)(end - (int)index) / 4;
     if (chunk == 0)
       chunk = 1;
-    if (!atomic_compare_exchange_weak_explicit(&pool_state, &s, s + chunk,
+    if (!atomic_compare_exchange_weak_explicit(&range->state, &s, s + chunk,
                                                memory_order_acq_rel,
                                                memory_order_acquire))
-      continue; /* s now holds the current state */
+      continue; /* s now holds the range's current state */
     int result = 0;
     for (uint32_t t = 0; t < chunk && result == 0; ++t) {
       if (atomic_load_explicit(&job->error, memory_order_relaxed) != 0)
@@ -131,8 +161,25 @@ static int kiln_pool_take_tasks(uint64_t s) {
     atomic_fetch_sub_explicit(&job->remaining, (int)chunk,
                               memory_order_release);
     ran += (int)chunk;
-    s = atomic_load_explicit(&pool_state, memory_order_acquire);
+    s = atomic_load_explicit(&range->state, memory_order_acquire);
   }
+}
+
+/* Runs tasks of the job published as `s` (pool_state) on the thread with
+ * home range `home`: its own range first, then the others' in turn, until
+ * none is left untaken. Returns the number of tasks this thread ran. */
+static int kiln_pool_take_tasks(uint64_t s, int home) {
+  uint32_t gen = (uint32_t)(s >> 32);
+  if (gen == 0)
+    return 0; /* no job published yet (ranges start at generation 0) */
+  kiln_pool_job *job = &pool_jobs[gen & 1];
+  int ranges = atomic_load_explicit(&job->ranges, memory_order_relaxed);
+  if (ranges < 1 || ranges > KILN_POOL_MAX_WORKERS + 1)
+    return 0; /* a stale slot being rewritten: nothing of ours to take */
+  int ran = 0;
+  for (int k = 0; k < ranges; ++k)
+    ran += kiln_pool_take_range(gen, (home + k) % ranges);
+  return ran;
 }
 
 static int kiln_pool_worker_wanted(int index) {
@@ -170,7 +217,7 @@ static void *kiln_pool_worker(void *arg) {
     unsigned spins = 0;
     while (kiln_pool_worker_wanted(index)) {
       uint64_t s = atomic_load_explicit(&pool_state, memory_order_acquire);
-      if (kiln_pool_take_tasks(s) > 0)
+      if (kiln_pool_take_tasks(s, index + 1) > 0)
         spins = 0;
       else
         kiln_pool_backoff(&spins);
@@ -273,19 +320,29 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min,
   job->user_context = user_context;
   job->closure = closure;
   job->min = min;
+  int ranges = 1 + atomic_load_explicit(&pool_active, memory_order_relaxed);
+  if (ranges > size)
+    ranges = size;
   atomic_store_explicit(&job->size, size, memory_order_relaxed);
-  atomic_store_explicit(
-      &job->divisor,
-      2 * (1 + atomic_load_explicit(&pool_active, memory_order_relaxed)),
-      memory_order_relaxed);
+  atomic_store_explicit(&job->ranges, ranges, memory_order_relaxed);
   atomic_store_explicit(&job->remaining, size, memory_order_relaxed);
   atomic_store_explicit(&job->error, 0, memory_order_relaxed);
+  uint64_t published = (gen & 0xffffffffu) << 32;
+  for (int r = 0; r < ranges; ++r)
+    atomic_store_explicit(
+        &pool_ranges[r].state,
+        published | (uint32_t)kiln_pool_range_start(r, ranges, size),
+        memory_order_relaxed);
+  int used = atomic_load_explicit(&pool_ranges_used, memory_order_relaxed);
+  for (int r = ranges; r < used; ++r)
+    atomic_store_explicit(&pool_ranges[r].state, published | 0xffffffffu,
+                          memory_order_relaxed);
+  if (ranges > used)
+    atomic_store_explicit(&pool_ranges_used, ranges, memory_order_relaxed);
   /* Publishing the generation releases the fields above to the workers. */
-  atomic_store_explicit(&pool_state, (gen & 0xffffffffu) << 32,
-                        memory_order_release);
+  atomic_store_explicit(&pool_state, published, memory_order_release);
 
-  kiln_pool_take_tasks(atomic_load_explicit(&pool_state,
-                                            memory_order_acquire));
+  kiln_pool_take_tasks(published, 0);
   unsigned spins = 0;
   while (atomic_load_explicit(&job->remaining, memory_order_acquire) > 0)
     kiln_pool_backoff(&spins);

@@ -10,7 +10,10 @@
  * It is installed as Halide's do_par_for (halide_set_custom_do_par_for), so
  * every parallel loop of every kernel goes through kiln_pool_do_par_for:
  *  - on the thread that owns the pool for a run: tasks are shared between
- *    the caller and the run's workers, taken one at a time (dynamic);
+ *    the caller and the run's workers, each starting with its own
+ *    contiguous range of the tasks (the same part of the image in every
+ *    kernel split by rows or pixels) and then helping with the others'
+ *    (dynamic);
  *  - nested loops (called from inside a task) and loops on threads that do
  *    not own the pool (a second model running concurrently, a kernel called
  *    outside a run) run serially on the calling thread: never more threads

@@ -100,6 +100,50 @@ TEST(ThreadPool, WorkerSharesTheTasks) {
   EXPECT_FALSE(m.timedOut.load());
 }
 
+// Each thread's first task: the worker's home range is the second half.
+struct FirstTasks {
+  std::thread::id owner;
+  std::atomic<int> ownerFirst{-1}, workerFirst{-1};
+  std::atomic<bool> timedOut{false};
+};
+
+int recordFirstTask(void *, int index, uint8_t *closure) {
+  auto *f = reinterpret_cast<FirstTasks *>(closure);
+  int none = -1;
+  if (std::this_thread::get_id() == f->owner) {
+    f->ownerFirst.compare_exchange_strong(none, index);
+    // Hold the owner in its first task until the worker started, so the
+    // owner cannot run out of its own range and take the worker's first.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (f->workerFirst.load() < 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        f->timedOut = true;
+        break;
+      }
+      std::this_thread::yield();
+    }
+  } else {
+    f->workerFirst.compare_exchange_strong(none, index);
+  }
+  return 0;
+}
+
+TEST(ThreadPool, EachThreadStartsWithItsHomeRange) {
+  // 2 threads, 64 tasks: the owner starts at task 0, the worker at 32, so
+  // kernels split the same way (row blocks, pixel tiles) hand each thread
+  // the same part of the image every time.
+  PoolRun run(2);
+  ASSERT_EQ(run.owned, 1);
+  FirstTasks f;
+  f.owner = std::this_thread::get_id();
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, recordFirstTask, 0, 64,
+                                 reinterpret_cast<uint8_t *>(&f)),
+            0);
+  EXPECT_FALSE(f.timedOut.load());
+  EXPECT_EQ(f.ownerFirst.load(), 0);
+  EXPECT_EQ(f.workerFirst.load(), 32);
+}
+
 int failAt13(void *, int index, uint8_t *) { return index == 13 ? 7 : 0; }
 
 TEST(ThreadPool, ReportsTheTaskError) {
