@@ -675,6 +675,36 @@ TEST(HalideConv, DepthwiseRowTilesRaggedBatch2) {
   runConvCase(c, 30);
 }
 
+TEST(HalideConv, DepthwisePlanePaddedPerTask) {
+  // Planes of >= 28x28 are padded per channel-plane task: 29 x 31, batch 2,
+  // residual; then stride 2 with asymmetric pads on 33 x 30, and a channel
+  // multiplier of 2 on 28 x 28.
+  ConvCase c;
+  c.N = 2;
+  c.C = c.M = c.groups = 5;
+  c.H = 29;
+  c.W = 31;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 76);
+  ConvCase d;
+  d.C = d.M = d.groups = 3;
+  d.H = 33;
+  d.W = 30;
+  d.sh = d.sw = 2;
+  d.pt = d.pr = 0;
+  d.pl = d.pb = 1;
+  d.bias = true;
+  runConvCase(d, 77);
+  ConvCase e;
+  e.C = e.groups = 4;
+  e.M = 8;
+  e.H = e.W = 28;
+  e.pt = e.pl = e.pb = e.pr = 1;
+  runConvCase(e, 78);
+}
+
 TEST(HalideConv, DepthwiseFewerRowsThanTile) {
   // 3x3 output: a row tile of 3, vectors narrower than the target's.
   ConvCase c;
