@@ -220,6 +220,26 @@ TEST(HalideMaxPool, ResNetStemPoolEdgesAndTails) {
   runPool(true, c, 36);
 }
 
+TEST(HalideMaxPool, LargePlaneRowBlocks) {
+  // Planes of >= 112x112 run blocks of 4 output rows: 115 x 113 with pads 1
+  // (58 output rows: the last block overlaps its neighbour), batch 2; then
+  // ceil mode with asymmetric pads (1 before, 2 after) on 112 x 112.
+  PoolCase c;
+  c.N = 2;
+  c.C = 3;
+  c.H = 115;
+  c.W = 113;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  runPool(true, c, 38);
+  PoolCase d;
+  d.C = 2;
+  d.H = d.W = 112;
+  d.pt = d.pl = 1;
+  d.pb = d.pr = 2;
+  d.ceilMode = true;
+  runPool(true, d, 39);
+}
+
 TEST(HalideMaxPool, Stride1SamePadsInceptionBranch) {
   PoolCase c;
   c.N = 2;

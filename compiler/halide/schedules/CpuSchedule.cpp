@@ -598,7 +598,8 @@ void scheduleDepthwiseConv(KernelFuncs &f, const CpuScheduleParams &p) {
                                          TailStrategy::GuardWithIf);
 }
 
-/// Windowed pools (max, average): parallel over channel planes; each
+/// Windowed pools (max, average): parallel over channel planes (max pools
+/// over large planes: blocks of rows, see below); each
 /// task pads its own plane (a few tens of KiB, written and read back in
 /// L1/L2) and slides the window over it one output vector at a time. Max
 /// pools are separable: the plane's row maxima first (poolRowMax), then
@@ -612,7 +613,29 @@ void scheduleWindowedPool(const KernelSpec &spec, KernelFuncs &f,
   Var ox = f.vars[0], c = f.vars[2], n = f.vars[3];
   int lanes = vectorLanesFor(f.extents[0], p.vectorLanes);
   Var cn("cn");
-  out.fuse(c, n, cn).parallel(cn);
+  // Max pools over planes of 112x112 or more (the stems' 3x3 stride-2
+  // pool) run blocks of 4 output rows, every channel inside: a thread reads
+  // the rows that the conv before (row blocks too) left in its own L2.
+  // ResNet-50's pool 0.25 -> 0.21 ms at 1 thread, 0.127 -> 0.093 at 2.
+  // On the smaller planes of GoogLeNet's inception pools (28x28, 14x14),
+  // whose consumers split by pixels or channels, channel planes were
+  // faster (0.045 vs 0.10 ms).
+  constexpr int64_t kMinPlanePixelsForRowBlocks = 112 * 112,
+                    kPoolBlockRows = 4;
+  const auto &xs = spec.inputShapes[0];
+  bool rowBlocks = f.poolRowMax.defined() && xs.size() == 4 &&
+                   xs[2] * xs[3] >= kMinPlanePixelsForRowBlocks &&
+                   f.extents[1] >= 2 * kPoolBlockRows;
+  if (rowBlocks) {
+    Var oy = f.vars[1], yo("yo"), yi("yi"), task("task");
+    out.split(oy, yo, yi, (int)kPoolBlockRows, TailStrategy::ShiftInwards)
+        .reorder(ox, yi, c, yo, n)
+        .fuse(yo, n, task)
+        .parallel(task);
+    cn = c; // The row maxima are computed per channel of a block.
+  } else {
+    out.fuse(c, n, cn).parallel(cn);
+  }
   // ShiftInwards: the output and row maxima are pure, so an overlapping
   // last vector is recomputed rather than predicated lane by lane.
   if (lanes > 1)
