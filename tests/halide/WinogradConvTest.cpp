@@ -187,6 +187,17 @@ TEST(HalideWinogradConv, ResNet28x28ResidualF4) {
   runWinogradCase(c, 7);
 }
 
+TEST(HalideWinogradConv, RowBlocksPadTheirRowsBatch2F4) {
+  // Row-block tasks pad the rows they read: 37 x 118 with 64 -> 90
+  // channels (one tile row a block, 10 blocks, the last one ragged),
+  // asymmetric pads, batch 2.
+  WinogradCase c;
+  c.N = 2, c.C = 64, c.M = 90, c.H = 37, c.W = 118;
+  c.pt = 0, c.pl = 1, c.pb = 1, c.pr = 0;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  runWinogradCase(c, 20);
+}
+
 TEST(HalideWinogradConv, ResNet14x14F4) {
   WinogradCase c;
   c.C = 256, c.M = 256, c.H = 14, c.W = 14;
