@@ -96,8 +96,12 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     int64_t sh = win.sh, sw = win.sw, Wph = split.rowPitch;
     Func flat = split.flat;
     Expr tx = r.x * (int)win.dw, ty = r.y * (int)win.dh;
-    Expr tapOffset = split.tapOffset(r.x, r.y);
-    Expr tapPhase = split.tapPhase(r.x, r.y);
+    // A one-tap dimension is the constant 0, so bounds inference sees a
+    // 1x1 conv read one phase: its interval arithmetic over r % stride
+    // gave every phase, and a strided 1x1's copy was the whole input.
+    Expr kx = KW == 1 ? Expr(0) : Expr(r.x), ky = KH == 1 ? Expr(0) : Expr(r.y);
+    Expr tapOffset = split.tapOffset(kx, ky);
+    Expr tapPhase = split.tapPhase(kx, ky);
     // Channel vectors broadcast one input element per tap, so an unpadded
     // input is read in place at any stride (no phase copy; the ResNet
     // downsampling 1x1 stride 2 convs read 1 in 4 input pixels).
