@@ -612,6 +612,21 @@ TEST(HalideConv, ChannelVectorsChannelTileTasks) {
   c.bias = c.residual = true;
   c.packBlock = kConvChannelVectorBlock;
   runConvCase(c, 58);
+  // With a long reduction the tiles sweep it in chunks, every row inside a
+  // chunk: 1x1 over 520 channels (chunks of 64, the last has 8), and 3x3
+  // over 130 (chunks of 16, the last has 2) on 7x7 with padding.
+  ConvCase d = c;
+  d.C = 520;
+  runConvCase(d, 79);
+  ConvCase e;
+  e.C = 130;
+  e.M = 400;
+  e.H = e.W = 7;
+  e.pt = e.pl = e.pb = e.pr = 1;
+  e.bias = true;
+  e.act = Activation::Relu;
+  e.packBlock = kConvChannelVectorBlock;
+  runConvCase(e, 80);
 }
 
 TEST(HalideConv, ChannelVectorsWeightHeavyChannelTileTasks) {
