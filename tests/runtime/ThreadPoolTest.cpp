@@ -62,6 +62,18 @@ TEST(ThreadPool, EveryTaskRunsExactlyOnce) {
   }
 }
 
+// Yields until ready() holds; false after a generous timeout (a worker that
+// never takes part).
+template <typename Ready> bool waitFor(Ready ready) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
 // Task 0 waits until some other task ran on another thread: fails (after a
 // generous timeout) if the worker never takes part.
 struct Meeting {
@@ -74,16 +86,9 @@ int meetTask(void *, int index, uint8_t *closure) {
   auto *m = reinterpret_cast<Meeting *>(closure);
   if (std::this_thread::get_id() != m->owner)
     m->helped = true;
-  if (index == 0 && std::this_thread::get_id() == m->owner) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!m->helped) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        m->timedOut = true;
-        break;
-      }
-      std::this_thread::yield();
-    }
-  }
+  if (index == 0 && std::this_thread::get_id() == m->owner &&
+      !waitFor([m] { return m->helped.load(); }))
+    m->timedOut = true;
   return 0;
 }
 
@@ -114,14 +119,8 @@ int recordFirstTask(void *, int index, uint8_t *closure) {
     f->ownerFirst.compare_exchange_strong(none, index);
     // Hold the owner in its first task until the worker started, so the
     // owner cannot run out of its own range and take the worker's first.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (f->workerFirst.load() < 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        f->timedOut = true;
-        break;
-      }
-      std::this_thread::yield();
-    }
+    if (!waitFor([f] { return f->workerFirst.load() >= 0; }))
+      f->timedOut = true;
   } else {
     f->workerFirst.compare_exchange_strong(none, index);
   }
