@@ -249,6 +249,16 @@ TEST(HalideMaxPool, Stride1SamePadsInceptionBranch) {
   c.sh = c.sw = 1;
   c.pt = c.pl = c.pb = c.pr = 1;
   runPool(true, c, 37);
+  // Rows narrower than a vector (14 and 7 wide): one predicated vector
+  // per row.
+  PoolCase d = c;
+  d.H = 13;
+  d.W = 14;
+  runPool(true, d, 40);
+  PoolCase e = c;
+  e.N = 1;
+  e.H = e.W = 7;
+  runPool(true, e, 41);
 }
 
 TEST(HalideAvgPool, Batch2Wide) {
