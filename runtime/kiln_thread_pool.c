@@ -1,8 +1,8 @@
 /*===- kiln_thread_pool.c - Kiln's spinning pool for Halide kernels -*- C -*-=*
  *
  * See kiln_thread_pool.h for why. How tasks are shared without locks:
- *  - one job at a time, published by the owning thread in `pool_state`, a
- *    64-bit word holding (job generation << 32 | next task index);
+ *  - one job at a time, published by the owning thread as its generation
+ *    in `pool_state` (gen << 32);
  *  - the tasks are cut into one contiguous range per thread of the run
  *    (its home range: the owner's is the first, worker i's the (i + 1)-th).
  *    A thread runs its own range first, then helps with the others. Task
@@ -165,11 +165,10 @@ static int kiln_pool_take_range(uint32_t gen, int r) {
   }
 }
 
-/* Runs tasks of the job published as `s` (pool_state) on the thread with
- * home range `home`: its own range first, then the others' in turn, until
- * none is left untaken. Returns the number of tasks this thread ran. */
-static int kiln_pool_take_tasks(uint64_t s, int home) {
-  uint32_t gen = (uint32_t)(s >> 32);
+/* Runs tasks of job generation `gen` on the thread with home range
+ * `home`: its own range first, then the others' in turn, until none is
+ * left untaken. Returns the number of tasks this thread ran. */
+static int kiln_pool_take_tasks(uint32_t gen, int home) {
   if (gen == 0)
     return 0; /* no job published yet (ranges start at generation 0) */
   kiln_pool_job *job = &pool_jobs[gen & 1];
@@ -217,7 +216,7 @@ static void *kiln_pool_worker(void *arg) {
     unsigned spins = 0;
     while (kiln_pool_worker_wanted(index)) {
       uint64_t s = atomic_load_explicit(&pool_state, memory_order_acquire);
-      if (kiln_pool_take_tasks(s, index + 1) > 0)
+      if (kiln_pool_take_tasks((uint32_t)(s >> 32), index + 1) > 0)
         spins = 0;
       else
         kiln_pool_backoff(&spins);
@@ -342,7 +341,7 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min,
   /* Publishing the generation releases the fields above to the workers. */
   atomic_store_explicit(&pool_state, published, memory_order_release);
 
-  kiln_pool_take_tasks(published, 0);
+  kiln_pool_take_tasks((uint32_t)(gen & 0xffffffffu), 0);
   unsigned spins = 0;
   while (atomic_load_explicit(&job->remaining, memory_order_acquire) > 0)
     kiln_pool_backoff(&spins);

@@ -127,6 +127,16 @@ void schedulePaddedInputs(KernelFuncs &f, const CpuScheduleParams &p) {
   }
 }
 
+/// Pads each task's planes inside the task (`at`), vectorized along rows.
+/// GuardWithIf: ShiftInwards defeated Halide's loop partitioning (every
+/// vector clamped its coordinates, a gather).
+void schedulePaddedPlanesPerTask(KernelFuncs &f, const LoopLevel &at,
+                                 const CpuScheduleParams &p) {
+  for (Func padded : f.paddedInputs)
+    padded.compute_at(at).vectorize(padded.args()[0], p.vectorLanes,
+                                    TailStrategy::GuardWithIf);
+}
+
 } // namespace
 
 /// Sizes the register tile. Per reduction step the tile does
@@ -600,9 +610,7 @@ void scheduleDepthwiseConv(KernelFuncs &f, const CpuScheduleParams &p) {
     schedulePaddedInputs(f, p);
     return;
   }
-  for (Func padded : f.paddedInputs)
-    padded.compute_at(out, mn).vectorize(padded.args()[0], p.vectorLanes,
-                                         TailStrategy::GuardWithIf);
+  schedulePaddedPlanesPerTask(f, LoopLevel(out, mn), p);
 }
 
 /// Windowed pools (max, average): parallel over channel planes (max pools
@@ -678,13 +686,7 @@ void scheduleWindowedPool(const KernelSpec &spec, KernelFuncs &f,
       acc.update().vectorize(ox, lanes);
     }
   }
-  // The padded plane: GuardWithIf (ShiftInwards defeated Halide's loop
-  // partitioning: every vector clamped its coordinates, a gather).
-  for (Func padded : f.paddedInputs) {
-    padded.compute_at(out, cn);
-    padded.vectorize(padded.args()[0], p.vectorLanes,
-                     TailStrategy::GuardWithIf);
-  }
+  schedulePaddedPlanesPerTask(f, LoopLevel(out, cn), p);
 }
 
 void scheduleStats(KernelFuncs &f, const CpuScheduleParams &p) {
