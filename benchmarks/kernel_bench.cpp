@@ -39,10 +39,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -67,6 +67,11 @@ const ConvShape kShapes[] = {
     {"3x3 128->192 28x28 (GoogLeNet)", 128, 28, 28, 192, 3, 1, 1, 1},
     {"3x3 112->224 14x14 (GoogLeNet)", 112, 14, 14, 224, 3, 1, 1, 1},
     {"3x3 160->320 7x7 (GoogLeNet)", 160, 7, 7, 320, 3, 1, 1, 1},
+    {"5x5 16->32 28x28 (GoogLeNet)", 16, 28, 28, 32, 5, 1, 2, 1},
+    {"5x5 32->96 28x28 (GoogLeNet)", 32, 28, 28, 96, 5, 1, 2, 1},
+    {"5x5 16->48 14x14 (GoogLeNet)", 16, 14, 14, 48, 5, 1, 2, 1},
+    {"5x5 32->128 14x14 (GoogLeNet)", 32, 14, 14, 128, 5, 1, 2, 1},
+    {"5x5 48->128 7x7 (GoogLeNet)", 48, 7, 7, 128, 5, 1, 2, 1},
     {"3x3 s2 128->128 56x56", 128, 56, 56, 128, 3, 2, 1, 1},
     {"3x3 s2 256->256 28x28", 256, 28, 28, 256, 3, 2, 1, 1},
     {"3x3 s2 512->512 14x14", 512, 14, 14, 512, 3, 2, 1, 1},
@@ -119,7 +124,7 @@ KernelSpec specFor(const ConvShape &s, bool packWeights, int64_t block) {
     spec.weightBlock =
         block >= 0 ? block
                    : convWeightBlockFor(s.M, s.C / s.groups, s.groups, OH * OW,
-                                              s.K * s.K, s.stride != 1);
+                                        s.K * s.K, s.stride != 1);
   if (spec.weightBlock)
     spec.inputShapes[1] =
         packedConvWeightShape(spec.inputShapes[1], spec.weightBlock);
@@ -225,14 +230,17 @@ int main(int argc, char **argv) {
         winogradApplies(s.groups, {s.K, s.K}, {s.stride, s.stride}, {1, 1},
                         {s.pad, s.pad, s.pad, s.pad})) {
       const auto &y = variants[0].spec.outputShape;
-      ruleTile = winogradTileFor(s.C, s.M, y[2], y[3]);
+      ruleTile = winogradTileFor(s.C, s.M, y[2], y[3], s.K);
       for (int64_t tile : {2, 4}) {
+        if (!winogradTransformExists(tile, s.K))
+          continue;
         Variant v;
-        v.label = std::string("  winograd F(") + std::to_string(tile) + ",3)";
+        v.label = std::string("  winograd F(") + std::to_string(tile) + "," +
+                  std::to_string(s.K) + ")";
         v.spec = variants[0].spec;
         v.spec.weightBlock = kWinogradBlock;
         v.spec.winogradTile = tile;
-        v.spec.inputShapes[1] = winogradWeightShape(s.M, s.C, tile);
+        v.spec.inputShapes[1] = winogradWeightShape(s.M, s.C, tile, s.K);
         v.picked = tile == ruleTile;
         variants.push_back(v);
       }

@@ -276,14 +276,15 @@ private:
     if (!winogradApplies(conv.getGroups(), {ws[2], ws[3]}, strides, dilations,
                          pads))
       return 0;
-    return winogradTileFor(ws[1], ws[0], y[2], y[3]);
+    return winogradTileFor(ws[1], ws[0], y[2], y[3], ws[2]);
   }
   /// Points a Winograd conv call's weights at their transform U = G w G^T.
   bool transformWinogradWeightsOf(Conv2DOp conv, int64_t tile,
                                   KernelCall &call) {
     Value w = conv.getWeight();
     std::vector<int64_t> shape = shapeOf(w);
-    std::vector<int64_t> uShape = winogradWeightShape(shape[0], shape[1], tile);
+    std::vector<int64_t> uShape =
+        winogradWeightShape(shape[0], shape[1], tile, shape[2]);
     auto cached = winogradStorageOf.find({w, tile});
     int storage = cached != winogradStorageOf.end() ? cached->second : -1;
     if (storage < 0) {

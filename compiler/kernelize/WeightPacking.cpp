@@ -32,32 +32,32 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
 std::vector<float> winogradConvWeights(const std::vector<float> &w,
                                        const std::vector<int64_t> &oihw,
                                        int64_t tile) {
-  if (oihw.size() != 4 || oihw[2] != 3 || oihw[3] != 3 ||
-      (tile != 2 && tile != 4))
+  if (oihw.size() != 4 || oihw[2] != oihw[3] ||
+      !winogradTransformExists(tile, oihw[2]))
     return {};
-  int64_t M = oihw[0], C = oihw[1];
-  if (M < 1 || C < 1 || (int64_t)w.size() != M * C * 9)
+  int64_t M = oihw[0], C = oihw[1], r = oihw[2];
+  if (M < 1 || C < 1 || (int64_t)w.size() != M * C * r * r)
     return {};
-  WinogradTransform t = winogradTransform(tile);
+  WinogradTransform t = winogradTransform(tile, r);
   int64_t alpha = t.alpha, B = kWinogradBlock, blocks = (M + B - 1) / B;
   std::vector<float> u((size_t)(alpha * alpha * blocks * C * B), 0.0f);
+  std::vector<double> gg((size_t)(alpha * r));
   for (int64_t m = 0; m < M; ++m)
     for (int64_t c = 0; c < C; ++c) {
-      const float *g = w.data() + (m * C + c) * 9;
-      // gg = G g (alpha x 3), then U = gg G^T (alpha x alpha).
-      double gg[6][3];
+      const float *g = w.data() + (m * C + c) * r * r;
+      // gg = G g (alpha x r), then U = gg G^T (alpha x alpha).
       for (int64_t a = 0; a < alpha; ++a)
-        for (int64_t kx = 0; kx < 3; ++kx) {
+        for (int64_t kx = 0; kx < r; ++kx) {
           double s = 0;
-          for (int64_t ky = 0; ky < 3; ++ky)
-            s += (double)t.g[a * 3 + ky] * g[ky * 3 + kx];
-          gg[a][kx] = s;
+          for (int64_t ky = 0; ky < r; ++ky)
+            s += (double)t.g[a * r + ky] * g[ky * r + kx];
+          gg[(size_t)(a * r + kx)] = s;
         }
       for (int64_t row = 0; row < alpha; ++row)
         for (int64_t col = 0; col < alpha; ++col) {
           double s = 0;
-          for (int64_t kx = 0; kx < 3; ++kx)
-            s += gg[row][kx] * t.g[col * 3 + kx];
+          for (int64_t kx = 0; kx < r; ++kx)
+            s += gg[(size_t)(row * r + kx)] * t.g[col * r + kx];
           int64_t k = row * alpha + col;
           u[(size_t)(((k * blocks + m / B) * C + c) * B + m % B)] = (float)s;
         }

@@ -22,11 +22,11 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
                                    const std::vector<int64_t> &oihw,
                                    int64_t block);
 
-/// OIHW 3x3 conv weights `w` of shape `oihw` ([M, C, 3, 3]) transformed
-/// for Winograd F(tile x tile, 3 x 3): U = G g G^T per (output, input)
+/// OIHW r x r conv weights `w` of shape `oihw` ([M, C, r, r]) transformed
+/// for Winograd F(tile x tile, r x r): U = G g G^T per (output, input)
 /// channel pair, laid out as winogradWeightShape (WinogradLayout.h),
 /// output channels past M zero. Computed in double. Empty if `w` does not
-/// match `oihw` or the kernel is not 3x3.
+/// match `oihw` or there is no such transform (winogradTransformExists).
 std::vector<float> winogradConvWeights(const std::vector<float> &w,
                                        const std::vector<int64_t> &oihw,
                                        int64_t tile);

@@ -1,4 +1,4 @@
-//===- WinogradLayout.h - Winograd F(m x m, 3x3) conv contract -*- C++ -*-===//
+//===- WinogradLayout.h - Winograd F(m x m, r x r) contract ----*- C++ -*-===//
 //
 // The contract for Winograd convolutions, shared by the kernelizer (which
 // decides which convs use it and transforms their constant weights at
@@ -6,12 +6,13 @@
 // (algorithms/WinogradConv.cpp reads the transformed weights). Plain C++ so
 // both sides include it.
 //
-// F(m x m, 3 x 3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+// F(m x m, r x r) (Lavin & Gray, "Fast Algorithms for Convolutional Neural
 // Networks", 2016) computes an m x m output tile from an a x a input tile,
-// a = m + 2, as Y = A^T [(G g G^T) . (B^T d B)] A: a^2 multiplies per tile
-// and channel pair instead of 9 m^2 (2.25x fewer for m = 2, 4x for m = 4).
-// The element-wise products summed over input channels are a^2 independent
-// matrix products [M x C] x [C x tiles], which is where the time goes.
+// a = m + r - 1, as Y = A^T [(G g G^T) . (B^T d B)] A: a^2 multiplies per
+// tile and channel pair instead of r^2 m^2 (3x3: 2.25x fewer for m = 2,
+// 4x for m = 4; 5x5 with m = 2: 2.8x). The element-wise products summed
+// over input channels are a^2 independent matrix products [M x C] x
+// [C x tiles], which is where the time goes.
 //
 // Transformed weights U = G g G^T are stored as [a^2, ceil(M/B), C, B] with
 // B = kWinogradBlock output channels innermost (zero past M), tile position
@@ -31,10 +32,11 @@ namespace kiln {
 /// two AVX2 vectors, four NEON vectors (like kConvChannelVectorBlock).
 constexpr int64_t kWinogradBlock = 16;
 
-/// The transform matrices of F(tile x tile, 3 x 3), row-major: bt is
-/// alpha x alpha (B^T), g is alpha x 3 (G), at is tile x alpha (A^T).
+/// The transform matrices of F(tile x tile, kernel x kernel), row-major:
+/// bt is alpha x alpha (B^T), g is alpha x kernel (G), at is tile x alpha
+/// (A^T).
 struct WinogradTransform {
-  int tile, alpha;
+  int tile, kernel, alpha;
   const float *bt, *g, *at;
 };
 
@@ -77,31 +79,59 @@ inline constexpr float kWinogradAt4[24] = {
     0, 1, -1, 2, -2, 0,
     0, 1,  1, 4,  4, 0,
     0, 1, -1, 8, -8, 1};
+
+// F(2x2, 5x5): the same six points as F(4x4, 3x3), so the same B^T
+// (it depends only on the points); G's row k is p_k^j / prod_{l != k}
+// (p_k - p_l), A^T's row i is p_k^i (the point at infinity last).
+// Checked against a direct 5x5 correlation in tests/halide
+// (WinogradConvTest).
+inline constexpr float kWinogradG2x5[30] = {
+     1.0f / 4,   0,          0,         0,         0,
+    -1.0f / 6,  -1.0f / 6,  -1.0f / 6, -1.0f / 6, -1.0f / 6,
+    -1.0f / 6,   1.0f / 6,  -1.0f / 6,  1.0f / 6, -1.0f / 6,
+     1.0f / 24,  1.0f / 12,  1.0f / 6,  1.0f / 3,  2.0f / 3,
+     1.0f / 24, -1.0f / 12,  1.0f / 6, -1.0f / 3,  2.0f / 3,
+     0,          0,          0,         0,         1};
+inline constexpr float kWinogradAt2x5[12] = {
+    1, 1,  1, 1,  1, 0,
+    0, 1, -1, 2, -2, 1};
 // clang-format on
 
-/// The transform of F(tile x tile, 3 x 3); tile must be 2 or 4.
-inline WinogradTransform winogradTransform(int64_t tile) {
+/// Whether F(tile x tile, kernel x kernel) is implemented: 3x3 with tiles
+/// 2 and 4, 5x5 with tile 2.
+inline bool winogradTransformExists(int64_t tile, int64_t kernel) {
+  return (kernel == 3 && (tile == 2 || tile == 4)) ||
+         (kernel == 5 && tile == 2);
+}
+
+/// The transform of F(tile x tile, kernel x kernel); the pair must exist
+/// (winogradTransformExists).
+inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel = 3) {
+  if (kernel == 5)
+    return {2, 5, 6, kWinogradBt4, kWinogradG2x5, kWinogradAt2x5};
   if (tile == 2)
-    return {2, 4, kWinogradBt2, kWinogradG2, kWinogradAt2};
-  return {4, 6, kWinogradBt4, kWinogradG4, kWinogradAt4};
+    return {2, 3, 4, kWinogradBt2, kWinogradG2, kWinogradAt2};
+  return {4, 3, 6, kWinogradBt4, kWinogradG4, kWinogradAt4};
 }
 
 /// How the kernelizer picks a dense conv's algorithm (`kiln compile
 /// --conv-algorithm=auto|direct`).
 enum class ConvAlgorithm { Auto, Direct };
 
-/// Whether a conv's window can use F(m x m, 3 x 3): a dense (groups == 1)
-/// 3x3 window at stride 1, dilation 1, pads of at most 1.
+/// Whether a conv's window can use F(m x m, r x r): a dense (groups == 1)
+/// square 3x3 or 5x5 window at stride 1, dilation 1, pads of at most
+/// (r - 1) / 2 (a tile never reads more than one kernel's reach outside).
 inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
                             const std::vector<int64_t> &strides,
                             const std::vector<int64_t> &dilations,
                             const std::vector<int64_t> &pads) {
-  if (groups != 1 || kernel != std::vector<int64_t>{3, 3} ||
+  if (groups != 1 || kernel.size() != 2 || kernel[0] != kernel[1] ||
+      (kernel[0] != 3 && kernel[0] != 5) ||
       strides != std::vector<int64_t>{1, 1} ||
       dilations != std::vector<int64_t>{1, 1} || pads.size() != 4)
     return false;
   for (int64_t p : pads)
-    if (p < 0 || p > 1)
+    if (p < 0 || p > (kernel[0] - 1) / 2)
       return false;
   return true;
 }
@@ -117,16 +147,31 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// streamed once per call); at 7x7 (4 tiles) it loses 1.3x in the kernel
 /// bench. F(2x2) (16/9 = 1.8x the weights, 2.25x fewer multiplies) never
 /// beat F(4x4) where either beat direct.
-inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW) {
+///
+/// 5x5 windows (GoogLeNet's inception branches) take F(2x2, 5x5), 36
+/// multiplies per 2x2 tile instead of 100, on images of at least 28x28
+/// with at least 48 output channels. With few channels the transforms (per
+/// input and per output channel) weigh more than the products they save
+/// (kernel bench, 1 thread: 16 -> 32 28x28 0.16 -> 0.195 ms); on 14x14
+/// and 7x7 the kernel bench gains (32 -> 128 14x14 0.26 -> 0.21 ms, 48 ->
+/// 128 7x7 0.097 -> 0.078) but inside GoogLeNet, where the weights come
+/// cold from L3 and the transformed ones are 36/25 as large, it lost
+/// 10-60 % (24 -> 64 14x14 0.107 -> 0.17 ms), also as one row block.
+/// GoogLeNet's 32 -> 96 28x28: 0.77 -> 0.56 ms (kernel bench), 0.77 ->
+/// 0.61 in the network.
+inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
+                               int64_t kernel = 3) {
   if (C < 16 || M < 16)
     return 0;
+  if (kernel == 5)
+    return M >= 48 && OH * OW >= 28 * 28 ? 2 : 0;
   return OH * OW >= 14 * 14 ? 4 : 0;
 }
 
 /// Shape of transformed weights for M output and C input channels.
-inline std::vector<int64_t> winogradWeightShape(int64_t M, int64_t C,
-                                                int64_t tile) {
-  int64_t alpha = tile + 2;
+inline std::vector<int64_t>
+winogradWeightShape(int64_t M, int64_t C, int64_t tile, int64_t kernel = 3) {
+  int64_t alpha = tile + kernel - 1;
   return {alpha * alpha, (M + kWinogradBlock - 1) / kWinogradBlock, C,
           kWinogradBlock};
 }

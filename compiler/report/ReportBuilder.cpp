@@ -20,6 +20,15 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
+/// "direct", or "winograd F(m,r)" (output tile m, window r x r).
+std::string convAlgorithmName(const KernelSpec &spec) {
+  if (!spec.winogradTile)
+    return "direct";
+  int64_t window = spec.kernel.empty() ? 3 : spec.kernel[0];
+  return "winograd F(" + std::to_string(spec.winogradTile) + "," +
+         std::to_string(window) + ")";
+}
+
 int64_t bytesOf(const std::vector<int64_t> &shape) {
   int64_t n = (int64_t)sizeof(float);
   for (int64_t d : shape)
@@ -136,10 +145,7 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
     layer.kernel = call.spec.name;
     layer.kernelKind = kernelKindName(call.spec.kind);
     if (call.spec.kind == KernelKind::Conv2D)
-      layer.algorithm =
-          call.spec.winogradTile
-              ? "winograd F(" + std::to_string(call.spec.winogradTile) + ",3)"
-              : "direct";
+      layer.algorithm = convAlgorithmName(call.spec);
     layer.epilogue = epilogueOf(call.spec);
     for (size_t a = 0; a + 1 < call.args.size(); ++a) {
       layer.inputShapes.push_back(call.args[a].shape);

@@ -23,7 +23,8 @@ struct LayerReport {
   size_t index = 0;       // position in the run (kernel call k)
   std::string kernel;     // generated function (shared by identical calls)
   std::string kernelKind; // KernelSpec kind, e.g. "Conv2D"
-  /// Conv2D: "direct" or "winograd F(4,3)" (KernelSpec::winogradTile);
+  /// Conv2D: "direct" or "winograd F(m,r)", e.g. F(4,3) or F(2,5)
+  /// (KernelSpec::winogradTile and the window);
   /// empty for other kinds.
   std::string algorithm;
   std::string op;         // kiln op of the optimized IR, e.g. "conv2d"

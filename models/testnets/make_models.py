@@ -205,6 +205,16 @@ def inception_block(g):
     return g.finish(y, "output", [1, 26, 12, 12]), []
 
 
+def winograd_5x5(g):
+    # Inception-style 5x5 branches on a 28x28 image: 16 -> 48 (F(2x2, 5x5):
+    # at least 48 output channels on at least 28x28), then 48 -> 32 (stays
+    # direct: too few output channels), the second with asymmetric pads.
+    x = g.add_input("input", [1, 16, 28, 28])
+    y = g.conv_bn(x, 16, 48, 5)
+    y = g.conv_bn(y, 48, 32, 5, pads=[2, 1, 2, 3])
+    return g.finish(y, "output", [1, 32, 28, 28]), []
+
+
 def relu6_clip(g):
     x = g.add_input("input", [1, 3, 16, 16])
     y = g.conv(x, 3, 12, 3, stride=2)
@@ -342,7 +352,8 @@ def pads(g):
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
-    residual_projection, inception_block, relu6_clip, batch2, non_square,
+    residual_projection, inception_block, winograd_5x5, relu6_clip, batch2,
+    non_square,
     matmul_add_head, external_data, multi_io, democnn, pads)}
 
 

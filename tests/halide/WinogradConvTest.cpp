@@ -10,9 +10,10 @@
 // terms summed, not with the result, which may cancel to ~0. So every
 // output is checked against |got - want| <= k * eps32 * S, with S = |bias|
 // + |residual| + sum |w| |x| over the taps (the direct sum's own
-// condition) and k = 8 for F(2x2) and 64 for F(4x4): F(4x4, 3x3) is known
-// to be about an order of magnitude less accurate than direct fp32; the
-// largest ratio observed here is ~19 (F4) and ~1.5 (F2), printed per case.
+// condition) and k = 8 for F(2x2, 3x3) and 64 for F(4x4, 3x3) and F(2x2,
+// 5x5) (the same six points): F(4x4, 3x3) is known to be about an order of
+// magnitude less accurate than direct fp32; the largest ratio observed
+// here is ~19 (F4) and ~1.5 (F2), printed per case.
 // Cases with short reductions also meet the network-level bound
 // (atol 1e-4, rtol 1e-3).
 //
@@ -32,6 +33,7 @@ struct WinogradCase {
   int64_t N = 1, C = 8, H = 9, W = 9, M = 8;
   int64_t pt = 1, pl = 1, pb = 1, pr = 1;
   int64_t tile = 4;
+  int64_t kernel = 3; // r: 3x3 or 5x5 windows
   bool bias = false, residual = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
@@ -43,7 +45,7 @@ struct Reference {
   std::vector<double> scale;
 };
 
-/// Direct 3x3 convolution in double, one output element at a time.
+/// Direct r x r convolution in double, one output element at a time.
 Reference referenceConv(const WinogradCase &c, const std::vector<Tensor> &in,
                         const KernelSpec &spec) {
   const Tensor &x = in[0], &w = in[1];
@@ -58,8 +60,8 @@ Reference referenceConv(const WinogradCase &c, const std::vector<Tensor> &in,
           double s = bias ? bias->data[m] : 0.0;
           double mag = std::fabs(s);
           for (int64_t ci = 0; ci < c.C; ++ci)
-            for (int64_t kh = 0; kh < 3; ++kh)
-              for (int64_t kw = 0; kw < 3; ++kw) {
+            for (int64_t kh = 0; kh < c.kernel; ++kh)
+              for (int64_t kw = 0; kw < c.kernel; ++kw) {
                 int64_t ih = oh + kh - c.pt, iw = ow + kw - c.pl;
                 if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W)
                   continue;
@@ -81,18 +83,19 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   KernelSpec spec;
   spec.kind = KernelKind::Conv2D;
   spec.name = "wino_test";
-  spec.kernel = {3, 3};
+  spec.kernel = {c.kernel, c.kernel};
   spec.pads = {c.pt, c.pl, c.pb, c.pr};
   spec.hasBias = c.bias;
   spec.hasResidual = c.residual;
   spec.activation = c.act;
   spec.clipMin = c.clipMin;
   spec.clipMax = c.clipMax;
-  int64_t OH = c.H + c.pt + c.pb - 2, OW = c.W + c.pl + c.pr - 2;
+  int64_t OH = c.H + c.pt + c.pb - (c.kernel - 1),
+          OW = c.W + c.pl + c.pr - (c.kernel - 1);
   spec.outputShape = {c.N, c.M, OH, OW};
   std::mt19937 rng(seed);
   std::vector<Tensor> in = {randomTensor({c.N, c.C, c.H, c.W}, rng),
-                            randomTensor({c.M, c.C, 3, 3}, rng)};
+                            randomTensor({c.M, c.C, c.kernel, c.kernel}, rng)};
   if (c.bias)
     in.push_back(randomTensor({c.M}, rng));
   if (c.residual)
@@ -105,7 +108,7 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   std::vector<Tensor> kernelIn = in;
   spec.weightBlock = kWinogradBlock;
   spec.winogradTile = c.tile;
-  Tensor u(winogradWeightShape(c.M, c.C, c.tile));
+  Tensor u(winogradWeightShape(c.M, c.C, c.tile, c.kernel));
   u.data = winogradConvWeights(in[1].data, in[1].shape, c.tile);
   ASSERT_EQ(u.data.size(), u.numel());
   spec.inputShapes[1] = u.shape;
@@ -113,7 +116,7 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   Tensor got = runJit(spec, kernelIn);
   ASSERT_EQ(got.shape, want.y.shape);
 
-  double k = c.tile == 2 ? 8 : 64, worst = 0;
+  double k = c.tile == 2 && c.kernel == 3 ? 8 : 64, worst = 0;
   int bad = 0;
   for (size_t e = 0; e < got.data.size(); ++e) {
     double err = std::fabs((double)got.data[e] - want.y.data[e]);
@@ -124,12 +127,13 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
                     << want.y.data[e] << " (bound " << bound << ")";
   }
   EXPECT_EQ(bad, 0) << "of " << got.data.size() << " elements";
-  std::printf("F(%lldx%lld) worst error: %.2f eps32 x S\n", (long long)c.tile,
-              (long long)c.tile, worst);
+  std::printf("F(%lldx%lld, %lldx%lld) worst error: %.2f eps32 x S\n",
+              (long long)c.tile, (long long)c.tile, (long long)c.kernel,
+              (long long)c.kernel, worst);
   // Unit-magnitude data with a short reduction keeps outputs O(1), where
   // the network-level bound is meaningful (with hundreds of channels the
   // outputs reach ~50 and direct fp32 misses atol 1e-4 too).
-  if (c.C * 9 <= 256)
+  if (c.C * c.kernel * c.kernel <= 256)
     expectClose(got, want.y);
 }
 
@@ -213,6 +217,64 @@ TEST(HalideWinogradConv, GoogLeNet14x14F2) {
   runWinogradCase(c, 9);
 }
 
+// F(2x2, 5x5): odd sizes with the full pad of 2, asymmetric pads with a
+// residual and ReLU6, batch 2 unpadded, and GoogLeNet's inception 5x5
+// branches (32 -> 96 at 28x28: row-block tasks; 32 -> 128 at 14x14 and
+// 48 -> 128 at 7x7: one block, channel groups).
+TEST(HalideWinogradConv, OddSizes5x5) {
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.C = 5, c.M = 7, c.H = 9, c.W = 11;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true, c.act = Activation::Relu;
+  runWinogradCase(c, 30);
+}
+
+TEST(HalideWinogradConv, AsymmetricPadsResidualClip5x5) {
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.C = 16, c.M = 20, c.H = 10, c.W = 13;
+  c.pt = 2, c.pl = 1, c.pb = 0, c.pr = 2;
+  c.bias = c.residual = true;
+  c.act = Activation::Clip, c.clipMin = 0, c.clipMax = 6;
+  runWinogradCase(c, 31);
+}
+
+TEST(HalideWinogradConv, Batch2Unpadded5x5) {
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.N = 2, c.C = 3, c.M = 17, c.H = 8, c.W = 7;
+  c.pt = c.pl = c.pb = c.pr = 0;
+  runWinogradCase(c, 32);
+}
+
+TEST(HalideWinogradConv, GoogLeNet28x28x5x5) {
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.C = 32, c.M = 96, c.H = 28, c.W = 28;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true, c.act = Activation::Relu;
+  runWinogradCase(c, 33);
+}
+
+TEST(HalideWinogradConv, GoogLeNet14x14x5x5) {
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.C = 32, c.M = 128, c.H = 14, c.W = 14;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true, c.act = Activation::Relu;
+  runWinogradCase(c, 34);
+}
+
+TEST(HalideWinogradConv, GoogLeNet7x7x5x5) {
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.C = 48, c.M = 128, c.H = 7, c.W = 7;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true, c.act = Activation::Relu;
+  runWinogradCase(c, 35);
+}
+
 TEST(HalideWinogradConv, RejectsWrongWeightShape) {
   KernelSpec spec;
   spec.kind = KernelKind::Conv2D;
@@ -228,6 +290,16 @@ TEST(HalideWinogradConv, RejectsWrongWeightShape) {
   spec.strides = {2, 2};
   spec.outputShape = {1, 8, 4, 4};
   expectSpecError(spec, "stride 1");
+  // 5x5 windows have only F(2x2, 5x5).
+  spec.strides = {1, 1};
+  spec.kernel = {5, 5};
+  spec.pads = {2, 2, 2, 2};
+  spec.outputShape = {1, 8, 8, 8};
+  spec.inputShapes[1] = {64, 1, 8, 16};
+  expectSpecError(spec, "no transform for 5x5");
+  spec.winogradTile = 2;
+  spec.inputShapes[1] = {16, 1, 8, 16};
+  expectSpecError(spec, "must be [36,1,8,16]");
 }
 
 } // namespace

@@ -1,6 +1,7 @@
-//===- WinogradConv.cpp - Winograd F(m x m, 3 x 3) convolution ------------===//
+//===- WinogradConv.cpp - Winograd F(m x m, r x r) convolution ------------===//
 //
-// y = act(conv3x3(x, w) + bias + residual) for dense 3x3 stride-1 convs, as
+// y = act(conv(x, w) + bias + residual) for dense 3x3 and 5x5 stride-1
+// convs, as
 // Y = A^T [U . (B^T d B)] A per m x m output tile (WinogradLayout.h), with
 // U = G w G^T transformed at compile time and the products summed over
 // input channels. Stages (WinogradConv.h): input tile rows and columns
@@ -67,22 +68,25 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
     specFail("output must have 4 dims, got " + shapeText(spec.outputShape));
   int64_t M = spec.outputShape[1];
   int64_t m = spec.winogradTile;
-  if (m != 2 && m != 4)
-    specFail("winograd_tile must be 2 or 4, got " + std::to_string(m));
   if (!winogradApplies(spec.groups, spec.kernel, spec.strides, spec.dilations,
                        spec.pads))
-    specFail("winograd_tile needs a dense 3x3 conv with stride 1, "
-             "dilation 1 and pads <= 1");
+    specFail("winograd_tile needs a dense 3x3 or 5x5 conv with stride 1, "
+             "dilation 1 and pads <= 1 (3x3) or 2 (5x5)");
+  int64_t r = spec.kernel[0];
+  if (!winogradTransformExists(m, r))
+    specFail("winograd_tile " + std::to_string(m) + " has no transform for " +
+             std::to_string(r) + "x" + std::to_string(r) +
+             " windows (3x3: 2 or 4, 5x5: 2)");
   if (spec.weightBlock != kWinogradBlock)
     specFail("winograd_tile needs weight_block=" +
              std::to_string(kWinogradBlock));
   const auto &ws = requireRank(spec, 1, 4, "weights");
-  if (ws != winogradWeightShape(M, C, m))
+  if (ws != winogradWeightShape(M, C, m, r))
     specFail("Winograd weights " + shapeText(ws) + " must be " +
-             shapeText(winogradWeightShape(M, C, m)) + " for " +
+             shapeText(winogradWeightShape(M, C, m, r)) + " for " +
              std::to_string(M) + " output and " + std::to_string(C) +
              " input channels");
-  Window2D win = readWindow(spec, 3, 3);
+  Window2D win = readWindow(spec, r, r);
   auto [OH, OW] = convOutputExtents(win, xs);
   requireOutputShape(spec, {N, M, OH, OW});
   EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
@@ -90,7 +94,7 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
 
   auto stages = std::make_shared<WinogradStages>();
   WinogradStages &s = *stages;
-  WinogradTransform t = winogradTransform(m);
+  WinogradTransform t = winogradTransform(m, r);
   int alpha = t.alpha, tile = (int)m, B = (int)kWinogradBlock;
   s.tile = m;
   s.alpha = alpha;
