@@ -22,28 +22,11 @@ import json
 import math
 import os
 import re
-import shutil
-import subprocess
 import sys
 
-FAILURES = []
+from check_util import FAILURES, check, fresh_workdir, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print(f"FAIL: {what}", flush=True)
-
-
-def run(cmd, expect_rc=0):
-    print("+ " + " ".join(str(c) for c in cmd), flush=True)
-    p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                       timeout=600)
-    check(p.returncode == expect_rc,
-          f"exit {p.returncode} (expected {expect_rc}) from "
-          f"{' '.join(str(c) for c in cmd)}\n{p.stdout}\n{p.stderr}")
-    return p
 
 
 def ab(args, expect_rc=0):
@@ -86,9 +69,7 @@ def main():
     ap.add_argument("--models-dir", required=True)
     ap.add_argument("--workdir", required=True)
     args = ap.parse_args()
-    work = os.path.abspath(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_workdir(args.workdir)
     demo = os.path.join(args.models_dir, "democnn")
     model, x = os.path.join(demo, "model.onnx"), os.path.join(demo, "input_0.npy")
     auto, direct, nofuse = (os.path.join(work, n) for n in ("auto", "direct", "nofuse"))

@@ -16,31 +16,18 @@
 # ===----------------------------------------------------------------------=== #
 
 import argparse
+import functools
 import json
 import math
 import os
 import re
-import shutil
-import subprocess
 import sys
 
-FAILURES = []
+import check_util
+from check_util import FAILURES, check, fresh_workdir
 
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print(f"FAIL: {what}", flush=True)
-
-
-def run(cmd, expect_rc=0):
-    cmd = [str(c) for c in cmd]
-    print("+ " + " ".join(cmd), flush=True)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if expect_rc is not None and p.returncode != expect_rc:
-        raise SystemExit(f"FAIL: exit {p.returncode} (expected {expect_rc}) from "
-                         f"{' '.join(cmd)}\n{p.stdout}\n{p.stderr}")
-    return p
+# A tool that fails to run here makes every later check moot.
+run = functools.partial(check_util.run, fatal=True)
 
 
 def median(xs):
@@ -75,9 +62,7 @@ def main():
     ap.add_argument("--models-dir", required=True)
     ap.add_argument("--workdir", required=True)
     args = ap.parse_args()
-    work = os.path.abspath(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_workdir(args.workdir)
     kiln = args.kiln
     demo = os.path.join(args.models_dir, "democnn")
     exe = os.path.join(work, "net")

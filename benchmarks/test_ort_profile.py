@@ -18,27 +18,18 @@ import json
 import math
 import os
 import re
-import subprocess
 import sys
 
-FAILURES = []
+import check_util
+from check_util import FAILURES, check
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print(f"FAIL: {what}", flush=True)
-
-
 def run(args, expect_rc):
-    cmd = [sys.executable, os.path.join(HERE, "ort_profile.py")] + [str(a) for a in args]
-    print("+ " + " ".join(cmd), flush=True)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    check(p.returncode == expect_rc,
-          f"exit {p.returncode} (expected {expect_rc}) from {' '.join(cmd)}\n"
-          f"{p.stdout}\n{p.stderr}")
-    return p
+    return check_util.run(
+        [sys.executable, os.path.join(HERE, "ort_profile.py")] + list(args),
+        expect_rc)
 
 
 def table_rows(stdout):
