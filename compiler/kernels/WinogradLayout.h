@@ -32,11 +32,11 @@ namespace kiln {
 /// two AVX2 vectors, four NEON vectors (like kConvChannelVectorBlock).
 constexpr int64_t kWinogradBlock = 16;
 
-/// The transform matrices of F(tile x tile, kernel x kernel), row-major:
-/// bt is alpha x alpha (B^T), g is alpha x kernel (G), at is tile x alpha
-/// (A^T).
+/// The transform matrices of F(tile x tile, r x r), row-major: bt is
+/// alpha x alpha (B^T), g is alpha x r (G), at is tile x alpha (A^T), with
+/// alpha = tile + r - 1.
 struct WinogradTransform {
-  int tile, kernel, alpha;
+  int tile, alpha;
   const float *bt, *g, *at;
 };
 
@@ -106,12 +106,12 @@ inline bool winogradTransformExists(int64_t tile, int64_t kernel) {
 
 /// The transform of F(tile x tile, kernel x kernel); the pair must exist
 /// (winogradTransformExists).
-inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel = 3) {
+inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel) {
   if (kernel == 5)
-    return {2, 5, 6, kWinogradBt4, kWinogradG2x5, kWinogradAt2x5};
+    return {2, 6, kWinogradBt4, kWinogradG2x5, kWinogradAt2x5};
   if (tile == 2)
-    return {2, 3, 4, kWinogradBt2, kWinogradG2, kWinogradAt2};
-  return {4, 3, 6, kWinogradBt4, kWinogradG4, kWinogradAt4};
+    return {2, 4, kWinogradBt2, kWinogradG2, kWinogradAt2};
+  return {4, 6, kWinogradBt4, kWinogradG4, kWinogradAt4};
 }
 
 /// How the kernelizer picks a dense conv's algorithm (`kiln compile
@@ -137,11 +137,11 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 }
 
 /// The output tile (KernelSpec::winogradTile) for an applicable conv with
-/// C input and M output channels and an OH x OW output, or 0 to keep the
-/// direct conv. At batch 1 the products are [M x C] x [C x tiles]: each
-/// transformed weight (36/9 = 4x the direct weights' bytes for F(4x4)) is
-/// reused only by every tile, so small images are bound by weight traffic.
-/// Measured on AVX-512 inside ResNet-50 (`net --profile`,
+/// C input and M output channels, `kernel` x `kernel` windows and an OH x
+/// OW output, or 0 to keep the direct conv. At batch 1 the products are [M x C]
+/// x [C x tiles]: each transformed weight (36/9 = 4x the direct weights' bytes
+/// for F(4x4)) is reused only by every tile, so small images are bound by
+/// weight traffic. Measured on AVX-512 inside ResNet-50 (`net --profile`,
 /// benchmarks/README.md): F(4x4) is 1.3-1.6x faster than direct at 56x56
 /// and 28x28 (196 and 49 tiles), ~1.1x at 14x14 (16 tiles, the weights
 /// streamed once per call); at 7x7 (4 tiles) it loses 1.3x in the kernel
@@ -160,7 +160,7 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// GoogLeNet's 32 -> 96 28x28: 0.77 -> 0.56 ms (kernel bench), 0.77 ->
 /// 0.61 in the network.
 inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
-                               int64_t kernel = 3) {
+                               int64_t kernel) {
   if (C < 16 || M < 16)
     return 0;
   if (kernel == 5)
@@ -168,9 +168,10 @@ inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
   return OH * OW >= 14 * 14 ? 4 : 0;
 }
 
-/// Shape of transformed weights for M output and C input channels.
-inline std::vector<int64_t>
-winogradWeightShape(int64_t M, int64_t C, int64_t tile, int64_t kernel = 3) {
+/// Shape of transformed weights for M output and C input channels, output
+/// tile `tile` and `kernel` x `kernel` windows.
+inline std::vector<int64_t> winogradWeightShape(int64_t M, int64_t C,
+                                                int64_t tile, int64_t kernel) {
   int64_t alpha = tile + kernel - 1;
   return {alpha * alpha, (M + kWinogradBlock - 1) / kWinogradBlock, C,
           kWinogradBlock};

@@ -286,7 +286,7 @@ TEST(HalideWinogradConv, RejectsWrongWeightShape) {
   spec.inputShapes = {{1, 8, 8, 8}, {16, 1, 8, 16}};
   spec.outputShape = {1, 8, 8, 8};
   expectSpecError(spec, "must be [36,1,8,16]");
-  spec.inputShapes[1] = winogradWeightShape(8, 8, 4);
+  spec.inputShapes[1] = winogradWeightShape(8, 8, 4, 3);
   spec.strides = {2, 2};
   spec.outputShape = {1, 8, 4, 4};
   expectSpecError(spec, "stride 1");
