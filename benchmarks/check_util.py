@@ -2,13 +2,16 @@
 #
 # test_kiln_bench.py, test_ort_profile.py and test_kernel_ab.py check tools
 # by running them: each failed check is recorded (and printed) and the
-# script exits non-zero at the end, so one run reports every failure.
+# script exits non-zero at the end (finish), so one run reports every
+# failure.
 #
 # ===----------------------------------------------------------------------=== #
 
+import argparse
 import os
 import shutil
 import subprocess
+import sys
 
 FAILURES = []
 
@@ -42,3 +45,24 @@ def fresh_workdir(path):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     return work
+
+
+def tool_test_args(kiln=True):
+    """The arguments every tool test takes from CMake: --models-dir (the
+    generated test models), --workdir, and --kiln unless kiln=False."""
+    ap = argparse.ArgumentParser()
+    if kiln:
+        ap.add_argument("--kiln", required=True)
+    ap.add_argument("--models-dir", required=True)
+    ap.add_argument("--workdir", required=True)
+    return ap.parse_args()
+
+
+def finish(what):
+    """The exit status after every check: 1 (and the count of failures on
+    stderr) if any failed, else 0 with a line saying `what` passed."""
+    if FAILURES:
+        print(f"FAIL: {len(FAILURES)} check(s) failed", file=sys.stderr)
+        return 1
+    print(f"PASS {what}")
+    return 0

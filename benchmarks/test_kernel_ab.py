@@ -17,14 +17,13 @@
 #
 # ===----------------------------------------------------------------------=== #
 
-import argparse
 import json
 import math
 import os
 import re
 import sys
 
-from check_util import FAILURES, check, fresh_workdir, run
+from check_util import check, finish, fresh_workdir, run, tool_test_args
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -64,11 +63,7 @@ def check_paired(r, rounds, label):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiln", required=True)
-    ap.add_argument("--models-dir", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
+    args = tool_test_args()
     work = fresh_workdir(args.workdir)
     demo = os.path.join(args.models_dir, "democnn")
     model, x = os.path.join(demo, "model.onnx"), os.path.join(demo, "input_0.npy")
@@ -125,11 +120,7 @@ def main():
         p = ab(bad, expect_rc=1)
         check(msg in p.stderr, f"expected '{msg}' in: {p.stderr}")
 
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    print("all kernel_ab checks passed")
-    return 0
+    return finish("kernel_ab")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@
 #
 # ===----------------------------------------------------------------------=== #
 
-import argparse
 import functools
 import json
 import math
@@ -24,7 +23,7 @@ import re
 import sys
 
 import check_util
-from check_util import FAILURES, check, fresh_workdir
+from check_util import check, finish, fresh_workdir, tool_test_args
 
 # A tool that fails to run here makes every later check moot.
 run = functools.partial(check_util.run, fatal=True)
@@ -57,11 +56,7 @@ def check_json(r, kind, threads, runs, warmup, label):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kiln", required=True)
-    ap.add_argument("--models-dir", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
+    args = tool_test_args()
     work = fresh_workdir(args.workdir)
     kiln = args.kiln
     demo = os.path.join(args.models_dir, "democnn")
@@ -160,11 +155,7 @@ def main():
                                                          "input_0.npy")], expect_rc=1)
     check("activation arena" not in p.stderr, f"failure message mixes in --info: {p.stderr}")
 
-    if FAILURES:
-        print(f"FAIL: {len(FAILURES)} check(s) failed", file=sys.stderr)
-        return 1
-    print("PASS kiln bench")
-    return 0
+    return finish("kiln bench")
 
 
 if __name__ == "__main__":

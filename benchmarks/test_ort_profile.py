@@ -13,7 +13,6 @@
 #
 # ===----------------------------------------------------------------------=== #
 
-import argparse
 import json
 import math
 import os
@@ -21,7 +20,7 @@ import re
 import sys
 
 import check_util
-from check_util import FAILURES, check
+from check_util import check, finish, tool_test_args
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -37,10 +36,7 @@ def table_rows(stdout):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--models-dir", required=True)
-    ap.add_argument("--workdir", required=True)
-    a = ap.parse_args()
+    a = tool_test_args(kiln=False)
     os.makedirs(a.workdir, exist_ok=True)
     demo = os.path.join(a.models_dir, "democnn")
     model = os.path.join(demo, "model.onnx")
@@ -89,11 +85,7 @@ def main():
     p = run([model, "--runs", 0], 1)
     check("--runs" in p.stderr, "bad --runs not named")
 
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    print("all ort_profile checks passed")
-    return 0
+    return finish("ort_profile")
 
 
 if __name__ == "__main__":
