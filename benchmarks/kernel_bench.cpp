@@ -9,7 +9,8 @@
 //
 //   kiln-kernel-bench [--peak GFLOPS] [--runs N] [--filter SUBSTR] [--oihw]
 //                     [--cpu] [--asm PREFIX] [--block B] [--winograd]
-//                     [--threads N] [--compare-block B]
+//                     [--threads N] [--compare-block B] [--cold-weights]
+//                     [--blocked]
 //
 // --asm writes PREFIX<n>.s and PREFIX<n>.stmt (Halide's assembly and lowered
 // statement) for the n-th benchmarked kernel, to check the inner loops.
@@ -23,6 +24,15 @@
 // pixel vectors, 16: channel vectors), interleaved run by run with the
 // kernelizer's choice.
 //
+// --blocked also times each channel-vector conv (weight blocks of 16) with
+// channel-blocked activations (compiler/kernels/ActivationLayout.h): the
+// output, and the input where the conv reads it in place (unpadded).
+//
+// --cold-weights evicts the weights (and bias) from every cache level
+// (clflush) before each timed run, as inside a network, where a layer's
+// weights were last touched one inference ago: the gap between the two
+// rows is what the kernel loses to fetching its weights.
+//
 // --winograd also times each dense 3x3 stride-1 conv as Winograd F(2x2, 3x3)
 // and F(4x4, 3x3) (compiler/kernels/WinogradLayout.h), interleaved with the
 // direct conv run by run so machine noise hits all variants alike; GFLOP/s
@@ -33,11 +43,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/PipelineBuilder.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <algorithm>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -150,6 +164,19 @@ double macs(const ConvShape &s, const KernelSpec &spec) {
   return (double)y[0] * y[1] * y[2] * y[3] * (s.C / s.groups) * s.K * s.K;
 }
 
+/// Evicts a buffer from every cache level (x86: clflush per line).
+void evictFromCaches(const Halide::Buffer<float> &b) {
+#if defined(__x86_64__)
+  const char *p = reinterpret_cast<const char *>(b.data());
+  size_t bytes = b.size_in_bytes();
+  for (size_t i = 0; i < bytes; i += 64)
+    _mm_clflush(p + i);
+  _mm_mfence();
+#else
+  (void)b;
+#endif
+}
+
 double cpuSeconds() {
   timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -172,6 +199,7 @@ int main(int argc, char **argv) {
   int runs = 20;
   std::string filter;
   bool packWeights = true, useCpuTime = false, winograd = false;
+  bool coldWeights = false, blocked = false;
   std::string asmPrefix;
   int64_t compareBlock = 0;
   int64_t block = -1;
@@ -193,6 +221,10 @@ int main(int argc, char **argv) {
       block = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--compare-block") && i + 1 < argc)
       compareBlock = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--blocked"))
+      blocked = true;
+    else if (!strcmp(argv[i], "--cold-weights"))
+      coldWeights = true;
     else if (!strcmp(argv[i], "--winograd"))
       winograd = true;
     else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
@@ -201,7 +233,7 @@ int main(int argc, char **argv) {
       fprintf(stderr,
               "usage: %s [--peak GFLOPS] [--runs N] [--filter S] [--oihw] "
               "[--cpu] [--asm PREFIX] [--block B] [--winograd] [--threads N] "
-              "[--compare-block B]\n",
+              "[--compare-block B] [--cold-weights] [--blocked]\n",
               argv[0]);
       return 2;
     }
@@ -210,9 +242,9 @@ int main(int argc, char **argv) {
   // N checks how a kernel scales; % of peak is then of one core's peak).
   setenv("HL_NUM_THREADS", threads.c_str(), 1);
   Halide::Target target = Halide::get_jit_target_from_environment();
-  printf("target %s, %d runs, median, %s weights, %s thread(s)\n",
-         target.to_string().c_str(), runs, packWeights ? "packed" : "OIHW",
-         threads.c_str());
+  printf("target %s, %d runs, median, %s%s weights, %s thread(s)\n",
+         target.to_string().c_str(), runs, coldWeights ? "cold " : "",
+         packWeights ? "packed" : "OIHW", threads.c_str());
   printf("%-32s %9s %9s %9s %9s %7s\n", "kernel", "median ms", "best ms",
          "cpu ms", "GFLOP/s", "%peak");
   std::mt19937 rng(1);
@@ -252,6 +284,18 @@ int main(int argc, char **argv) {
       v.spec = specFor(s, packWeights, compareBlock);
       variants.push_back(v);
     }
+    const KernelSpec &direct = variants[0].spec;
+    if (blocked && direct.weightBlock == kConvChannelVectorBlock &&
+        blockableActivation(direct.outputShape)) {
+      Variant v;
+      v.label = "  channel-blocked";
+      v.spec = direct;
+      v.spec.blockedOutput = true;
+      bool unpadded = direct.pads == std::vector<int64_t>{0, 0, 0, 0};
+      if (unpadded && blockableActivation(direct.inputShapes[0]))
+        v.spec.blockedInputs = 1;
+      variants.push_back(v);
+    }
     for (Variant &v : variants) {
       std::string error;
       if (!buildPipeline(v.spec, target, v.built, error)) {
@@ -259,7 +303,10 @@ int main(int argc, char **argv) {
         return 1;
       }
       for (size_t i = 0; i < v.spec.inputShapes.size(); ++i) {
-        v.inputs.push_back(randomBuffer(v.spec.inputShapes[i], rng));
+        const auto &shape = v.spec.inputShapes[i];
+        v.inputs.push_back(randomBuffer(
+            v.spec.inputBlocked(i) ? blockedActivationShape(shape) : shape,
+            rng));
         v.built.inputs[i].set(v.inputs.back());
       }
       if (!asmPrefix.empty()) {
@@ -272,14 +319,19 @@ int main(int argc, char **argv) {
       }
       ++benchmarked;
       v.built.pipeline.compile_jit(target);
-      std::vector<int> outSizes(v.spec.outputShape.rbegin(),
-                                v.spec.outputShape.rend());
+      std::vector<int64_t> outShape =
+          v.spec.blockedOutput ? blockedActivationShape(v.spec.outputShape)
+                               : v.spec.outputShape;
+      std::vector<int> outSizes(outShape.rbegin(), outShape.rend());
       v.out = Halide::Buffer<float>(outSizes);
       v.built.pipeline.realize(v.out, target); // Warm-up (and first-touch).
     }
     // Interleaved: run r of every variant before run r + 1 of any.
     for (int r = 0; r < runs; ++r)
       for (Variant &v : variants) {
+        if (coldWeights)
+          for (size_t i = 1; i < v.inputs.size(); ++i)
+            evictFromCaches(v.inputs[i]);
         double c0 = cpuSeconds();
         auto t0 = std::chrono::steady_clock::now();
         v.built.pipeline.realize(v.out, target);

@@ -213,7 +213,8 @@ int compileModel(const CompileOptions &opt) {
   // kernelize ---------------------------------------------------------------
   std::string name = opt.name.empty() ? defaultName(opt.outputPath)
                                       : toCIdentifier(opt.name);
-  auto plan = kernelizeModule(*module, name, error, opt.convAlgorithm);
+  auto plan = kernelizeModule(*module, name, error, opt.convAlgorithm,
+                              opt.layout);
   if (!plan)
     return fail(opt.inputPath + ": " + error);
   // Identical kernels (same kind, shapes and attributes) are generated once:

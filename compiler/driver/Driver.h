@@ -7,6 +7,7 @@
 #ifndef KILN_COMPILER_DRIVER_DRIVER_H
 #define KILN_COMPILER_DRIVER_DRIVER_H
 
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <string>
@@ -37,6 +38,9 @@ struct CompileOptions {
   // Kernelize: Auto lets eligible 3x3 convs use Winograd; Direct keeps
   // every conv direct (A/B comparisons, exactness).
   ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto;
+  // Auto lets tensors between channel-vector convs be channel-blocked
+  // (NCHW16c); Nchw keeps every tensor NCHW.
+  ActivationLayoutMode layout = ActivationLayoutMode::Auto;
   // Codegen: worker processes (0 = one per core) and the kernel cache
   // (compiler/driver/KernelCache.h).
   int jobs = 0;

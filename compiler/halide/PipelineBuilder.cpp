@@ -11,6 +11,8 @@
 
 #include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/halide/schedules/Schedule.h"
+#include "compiler/kernels/ActivationLayout.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 
 #include <limits>
 
@@ -41,6 +43,28 @@ void checkSize(const std::vector<int64_t> &shape, const std::string &what) {
       specFail(what + " " + shapeText(shape) + " has 2^31 or more elements");
     elements *= d;
   }
+}
+
+/// The buffer shape of an argument with logical shape `shape`: the
+/// channel-blocked one (kernels/ActivationLayout.h) when `blocked`.
+std::vector<int64_t> bufferShape(const KernelSpec &spec,
+                                 const std::vector<int64_t> &shape,
+                                 bool blocked, const std::string &what) {
+  if (!blocked)
+    return shape;
+  bool supported =
+      (spec.kind == KernelKind::Conv2D && spec.groups == 1 &&
+       spec.weightBlock == kConvChannelVectorBlock) ||
+      spec.kind == KernelKind::GlobalAvgPool;
+  if (!supported)
+    specFail(what + " is channel-blocked, which only channel-vector and "
+                    "Winograd convs (weight_block=16) and global average "
+                    "pools support");
+  if (!blockableActivation(shape))
+    specFail(what + " " + shapeText(shape) +
+             " cannot be channel-blocked: it needs 4 dims and a multiple of " +
+             std::to_string(kActivationBlock) + " channels");
+  return blockedActivationShape(shape);
 }
 
 KernelFuncs buildAlgorithm(const KernelSpec &spec,
@@ -129,16 +153,20 @@ bool buildPipeline(const KernelSpec &spec, const Target &target,
                std::to_string(spec.inputShapes.size()));
     std::vector<ImageParam> inputs;
     for (size_t i = 0; i < spec.inputShapes.size(); ++i) {
-      checkSize(spec.inputShapes[i], "input " + std::to_string(i));
-      ImageParam param(Float(32), (int)spec.inputShapes[i].size(),
-                       "in" + std::to_string(i));
-      constrainShape(param, spec.inputShapes[i]);
+      std::vector<int64_t> shape =
+          bufferShape(spec, spec.inputShapes[i], spec.inputBlocked(i),
+                      "input " + std::to_string(i));
+      checkSize(shape, "input " + std::to_string(i));
+      ImageParam param(Float(32), (int)shape.size(), "in" + std::to_string(i));
+      constrainShape(param, shape);
       inputs.push_back(param);
     }
-    checkSize(spec.outputShape, "output");
+    std::vector<int64_t> outShape =
+        bufferShape(spec, spec.outputShape, spec.blockedOutput, "output");
+    checkSize(outShape, "output");
 
     KernelFuncs funcs = buildAlgorithm(spec, inputs);
-    constrainShape(funcs.output.output_buffer(), spec.outputShape);
+    constrainShape(funcs.output.output_buffer(), outShape);
     applySchedule(spec, funcs, target);
 
     out.pipeline = Pipeline(funcs.output);

@@ -1,8 +1,10 @@
 //===- Kernelize.cpp - kiln dialect -> ModelPlan --------------------------===//
 #include "compiler/kernelize/Kernelize.h"
 
+#include "compiler/kernelize/ActivationLayouts.h"
 #include "compiler/kernelize/ArenaPlanner.h"
 #include "compiler/kernelize/WeightPacking.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 #include "compiler/kernels/WinogradLayout.h"
@@ -38,8 +40,10 @@ size_t bytesOf(Value v) {
 
 class Kernelizer {
 public:
-  Kernelizer(ModelPlan &plan, std::string &error, ConvAlgorithm convAlgorithm)
-      : plan(plan), error(error), convAlgorithm(convAlgorithm) {}
+  Kernelizer(ModelPlan &plan, std::string &error, ConvAlgorithm convAlgorithm,
+             ActivationLayoutMode layoutMode)
+      : plan(plan), error(error), convAlgorithm(convAlgorithm),
+        layoutMode(layoutMode) {}
 
   bool run(func::FuncOp main);
 
@@ -207,10 +211,13 @@ private:
 
   // Conv weight packing (WeightPacking.h) --------------------------------
   /// The block a dense conv's constant weights are packed with, or 0.
+  /// Convs reading or writing a channel-blocked tensor use channel vectors.
   int64_t packedWeightBlock(Conv2DOp conv) {
     Value w = conv.getWeight();
     if (!isa_and_nonnull<ConstantOp>(w.getDefiningOp()))
       return 0;
+    if (layouts.channelVectorConvs.contains(conv))
+      return kConvChannelVectorBlock;
     std::vector<int64_t> ws = shapeOf(w), y = shapeOf(conv.getResult());
     bool strided = llvm::any_of(conv.getStrides(),
                                 [](int64_t s) { return s != 1; });
@@ -242,6 +249,31 @@ private:
     std::vector<int64_t> y = shapeOf(sep.getResult());
     return y[2] * y[3] > kConvChannelVectorMaxPointwisePixels;
   }
+  /// Whether a conv can run as a direct channel-vector conv, and so read
+  /// and write channel-blocked tensors (ActivationLayouts.h).
+  bool channelVectorCapable(Operation *op) {
+    auto conv = dyn_cast<Conv2DOp>(op);
+    if (!conv || conv.getGroups() != 1 ||
+        !isa_and_nonnull<ConstantOp>(conv.getWeight().getDefiningOp()) ||
+        winogradTileOf(conv))
+      return false;
+    return shapeOf(conv.getWeight())[0] >= kConvChannelVectorBlock;
+  }
+  /// Gives the call of `op` the channel-blocked views (and spec flags) of
+  /// its blocked operands and result.
+  void markBlockedArguments(Operation *op, KernelCall &call) {
+    for (auto [i, v] : llvm::enumerate(op->getOperands()))
+      if (layouts.blocked.contains(v)) {
+        call.spec.blockedInputs |= 1u << i;
+        call.args[i].shape = blockedActivationShape(call.args[i].shape);
+      }
+    if (op->getNumResults() == 1 &&
+        layouts.blocked.contains(op->getResult(0))) {
+      call.spec.blockedOutput = true;
+      call.args.back().shape = blockedActivationShape(call.args.back().shape);
+    }
+  }
+
   /// A constant only read as packed (or Winograd-transformed) conv weights
   /// gets no OIHW copy.
   bool onlyPackedConvWeights(Value constant) {
@@ -414,6 +446,7 @@ private:
   ModelPlan &plan;
   std::string &error;
   ConvAlgorithm convAlgorithm;
+  ActivationLayoutMode layoutMode;
   void planConcatElision(func::FuncOp main);
 
   llvm::DenseMap<Value, int> storageOf;
@@ -424,6 +457,7 @@ private:
   llvm::DenseMap<Value, std::pair<int, size_t>> sliceOf;
   llvm::DenseMap<Value, size_t> outputRoot; // value -> model output index
   std::vector<int> arenaStorages;
+  ActivationLayoutPlan layouts;
 };
 
 bool Kernelizer::lower(Operation *op) {
@@ -465,6 +499,7 @@ bool Kernelizer::lower(Operation *op) {
         if (!packConvWeightsOf(c, plan.calls.back()))
           return false;
         flattenPointwiseViews(plan.calls.back());
+        markBlockedArguments(op, plan.calls.back());
         return true;
       })
       .Case<SeparableConv2DOp>([&](SeparableConv2DOp c) {
@@ -637,6 +672,7 @@ bool Kernelizer::lower(Operation *op) {
         KernelSpec spec;
         spec.kind = KernelKind::GlobalAvgPool;
         emit(op, spec, op->getOperands(), p.getResult());
+        markBlockedArguments(op, plan.calls.back());
         return true;
       })
       .Case<ConcatOp>([&](ConcatOp c) {
@@ -729,6 +765,14 @@ bool Kernelizer::run(func::FuncOp main) {
       outputRoot[v] = i;
   }
   planConcatElision(main);
+  if (layoutMode == ActivationLayoutMode::Auto)
+    layouts = planActivationLayouts(
+        main, [&](Operation *op) { return channelVectorCapable(op); },
+        [&](Operation *op) {
+          auto conv = dyn_cast<Conv2DOp>(op);
+          return conv && winogradTileOf(conv) != 0;
+        },
+        [&](Value v) { return outputRoot.count(v) || sliceOf.count(v); });
   for (Operation &op : main.getBody().front().without_terminator())
     if (!lower(&op))
       return false;
@@ -796,7 +840,8 @@ std::string kernelOrigin(Operation *op) {
 std::optional<ModelPlan> kernelizeModule(ModuleOp module,
                                          const std::string &name,
                                          std::string &error,
-                                         ConvAlgorithm convAlgorithm) {
+                                         ConvAlgorithm convAlgorithm,
+                                         ActivationLayoutMode layout) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.getBody().getBlocks().size() != 1) {
     error = "the module has no single-block function @main";
@@ -804,7 +849,7 @@ std::optional<ModelPlan> kernelizeModule(ModuleOp module,
   }
   ModelPlan plan;
   plan.name = name;
-  Kernelizer k(plan, error, convAlgorithm);
+  Kernelizer k(plan, error, convAlgorithm, layout);
   if (!k.run(main))
     return std::nullopt;
   return plan;

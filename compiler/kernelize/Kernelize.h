@@ -9,6 +9,7 @@
 #define KILN_COMPILER_KERNELIZE_KERNELIZE_H
 
 #include "compiler/kernelize/ModelPlan.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/WinogradLayout.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -24,11 +25,14 @@ std::string kernelOrigin(mlir::Operation *op);
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).
 /// Returns std::nullopt and sets `error` (naming the op) if an op has no
 /// kernel. `convAlgorithm` Auto lets eligible 3x3 convs use Winograd
-/// (winogradTileFor); Direct keeps every conv direct.
+/// (winogradTileFor); Direct keeps every conv direct. `layout` Auto lets
+/// tensors between channel-vector convs be channel-blocked
+/// (ActivationLayouts.h); Nchw keeps every tensor NCHW.
 std::optional<ModelPlan>
 kernelizeModule(mlir::ModuleOp module, const std::string &name,
                 std::string &error,
-                ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto);
+                ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto,
+                ActivationLayoutMode layout = ActivationLayoutMode::Auto);
 
 } // namespace kiln
 

@@ -198,6 +198,12 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
     else if (key == "winograd_tile")
       ok = parseInt(value, out.winogradTile) &&
            (out.winogradTile == 2 || out.winogradTile == 4);
+    else if (key == "blocked_inputs") {
+      int64_t bits = 0;
+      ok = parseInt(value, bits) && bits > 0 && bits <= 0xffffffffLL;
+      out.blockedInputs = (uint32_t)bits;
+    } else if (key == "blocked_output")
+      ok = parseBool(value, out.blockedOutput);
     else if (key == "count_include_pad")
       ok = parseBool(value, out.countIncludePad);
     else if (key == "has_bias")
@@ -361,6 +367,10 @@ std::string KernelSpec::serialize() const {
     os << "weight_block=" << weightBlock << '\n';
   if (winogradTile)
     os << "winograd_tile=" << winogradTile << '\n';
+  if (blockedInputs)
+    os << "blocked_inputs=" << blockedInputs << '\n';
+  if (blockedOutput)
+    os << "blocked_output=1\n";
   os << "count_include_pad=" << (countIncludePad ? 1 : 0) << '\n';
   os << "has_bias=" << (hasBias ? 1 : 0) << '\n';
   os << "has_residual=" << (hasResidual ? 1 : 0) << '\n';

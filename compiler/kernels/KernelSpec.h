@@ -8,8 +8,9 @@
 // driver hands to `kiln-codegen`.
 //
 // Layout convention: every activation tensor is dense, row-major, in ONNX
-// order (NCHW for 4-D, [M, K] for 2-D). Shapes below are written outermost
-// first, exactly like ONNX.
+// order (NCHW for 4-D, [M, K] for 2-D), except the arguments a spec marks
+// channel-blocked (blockedInputs / blockedOutput, ActivationLayout.h).
+// Shapes below are written outermost first, exactly like ONNX.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_KERNELS_KERNELSPEC_H
@@ -119,6 +120,18 @@ struct KernelSpec {
   /// (compiler/kernels/WinogradLayout.h; weightBlock is 16). Serialized
   /// only when non-zero.
   int64_t winogradTile = 0;
+
+  /// Channel-blocked (NCHW16c) activation arguments (compiler/kernels/
+  /// ActivationLayout.h): bit i of blockedInputs for input i, blockedOutput
+  /// for the output. Their shapes above stay the logical NCHW ones; their
+  /// buffers have the blocked shape. Conv2D with channel vectors (data
+  /// input, residual, output) and GlobalAvgPool (input) only. Serialized
+  /// only when set.
+  uint32_t blockedInputs = 0;
+  bool blockedOutput = false;
+  bool inputBlocked(size_t i) const {
+    return i < 32 && (blockedInputs >> i & 1u);
+  }
 
   // Epilogue.
   bool hasBias = false;

@@ -147,14 +147,19 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
     if (call.spec.kind == KernelKind::Conv2D)
       layer.algorithm = convAlgorithmName(call.spec);
     layer.epilogue = epilogueOf(call.spec);
+    // Shapes as the spec has them: logical NCHW for channel-blocked
+    // arguments too (whole blocks, so the same bytes).
     for (size_t a = 0; a + 1 < call.args.size(); ++a) {
-      layer.inputShapes.push_back(call.args[a].shape);
+      layer.inputShapes.push_back(call.spec.inputShapes[a]);
       layer.bytesRead += bytesOf(call.args[a].shape);
+      if (call.spec.inputBlocked(a))
+        layer.blockedInputs.push_back((int64_t)a);
     }
     if (!call.args.empty()) {
-      layer.outputShape = call.args.back().shape;
-      layer.bytesWritten = bytesOf(layer.outputShape);
+      layer.outputShape = call.spec.outputShape;
+      layer.bytesWritten = bytesOf(call.args.back().shape);
     }
+    layer.blockedOutput = call.spec.blockedOutput;
     size_t j = next;
     while (j < ops.size() && kernelOrigin(ops[j]) != call.origin)
       ++j;

@@ -53,6 +53,8 @@ Value layerJson(const LayerReport &l) {
                 {"epilogue", stringsJson(l.epilogue)},
                 {"input_shapes", std::move(inputs)},
                 {"output_shape", shapeJson(l.outputShape)},
+                {"blocked_inputs", shapeJson(l.blockedInputs)},
+                {"blocked_output", l.blockedOutput},
                 {"macs", l.macs},
                 {"params", l.params},
                 {"bytes_read", l.bytesRead},

@@ -35,8 +35,12 @@ struct LayerReport {
   std::vector<std::string> fusedNodes;
   /// Epilogue of the call ("bias", "residual", "relu", ...).
   std::vector<std::string> epilogue;
+  /// Logical shapes (NCHW even for channel-blocked arguments).
   std::vector<std::vector<int64_t>> inputShapes; // weights included
   std::vector<int64_t> outputShape;
+  /// Channel-blocked (NCHW16c) arguments: input indices, and the output.
+  std::vector<int64_t> blockedInputs;
+  bool blockedOutput = false;
   int64_t macs = 0;
   int64_t params = 0;
   int64_t bytesRead = 0;    // all inputs (weights included)

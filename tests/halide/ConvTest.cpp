@@ -22,6 +22,9 @@ struct ConvCase {
   /// 1x1 stride-1 convs: give the kernel the kernelizer's single-row view
   /// of the images (PointwiseFlattening.h); the reference keeps NCHW.
   bool flatten = false;
+  /// Channel-blocked (NCHW16c) data input, residual and output
+  /// (kernels/ActivationLayout.h); the reference keeps NCHW.
+  bool blockInput = false, blockResidual = false, blockOutput = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
 };
@@ -107,7 +110,18 @@ void runConvCase(const ConvCase &c, unsigned seed) {
       kernelIn[i].shape = spec.inputShapes[i];
     want.shape = spec.outputShape;
   }
-  expectClose(runJit(spec, kernelIn), want);
+  if (c.blockInput) {
+    spec.blockedInputs |= 1u;
+    kernelIn[0] = toChannelBlocked(kernelIn[0]);
+  }
+  if (c.blockResidual) {
+    ASSERT_TRUE(c.residual);
+    spec.blockedInputs |= 1u << (kernelIn.size() - 1);
+    kernelIn.back() = toChannelBlocked(kernelIn.back());
+  }
+  spec.blockedOutput = c.blockOutput;
+  Tensor got = runJit(spec, kernelIn);
+  expectClose(c.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
 TEST(HalideConv, Plain) { runConvCase({}, 1); }
@@ -951,6 +965,149 @@ TEST(HalideConv, PointwiseFlatteningOnlyForUnpaddedPointwise) {
   EXPECT_EQ(flat.inputShapes[0], (std::vector<int64_t>{1, 8, 1, 30}));
   EXPECT_EQ(flat.inputShapes[1], (std::vector<int64_t>{16, 8, 1, 1}));
   EXPECT_EQ(flat.outputShape, (std::vector<int64_t>{1, 16, 1, 30}));
+}
+
+
+// Channel-blocked (NCHW16c) activations: channel-vector convs read their
+// data input and residual and write their output in 16-channel blocks.
+
+TEST(HalideConv, BlockedPointwiseRegisterTiles) {
+  // Blocked in, residual and out; 9 columns (ragged pixel tiles) and 3
+  // blocks (ragged channel tiles, recomputed with ShiftInwards), batch 2.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 48;
+  c.H = c.W = 9;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 91);
+}
+
+TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {
+  // Blocked strided input read in place; NCHW residual and output (the
+  // transposing epilogue), then NCHW input with a blocked residual.
+  ConvCase c;
+  c.C = 32;
+  c.M = 32;
+  c.H = 13;
+  c.W = 11;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.bias = c.residual = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = true;
+  runConvCase(c, 92);
+  ConvCase d = c;
+  d.blockInput = false;
+  d.blockResidual = true;
+  runConvCase(d, 93);
+}
+
+TEST(HalideConv, BlockedOutputPadded3x3) {
+  // A padded 3x3 conv reads NCHW (its padded copy) and writes blocked,
+  // with a blocked residual and a clip.
+  ConvCase c;
+  c.C = 16;
+  c.M = 64;
+  c.H = 8;
+  c.W = 10;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Clip;
+  c.clipMin = 0;
+  c.clipMax = 6;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 94);
+}
+
+TEST(HalideConv, BlockedInputPaddedCopy) {
+  // A padded blocked input goes through a blocked phase-split copy: 3x3
+  // stride 2 (4 phases, odd image) with a blocked output, then stride 1
+  // with asymmetric pads, NCHW output and batch 2.
+  ConvCase c;
+  c.C = 32;
+  c.M = 32;
+  c.H = 13;
+  c.W = 11;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  runConvCase(c, 97);
+  ConvCase d = c;
+  d.N = 2;
+  d.sh = d.sw = 1;
+  d.pt = 2;
+  d.pr = 0;
+  d.blockOutput = false;
+  runConvCase(d, 98);
+}
+
+TEST(HalideConv, BlockedChunkedReductionRowBlocks) {
+  // 14x14 with 512 inputs: row-block tasks with the reduction in chunks of
+  // 64 channels, accumulators per tile row; blocked input and output.
+  ConvCase c;
+  c.C = 512;
+  c.M = 32;
+  c.H = c.W = 14;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  runConvCase(c, 95);
+  // A blocked residual with an NCHW output: added in the accumulator's
+  // layout, per row block, before the transpose.
+  ConvCase d = c;
+  d.residual = d.blockResidual = true;
+  d.blockOutput = false;
+  runConvCase(d, 99);
+}
+
+TEST(HalideConv, BlockedChannelTileTasks) {
+  // 7x7, weight-heavy (256 -> 512): channel-tile tasks, register tiles.
+  ConvCase c;
+  c.C = 256;
+  c.M = 512;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 96);
+}
+
+KernelSpec blockedSpec() {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "bad_blocked";
+  spec.kernel = {1, 1};
+  spec.weightBlock = kConvChannelVectorBlock;
+  spec.inputShapes = {{1, 32, 4, 4}, {2, 32, 1, 1, 16}};
+  spec.outputShape = {1, 32, 4, 4};
+  return spec;
+}
+
+TEST(HalideConv, BlockedRejectsUnsupportedArguments) {
+  KernelSpec weights = blockedSpec();
+  weights.blockedInputs = 2;
+  expectSpecError(weights, "cannot be channel-blocked");
+  KernelSpec pixelVectors = blockedSpec();
+  pixelVectors.weightBlock = kConvWeightBlock;
+  pixelVectors.inputShapes[1] = {4, 32, 1, 1, 8};
+  pixelVectors.blockedOutput = true;
+  expectSpecError(pixelVectors, "only channel-vector and Winograd convs");
+  KernelSpec odd = blockedSpec();
+  odd.inputShapes = {{1, 24, 4, 4}, {2, 24, 1, 1, 16}};
+  odd.blockedInputs = 1;
+  expectSpecError(odd, "needs 4 dims and a multiple of 16 channels");
 }
 
 } // namespace

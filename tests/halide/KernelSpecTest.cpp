@@ -53,6 +53,8 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.perm, b.perm);
   EXPECT_EQ(a.weightBlock, b.weightBlock);
   EXPECT_EQ(a.winogradTile, b.winogradTile);
+  EXPECT_EQ(a.blockedInputs, b.blockedInputs);
+  EXPECT_EQ(a.blockedOutput, b.blockedOutput);
 }
 
 TEST(KernelSpecText, RoundTrip) {
@@ -81,6 +83,33 @@ TEST(KernelSpecText, PackedConvWeightsRoundTrip) {
   EXPECT_EQ(sampleConv().serialize().find("weight_block"), std::string::npos);
   EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
                                  "output=[1]\nweight_block=-8\n",
+                                 back, error));
+}
+
+TEST(KernelSpecText, ChannelBlockedArgumentsRoundTrip) {
+  // blocked_inputs / blocked_output are part of the text (the cache key)
+  // only when set.
+  KernelSpec s = sampleConv();
+  s.groups = 1;
+  s.inputShapes[1] = {2, 32, 3, 3, 16};
+  s.weightBlock = 16;
+  s.blockedInputs = 9;
+  s.blockedOutput = true;
+  std::string text = s.serialize();
+  EXPECT_NE(text.find("\nblocked_inputs=9\nblocked_output=1\n"),
+            std::string::npos)
+      << text;
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  EXPECT_EQ(back.blockedInputs, 9u);
+  EXPECT_TRUE(back.blockedOutput);
+  EXPECT_TRUE(back.inputBlocked(0) && back.inputBlocked(3));
+  EXPECT_FALSE(back.inputBlocked(1));
+  EXPECT_EQ(back.serialize(), text);
+  EXPECT_EQ(sampleConv().serialize().find("blocked"), std::string::npos);
+  EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
+                                 "output=[1]\nblocked_inputs=-1\n",
                                  back, error));
 }
 

@@ -8,6 +8,7 @@
 #define KILN_TESTS_HALIDE_TESTUTIL_H
 
 #include "compiler/halide/PipelineBuilder.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/KernelSpec.h"
 
 #include <gtest/gtest.h>
@@ -92,7 +93,33 @@ inline float applyAct(const KernelSpec &spec, float v) {
   return v;
 }
 
-/// JIT-compiles the spec for the host and runs it on `inputs`.
+/// NCHW -> channel-blocked [N, C/16, H, W, 16] (kernels/ActivationLayout.h),
+/// element by element: the kernels' layout contract, independently of them.
+inline Tensor toChannelBlocked(const Tensor &x) {
+  Tensor b(blockedActivationShape(x.shape));
+  const int64_t B = kActivationBlock;
+  for (int64_t n = 0; n < x.shape[0]; ++n)
+    for (int64_t c = 0; c < x.shape[1]; ++c)
+      for (int64_t h = 0; h < x.shape[2]; ++h)
+        for (int64_t w = 0; w < x.shape[3]; ++w)
+          b.at({n, c / B, h, w, c % B}) = x.at4(n, c, h, w);
+  return b;
+}
+
+/// Channel-blocked -> NCHW (the inverse of toChannelBlocked).
+inline Tensor fromChannelBlocked(const Tensor &b) {
+  const int64_t B = kActivationBlock;
+  Tensor x({b.shape[0], b.shape[1] * B, b.shape[2], b.shape[3]});
+  for (int64_t n = 0; n < x.shape[0]; ++n)
+    for (int64_t c = 0; c < x.shape[1]; ++c)
+      for (int64_t h = 0; h < x.shape[2]; ++h)
+        for (int64_t w = 0; w < x.shape[3]; ++w)
+          x.at4(n, c, h, w) = b.at({n, c / B, h, w, c % B});
+  return x;
+}
+
+/// JIT-compiles the spec for the host and runs it on `inputs` (given in
+/// their buffer layouts; a channel-blocked output comes back blocked).
 inline Tensor runJit(const KernelSpec &spec,
                      const std::vector<Tensor> &inputs) {
   BuiltPipeline built;
@@ -108,7 +135,8 @@ inline Tensor runJit(const KernelSpec &spec,
     keep.emplace_back(const_cast<float *>(inputs[i].data.data()), sizes);
     built.inputs[i].set(keep.back());
   }
-  Tensor out(spec.outputShape);
+  Tensor out(spec.blockedOutput ? blockedActivationShape(spec.outputShape)
+                                : spec.outputShape);
   // NaN everywhere first: an output element the schedule never writes
   // fails the comparison instead of passing as a zero.
   std::fill(out.data.begin(), out.data.end(),

@@ -35,6 +35,8 @@ struct WinogradCase {
   int64_t tile = 4;
   int64_t kernel = 3; // r: 3x3 or 5x5 windows
   bool bias = false, residual = false;
+  /// Channel-blocked residual and output (kernels/ActivationLayout.h).
+  bool blockResidual = false, blockOutput = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
 };
@@ -113,7 +115,14 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   ASSERT_EQ(u.data.size(), u.numel());
   spec.inputShapes[1] = u.shape;
   kernelIn[1] = u;
+  if (c.blockResidual) {
+    spec.blockedInputs |= 1u << (kernelIn.size() - 1);
+    kernelIn.back() = toChannelBlocked(kernelIn.back());
+  }
+  spec.blockedOutput = c.blockOutput;
   Tensor got = runJit(spec, kernelIn);
+  if (c.blockOutput)
+    got = fromChannelBlocked(got);
   ASSERT_EQ(got.shape, want.y.shape);
 
   double k = c.tile == 2 && c.kernel == 3 ? 8 : 64, worst = 0;
@@ -300,6 +309,50 @@ TEST(HalideWinogradConv, RejectsWrongWeightShape) {
   spec.winogradTile = 2;
   spec.inputShapes[1] = {16, 1, 8, 16};
   expectSpecError(spec, "must be [36,1,8,16]");
+}
+
+
+TEST(HalideWinogradConv, ChannelBlockedOutputAndResidual) {
+  // The output in 16-channel blocks, as the output transform computes it:
+  // with a blocked residual (row-block tasks, 30x30, 3 blocks), then an
+  // NCHW residual on a small image (channel-group tasks), both F(4x4, 3x3);
+  // then F(2x2, 5x5).
+  WinogradCase c;
+  c.C = 16;
+  c.M = 48;
+  c.H = c.W = 30;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.blockResidual = c.blockOutput = true;
+  runWinogradCase(c, 201);
+  WinogradCase d = c;
+  d.H = d.W = 9;
+  d.blockResidual = false;
+  runWinogradCase(d, 202);
+  WinogradCase e = c;
+  e.kernel = 5;
+  e.tile = 2;
+  e.pt = e.pl = e.pb = e.pr = 2;
+  runWinogradCase(e, 203);
+  // A blocked residual with an NCHW output is added in the output
+  // transform, clamped to the image (30x30: the last tiles overhang).
+  WinogradCase g = c;
+  g.blockOutput = false;
+  runWinogradCase(g, 204);
+}
+
+TEST(HalideWinogradConv, ChannelBlockedInputRejected) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Conv2D;
+  spec.name = "wino_blocked_in";
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.weightBlock = kWinogradBlock;
+  spec.winogradTile = 4;
+  spec.inputShapes = {{1, 16, 8, 8}, winogradWeightShape(16, 16, 4, 3)};
+  spec.outputShape = {1, 16, 8, 8};
+  spec.blockedInputs = 1;
+  expectSpecError(spec, "a Winograd conv's input must be NCHW");
 }
 
 } // namespace

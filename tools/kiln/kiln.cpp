@@ -54,6 +54,10 @@ const char *kUsage =
     "                      large enough images use Winograd F(4x4, 3x3),\n"
     "                      5x5 ones F(2x2, 5x5); direct: every conv is\n"
     "                      a direct convolution\n"
+    "      --layout=auto|nchw\n"
+    "                      auto (default): tensors between channel-vector\n"
+    "                      convs are stored channel-blocked (NCHW16c);\n"
+    "                      nchw: every tensor NCHW\n"
     "      --disable-pass=NAME\n"
     "                      skip one optimization pass (repeatable):\n"
     "                      fold-pad, fold-batch-norm, fuse-activation,\n"
@@ -129,6 +133,13 @@ int runCompile(const std::vector<std::string> &args) {
       else if (!missing)
         return usageError("--conv-algorithm must be auto or direct, got '" +
                           v + "'");
+    } else if (takeValue(args, i, "--layout", v, missing)) {
+      if (v == "auto")
+        opt.layout = kiln::ActivationLayoutMode::Auto;
+      else if (v == "nchw")
+        opt.layout = kiln::ActivationLayoutMode::Nchw;
+      else if (!missing)
+        return usageError("--layout must be auto or nchw, got '" + v + "'");
     } else if (takeValue(args, i, "-j", v, missing) ||
                takeValue(args, i, "--jobs", v, missing)) {
       if (!missing) {

@@ -68,6 +68,14 @@ struct ConvPlan {
   int64_t outWidth = 0, outHeight = 0, inputPixels = 0;
   /// The epilogue adds a residual input (read once per output element).
   bool residual = false;
+  /// ChannelVectors: the output is channel-blocked, vars (j, x, y, mb, n)
+  /// (kernels/ActivationLayout.h): the accumulator's own layout.
+  bool blockedOutput = false;
+  /// ChannelVectors with a blocked residual and an NCHW output: the
+  /// accumulator plus the residual, (j, px, py, mb, n) like the
+  /// accumulator, computed where it is (dense residual vectors; added
+  /// after the transpose, each would be a gather). Undefined otherwise.
+  Halide::Func residualSum;
 };
 
 /// The Funcs of one kernel, for the schedule to place.
@@ -216,14 +224,22 @@ struct PhaseSplitInput {
   Halide::Func flat;
   int64_t rowPitch = 0, sh = 1, sw = 1, dh = 1, dw = 1;
   bool materialize = false;
+  /// Of a channel-blocked input (kernels/ActivationLayout.h): flat(k, i,
+  /// phase, cb, n) holds channel cb * 16 + k, blocks of 16 innermost.
+  bool blocked = false;
   Halide::Expr tapOffset(Halide::Expr kx, Halide::Expr ky) const;
   Halide::Expr tapPhase(Halide::Expr kx, Halide::Expr ky) const;
   /// Extent of q covering every output pixel: (OH - 1) * rowPitch + OW.
   int64_t vecExtent(int64_t OH, int64_t OW) const;
 };
-PhaseSplitInput phaseSplitInput(const Halide::ImageParam &in, int64_t W,
+PhaseSplitInput phaseSplitInput(const Halide::Func &in, int64_t W,
                                 int64_t H, const Window2D &win,
                                 bool alwaysCopy = false);
+/// The same copy of a channel-blocked input in[k, x, y, cb, n], kept
+/// blocked (always materialized: used for padded inputs).
+PhaseSplitInput phaseSplitBlockedInput(const Halide::ImageParam &in,
+                                       int64_t W, int64_t H,
+                                       const Window2D &win);
 
 /// f(w, h, c, n) of an NCHW input with `value` outside [0,W) x [0,H): the
 /// spatial padding of windowed ops. Indices are clamped inside so bounds

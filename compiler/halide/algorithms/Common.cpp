@@ -1,6 +1,7 @@
 //===- Common.cpp - Helpers shared by the kernel algorithms ---------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ActivationLayout.h"
 
 #include <algorithm>
 
@@ -24,7 +25,10 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 KernelFuncs makeOutputFuncs(const KernelSpec &spec) {
   KernelFuncs f;
   f.output = Func("out");
-  f.extents = halideOrder(spec.outputShape);
+  // A channel-blocked output (Conv2D) is 5-D: (j, x, y, c / 16, n).
+  f.extents = halideOrder(spec.blockedOutput
+                              ? blockedActivationShape(spec.outputShape)
+                              : spec.outputShape);
   for (size_t i = 0; i < f.extents.size(); ++i)
     f.vars.push_back(Var("d" + std::to_string(i)));
   return f;

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 
@@ -60,6 +61,21 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
 
   EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
   int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
+  // Channel-blocked activations (kernels/ActivationLayout.h): the data
+  // input, the residual and the output of a channel-vector conv; an input
+  // only where it is read in place (unpadded), since the padded copies
+  // assume NCHW.
+  bool blockedInput = spec.inputBlocked(0);
+  bool blockedResidual = residualIndex >= 0 && spec.inputBlocked(residualIndex);
+  uint32_t allowedBlocked =
+      1u | (residualIndex >= 0 ? 1u << residualIndex : 0u);
+  if (spec.blockedInputs & ~allowedBlocked)
+    specFail("only the data input and the residual can be channel-blocked");
+  bool anyBlocked = spec.blockedInputs || spec.blockedOutput;
+  if (anyBlocked && (block != kConvChannelVectorBlock || groups != 1 ||
+                     flatOutput))
+    specFail("channel-blocked arguments need a channel-vector conv "
+             "(weight_block=16)");
 
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];
@@ -76,7 +92,10 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   };
   auto epilogue = [&](Expr v) {
     if (residualIndex >= 0)
-      v += in[residualIndex](ox, oy, m, n);
+      v += blockedResidual
+               ? in[residualIndex](m % (int)kActivationBlock, ox, oy,
+                                   m / (int)kActivationBlock, n)
+               : in[residualIndex](ox, oy, m, n);
     return applyActivation(spec, v);
   };
   RDom r(0, (int)KW, 0, (int)KH, 0, (int)Cg, "r");
@@ -92,7 +111,20 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     // has no per-row tails or strided loads. The Wph - OW columns that wrap
     // into the next row are computed and never read (0% for unpadded 1x1,
     // 3.5% at 56x56 3x3, 22% at 7x7 3x3).
-    PhaseSplitInput split = phaseSplitInput(in[0], W, H, win);
+    // (A channel-blocked input is read in place; the split is then only
+    // the tap arithmetic, over an NCHW view of it.)
+    Func nchwInput = in[0];
+    if (blockedInput) {
+      Var vx, vy, vc, vn;
+      nchwInput = Func("x_nchw");
+      nchwInput(vx, vy, vc, vn) =
+          in[0](vc % (int)kActivationBlock, vx, vy,
+                vc / (int)kActivationBlock, vn);
+    }
+    // A padded blocked input gets a blocked copy (dense 16-channel vectors).
+    PhaseSplitInput split =
+        blockedInput && padded ? phaseSplitBlockedInput(in[0], W, H, win)
+                               : phaseSplitInput(nchwInput, W, H, win);
     int64_t sh = win.sh, sw = win.sw, Wph = split.rowPitch;
     Func flat = split.flat;
     Expr tx = r.x * (int)win.dw, ty = r.y * (int)win.dh;
@@ -122,13 +154,43 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       Expr channel = min(mb * (int)block + j, (int)M - 1);
       acc(j, px, py, mb, n) =
           biasIndex >= 0 ? in[biasIndex](channel) : Expr(0.0f);
+      Expr ix = px * (int)sw + tx, iy = py * (int)sh + ty;
       Expr pixel =
-          readInPlace
-              ? in[0](px * (int)sw + tx, py * (int)sh + ty, r.z, n)
+          split.blocked
+              ? flat(r.z % (int)kActivationBlock,
+                     py * (int)Wph + px + tapOffset, tapPhase,
+                     r.z / (int)kActivationBlock, n)
+          : blockedInput
+              ? in[0](r.z % (int)kActivationBlock, ix, iy,
+                      r.z / (int)kActivationBlock, n)
+          : readInPlace
+              ? in[0](ix, iy, r.z, n)
               : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);
       acc(j, px, py, mb, n) += in[1](j, r.x, r.y, r.z, mb) * pixel;
-      f.output(ox, oy, m, n) = epilogue(
-          acc(m % (int)block, ox, oy, m / (int)block, n));
+      if (spec.blockedOutput) {
+        // Stored as computed: 16-channel vectors, no transpose.
+        Var bj = f.vars[0], bx = f.vars[1], by = f.vars[2], bm = f.vars[3],
+            bn = f.vars[4];
+        Expr v = acc(bj, bx, by, bm, bn);
+        if (residualIndex >= 0)
+          v += blockedResidual
+                   ? in[residualIndex](bj, bx, by, bm, bn)
+                   : in[residualIndex](bx, by, bm * (int)block + bj, bn);
+        f.output(bj, bx, by, bm, bn) = applyActivation(spec, v);
+      } else if (blockedResidual) {
+        // A blocked residual is added in the accumulator's layout, before
+        // the transpose to NCHW.
+        Func sum("conv_acc_residual");
+        sum(j, px, py, mb, n) =
+            acc(j, px, py, mb, n) + in[residualIndex](j, px, py, mb, n);
+        f.output(ox, oy, m, n) = applyActivation(
+            spec, sum(m % (int)block, ox, oy, m / (int)block, n));
+        f.conv.residualSum = sum;
+      } else {
+        f.output(ox, oy, m, n) = epilogue(
+            acc(m % (int)block, ox, oy, m / (int)block, n));
+      }
+      f.conv.blockedOutput = spec.blockedOutput;
       f.conv.form = ConvForm::ChannelVectors;
       f.conv.accVars = {j, px, py, mb, n};
       f.conv.outWidth = OW;

@@ -16,8 +16,10 @@ namespace kiln {
 
 using namespace Halide;
 
-PhaseSplitInput phaseSplitInput(const ImageParam &in, int64_t W, int64_t H,
-                                const Window2D &win, bool alwaysCopy) {
+namespace {
+
+/// The split's geometry: strides, dilations and the phase rows' pitch.
+PhaseSplitInput splitGeometry(int64_t W, const Window2D &win) {
   PhaseSplitInput s;
   s.sh = win.sh;
   s.sw = win.sw;
@@ -25,6 +27,14 @@ PhaseSplitInput phaseSplitInput(const ImageParam &in, int64_t W, int64_t H,
   s.dw = win.dw;
   int64_t Wp = W + win.padLeft + win.padRight;
   s.rowPitch = (Wp + s.sw - 1) / s.sw;
+  return s;
+}
+
+} // namespace
+
+PhaseSplitInput phaseSplitInput(const Func &in, int64_t W, int64_t H,
+                                const Window2D &win, bool alwaysCopy) {
+  PhaseSplitInput s = splitGeometry(W, win);
   bool padded = win.padTop || win.padLeft || win.padBottom || win.padRight;
   s.materialize = alwaysCopy || padded || s.sh * s.sw > 1;
   Var i("i"), p("p"), c("c"), b("b");
@@ -47,6 +57,23 @@ PhaseSplitInput phaseSplitInput(const ImageParam &in, int64_t W, int64_t H,
     // (i % W) + (i / W) * W simplify back to i, a plain input load.
     s.flat(i, p, c, b) = in(i % (int)W, i / (int)W, c, b);
   }
+  return s;
+}
+
+PhaseSplitInput phaseSplitBlockedInput(const ImageParam &in, int64_t W,
+                                       int64_t H, const Window2D &win) {
+  PhaseSplitInput s = splitGeometry(W, win);
+  s.materialize = true;
+  s.blocked = true;
+  Var k("k"), i("i"), p("p"), cb("cb"), b("b");
+  int pitch = (int)s.rowPitch;
+  Expr col = (i % pitch) * (int)s.sw + p % (int)s.sw - (int)win.padLeft;
+  Expr row = (i / pitch) * (int)s.sh + p / (int)s.sw - (int)win.padTop;
+  // Bounded in x and y only (an undefined range leaves a dim unbounded).
+  Func bounded = BoundaryConditions::constant_exterior(
+      in, 0.0f, {Range(), {0, (int)W}, {0, (int)H}, Range(), Range()});
+  s.flat = Func("x_flat_blocked");
+  s.flat(k, i, p, cb, b) = bounded(k, col, row, cb, b);
   return s;
 }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ActivationLayout.h"
 
 #include <algorithm>
 
@@ -159,12 +160,19 @@ KernelFuncs buildGlobalAvgPool(const KernelSpec &spec,
     specFail("GlobalAvgPool takes one input");
   const auto &xs = requireRank(spec, 0, 4, "x");
   requireOutputShape(spec, {xs[0], xs[1], 1, 1});
+  if (spec.blockedOutput || (spec.blockedInputs & ~1u))
+    specFail("only a global average pool's input can be channel-blocked");
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], c = f.vars[2], n = f.vars[3];
   RDom r(0, (int)xs[3], 0, (int)xs[2], "r");
   Func acc("gap_acc");
   acc(ox, oy, c, n) = 0.0f;
-  acc(ox, oy, c, n) += in[0](r.x, r.y, c, n);
+  // A channel-blocked input (kernels/ActivationLayout.h) is 5-D.
+  acc(ox, oy, c, n) +=
+      spec.inputBlocked(0)
+          ? in[0](c % (int)kActivationBlock, r.x, r.y,
+                  c / (int)kActivationBlock, n)
+          : in[0](r.x, r.y, c, n);
   f.output(ox, oy, c, n) =
       applyActivation(spec, acc(ox, oy, c, n) / (float)(xs[2] * xs[3]));
   f.accumulator = acc;

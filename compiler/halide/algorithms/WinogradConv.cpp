@@ -91,6 +91,12 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   requireOutputShape(spec, {N, M, OH, OW});
   EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
   int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
+  // Channel-blocked (kernels/ActivationLayout.h): the output (the output
+  // transform's own layout) and the residual; the input is read as NCHW.
+  bool blockedResidual = residualIndex >= 0 && spec.inputBlocked(residualIndex);
+  if (spec.blockedInputs & ~(residualIndex >= 0 ? 1u << residualIndex : 0u))
+    specFail("a Winograd conv's input must be NCHW (only its residual and "
+             "output can be channel-blocked)");
 
   auto stages = std::make_shared<WinogradStages>();
   WinogradStages &s = *stages;
@@ -152,15 +158,33 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
         }));
   Expr bias =
       biasIndex >= 0 ? in[biasIndex](min(mb * B + j, (int)M - 1)) : Expr(0.0f);
+  // A blocked residual with an NCHW output is added here, in channel
+  // vectors (after the transpose to NCHW each would be a gather); clamped,
+  // since Y covers whole tiles past the image.
+  if (blockedResidual && !spec.blockedOutput)
+    bias += in[residualIndex](j, min(ox, (int)OW - 1), min(oy, (int)OH - 1),
+                              mb, n);
   s.outputTransform = Func("wino_y");
   s.outputTransform(j, ox, oy, mb, n) = selectByIndex(v, outRowCases) + bias;
 
   KernelFuncs f = makeOutputFuncs(spec);
-  Var fx = f.vars[0], fy = f.vars[1], fm = f.vars[2], fn = f.vars[3];
-  Expr y = s.outputTransform(fm % B, fx, fy, fm / B, fn);
-  if (residualIndex >= 0)
-    y += in[residualIndex](fx, fy, fm, fn);
-  f.output(fx, fy, fm, fn) = applyActivation(spec, y);
+  if (spec.blockedOutput) {
+    // Stored as transformed: 16-channel vectors, no transpose.
+    Var fj = f.vars[0], fx = f.vars[1], fy = f.vars[2], fb = f.vars[3],
+        fn = f.vars[4];
+    Expr y = s.outputTransform(fj, fx, fy, fb, fn);
+    if (residualIndex >= 0)
+      y += blockedResidual ? in[residualIndex](fj, fx, fy, fb, fn)
+                           : in[residualIndex](fx, fy, fb * B + fj, fn);
+    f.output(fj, fx, fy, fb, fn) = applyActivation(spec, y);
+  } else {
+    Var fx = f.vars[0], fy = f.vars[1], fm = f.vars[2], fn = f.vars[3];
+    Expr y = s.outputTransform(fm % B, fx, fy, fm / B, fn);
+    if (residualIndex >= 0 && !blockedResidual)
+      y += in[residualIndex](fx, fy, fm, fn);
+    f.output(fx, fy, fm, fn) = applyActivation(spec, y);
+  }
+  s.blockedOutput = spec.blockedOutput;
   f.winograd = stages;
   return f;
 }

@@ -23,6 +23,8 @@ struct WinogradStages {
   /// channels C, channels per weight block (kWinogradBlock).
   int64_t tile = 0, alpha = 0, tilesX = 0, tilesY = 0;
   int64_t channels = 0, paddedChannels = 0, inputChannels = 0, block = 0;
+  /// The output is channel-blocked: vars (j, x, y, mb, n), Y's layout.
+  bool blockedOutput = false;
 
   /// xpad(x, y, c, n): the zero-padded input (defined everywhere, so tiles
   /// past the image read zeros).

@@ -21,6 +21,19 @@ void schedulePhaseSplitCopy(Func flat, int64_t pitch,
                             const CpuScheduleParams &p, bool parallel) {
   std::vector<Var> v = flat.args();
   Var row("row"), col("col"), cn("flat_cn");
+  if (v.size() == 5) {
+    // A channel-blocked copy flat(k, i, phase, cb, n): each element is a
+    // pixel's 16-channel block, one dense vector load and store.
+    flat.split(v[1], row, col, (int)pitch, TailStrategy::RoundUp)
+        .fuse(v[3], v[4], cn)
+        .reorder(v[0], col, v[2], row, cn);
+    if (parallel)
+      flat.parallel(cn);
+    int lanes = vectorLanesFor(16, p.vectorLanes);
+    if (lanes > 1)
+      flat.vectorize(v[0], lanes);
+    return;
+  }
   // RoundUp: the copy is scratch, a partial last row is just copied whole.
   flat.split(v[0], row, col, (int)pitch, TailStrategy::RoundUp)
       .fuse(v[2], v[3], cn);

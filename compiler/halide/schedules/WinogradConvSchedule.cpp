@@ -100,16 +100,29 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   }
 
   // Output: tasks (row block yo, channel group mo), epilogue vectorized
-  // along rows.
+  // along rows, or (channel-blocked output) along its 16-channel blocks.
   Func out = f.output;
-  Var ox = f.vars[0], oy = f.vars[1], om = f.vars[2], on = f.vars[3];
+  size_t d = s.blockedOutput ? 1 : 0;
+  Var ox = f.vars[d], oy = f.vars[d + 1], om = f.vars[d + 2],
+      on = f.vars[d + 3];
   Var yo("yo"), yi("yi"), mo("mo"), mi("mi");
   out.split(oy, yo, yi, (int)(rows * tile), TailStrategy::GuardWithIf)
-      .split(om, mo, mi, (int)(groupBlocks * block), TailStrategy::GuardWithIf)
+      .split(om, mo, mi, (int)(s.blockedOutput ? groupBlocks
+                                                : groupBlocks * block),
+             TailStrategy::GuardWithIf)
       .reorder(ox, yi, mi, mo, yo, on);
-  int outLanes = vectorLanesFor(f.extents[0], p.vectorLanes);
-  if (outLanes > 1)
-    out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+  if (s.blockedOutput) {
+    Var oj = f.vars[0], ojo("ojo"), oji("oji");
+    out.split(oj, ojo, oji, lanes, TailStrategy::RoundUp)
+        .reorder(oji, ojo, ox)
+        .unroll(ojo);
+    if (lanes > 1)
+      out.vectorize(oji);
+  } else {
+    int outLanes = vectorLanesFor(f.extents[0], p.vectorLanes);
+    if (outLanes > 1)
+      out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+  }
   out.parallel(rowTasks ? yo : mo);
 
   // The zero-padded input: with row-block tasks, each task pads the rows

@@ -1,0 +1,42 @@
+//===- ActivationLayouts.h - Which tensors are channel-blocked --*- C++ -*-===//
+//
+// The layout pass of the kernelizer: picks the activation tensors stored
+// channel-blocked (NCHW16c, compiler/kernels/ActivationLayout.h) instead of
+// NCHW, so that no conversion kernel is ever needed: a tensor is blocked
+// only when its producer writes it blocked and every consumer reads it
+// blocked. Today those are direct channel-vector convs (output, data
+// input, residual), Winograd convs (output, residual) and global average
+// pools (input).
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_KERNELIZE_ACTIVATIONLAYOUTS_H
+#define KILN_COMPILER_KERNELIZE_ACTIVATIONLAYOUTS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace kiln {
+
+struct ActivationLayoutPlan {
+  /// The channel-blocked tensors (results of convs).
+  llvm::DenseSet<mlir::Value> blocked;
+  /// The convs that read or write a blocked tensor: they must run as
+  /// channel-vector convs (weight blocks of 16).
+  llvm::DenseSet<mlir::Operation *> channelVectorConvs;
+};
+
+/// `channelVectorCapable(conv)`: the conv (a kiln.conv2d) can run as a
+/// direct channel-vector conv (dense, constant weights, not Winograd).
+/// `winograd(conv)`: the conv runs as a Winograd conv.
+/// `pinned(value)`: the value must stay NCHW whatever its users (a model
+/// output, a slice of an elided concat).
+ActivationLayoutPlan planActivationLayouts(
+    mlir::func::FuncOp main,
+    llvm::function_ref<bool(mlir::Operation *)> channelVectorCapable,
+    llvm::function_ref<bool(mlir::Operation *)> winograd,
+    llvm::function_ref<bool(mlir::Value)> pinned);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_KERNELIZE_ACTIVATIONLAYOUTS_H
