@@ -4,9 +4,9 @@
 // channel-blocked (NCHW16c, compiler/kernels/ActivationLayout.h) instead of
 // NCHW, so that no conversion kernel is ever needed: a tensor is blocked
 // only when its producer writes it blocked and every consumer reads it
-// blocked. Today those are direct channel-vector convs (output, data
-// input, residual), Winograd convs (output, residual) and global average
-// pools (input).
+// blocked. Today those are dense convs with channel vectors, direct or
+// Winograd (data input, residual, output), max pools (input and output
+// together) and global average pools (input).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_KERNELIZE_ACTIVATIONLAYOUTS_H

@@ -656,6 +656,7 @@ bool Kernelizer::lower(Operation *op) {
         spec.pads.assign(p.getPads().begin(), p.getPads().end());
         spec.dilations.assign(p.getDilations().begin(), p.getDilations().end());
         emit(op, spec, op->getOperands(), p.getResult());
+        markBlockedArguments(op, plan.calls.back());
         return true;
       })
       .Case<AvgPool2DOp>([&](AvgPool2DOp p) {

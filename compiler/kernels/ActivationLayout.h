@@ -3,7 +3,8 @@
 // The layout contract for activation tensors passed between kernels, shared
 // by the kernelizer (which picks each tensor's layout and sizes its views,
 // compiler/kernelize/ActivationLayouts.cpp) and the Halide backend (which
-// reads and writes them, algorithms/Conv.cpp, Pooling.cpp). Plain C++.
+// reads and writes them, algorithms/Conv.cpp, WinogradConv.cpp,
+// Pooling.cpp). Plain C++.
 //
 // A tensor is NCHW (the default, ONNX's order) or channel-blocked, NCHW16c:
 // [N, C, H, W] stored as [N, C/16, H, W, 16], i.e. 16 channels of one pixel

@@ -124,9 +124,10 @@ struct KernelSpec {
   /// Channel-blocked (NCHW16c) activation arguments (compiler/kernels/
   /// ActivationLayout.h): bit i of blockedInputs for input i, blockedOutput
   /// for the output. Their shapes above stay the logical NCHW ones; their
-  /// buffers have the blocked shape. Conv2D with channel vectors (data
-  /// input, residual, output) and GlobalAvgPool (input) only. Serialized
-  /// only when set.
+  /// buffers have the blocked shape. Conv2D with channel vectors, direct
+  /// or Winograd (data input, residual, output), MaxPool2D (input and
+  /// output together) and GlobalAvgPool (input) only. Serialized only when
+  /// set.
   uint32_t blockedInputs = 0;
   bool blockedOutput = false;
   bool inputBlocked(size_t i) const {

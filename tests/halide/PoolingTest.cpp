@@ -261,6 +261,44 @@ TEST(HalideMaxPool, Stride1SamePadsInceptionBranch) {
   runPool(true, e, 41);
 }
 
+TEST(HalideMaxPool, ChannelBlocked) {
+  // Input and output in 16-channel blocks (kernels/ActivationLayout.h):
+  // the stem's 3x3 stride 2 pads 1 over odd / even extents, batch 2 and 2
+  // blocks; then ceil mode with a window starting in the end padding (-inf)
+  // and stride 1 same pads.
+  PoolCase c;
+  c.N = 2;
+  c.C = 32;
+  c.H = 13;
+  c.W = 10;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  std::mt19937 rng(42);
+  auto run = [&](const PoolCase &pc, KernelSpec spec) {
+    spec.blockedInputs = 1;
+    spec.blockedOutput = true;
+    Tensor x = randomTensor(spec.inputShapes[0], rng, -2.0f, -0.5f);
+    expectClose(fromChannelBlocked(runJit(spec, {toChannelBlocked(x)})),
+                referencePool(true, pc, x, spec));
+  };
+  run(c, poolSpec(KernelKind::MaxPool2D, c));
+  PoolCase d = c;
+  d.N = 1;
+  d.H = 9;
+  d.pl = 0;
+  d.pr = 2;
+  d.ceilMode = true;
+  KernelSpec ceil = poolSpec(KernelKind::MaxPool2D, d);
+  ceil.outputShape[3] = 6;
+  run(d, ceil);
+  PoolCase e = c;
+  e.sh = e.sw = 1;
+  run(e, poolSpec(KernelKind::MaxPool2D, e));
+  // Input and output go together.
+  KernelSpec half = poolSpec(KernelKind::MaxPool2D, c);
+  half.blockedInputs = 1;
+  expectSpecError(half, "channel-blocked together");
+}
+
 TEST(HalideAvgPool, Batch2Wide) {
   PoolCase c;
   c.N = 2;

@@ -35,8 +35,9 @@ struct WinogradCase {
   int64_t tile = 4;
   int64_t kernel = 3; // r: 3x3 or 5x5 windows
   bool bias = false, residual = false;
-  /// Channel-blocked residual and output (kernels/ActivationLayout.h).
-  bool blockResidual = false, blockOutput = false;
+  /// Channel-blocked input, residual and output
+  /// (kernels/ActivationLayout.h).
+  bool blockInput = false, blockResidual = false, blockOutput = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
 };
@@ -115,6 +116,10 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   ASSERT_EQ(u.data.size(), u.numel());
   spec.inputShapes[1] = u.shape;
   kernelIn[1] = u;
+  if (c.blockInput) {
+    spec.blockedInputs |= 1u;
+    kernelIn[0] = toChannelBlocked(kernelIn[0]);
+  }
   if (c.blockResidual) {
     spec.blockedInputs |= 1u << (kernelIn.size() - 1);
     kernelIn.back() = toChannelBlocked(kernelIn.back());
@@ -341,18 +346,45 @@ TEST(HalideWinogradConv, ChannelBlockedOutputAndResidual) {
   runWinogradCase(g, 204);
 }
 
-TEST(HalideWinogradConv, ChannelBlockedInputRejected) {
+TEST(HalideWinogradConv, ChannelBlockedInput) {
+  // A blocked input: the padded copy and the input transform run on
+  // 16-channel vectors. Row-block tasks (30x30) with everything blocked,
+  // a small image (channel-group tasks, NCHW output) in batch 2, and
+  // F(2x2, 5x5) with 48 input channels.
+  WinogradCase c;
+  c.C = 32;
+  c.M = 32;
+  c.H = c.W = 30;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runWinogradCase(c, 205);
+  WinogradCase d = c;
+  d.N = 2;
+  d.H = 9;
+  d.W = 11;
+  d.blockOutput = d.blockResidual = false;
+  runWinogradCase(d, 206);
+  WinogradCase e = c;
+  e.C = 48;
+  e.kernel = 5;
+  e.tile = 2;
+  e.pt = e.pl = e.pb = e.pr = 2;
+  runWinogradCase(e, 207);
+}
+
+TEST(HalideWinogradConv, ChannelBlockedWeightsRejected) {
   KernelSpec spec;
   spec.kind = KernelKind::Conv2D;
-  spec.name = "wino_blocked_in";
+  spec.name = "wino_blocked_weights";
   spec.kernel = {3, 3};
   spec.pads = {1, 1, 1, 1};
   spec.weightBlock = kWinogradBlock;
   spec.winogradTile = 4;
   spec.inputShapes = {{1, 16, 8, 8}, winogradWeightShape(16, 16, 4, 3)};
   spec.outputShape = {1, 16, 8, 8};
-  spec.blockedInputs = 1;
-  expectSpecError(spec, "a Winograd conv's input must be NCHW");
+  spec.blockedInputs = 2;
+  expectSpecError(spec, "cannot be channel-blocked");
 }
 
 } // namespace

@@ -80,9 +80,43 @@ Expr countInRange(Expr start, int64_t size, int64_t dilation, int64_t lo,
 
 } // namespace
 
+namespace {
+
+/// A max pool over a channel-blocked input into a channel-blocked output
+/// (kernels/ActivationLayout.h): out(k, x, y, cb, n), channel cb * 16 + k.
+/// Every tap is one 16-channel vector, so the window is taken directly
+/// (no row-max stage); -inf outside the image, through a boundary
+/// condition Halide peels off the interior.
+KernelFuncs buildBlockedMaxPool2D(const KernelSpec &spec,
+                                  const std::vector<ImageParam> &in,
+                                  const PoolGeometry &g) {
+  if (!spec.inputBlocked(0) || !spec.blockedOutput)
+    specFail("a max pool's input and output are channel-blocked together");
+  const Window2D &w = g.win;
+  KernelFuncs f = makeOutputFuncs(spec);
+  Var k = f.vars[0], ox = f.vars[1], oy = f.vars[2], cb = f.vars[3],
+      n = f.vars[4];
+  Func input = BoundaryConditions::constant_exterior(
+      in[0], Float(32).min(),
+      {Range(), {0, (int)g.W}, {0, (int)g.H}, Range(), Range()});
+  Expr windowMax = Float(32).min();
+  for (int64_t ky = 0; ky < w.kh; ++ky)
+    for (int64_t kx = 0; kx < w.kw; ++kx)
+      windowMax = max(windowMax,
+                      input(k, ox * (int)w.sw + (int)(kx * w.dw - w.padLeft),
+                            oy * (int)w.sh + (int)(ky * w.dh - w.padTop), cb,
+                            n));
+  f.output(k, ox, oy, cb, n) = applyActivation(spec, windowMax);
+  return f;
+}
+
+} // namespace
+
 KernelFuncs buildMaxPool2D(const KernelSpec &spec,
                            const std::vector<ImageParam> &in) {
   PoolGeometry g = readPoolGeometry(spec);
+  if (spec.blockedInputs || spec.blockedOutput)
+    return buildBlockedMaxPool2D(spec, in, g);
   const Window2D &w = g.win;
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], c = f.vars[2], n = f.vars[3];

@@ -20,6 +20,7 @@
 #include "compiler/halide/algorithms/WinogradConv.h"
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <functional>
@@ -91,12 +92,14 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   requireOutputShape(spec, {N, M, OH, OW});
   EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
   int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
-  // Channel-blocked (kernels/ActivationLayout.h): the output (the output
-  // transform's own layout) and the residual; the input is read as NCHW.
+  // Channel-blocked (kernels/ActivationLayout.h): the input (the input
+  // transform then runs on 16-channel vectors), the residual and the
+  // output (the output transform's own layout).
+  bool blockedInput = spec.inputBlocked(0);
   bool blockedResidual = residualIndex >= 0 && spec.inputBlocked(residualIndex);
-  if (spec.blockedInputs & ~(residualIndex >= 0 ? 1u << residualIndex : 0u))
-    specFail("a Winograd conv's input must be NCHW (only its residual and "
-             "output can be channel-blocked)");
+  if (spec.blockedInputs &
+      ~(1u | (residualIndex >= 0 ? 1u << residualIndex : 0u)))
+    specFail("only the data input and the residual can be channel-blocked");
 
   auto stages = std::make_shared<WinogradStages>();
   WinogradStages &s = *stages;
@@ -113,14 +116,30 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   Var a = s.a, b = s.b, i = s.i, j = s.j, c = s.c, u = s.u, tx = s.tx,
       ty = s.ty, mb = s.mb, n = s.n, ox = s.ox, oy = s.oy;
 
-  // Input transform, rows then columns: V = B^T d B.
-  s.paddedInput = padSpatial(in[0], W, H, 0.0f, "wino_x_padded");
+  // Input transform, rows then columns: V = B^T d B. A blocked input is
+  // padded as blocked: xpad(k, x, y, cb, n), channel cb * 16 + k.
+  s.blockedInput = blockedInput;
+  std::function<Expr(Expr, Expr)> padded;
+  if (blockedInput) {
+    Var k("k"), px("px"), py("py"), cb("cb"), pn("pn");
+    Func bounded = BoundaryConditions::constant_exterior(
+        in[0], 0.0f, {Range(), {0, (int)W}, {0, (int)H}, Range(), Range()});
+    s.paddedInput = Func("wino_x_padded_blocked");
+    s.paddedInput(k, px, py, cb, pn) = bounded(k, px, py, cb, pn);
+    padded = [&](Expr x, Expr y) {
+      return s.paddedInput(c % (int)kActivationBlock, x, y,
+                           c / (int)kActivationBlock, n);
+    };
+  } else {
+    s.paddedInput = padSpatial(in[0], W, H, 0.0f, "wino_x_padded");
+    padded = [&](Expr x, Expr y) { return s.paddedInput(x, y, c, n); };
+  }
   Expr x0 = tx * tile - (int)win.padLeft, y0 = ty * tile - (int)win.padTop;
   s.rowTransform = Func("wino_rows");
   std::vector<Expr> rowCases;
   for (int k = 0; k < alpha; ++k)
     rowCases.push_back(linearCombination(t.bt + k * alpha, alpha, [&](int col) {
-      return s.paddedInput(x0 + col, y0 + j, c, n);
+      return padded(x0 + col, y0 + j);
     }));
   s.rowTransform(a, j, c, tx, ty, n) = selectByIndex(a, rowCases);
   s.inputTransform = Func("wino_v");

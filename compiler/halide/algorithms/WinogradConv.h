@@ -25,6 +25,9 @@ struct WinogradStages {
   int64_t channels = 0, paddedChannels = 0, inputChannels = 0, block = 0;
   /// The output is channel-blocked: vars (j, x, y, mb, n), Y's layout.
   bool blockedOutput = false;
+  /// The input is channel-blocked: paddedInput is xpad(k, x, y, cb, n)
+  /// (channel cb * 16 + k) and the transforms run on channel vectors.
+  bool blockedInput = false;
 
   /// xpad(x, y, c, n): the zero-padded input (defined everywhere, so tiles
   /// past the image read zeros).

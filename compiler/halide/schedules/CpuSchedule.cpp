@@ -780,10 +780,30 @@ void scheduleBlockedGlobalAvgPool(KernelFuncs &f, const CpuScheduleParams &p) {
   acc.update().reorder(c, r.x, r.y).vectorize(c, lanes);
 }
 
+/// A max pool between channel-blocked tensors: 16-channel vectors along
+/// output rows; tasks are blocks of 4 output rows, every channel block
+/// inside (a thread reads the rows the kernel before wrote).
+void scheduleBlockedMaxPool(KernelFuncs &f, const CpuScheduleParams &p) {
+  Func out = f.output;
+  Var k = f.vars[0], ox = f.vars[1], oy = f.vars[2], cb = f.vars[3],
+      n = f.vars[4];
+  Var yo("yo"), yi("yi"), task("task");
+  int lanes = vectorLanesFor(f.extents[0], p.vectorLanes);
+  out.split(oy, yo, yi, 4, TailStrategy::GuardWithIf)
+      .reorder(k, ox, yi, cb, yo, n)
+      .fuse(yo, n, task)
+      .parallel(task)
+      .vectorize(k, lanes);
+}
+
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params) {
   if (spec.kind == KernelKind::GlobalAvgPool && spec.inputBlocked(0)) {
     scheduleBlockedGlobalAvgPool(funcs, params);
+    return;
+  }
+  if (spec.kind == KernelKind::MaxPool2D && spec.blockedOutput) {
+    scheduleBlockedMaxPool(funcs, params);
     return;
   }
   if (spec.kind == KernelKind::SeparableConv2D) {

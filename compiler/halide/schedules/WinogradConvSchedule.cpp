@@ -55,6 +55,89 @@ ProductTile productTile(int64_t tiles, int64_t blocks, int vectorsPerBlock,
   return best;
 }
 
+/// The zero-padded NCHW input and its transform V, per row block (yo) when
+/// the tasks are row blocks, else once per call.
+void scheduleInputTransform(WinogradStages &s, Func out, Var yo, bool rowTasks,
+                            const CpuScheduleParams &p) {
+  // The zero-padded input: with row-block tasks, each task pads the rows
+  // its block reads (a thread then reads only the rows the kernel before
+  // left in its own L2; ResNet-50's 56x56 Winograd convs 0.88-0.90 ->
+  // 0.84-0.87 ms at 1 thread, 0.53 -> 0.51 at 2); else once per call,
+  // channels in parallel.
+  std::vector<Var> pv = s.paddedInput.args();
+  if (rowTasks) {
+    s.paddedInput.compute_at(out, yo)
+        .vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
+  } else {
+    Var cn("wino_cn");
+    s.paddedInput.compute_root()
+        .fuse(pv[2], pv[3], cn)
+        .parallel(cn)
+        .vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
+  }
+
+  // Input transform per row block, vectorized over the tiles of a row;
+  // stored tiles innermost so a product tile's inputs are adjacent.
+  // (Rounding a row of 14 tiles up to one 16-lane vector measured ~15%
+  // slower at 56x56 than two overlapping 8-lane vectors: V's rows no
+  // longer match the products' tile rows.)
+  int tileLanes = vectorLanesFor(s.tilesX, p.vectorLanes);
+  s.inputTransform.compute_at(out, yo)
+      .reorder_storage(s.tx, s.ty, s.c, s.a, s.b, s.n)
+      .reorder(s.tx, s.a, s.b, s.ty, s.c, s.n)
+      .vectorize(s.tx, tileLanes)
+      .unroll(s.a)
+      .unroll(s.b);
+  if (!rowTasks)
+    s.inputTransform.parallel(s.c);
+  // Tiles innermost in storage too: dense vector stores and loads (the
+  // default order put positions innermost: strided scatters and gathers).
+  s.rowTransform.compute_at(s.inputTransform, s.c)
+      .reorder_storage(s.tx, s.ty, s.a, s.j, s.c, s.n)
+      .reorder(s.tx, s.a, s.j, s.ty, s.c, s.n)
+      .vectorize(s.tx, tileLanes)
+      .unroll(s.a)
+      .unroll(s.j);
+}
+
+/// The same for a channel-blocked input: the padded copy and both
+/// transform stages run on 16-channel vectors (dense loads and stores), V
+/// stored channels innermost; the row transform of one tile's channel
+/// block (alpha x alpha vectors) is computed per tile.
+void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
+                                   bool rowTasks,
+                                   const CpuScheduleParams &p) {
+  int lanes = vectorLanesFor(s.block, p.vectorLanes);
+  std::vector<Var> pv = s.paddedInput.args();
+  if (rowTasks) {
+    s.paddedInput.compute_at(out, yo).vectorize(pv[0], lanes);
+  } else {
+    Var cn("wino_cn");
+    s.paddedInput.compute_root()
+        .fuse(pv[3], pv[4], cn)
+        .parallel(cn)
+        .vectorize(pv[0], lanes);
+  }
+  Var co("wco"), ci("wci");
+  int block = (int)s.block;
+  s.inputTransform.compute_at(out, yo)
+      .reorder_storage(s.c, s.tx, s.ty, s.a, s.b, s.n)
+      .split(s.c, co, ci, block)
+      .reorder(ci, s.a, s.b, s.tx, s.ty, co, s.n)
+      .vectorize(ci, lanes)
+      .unroll(s.a)
+      .unroll(s.b);
+  if (!rowTasks)
+    s.inputTransform.parallel(co);
+  Var rco("wrco"), rci("wrci");
+  s.rowTransform.compute_at(s.inputTransform, s.tx)
+      .split(s.c, rco, rci, block)
+      .reorder(rci, s.a, s.j, rco, s.tx, s.ty, s.n)
+      .vectorize(rci, lanes)
+      .unroll(s.a)
+      .unroll(s.j);
+}
+
 } // namespace
 
 void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
@@ -125,45 +208,10 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   }
   out.parallel(rowTasks ? yo : mo);
 
-  // The zero-padded input: with row-block tasks, each task pads the rows
-  // its block reads (a thread then reads only the rows the kernel before
-  // left in its own L2; ResNet-50's 56x56 Winograd convs 0.88-0.90 ->
-  // 0.84-0.87 ms at 1 thread, 0.53 -> 0.51 at 2); else once per call,
-  // channels in parallel.
-  std::vector<Var> pv = s.paddedInput.args();
-  if (rowTasks) {
-    s.paddedInput.compute_at(out, yo)
-        .vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
-  } else {
-    Var cn("wino_cn");
-    s.paddedInput.compute_root()
-        .fuse(pv[2], pv[3], cn)
-        .parallel(cn)
-        .vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
-  }
-
-  // Input transform per row block, vectorized over the tiles of a row;
-  // stored tiles innermost so a product tile's inputs are adjacent.
-  // (Rounding a row of 14 tiles up to one 16-lane vector measured ~15%
-  // slower at 56x56 than two overlapping 8-lane vectors: V's rows no
-  // longer match the products' tile rows.)
-  int tileLanes = vectorLanesFor(s.tilesX, p.vectorLanes);
-  s.inputTransform.compute_at(out, yo)
-      .reorder_storage(s.tx, s.ty, s.c, s.a, s.b, s.n)
-      .reorder(s.tx, s.a, s.b, s.ty, s.c, s.n)
-      .vectorize(s.tx, tileLanes)
-      .unroll(s.a)
-      .unroll(s.b);
-  if (!rowTasks)
-    s.inputTransform.parallel(s.c);
-  // Tiles innermost in storage too: dense vector stores and loads (the
-  // default order put positions innermost: strided scatters and gathers).
-  s.rowTransform.compute_at(s.inputTransform, s.c)
-      .reorder_storage(s.tx, s.ty, s.a, s.j, s.c, s.n)
-      .reorder(s.tx, s.a, s.j, s.ty, s.c, s.n)
-      .vectorize(s.tx, tileLanes)
-      .unroll(s.a)
-      .unroll(s.j);
+  if (s.blockedInput)
+    scheduleBlockedInputTransform(s, out, yo, rowTasks, p);
+  else
+    scheduleInputTransform(s, out, yo, rowTasks, p);
 
   // Products per channel group: register tiles of pt.tiles tiles (tx, ty
   // fused) x pt.blocks blocks, the input-channel reduction inside; a
