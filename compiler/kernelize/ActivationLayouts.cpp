@@ -41,10 +41,27 @@ ActivationLayoutPlan planActivationLayouts(
     func::FuncOp main,
     llvm::function_ref<bool(Operation *)> channelVectorCapable,
     llvm::function_ref<bool(Operation *)> winograd,
-    llvm::function_ref<bool(Value)> pinned) {
+    llvm::function_ref<bool(Value)> pinned,
+    llvm::function_ref<bool(Operation *)> inPlaceConcat) {
   ActivationLayoutPlan plan;
-  auto writesBlocked = [&](Operation *op) {
+  auto convWritesBlocked = [&](Operation *op) {
     return op && (channelVectorCapable(op) || winograd(op));
+  };
+  // An elided channel concat whose inputs are all written in place by such
+  // convs, each with whole blocks of channels: blocked, its slices sit at
+  // the same byte offsets as in NCHW (channel c0 = 16 * block b0).
+  auto concatOfBlockedSlices = [&](ConcatOp concat) {
+    if (concat.getAxis() != 1 || !inPlaceConcat(concat))
+      return false;
+    return llvm::all_of(concat.getInputs(), [&](Value in) {
+      return convWritesBlocked(in.getDefiningOp()) &&
+             blockableActivation(shapeOf(in));
+    });
+  };
+  auto writesBlocked = [&](Value v) {
+    if (auto concat = dyn_cast_or_null<ConcatOp>(v.getDefiningOp()))
+      return concatOfBlockedSlices(concat);
+    return convWritesBlocked(v.getDefiningOp());
   };
   auto allReadBlocked = [&](Value v, Operation *except) {
     for (OpOperand &use : v.getUses())
@@ -57,13 +74,13 @@ ActivationLayoutPlan planActivationLayouts(
     return !pinned(v) && !v.use_empty() && blockableActivation(shapeOf(v));
   };
   // Max pools keep their input's layout, so the two tensors around one are
-  // decided together: both blocked when a conv writes the input, its other
-  // readers and every reader of the output read blocked (ResNet's stem ->
-  // max pool -> 1x1s).
+  // decided together: both blocked when the input is written blocked, its
+  // other readers and every reader of the output read blocked (ResNet's
+  // stem -> max pool -> 1x1s; an inception block's pool branch).
   llvm::DenseSet<Operation *> blockedPools;
   main.walk([&](MaxPool2DOp pool) {
     Value x = pool.getInput(), y = pool.getResult();
-    if (writesBlocked(x.getDefiningOp()) && blockable(x) && blockable(y) &&
+    if (writesBlocked(x) && blockable(x) && blockable(y) &&
         allReadBlocked(x, pool) && allReadBlocked(y, nullptr))
       blockedPools.insert(pool);
   });
@@ -74,24 +91,38 @@ ActivationLayoutPlan planActivationLayouts(
         return false;
     return true;
   };
-  main.walk([&](Conv2DOp conv) {
-    Value y = conv.getResult();
-    if (!writesBlocked(conv) || !blockable(y) || !readsBlockedOrPool(y))
-      return;
-    plan.blocked.insert(y);
-    if (channelVectorCapable(conv))
-      plan.channelVectorConvs.insert(conv);
-    for (OpOperand &use : y.getUses()) {
+  auto markCvUsers = [&](Value v) {
+    for (OpOperand &use : v.getUses())
       if (channelVectorCapable(use.getOwner()))
         plan.channelVectorConvs.insert(use.getOwner());
+  };
+  // A blocked tensor: its conv producer (if any) and conv readers run with
+  // channel vectors; a blocked pool reading it makes its output blocked.
+  auto markBlocked = [&](Value v) {
+    plan.blocked.insert(v);
+    if (Operation *def = v.getDefiningOp(); def && channelVectorCapable(def))
+      plan.channelVectorConvs.insert(def);
+    markCvUsers(v);
+    for (OpOperand &use : v.getUses())
       if (blockedPools.contains(use.getOwner())) {
         Value pooled = use.getOwner()->getResult(0);
         plan.blocked.insert(pooled);
-        for (OpOperand &next : pooled.getUses())
-          if (channelVectorCapable(next.getOwner()))
-            plan.channelVectorConvs.insert(next.getOwner());
+        markCvUsers(pooled);
       }
-    }
+  };
+  main.walk([&](Conv2DOp conv) {
+    Value y = conv.getResult();
+    if (convWritesBlocked(conv) && blockable(y) && readsBlockedOrPool(y))
+      markBlocked(y);
+  });
+  main.walk([&](ConcatOp concat) {
+    Value y = concat.getResult();
+    if (!concatOfBlockedSlices(concat) || !blockable(y) ||
+        !readsBlockedOrPool(y))
+      return;
+    markBlocked(y);
+    for (Value in : concat.getInputs())
+      markBlocked(in);
   });
   return plan;
 }

@@ -6,7 +6,8 @@
 // only when its producer writes it blocked and every consumer reads it
 // blocked. Today those are dense convs with channel vectors, direct or
 // Winograd (data input, residual, output), max pools (input and output
-// together) and global average pools (input).
+// together), elided channel concats whose slices such convs write, and
+// global average pools (input).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_KERNELIZE_ACTIVATIONLAYOUTS_H
@@ -29,13 +30,16 @@ struct ActivationLayoutPlan {
 /// `channelVectorCapable(conv)`: the conv (a kiln.conv2d) can run as a
 /// direct channel-vector conv (dense, constant weights, not Winograd).
 /// `winograd(conv)`: the conv runs as a Winograd conv.
-/// `pinned(value)`: the value must stay NCHW whatever its users (a model
-/// output, a slice of an elided concat).
+/// `pinned(value)`: the value is not decided on its own: a model output
+/// (always NCHW) or a slice of an elided concat (blocked with the concat).
+/// `inPlaceConcat(concat)`: the concat is elided and every input is
+/// written straight into its slice (no copy kernel).
 ActivationLayoutPlan planActivationLayouts(
     mlir::func::FuncOp main,
     llvm::function_ref<bool(mlir::Operation *)> channelVectorCapable,
     llvm::function_ref<bool(mlir::Operation *)> winograd,
-    llvm::function_ref<bool(mlir::Value)> pinned);
+    llvm::function_ref<bool(mlir::Value)> pinned,
+    llvm::function_ref<bool(mlir::Operation *)> inPlaceConcat);
 
 } // namespace kiln
 

@@ -773,7 +773,13 @@ bool Kernelizer::run(func::FuncOp main) {
           auto conv = dyn_cast<Conv2DOp>(op);
           return conv && winogradTileOf(conv) != 0;
         },
-        [&](Value v) { return outputRoot.count(v) || sliceOf.count(v); });
+        [&](Value v) { return outputRoot.count(v) || sliceOf.count(v); },
+        [&](Operation *op) {
+          auto concat = dyn_cast<ConcatOp>(op);
+          return concat && concatStorage.count(concat) &&
+                 llvm::all_of(concat.getInputs(),
+                              [&](Value in) { return sliceOf.count(in); });
+        });
   for (Operation &op : main.getBody().front().without_terminator())
     if (!lower(&op))
       return false;

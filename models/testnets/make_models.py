@@ -205,6 +205,27 @@ def inception_block(g):
     return g.finish(y, "output", [1, 26, 12, 12]), []
 
 
+def inception_blocked(g):
+    """Two inception blocks whose branches all have whole blocks of 16
+    channels: the first concat, its four slices and every reader (1x1s and
+    a 3x3 stride-1 max pool) are channel-blocked (NCHW16c); the second
+    concat is the model output, so its slices are written NCHW."""
+    x = g.add_input("input", [1, 16, 14, 14])
+    x = g.conv_bn(x, 16, 32, 3)
+
+    def block(x, cin):
+        b1 = g.conv_bn(x, cin, 16, 1, pads=[0, 0, 0, 0])
+        b2 = g.conv_bn(g.conv_bn(x, cin, 16, 1, pads=[0, 0, 0, 0]), 16, 32, 3)
+        b3 = g.conv_bn(g.conv_bn(x, cin, 16, 1, pads=[0, 0, 0, 0]), 16, 16, 5)
+        p = g.node("MaxPool", [x], "maxpool", kernel_shape=[3, 3],
+                   strides=[1, 1], pads=[1, 1, 1, 1])
+        b4 = g.conv_bn(p, cin, 16, 1, pads=[0, 0, 0, 0])
+        return g.node("Concat", [b1, b2, b3, b4], "concat", axis=1)
+
+    y = block(block(x, 32), 80)
+    return g.finish(y, "output", [1, 80, 14, 14]), []
+
+
 def winograd_5x5(g):
     # Inception-style 5x5 branches on a 28x28 image: 16 -> 48 (F(2x2, 5x5):
     # at least 48 output channels on at least 28x28), then 48 -> 32 (stays
@@ -352,8 +373,8 @@ def pads(g):
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
-    residual_projection, inception_block, winograd_5x5, relu6_clip, batch2,
-    non_square,
+    residual_projection, inception_block, inception_blocked, winograd_5x5,
+    relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads)}
 
 

@@ -62,9 +62,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   EpilogueInputs epilogueInputs = requireEpilogueInputs(spec, 2, M);
   int biasIndex = epilogueInputs.bias, residualIndex = epilogueInputs.residual;
   // Channel-blocked activations (kernels/ActivationLayout.h): the data
-  // input, the residual and the output of a channel-vector conv; an input
-  // only where it is read in place (unpadded), since the padded copies
-  // assume NCHW.
+  // input (read in place, or through a blocked padded copy), the residual
+  // and the output of a channel-vector conv.
   bool blockedInput = spec.inputBlocked(0);
   bool blockedResidual = residualIndex >= 0 && spec.inputBlocked(residualIndex);
   uint32_t allowedBlocked =
@@ -90,12 +89,11 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       return in[1](om % (int)block, kx, ky, c, om / (int)block);
     return in[1](kx, ky, c, om);
   };
+  // NCHW output and residual (a blocked residual is added in the
+  // channel-vector accumulator's layout, below).
   auto epilogue = [&](Expr v) {
     if (residualIndex >= 0)
-      v += blockedResidual
-               ? in[residualIndex](m % (int)kActivationBlock, ox, oy,
-                                   m / (int)kActivationBlock, n)
-               : in[residualIndex](ox, oy, m, n);
+      v += in[residualIndex](ox, oy, m, n);
     return applyActivation(spec, v);
   };
   RDom r(0, (int)KW, 0, (int)KH, 0, (int)Cg, "r");
@@ -111,8 +109,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     // has no per-row tails or strided loads. The Wph - OW columns that wrap
     // into the next row are computed and never read (0% for unpadded 1x1,
     // 3.5% at 56x56 3x3, 22% at 7x7 3x3).
-    // (A channel-blocked input is read in place; the split is then only
-    // the tap arithmetic, over an NCHW view of it.)
+    // (An unpadded channel-blocked input is read in place; the split is
+    // then only the tap arithmetic, over an NCHW view of it.)
     Func nchwInput = in[0];
     if (blockedInput) {
       Var vx, vy, vc, vn;

@@ -334,7 +334,6 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
     out.reorder(ox, mi, oy, mo, on).fuse(oy, mo, task).parallel(task);
     accLevel = LoopLevel(out, task);
   }
-  acc.compute_at(accLevel);
   if (Func sum = conv.residualSum; sum.defined())
     sum.compute_at(accLevel).vectorize(j, lanes);
   f.taskLoop = LoopLevel(out, task);
@@ -353,11 +352,12 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
           .reorder(oxi, mi, oxo)
           .unroll(oxi)
           .unroll(mi);
-      acc.compute_at(out, oxo);
+      accLevel = LoopLevel(out, oxo);
     }
   } else if (outLanes > 1) {
     out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
   }
+  acc.compute_at(accLevel);
   Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
   if (registerTiles) {
     // Every accumulator its own register: the tile's loops unrolled.
@@ -764,37 +764,6 @@ void scheduleStats(KernelFuncs &f, const CpuScheduleParams &p) {
 }
 
 } // namespace
-
-/// A global average pool over a channel-blocked input: vectors of
-/// channels (dense loads of each pixel's block), tasks of 8 vectors.
-void scheduleBlockedGlobalAvgPool(KernelFuncs &f, const CpuScheduleParams &p) {
-  Func out = f.output, acc = f.accumulator;
-  RDom r = f.accumulatorDomain;
-  Var c = f.vars[2], co("co"), cv("cv"), ci("ci");
-  int lanes = vectorLanesFor(f.extents[2], p.vectorLanes);
-  out.split(c, co, ci, lanes * 8, TailStrategy::GuardWithIf)
-      .split(ci, cv, ci, lanes, TailStrategy::GuardWithIf)
-      .vectorize(ci)
-      .parallel(co);
-  acc.compute_at(out, cv).vectorize(c, lanes);
-  acc.update().reorder(c, r.x, r.y).vectorize(c, lanes);
-}
-
-/// A max pool between channel-blocked tensors: 16-channel vectors along
-/// output rows; tasks are blocks of 4 output rows, every channel block
-/// inside (a thread reads the rows the kernel before wrote).
-void scheduleBlockedMaxPool(KernelFuncs &f, const CpuScheduleParams &p) {
-  Func out = f.output;
-  Var k = f.vars[0], ox = f.vars[1], oy = f.vars[2], cb = f.vars[3],
-      n = f.vars[4];
-  Var yo("yo"), yi("yi"), task("task");
-  int lanes = vectorLanesFor(f.extents[0], p.vectorLanes);
-  out.split(oy, yo, yi, 4, TailStrategy::GuardWithIf)
-      .reorder(k, ox, yi, cb, yo, n)
-      .fuse(yo, n, task)
-      .parallel(task)
-      .vectorize(k, lanes);
-}
 
 void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
                     const CpuScheduleParams &params) {

@@ -133,6 +133,14 @@ bool scheduleDenseAlongK(const KernelSpec &spec, KernelFuncs &funcs,
 void schedulePhaseSplitCopy(Halide::Func flat, int64_t pitch,
                             const CpuScheduleParams &params, bool parallel);
 
+/// Pools between channel-blocked tensors (kernels/ActivationLayout.h):
+/// a global average pool over a blocked input, a max pool from a blocked
+/// input to a blocked output. schedules/ChannelBlockedPoolSchedule.cpp.
+void scheduleBlockedGlobalAvgPool(KernelFuncs &funcs,
+                                  const CpuScheduleParams &params);
+void scheduleBlockedMaxPool(KernelFuncs &funcs,
+                            const CpuScheduleParams &params);
+
 /// Widest power of two <= both `lanes` and `extent`: the vector width for
 /// a dim of that extent (an output's last vector is shifted inwards to
 /// stay inside the buffer, which needs extent >= lanes).
