@@ -15,10 +15,11 @@ std::vector<int64_t> shapeOf(Value v) {
   return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
 }
 
-/// Whether `use` reads its tensor in the blocked layout: a channel-vector
-/// capable conv's data input (read in place, or through a blocked padded
-/// copy) or residual, a Winograd conv's data input or residual, or a
-/// global average pool's input.
+/// Whether `use` can read its tensor in the blocked layout (the tensor's
+/// own shape is checked by the caller): a channel-vector capable conv's
+/// data input (read in place, or through a blocked padded copy) or
+/// residual, a Winograd conv's data input or residual, or a global average
+/// pool's input.
 bool readsBlocked(OpOperand &use,
                   llvm::function_ref<bool(Operation *)> channelVectorCapable,
                   llvm::function_ref<bool(Operation *)> winograd) {
@@ -30,9 +31,7 @@ bool readsBlocked(OpOperand &use,
     return false;
   if (!channelVectorCapable(user) && !winograd(user))
     return false;
-  return use.get() == conv.getResidual() ||
-         (use.getOperandNumber() == 0 &&
-          blockableActivation(shapeOf(conv.getInput())));
+  return use.get() == conv.getResidual() || use.getOperandNumber() == 0;
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/schedules/Schedule.h"
+#include "compiler/kernels/ActivationLayout.h"
 
 namespace kiln {
 
@@ -29,7 +30,7 @@ void schedulePhaseSplitCopy(Func flat, int64_t pitch,
         .reorder(v[0], col, v[2], row, cn);
     if (parallel)
       flat.parallel(cn);
-    int lanes = vectorLanesFor(16, p.vectorLanes);
+    int lanes = vectorLanesFor(kActivationBlock, p.vectorLanes);
     if (lanes > 1)
       flat.vectorize(v[0], lanes);
     return;
