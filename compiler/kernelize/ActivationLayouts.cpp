@@ -5,6 +5,8 @@
 #include "compiler/kernels/ActivationLayout.h"
 #include "dialects/kiln/KilnOps.h"
 
+#include <functional>
+
 using namespace mlir;
 
 namespace kiln {
@@ -57,32 +59,23 @@ ActivationLayoutPlan planActivationLayouts(
              blockableActivation(shapeOf(in));
     });
   };
-  auto writesBlocked = [&](Value v) {
-    if (auto concat = dyn_cast_or_null<ConcatOp>(v.getDefiningOp()))
-      return concatOfBlockedSlices(concat);
-    return convWritesBlocked(v.getDefiningOp());
-  };
-  auto allReadBlocked = [&](Value v, Operation *except) {
-    for (OpOperand &use : v.getUses())
-      if (use.getOwner() != except &&
-          !readsBlocked(use, channelVectorCapable, winograd))
-        return false;
-    return true;
-  };
-  auto blockable = [&](Value v) {
-    return !pinned(v) && !v.use_empty() && blockableActivation(shapeOf(v));
-  };
-  // Max pools keep their input's layout, so the two tensors around one are
-  // decided together: both blocked when the input is written blocked, its
-  // other readers and every reader of the output read blocked (ResNet's
-  // stem -> max pool -> 1x1s; an inception block's pool branch).
+  // Max pools keep their input's layout, so the tensors around one are
+  // decided together, and pools may follow pools (GoogLeNet: a stage's
+  // stride-2 pool feeds the next inception block's stride-1 pool). The
+  // blocked pools are the largest set in which every pool's input is
+  // written blocked (by a conv, a blocked concat or a pool of the set) and
+  // every reader of its input and output reads blocked or is a pool of
+  // the set: start from all pools, drop those that break it until none do.
   llvm::DenseSet<Operation *> blockedPools;
-  main.walk([&](MaxPool2DOp pool) {
-    Value x = pool.getInput(), y = pool.getResult();
-    if (writesBlocked(x) && blockable(x) && blockable(y) &&
-        allReadBlocked(x, pool) && allReadBlocked(y, nullptr))
-      blockedPools.insert(pool);
-  });
+  main.walk([&](MaxPool2DOp pool) { blockedPools.insert(pool); });
+  auto writesBlocked = [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    if (auto concat = dyn_cast_or_null<ConcatOp>(def))
+      return concatOfBlockedSlices(concat);
+    if (isa_and_nonnull<MaxPool2DOp>(def))
+      return blockedPools.contains(def);
+    return convWritesBlocked(def);
+  };
   auto readsBlockedOrPool = [&](Value v) {
     for (OpOperand &use : v.getUses())
       if (!blockedPools.contains(use.getOwner()) &&
@@ -90,6 +83,21 @@ ActivationLayoutPlan planActivationLayouts(
         return false;
     return true;
   };
+  auto blockable = [&](Value v) {
+    return !pinned(v) && !v.use_empty() && blockableActivation(shapeOf(v));
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    main.walk([&](MaxPool2DOp pool) {
+      Value x = pool.getInput(), y = pool.getResult();
+      if (blockedPools.contains(pool) &&
+          !(writesBlocked(x) && blockable(x) && blockable(y) &&
+            readsBlockedOrPool(x) && readsBlockedOrPool(y))) {
+        blockedPools.erase(pool);
+        changed = true;
+      }
+    });
+  }
   auto markCvUsers = [&](Value v) {
     for (OpOperand &use : v.getUses())
       if (channelVectorCapable(use.getOwner()))
@@ -97,17 +105,14 @@ ActivationLayoutPlan planActivationLayouts(
   };
   // A blocked tensor: its conv producer (if any) and conv readers run with
   // channel vectors; a blocked pool reading it makes its output blocked.
-  auto markBlocked = [&](Value v) {
+  std::function<void(Value)> markBlocked = [&](Value v) {
     plan.blocked.insert(v);
     if (Operation *def = v.getDefiningOp(); def && channelVectorCapable(def))
       plan.channelVectorConvs.insert(def);
     markCvUsers(v);
     for (OpOperand &use : v.getUses())
-      if (blockedPools.contains(use.getOwner())) {
-        Value pooled = use.getOwner()->getResult(0);
-        plan.blocked.insert(pooled);
-        markCvUsers(pooled);
-      }
+      if (blockedPools.contains(use.getOwner()))
+        markBlocked(use.getOwner()->getResult(0));
   };
   main.walk([&](Conv2DOp conv) {
     Value y = conv.getResult();
