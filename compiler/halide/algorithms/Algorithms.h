@@ -248,6 +248,27 @@ Halide::Func padSpatial(const Halide::ImageParam &in, int64_t width,
                         int64_t height, Halide::Expr value,
                         const std::string &name);
 
+/// Channel-blocked activations (kernels/ActivationLayout.h): element
+/// (x, y, c, n) of a blocked f(k, x, y, cb, n), i.e. f(c % 16, x, y,
+/// c / 16, n).
+Halide::Expr blockedAt(const Halide::Func &f, Halide::Expr x, Halide::Expr y,
+                       Halide::Expr c, Halide::Expr n);
+
+/// padSpatial's twin for a blocked input: f(k, x, y, cb, n) with `value`
+/// outside [0,W) x [0,H) (a boundary condition, whose interior Halide
+/// peels off).
+Halide::Func padSpatialBlocked(const Halide::ImageParam &in, int64_t width,
+                               int64_t height, Halide::Expr value,
+                               const std::string &name);
+
+/// Which of a conv's data input and residual (at `residualIndex`, or -1)
+/// are channel-blocked; fails if the spec blocks any other input.
+struct BlockedConvInputs {
+  bool input = false, residual = false;
+};
+BlockedConvInputs requireBlockedConvInputs(const KernelSpec &spec,
+                                           int residualIndex);
+
 // --- Op families --------------------------------------------------------===//
 
 KernelFuncs buildConv2D(const KernelSpec &spec,

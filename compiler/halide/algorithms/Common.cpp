@@ -177,4 +177,29 @@ Func padSpatial(const ImageParam &in, int64_t width, int64_t height, Expr value,
   return padded;
 }
 
+Expr blockedAt(const Func &f, Expr x, Expr y, Expr c, Expr n) {
+  return f(c % (int)kActivationBlock, x, y, c / (int)kActivationBlock, n);
+}
+
+Func padSpatialBlocked(const ImageParam &in, int64_t width, int64_t height,
+                       Expr value, const std::string &name) {
+  // Bounded in x and y only (an undefined range leaves a dim unbounded).
+  Func bounded = BoundaryConditions::constant_exterior(
+      in, value,
+      {Range(), {0, (int)width}, {0, (int)height}, Range(), Range()});
+  Var k("k"), x("x"), y("y"), cb("cb"), n("n");
+  Func padded(name);
+  padded(k, x, y, cb, n) = bounded(k, x, y, cb, n);
+  return padded;
+}
+
+BlockedConvInputs requireBlockedConvInputs(const KernelSpec &spec,
+                                           int residualIndex) {
+  uint32_t allowed = 1u | (residualIndex >= 0 ? 1u << residualIndex : 0u);
+  if (spec.blockedInputs & ~allowed)
+    specFail("only the data input and the residual can be channel-blocked");
+  return {spec.inputBlocked(0),
+          residualIndex >= 0 && spec.inputBlocked(residualIndex)};
+}
+
 } // namespace kiln

@@ -12,7 +12,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
-#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 
@@ -64,12 +63,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   // Channel-blocked activations (kernels/ActivationLayout.h): the data
   // input (read in place, or through a blocked padded copy), the residual
   // and the output of a channel-vector conv.
-  bool blockedInput = spec.inputBlocked(0);
-  bool blockedResidual = residualIndex >= 0 && spec.inputBlocked(residualIndex);
-  uint32_t allowedBlocked =
-      1u | (residualIndex >= 0 ? 1u << residualIndex : 0u);
-  if (spec.blockedInputs & ~allowedBlocked)
-    specFail("only the data input and the residual can be channel-blocked");
+  auto [blockedInput, blockedResidual] =
+      requireBlockedConvInputs(spec, residualIndex);
   bool anyBlocked = spec.blockedInputs || spec.blockedOutput;
   if (anyBlocked && (block != kConvChannelVectorBlock || groups != 1 ||
                      flatOutput))
@@ -115,9 +110,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     if (blockedInput) {
       Var vx, vy, vc, vn;
       nchwInput = Func("x_nchw");
-      nchwInput(vx, vy, vc, vn) =
-          in[0](vc % (int)kActivationBlock, vx, vy,
-                vc / (int)kActivationBlock, vn);
+      nchwInput(vx, vy, vc, vn) = blockedAt(in[0], vx, vy, vc, vn);
     }
     // A padded blocked input gets a blocked copy (dense 16-channel vectors).
     PhaseSplitInput split =
@@ -155,12 +148,10 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       Expr ix = px * (int)sw + tx, iy = py * (int)sh + ty;
       Expr pixel =
           split.blocked
-              ? flat(r.z % (int)kActivationBlock,
-                     py * (int)Wph + px + tapOffset, tapPhase,
-                     r.z / (int)kActivationBlock, n)
+              ? blockedAt(flat, py * (int)Wph + px + tapOffset, tapPhase,
+                          r.z, n)
           : blockedInput
-              ? in[0](r.z % (int)kActivationBlock, ix, iy,
-                      r.z / (int)kActivationBlock, n)
+              ? blockedAt(in[0], ix, iy, r.z, n)
           : readInPlace
               ? in[0](ix, iy, r.z, n)
               : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);

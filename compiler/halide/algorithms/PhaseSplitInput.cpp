@@ -69,9 +69,7 @@ PhaseSplitInput phaseSplitBlockedInput(const ImageParam &in, int64_t W,
   int pitch = (int)s.rowPitch;
   Expr col = (i % pitch) * (int)s.sw + p % (int)s.sw - (int)win.padLeft;
   Expr row = (i / pitch) * (int)s.sh + p / (int)s.sw - (int)win.padTop;
-  // Bounded in x and y only (an undefined range leaves a dim unbounded).
-  Func bounded = BoundaryConditions::constant_exterior(
-      in, 0.0f, {Range(), {0, (int)W}, {0, (int)H}, Range(), Range()});
+  Func bounded = padSpatialBlocked(in, W, H, 0.0f, "x_bounded_blocked");
   s.flat = Func("x_flat_blocked");
   s.flat(k, i, p, cb, b) = bounded(k, col, row, cb, b);
   return s;

@@ -10,7 +10,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
-#include "compiler/kernels/ActivationLayout.h"
 
 #include <algorithm>
 
@@ -96,9 +95,8 @@ KernelFuncs buildBlockedMaxPool2D(const KernelSpec &spec,
   KernelFuncs f = makeOutputFuncs(spec);
   Var k = f.vars[0], ox = f.vars[1], oy = f.vars[2], cb = f.vars[3],
       n = f.vars[4];
-  Func input = BoundaryConditions::constant_exterior(
-      in[0], Float(32).min(),
-      {Range(), {0, (int)g.W}, {0, (int)g.H}, Range(), Range()});
+  Func input =
+      padSpatialBlocked(in[0], g.W, g.H, Float(32).min(), "x_padded_blocked");
   Expr windowMax = Float(32).min();
   for (int64_t ky = 0; ky < w.kh; ++ky)
     for (int64_t kx = 0; kx < w.kw; ++kx)
@@ -203,10 +201,8 @@ KernelFuncs buildGlobalAvgPool(const KernelSpec &spec,
   acc(ox, oy, c, n) = 0.0f;
   // A channel-blocked input (kernels/ActivationLayout.h) is 5-D.
   acc(ox, oy, c, n) +=
-      spec.inputBlocked(0)
-          ? in[0](c % (int)kActivationBlock, r.x, r.y,
-                  c / (int)kActivationBlock, n)
-          : in[0](r.x, r.y, c, n);
+      spec.inputBlocked(0) ? blockedAt(in[0], r.x, r.y, c, n)
+                           : in[0](r.x, r.y, c, n);
   f.output(ox, oy, c, n) =
       applyActivation(spec, acc(ox, oy, c, n) / (float)(xs[2] * xs[3]));
   f.accumulator = acc;

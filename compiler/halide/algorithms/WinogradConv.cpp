@@ -20,7 +20,6 @@
 #include "compiler/halide/algorithms/WinogradConv.h"
 
 #include "compiler/halide/algorithms/Algorithms.h"
-#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <functional>
@@ -95,11 +94,8 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   // Channel-blocked (kernels/ActivationLayout.h): the input (the input
   // transform then runs on 16-channel vectors), the residual and the
   // output (the output transform's own layout).
-  bool blockedInput = spec.inputBlocked(0);
-  bool blockedResidual = residualIndex >= 0 && spec.inputBlocked(residualIndex);
-  if (spec.blockedInputs &
-      ~(1u | (residualIndex >= 0 ? 1u << residualIndex : 0u)))
-    specFail("only the data input and the residual can be channel-blocked");
+  auto [blockedInput, blockedResidual] =
+      requireBlockedConvInputs(spec, residualIndex);
 
   auto stages = std::make_shared<WinogradStages>();
   WinogradStages &s = *stages;
@@ -121,14 +117,10 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   s.blockedInput = blockedInput;
   std::function<Expr(Expr, Expr)> padded;
   if (blockedInput) {
-    Var k("k"), px("px"), py("py"), cb("cb"), pn("pn");
-    Func bounded = BoundaryConditions::constant_exterior(
-        in[0], 0.0f, {Range(), {0, (int)W}, {0, (int)H}, Range(), Range()});
-    s.paddedInput = Func("wino_x_padded_blocked");
-    s.paddedInput(k, px, py, cb, pn) = bounded(k, px, py, cb, pn);
+    s.paddedInput =
+        padSpatialBlocked(in[0], W, H, 0.0f, "wino_x_padded_blocked");
     padded = [&](Expr x, Expr y) {
-      return s.paddedInput(c % (int)kActivationBlock, x, y,
-                           c / (int)kActivationBlock, n);
+      return blockedAt(s.paddedInput, x, y, c, n);
     };
   } else {
     s.paddedInput = padSpatial(in[0], W, H, 0.0f, "wino_x_padded");
