@@ -52,15 +52,18 @@ std::vector<int64_t> bufferShape(const KernelSpec &spec,
                                  bool blocked, const std::string &what) {
   if (!blocked)
     return shape;
-  bool supported =
-      (spec.kind == KernelKind::Conv2D && spec.groups == 1 &&
-       spec.weightBlock == kConvChannelVectorBlock) ||
-      spec.kind == KernelKind::GlobalAvgPool ||
-      spec.kind == KernelKind::MaxPool2D;
+  bool channelVectors =
+      ((spec.kind == KernelKind::Conv2D && spec.groups == 1) ||
+       spec.kind == KernelKind::InvertedResidual ||
+       spec.kind == KernelKind::SeparableConv2D) &&
+      spec.weightBlock == kConvChannelVectorBlock;
+  bool supported = channelVectors || spec.kind == KernelKind::GlobalAvgPool ||
+                   spec.kind == KernelKind::MaxPool2D;
   if (!supported)
     specFail(what + " is channel-blocked, which only channel-vector and "
-                    "Winograd convs (weight_block=16), max pools and global "
-                    "average pools support");
+                    "Winograd convs, separable convs and inverted residuals "
+                    "(weight_block=16), "
+                    "max pools and global average pools support");
   if (!blockableActivation(shape))
     specFail(what + " " + shapeText(shape) +
              " cannot be channel-blocked: it needs 4 dims and a multiple of " +

@@ -17,23 +17,34 @@ std::vector<int64_t> shapeOf(Value v) {
   return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
 }
 
+/// The residual operand of a conv-like op (conv, separable conv, inverted
+/// residual), or null.
+Value residualOf(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return conv.getResidual();
+  if (auto sep = dyn_cast<SeparableConv2DOp>(op))
+    return sep.getResidual();
+  if (auto ir = dyn_cast<InvertedResidualOp>(op))
+    return ir.getResidual();
+  return nullptr;
+}
+
 /// Whether `use` can read its tensor in the blocked layout (the tensor's
-/// own shape is checked by the caller): a channel-vector capable conv's
-/// data input (read in place, or through a blocked padded copy) or
-/// residual, a Winograd conv's data input or residual, or a global average
-/// pool's input.
+/// own shape is checked by the caller): the data input (read in place, or
+/// through a blocked padded copy) or residual of a channel-vector capable
+/// conv, separable conv or inverted residual, or of a Winograd conv, or a
+/// global average pool's input.
 bool readsBlocked(OpOperand &use,
                   llvm::function_ref<bool(Operation *)> channelVectorCapable,
                   llvm::function_ref<bool(Operation *)> winograd) {
   Operation *user = use.getOwner();
   if (isa<GlobalAvgPoolOp>(user))
     return true;
-  auto conv = dyn_cast<Conv2DOp>(user);
-  if (!conv)
+  if (!isa<Conv2DOp, SeparableConv2DOp, InvertedResidualOp>(user))
     return false;
   if (!channelVectorCapable(user) && !winograd(user))
     return false;
-  return use.get() == conv.getResidual() || use.getOperandNumber() == 0;
+  return use.get() == residualOf(user) || use.getOperandNumber() == 0;
 }
 
 } // namespace
@@ -114,9 +125,11 @@ ActivationLayoutPlan planActivationLayouts(
       if (blockedPools.contains(use.getOwner()))
         markBlocked(use.getOwner()->getResult(0));
   };
-  main.walk([&](Conv2DOp conv) {
-    Value y = conv.getResult();
-    if (convWritesBlocked(conv) && blockable(y) && readsBlockedOrPool(y))
+  main.walk([&](Operation *op) {
+    if (!isa<Conv2DOp, SeparableConv2DOp, InvertedResidualOp>(op))
+      return;
+    Value y = op->getResult(0);
+    if (convWritesBlocked(op) && blockable(y) && readsBlockedOrPool(y))
       markBlocked(y);
   });
   main.walk([&](ConcatOp concat) {

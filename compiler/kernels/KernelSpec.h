@@ -112,6 +112,8 @@ struct KernelSpec {
   /// compile time into [ceil(M/B), C, KH, KW, B] (compiler/kernels/
   /// ConvWeightLayout.h; dense convs only). SeparableConv2D: the same for
   /// its pointwise weights, B = 16 only (channel vectors on small images).
+  /// InvertedResidual: the same for its expand and project weights, B = 16
+  /// only (every stage on channel vectors; E a multiple of 16).
   /// Serialized only when non-zero.
   int64_t weightBlock = 0;
   /// Conv2D: 0 = direct convolution; m = 2 or 4 = Winograd F(m x m, 3 x 3)

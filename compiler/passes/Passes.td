@@ -238,7 +238,9 @@ def FuseInvertedResidualPass
     there the expand conv and the separable conv each run on channel
     vectors (compiler/kernels/ConvWeightLayout.h), faster than the fused
     kernel's pixel-vector stages (MobileNetV2's 14x14
-    blocks 96->576->96: 0.44 ms fused, 0.18 + 0.21 ms as two kernels).
+    blocks 96->576->96: 0.44 ms fused, 0.18 + 0.21 ms as two kernels;
+    with the channel-vector fused kernel, fusing the 14x14 and 7x7 blocks
+    too still made MobileNetV2 13 % slower).
 
     Before:
     ```mlir

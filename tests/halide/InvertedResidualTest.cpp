@@ -10,6 +10,9 @@
 
 #include "TestUtil.h"
 
+#include "compiler/kernelize/WeightPacking.h"
+#include "compiler/kernels/ConvWeightLayout.h"
+
 using namespace kiln;
 using namespace kiln::test;
 
@@ -24,6 +27,11 @@ struct InvertedResidualCase {
   float dwParam0 = 0.0f, dwParam1 = 6.0f;
   Activation act = Activation::None;
   bool residual = false;
+  /// The channel-vector form: expand and project weights packed in blocks
+  /// of 16 (e must be whole blocks); and which arguments are
+  /// channel-blocked (x, residual, output).
+  bool channelVectors = false;
+  bool blockInput = false, blockResidual = false, blockOutput = false;
 };
 
 KernelSpec stageSpec(Activation act, float p0, float p1) {
@@ -123,7 +131,30 @@ void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
     in.push_back(randomTensor(spec.outputShape, rng));
   for (const Tensor &t : in)
     spec.inputShapes.push_back(t.shape);
-  expectClose(runJit(spec, in), referenceInvertedResidual(tc, spec, in));
+  Tensor want = referenceInvertedResidual(tc, spec, in);
+  std::vector<Tensor> kernelIn = in;
+  if (tc.channelVectors) {
+    spec.weightBlock = kConvChannelVectorBlock;
+    for (size_t i : {size_t(1), size_t(5)}) {
+      kernelIn[i].shape =
+          packedConvWeightShape(in[i].shape, kConvChannelVectorBlock);
+      kernelIn[i].data =
+          packConvWeights(in[i].data, in[i].shape, kConvChannelVectorBlock);
+      ASSERT_EQ(kernelIn[i].data.size(), kernelIn[i].numel());
+      spec.inputShapes[i] = kernelIn[i].shape;
+    }
+  }
+  if (tc.blockInput) {
+    spec.blockedInputs |= 1u;
+    kernelIn[0] = toChannelBlocked(kernelIn[0]);
+  }
+  if (tc.blockResidual) {
+    spec.blockedInputs |= 1u << 7;
+    kernelIn[7] = toChannelBlocked(kernelIn[7]);
+  }
+  spec.blockedOutput = tc.blockOutput;
+  Tensor got = runJit(spec, kernelIn);
+  expectClose(tc.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
 } // namespace
@@ -244,12 +275,147 @@ TEST(HalideInvertedResidual, RejectsMissingResidualInput) {
   expectSpecError(spec, "expects 8 inputs");
 }
 
-TEST(HalideInvertedResidual, RejectsPackedWeights) {
-  // Packed (weight_block) weights are for conv and separable kernels only.
+TEST(HalideInvertedResidual, RejectsOtherWeightBlocks) {
+  // OIHW or blocks of 16 (the channel-vector form) only.
   InvertedResidualCase tc;
   KernelSpec spec = invertedResidualSpec(tc);
   spec.inputShapes = {{1, 5, 9, 11}, {30, 5, 1, 1}, {30}, {30, 1, 3, 3},
                       {30},          {7, 30, 1, 1}, {7}};
+  spec.weightBlock = 8;
+  expectSpecError(spec, "OIHW or packed in blocks of 16 (weight_block=8)");
+}
+
+TEST(HalideInvertedResidual, RejectsBlockedArgumentsWithOihwWeights) {
+  InvertedResidualCase tc;
+  KernelSpec spec = invertedResidualSpec(tc);
+  spec.inputShapes = {{1, 5, 9, 11}, {30, 5, 1, 1}, {30}, {30, 1, 3, 3},
+                      {30},          {7, 30, 1, 1}, {7}};
+  spec.blockedOutput = true;
+  spec.outputShape = {1, 16, 9, 11};
+  expectSpecError(spec, "output is channel-blocked, which only");
+}
+
+TEST(HalideInvertedResidual, ChannelVectorRejectsRaggedExpandBlocks) {
+  // Packed expand weights must hold whole blocks: [E/16, C, 1, 1, 16].
+  InvertedResidualCase tc;
+  KernelSpec spec = invertedResidualSpec(tc);
   spec.weightBlock = 16;
-  expectSpecError(spec, "inverted residual weights are OIHW");
+  spec.inputShapes = {{1, 5, 9, 11}, {2, 5, 1, 1, 8}, {32}, {32, 1, 3, 3},
+                      {32},          {1, 32, 1, 1, 16}, {7}};
+  expectSpecError(spec, "packed expand weights [2,5,1,1,8]");
+}
+
+// The channel-vector form (weight_block=16): every stage on 16-channel
+// vectors, rows computed one by one with the expand stage sliding.
+
+TEST(HalideInvertedResidual, ChannelVectorsStride1) {
+  // MobileNetV2's 56x56 block shape, smaller: 24 -> 144 -> 24 with the
+  // residual; 23 rows: tasks of 12 rows, the last overlapping.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = tc.m = 24;
+  tc.e = 144;
+  tc.h = 23;
+  tc.w = 21;
+  tc.residual = true;
+  runInvertedResidualCase(tc, 11);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsStride2OddSize) {
+  // 16 -> 96 -> 24 at stride 2 (MobileNetV2's first block), odd extents.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 24;
+  tc.h = 29;
+  tc.w = 31;
+  tc.stride = 2;
+  runInvertedResidualCase(tc, 12);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsOddChannelsSmallImage) {
+  // Odd input and output channel counts, an image below one task of rows,
+  // hard swish / hard sigmoid stages and a ReLU epilogue.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 5;
+  tc.e = 48;
+  tc.m = 7;
+  tc.h = 3;
+  tc.w = 6;
+  tc.exAct = Activation::HardSwish;
+  tc.dwAct = Activation::HardSigmoid;
+  tc.dwParam0 = 0.2f;
+  tc.dwParam1 = 0.5f;
+  tc.act = Activation::Relu;
+  runInvertedResidualCase(tc, 13);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsBatch2Kernel5Dilation2) {
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.n = 2;
+  tc.c = 8;
+  tc.e = 32;
+  tc.m = 20;
+  tc.h = 17;
+  tc.w = 15;
+  tc.k = 5;
+  tc.pad = 3;
+  tc.dilation = 2;
+  tc.exAct = Activation::Relu;
+  tc.dwAct = Activation::None;
+  tc.residual = true;
+  runInvertedResidualCase(tc, 14);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsUnpadded) {
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 16;
+  tc.e = 64;
+  tc.m = 16;
+  tc.pad = 0;
+  tc.h = 12;
+  tc.w = 17;
+  tc.exParam0 = 0.25f;
+  tc.exParam1 = 1.5f;
+  runInvertedResidualCase(tc, 15);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsBlockedInputAndOutput) {
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = tc.m = 32;
+  tc.e = 192;
+  tc.h = tc.w = 14;
+  tc.residual = true;
+  tc.blockInput = tc.blockResidual = tc.blockOutput = true;
+  runInvertedResidualCase(tc, 16);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsBlockedInputNchwOutput) {
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 32;
+  tc.e = 96;
+  tc.m = 24;
+  tc.h = 15;
+  tc.w = 16;
+  tc.stride = 2;
+  tc.blockInput = true;
+  runInvertedResidualCase(tc, 17);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsNchwInputBlockedOutput) {
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 24;
+  tc.e = 144;
+  tc.m = 32;
+  tc.h = tc.w = 16;
+  tc.stride = 2;
+  tc.blockOutput = true;
+  runInvertedResidualCase(tc, 18);
 }

@@ -27,6 +27,9 @@ struct SeparableCase {
   /// Pointwise weights packed in blocks of this many output channels (the
   /// channel-vector pointwise stage), 0 for OIHW.
   int64_t packBlock = 0;
+  /// Channel-blocked arguments (x, residual, output): both stages on
+  /// channel vectors.
+  bool blockInput = false, blockResidual = false, blockOutput = false;
 };
 
 Tensor referenceSeparable(const SeparableCase &sc, const KernelSpec &spec,
@@ -106,7 +109,18 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
     ASSERT_EQ(kernelIn[3].data.size(), kernelIn[3].numel());
     spec.inputShapes[3] = kernelIn[3].shape;
   }
-  expectClose(runJit(spec, kernelIn), referenceSeparable(sc, spec, in));
+  if (sc.blockInput) {
+    spec.blockedInputs |= 1u;
+    kernelIn[0] = toChannelBlocked(kernelIn[0]);
+  }
+  if (sc.blockResidual) {
+    spec.blockedInputs |= 1u << 5;
+    kernelIn[5] = toChannelBlocked(kernelIn[5]);
+  }
+  spec.blockedOutput = sc.blockOutput;
+  Tensor got = runJit(spec, kernelIn);
+  expectClose(sc.blockOutput ? fromChannelBlocked(got) : got,
+              referenceSeparable(sc, spec, in));
 }
 
 } // namespace
@@ -303,4 +317,95 @@ TEST(HalideSeparableConv, RejectsPackedPointwiseWeightsOfWrongShape) {
       {1, 8, 6, 6}, {8, 1, 3, 3}, {8}, {1, 8, 1, 1, 16}, {20}};
   spec.outputShape = {1, 20, 6, 6};
   expectSpecError(spec, "packed pointwise weights [1,8,1,1,16]");
+}
+
+// Channel-blocked arguments: the depthwise stage on 16-channel vectors too.
+
+TEST(HalideSeparableConv, BlockedMobileNet14x14) {
+  // MobileNetV2's 14x14 blocks: blocked input, residual and output; row
+  // tasks, each with its own padded copy and depthwise rows.
+  SeparableCase sc;
+  sc.c = 384;
+  sc.m = 64;
+  sc.h = sc.w = 14;
+  sc.residual = true;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockResidual = sc.blockOutput = true;
+  runSeparableCase(sc, 21);
+}
+
+TEST(HalideSeparableConv, BlockedStride2To7x7) {
+  // 14x14 -> 7x7 at stride 2 (no row tasks: whole stages in parallel over
+  // channel blocks), NCHW output with a partial last block of 16.
+  SeparableCase sc;
+  sc.c = 96;
+  sc.m = 40;
+  sc.h = sc.w = 14;
+  sc.stride = 2;
+  sc.act = Activation::Relu;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = true;
+  runSeparableCase(sc, 22);
+}
+
+TEST(HalideSeparableConv, BlockedOutputFromNchwInputBatch2) {
+  // NCHW input transposed into channel vectors, blocked output, NCHW
+  // residual; 5x5 window with dilation 2; batch 2.
+  SeparableCase sc;
+  sc.n = 2;
+  sc.c = 32;
+  sc.m = 32;
+  sc.h = 9;
+  sc.w = 10;
+  sc.k = 5;
+  sc.pad = 4;
+  sc.dilation = 2;
+  sc.residual = true;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockOutput = true;
+  runSeparableCase(sc, 23);
+}
+
+TEST(HalideSeparableConv, BlockedResidualNchwOutput) {
+  SeparableCase sc;
+  sc.c = 48;
+  sc.m = 16;
+  sc.h = sc.w = 7;
+  sc.residual = true;
+  sc.dwAct = Activation::HardSigmoid;
+  sc.dwParam0 = 0.2f;
+  sc.dwParam1 = 0.5f;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockResidual = true;
+  runSeparableCase(sc, 24);
+}
+
+TEST(HalideSeparableConv, BlockedArgumentsNeedWholeChannelBlocks) {
+  // A blocked output from 24 NCHW input channels: the depthwise stage
+  // runs on whole blocks of 16.
+  KernelSpec spec;
+  spec.kind = KernelKind::SeparableConv2D;
+  spec.name = "sep";
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.hasBias = true;
+  spec.weightBlock = kConvChannelVectorBlock;
+  spec.inputShapes = {{1, 24, 9, 11}, {24, 1, 3, 3}, {24},
+                      {1, 24, 1, 1, 16}, {16}};
+  spec.outputShape = {1, 16, 9, 11};
+  spec.blockedOutput = true;
+  expectSpecError(spec, "a multiple of 16 input channels (got 24)");
+}
+
+TEST(HalideSeparableConv, BlockedArgumentsNeedPackedWeights) {
+  KernelSpec spec;
+  spec.kind = KernelKind::SeparableConv2D;
+  spec.name = "sep";
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.hasBias = true;
+  spec.inputShapes = {{1, 32, 9, 11}, {32, 1, 3, 3}, {32}, {6, 32, 1, 1}, {6}};
+  spec.outputShape = {1, 6, 9, 11};
+  spec.blockedInputs = 1;
+  expectSpecError(spec, "input 0 is channel-blocked, which only");
 }

@@ -76,6 +76,10 @@ struct ConvPlan {
   /// accumulator, computed where it is (dense residual vectors; added
   /// after the transpose, each would be a gather). Undefined otherwise.
   Halide::Func residualSum;
+  /// Fused kernels in the ChannelVectors form: the depthwise stage the
+  /// accumulator reads is mid(j, x, y, cb, n), channel vectors
+  /// (ChannelVectorStages.cpp), not flat pixel planes mid(q, c, n).
+  bool blockedMid = false;
 };
 
 /// The Funcs of one kernel, for the schedule to place.
@@ -106,6 +110,10 @@ struct KernelFuncs {
   Halide::Func expandStage, expandAccumulator, expandMask;
   Halide::RDom expandDomain;
   ConvPlan expandConv;
+  /// Small weight Funcs re-laid out inside the kernel (the channel-vector
+  /// inverted residual's depthwise weights as 16-channel vectors): a
+  /// schedule computes them once per call.
+  std::vector<Halide::Func> weightStages;
   /// MaxPool2D: the window's max along each padded input row,
   /// rows(ox, y, c, n); the output is the max of the window's rows of it
   /// (a 3x3 window: 3 + 3 maxes per output instead of 9). No accumulator.
@@ -269,6 +277,32 @@ struct BlockedConvInputs {
 BlockedConvInputs requireBlockedConvInputs(const KernelSpec &spec,
                                            int residualIndex);
 
+/// Channel-vector stages of fused kernels (algorithms/
+/// ChannelVectorStages.cpp). A depthwise conv (weights[C,1,KH,KW],
+/// bias[C], the spec's dw activation) over src(j, x, y, cb, n) (channel
+/// cb * 16 + j; C whole blocks): mid(j, ox, oy, cb, n) reads src at
+/// (ox * sw + kx * dw + x0, oy * sh + ky * dh + y0). Adds its weight
+/// re-layout to f.weightStages.
+Halide::Func depthwiseOnChannelVectors(const Halide::Func &src,
+                                       const Halide::ImageParam &weights,
+                                       const Halide::ImageParam &bias,
+                                       const Window2D &win,
+                                       int64_t kernelHeight,
+                                       int64_t kernelWidth, Halide::Expr x0,
+                                       Halide::Expr y0, const KernelSpec &spec,
+                                       KernelFuncs &f);
+/// The 1x1 conv over such a mid (C channels; weights packed [ceil(M/16),
+/// C, 1, 1, 16], bias[M]) and the spec's epilogue (residual input
+/// `residualIndex` or -1, NCHW or blocked; output NCHW or blocked): sets
+/// f.output, f.accumulator (ChannelVectors form, blockedMid) and
+/// f.depthwiseStage = mid.
+void pointwiseOnChannelVectors(const Halide::Func &mid, int64_t C,
+                               const Halide::ImageParam &weights,
+                               const Halide::ImageParam &bias,
+                               int residualIndex, bool blockedResidual,
+                               const std::vector<Halide::ImageParam> &in,
+                               const KernelSpec &spec, KernelFuncs &f);
+
 // --- Op families --------------------------------------------------------===//
 
 KernelFuncs buildConv2D(const KernelSpec &spec,
@@ -306,6 +340,11 @@ KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
                                  const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildInvertedResidual(const KernelSpec &spec,
                                   const std::vector<Halide::ImageParam> &in);
+/// InvertedResidual with weightBlock 16: every stage on channel vectors
+/// (algorithms/InvertedResidualChannelVectors.cpp).
+KernelFuncs
+buildInvertedResidualChannelVectors(const KernelSpec &spec,
+                                    const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildPad(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 

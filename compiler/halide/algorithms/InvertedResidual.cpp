@@ -17,9 +17,14 @@
 // activated expanded tensor (exAct(exBias) is not 0 in general), so a
 // per-cell mask selects 0 there after the activation.
 //
+// This is the form for OIHW weights; with weights packed in blocks of 16
+// (weight_block=16) every stage runs on channel vectors instead
+// (InvertedResidualChannelVectors.cpp).
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 
 namespace kiln {
 
@@ -27,11 +32,14 @@ using namespace Halide;
 
 KernelFuncs buildInvertedResidual(const KernelSpec &spec,
                                   const std::vector<ImageParam> &in) {
+  if (spec.weightBlock == kConvChannelVectorBlock)
+    return buildInvertedResidualChannelVectors(spec, in);
+  if (spec.weightBlock)
+    specFail("inverted residual weights are OIHW or packed in blocks of " +
+             std::to_string(kConvChannelVectorBlock) + " (weight_block=" +
+             std::to_string(spec.weightBlock) + ")");
   const auto &xs = requireRank(spec, 0, 4, "x");
   int64_t C = xs[1], H = xs[2], W = xs[3];
-  if (spec.weightBlock)
-    specFail("inverted residual weights are OIHW (weight_block must be 0, "
-             "got " + std::to_string(spec.weightBlock) + ")");
   const auto &exs = requireRank(spec, 1, 4, "expand weights");
   int64_t E = exs[0];
   if (exs[1] != C || exs[2] != 1 || exs[3] != 1)

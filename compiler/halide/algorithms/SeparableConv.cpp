@@ -19,6 +19,11 @@
 // `mid` value broadcast, so a 7x7 row fills every lane (pixel vectors of a
 // 7x7 image waste half of them in the last tile).
 //
+// With channel-blocked arguments (kernels/ActivationLayout.h) both stages
+// run on 16-channel vectors instead (ChannelVectorStages.cpp): the
+// depthwise taps are whole-vector loads of the blocked input's padded
+// rows, and the pointwise stage reads the depthwise result in that layout.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
@@ -78,11 +83,52 @@ SeparableOperands requireSeparableOperands(const KernelSpec &spec,
   return ops;
 }
 
+namespace {
+
+/// The channel-vector form, for channel-blocked arguments: the padded
+/// input as channel vectors (a blocked input's rows, or an NCHW input
+/// transposed), the depthwise stage on 16-channel vectors and the
+/// pointwise stage over it (ChannelVectorStages.cpp).
+KernelFuncs buildSeparableOnChannelVectors(const KernelSpec &spec,
+                                           const std::vector<ImageParam> &in,
+                                           const SeparableOperands &ops,
+                                           int64_t C, int64_t H, int64_t W) {
+  const int block = (int)kConvChannelVectorBlock;
+  if (spec.weightBlock != block || C % block)
+    specFail("channel-blocked arguments need " + std::to_string(block) +
+             "-channel blocks: pointwise weights packed with weight_block=" +
+             std::to_string(block) + " (got " +
+             std::to_string(spec.weightBlock) + ") and a multiple of " +
+             std::to_string(block) + " input channels (got " +
+             std::to_string(C) + ")");
+  BlockedConvInputs blocked = requireBlockedConvInputs(spec, ops.residualIndex);
+  KernelFuncs f = makeOutputFuncs(spec);
+  Func src("x_padded");
+  if (blocked.input) {
+    src = padSpatialBlocked(in[0], W, H, 0.0f, "x_padded");
+  } else {
+    Func nchw = padSpatial(in[0], W, H, 0.0f, "x_nchw_padded");
+    Var j("j"), x("x"), y("y"), cb("cb"), n("n");
+    src(j, x, y, cb, n) = nchw(x, y, cb * block + j, n);
+  }
+  f.paddedInputs.push_back(src);
+  Func mid = depthwiseOnChannelVectors(
+      src, in[1], in[2], ops.win, ops.kernelHeight, ops.kernelWidth,
+      -(int)ops.win.padLeft, -(int)ops.win.padTop, spec, f);
+  pointwiseOnChannelVectors(mid, C, in[3], in[4], ops.residualIndex,
+                            blocked.residual, in, spec, f);
+  return f;
+}
+
+} // namespace
+
 KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
                                  const std::vector<ImageParam> &in) {
   const auto &xs = requireRank(spec, 0, 4, "x");
   int64_t C = xs[1], H = xs[2], W = xs[3];
   SeparableOperands ops = requireSeparableOperands(spec, 1, C, xs);
+  if (spec.blockedInputs || spec.blockedOutput)
+    return buildSeparableOnChannelVectors(spec, in, ops, C, H, W);
   int64_t KH = ops.kernelHeight, KW = ops.kernelWidth, M = ops.M;
   int64_t OH = ops.OH, OW = ops.OW;
   Window2D win = ops.win;

@@ -216,6 +216,53 @@ ChannelVectorTasks channelVectorTasks(const ConvPlan &conv,
   return t;
 }
 
+int channelVectorLanes(const CpuScheduleParams &p, int block) {
+  int lanes = std::max(1, std::min(p.vectorLanes, block));
+  while (block % lanes)
+    lanes /= 2;
+  return lanes;
+}
+
+void scheduleWeightStages(KernelFuncs &f, int lanes) {
+  for (Func w : f.weightStages) {
+    w.compute_root();
+    if (lanes > 1)
+      w.vectorize(w.args()[0], lanes, TailStrategy::RoundUp);
+  }
+}
+
+ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
+                                    int budget, int64_t width, int64_t rows,
+                                    bool dividingBlocks) {
+  // Fewest estimated cycles (the per-step model of convTile: FMAs / 2,
+  // loads / 2, FMA latency 4, +1 overhead; ragged tiles cost full ones).
+  // Weight vectors count twice: they stream from L2 (a layer's weights do
+  // not fit L1) while the broadcast pixels stay in L1. (Counted once, 3x3
+  // 256->256 14x14 picked 2 pixels x 8 blocks and ran ~10% slower than
+  // 7 pixels x 2 blocks.)
+  ChannelVectorTile t;
+  double best = 1e300;
+  for (int b = 1; b <= blocks && b * vectorsPerBlock <= budget; ++b)
+    for (int w = 1; (!dividingBlocks || blocks % b == 0) &&
+                    w <= std::min<int64_t>(width, 12) &&
+                    w * b * vectorsPerBlock <= budget;
+         ++w) {
+      int accs = w * b * vectorsPerBlock;
+      double tiles =
+          (double)((blocks + b - 1) / b) * ((width + w - 1) / w) * rows;
+      double cost =
+          tiles *
+          (std::max({accs / 2.0, (2 * b * vectorsPerBlock + w) / 2.0, 4.0}) +
+           1);
+      if (cost < best) {
+        best = cost;
+        t.width = w;
+        t.blocks = b;
+      }
+    }
+  return t;
+}
+
 /// Dense convs with weights packed in blocks of 16 output channels
 /// (ConvForm::ChannelVectors; 3x3/7x7 windows, and 1x1 on small images):
 /// the register tile is `width` pixels along an output row x `blocks`
@@ -233,38 +280,14 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   Var j = conv.accVars[0], px = conv.accVars[1], py = conv.accVars[2],
       mb = conv.accVars[3], n = conv.accVars[4];
   int block = (int)conv.weightBlock;
-  int lanes = std::max(1, std::min(p.vectorLanes, block));
-  while (block % lanes)
-    lanes /= 2;
+  int lanes = channelVectorLanes(p, block);
   int vectorsPerBlock = block / lanes;
   int64_t blocks = conv.paddedChannels / block;
   int budget = p.vectorRegisters * 3 / 4;
 
-  // Tile: fewest estimated cycles (the per-step model of convTile: FMAs /
-  // 2, loads / 2, FMA latency 4, +1 overhead; ragged tiles cost full ones).
-  // Weight vectors count twice: they stream from L2 (a layer's weights do
-  // not fit L1) while the broadcast pixels stay in L1. (Counted once, 3x3
-  // 256->256 14x14 picked 2 pixels x 8 blocks and ran ~10% slower than
-  // 7 pixels x 2 blocks.)
-  int width = 1, tileBlocks = 1;
-  double best = 1e300;
-  for (int b = 1; b <= blocks && b * vectorsPerBlock <= budget; ++b)
-    for (int w = 1; w <= std::min<int64_t>(conv.outWidth, 12) &&
-                    w * b * vectorsPerBlock <= budget;
-         ++w) {
-      int accs = w * b * vectorsPerBlock;
-      double tiles = (double)((blocks + b - 1) / b) *
-                     ((conv.outWidth + w - 1) / w) * conv.outHeight;
-      double cost =
-          tiles *
-          (std::max({accs / 2.0, (2 * b * vectorsPerBlock + w) / 2.0, 4.0}) +
-           1);
-      if (cost < best) {
-        best = cost;
-        width = w;
-        tileBlocks = b;
-      }
-    }
+  ChannelVectorTile tile = channelVectorTile(
+      blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight);
+  int width = tile.width, tileBlocks = tile.blocks;
 
   // The accumulator is computed per output tile (one row x the tile's
   // channel blocks, a few KiB in L1) right before the epilogue reads it:

@@ -58,6 +58,10 @@ int64_t blockRows(const KernelFuncs &f) {
 } // namespace
 
 void scheduleInvertedResidual(KernelFuncs &f, const CpuScheduleParams &p) {
+  if (f.conv.form == ConvForm::ChannelVectors) {
+    scheduleInvertedResidualChannelVectors(f, p);
+    return;
+  }
   int64_t rows = blockRows(f);
   LoopLevel block = scheduleSeparableStages(f, p, rows);
   bool blocked = rows < f.extents[1];

@@ -87,6 +87,27 @@ struct ChannelVectorTasks {
 ChannelVectorTasks channelVectorTasks(const ConvPlan &conv,
                                       int64_t tileChannels);
 
+/// Vector lanes per block of `block` channels on this target (16 on
+/// AVX-512, 8 on AVX2, 4 on NEON for blocks of 16).
+int channelVectorLanes(const CpuScheduleParams &params, int block);
+
+/// KernelFuncs::weightStages: computed once per call (root), vectorized
+/// over their innermost (channel) dim. schedules/CpuSchedule.cpp.
+void scheduleWeightStages(KernelFuncs &funcs, int lanes);
+
+/// A channel-vector register tile: `width` pixels along a row x `blocks`
+/// blocks of 16 channels (each `vectorsPerBlock` vectors), at most
+/// `budget` accumulators, for an output of `blocks` blocks x `width` x
+/// `rows` pixels: the fewest estimated cycles; `dividingBlocks` allows
+/// only tiles whose block count divides `blocks` (unrolled producers need
+/// constant extents). schedules/CpuSchedule.cpp.
+struct ChannelVectorTile {
+  int width = 1, blocks = 1;
+};
+ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
+                                    int budget, int64_t width, int64_t rows,
+                                    bool dividingBlocks = false);
+
 /// Convs in the ChannelVectors form (ConvPlan): register tiles of output
 /// pixels along a row x blocks of 16 output channels, computed per output
 /// tile (one row x the tile's channel blocks) right before its epilogue;
@@ -115,6 +136,12 @@ Halide::LoopLevel scheduleSeparableStages(KernelFuncs &funcs,
 /// schedules/InvertedResidualSchedule.cpp.
 void scheduleInvertedResidual(KernelFuncs &funcs,
                               const CpuScheduleParams &params);
+/// Its channel-vector form (ConvForm::ChannelVectors): per output row, the
+/// new expand rows (a sliding window over the task's rows), the depthwise
+/// row and the project stage.
+/// schedules/InvertedResidualChannelVectorSchedule.cpp.
+void scheduleInvertedResidualChannelVectors(KernelFuncs &funcs,
+                                            const CpuScheduleParams &params);
 
 /// Winograd F(m x m, 3 x 3) convs (KernelFuncs::winograd) on CPU.
 /// schedules/WinogradConvSchedule.cpp.

@@ -19,6 +19,41 @@ using namespace Halide;
 
 namespace {
 
+/// The depthwise stage and the padded input copy of the channel-vector
+/// form (ConvPlan::blockedMid: mid(j, x, y, cb, n)), per row-block task
+/// or, without row tasks, whole and in parallel over channel blocks.
+void scheduleBlockedSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
+                                    bool perTask) {
+  int lanes = channelVectorLanes(p, (int)f.conv.weightBlock);
+  Func mid = f.depthwiseStage;
+  Var j = mid.args()[0], x = mid.args()[1], y = mid.args()[2],
+      cb = mid.args()[3], n = mid.args()[4];
+  Var jo("mid_jo"), ji("mid_ji"), xo("mid_xo"), xi("mid_xi");
+  // Four pixels side by side: independent chains of tap FMAs, and at
+  // stride 1 neighbouring pixels share tap loads.
+  mid.split(j, jo, ji, lanes, TailStrategy::RoundUp)
+      .split(x, xo, xi, 4, TailStrategy::RoundUp)
+      .reorder(ji, jo, xi, xo, y, cb, n)
+      .unroll(jo)
+      .unroll(xi);
+  if (lanes > 1)
+    mid.vectorize(ji);
+  Func copy = f.paddedInputs[0];
+  Var k = copy.args()[0], cx = copy.args()[1], cy = copy.args()[2],
+      ccb = copy.args()[3], cn = copy.args()[4];
+  copy.reorder(k, cx, cy, ccb, cn);
+  if (lanes > 1)
+    copy.vectorize(k, lanes, TailStrategy::RoundUp);
+  if (perTask) {
+    mid.compute_at(f.taskLoop);
+    copy.compute_at(f.taskLoop);
+  } else {
+    mid.compute_root().parallel(cb);
+    copy.compute_root().parallel(ccb);
+  }
+  scheduleWeightStages(f, lanes);
+}
+
 /// Small images, pointwise stage on channel vectors (a channel-vector conv
 /// over `mid`: register tiles of pixels along a row x blocks of 16 output
 /// channels). With row-block tasks (14x14) each task computes the input
@@ -29,6 +64,10 @@ void scheduleSeparableChannelVectors(KernelFuncs &f,
                                      const CpuScheduleParams &p) {
   scheduleChannelVectorConv(f, p);
   bool perTask = f.taskRows > 0;
+  if (f.conv.blockedMid) {
+    scheduleBlockedSeparableStages(f, p, perTask);
+    return;
+  }
   Func mid = f.depthwiseStage;
   Var q = mid.args()[0], c = mid.args()[1], n = mid.args()[2];
   Var qo("mid_qo"), qi("mid_qi"), qu("mid_qu"), qv("mid_qv"), co("mid_co"),

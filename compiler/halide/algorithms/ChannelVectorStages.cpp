@@ -1,0 +1,96 @@
+//===- ChannelVectorStages.cpp - Depthwise / 1x1 stages on channel vectors ===//
+//
+// The stages that the channel-vector forms of the fused kernels share
+// (InvertedResidualChannelVectors.cpp, SeparableConv.cpp with a blocked
+// input): a depthwise conv over a source laid out like a channel-blocked
+// tensor, src(j, x, y, cb, n) = channel cb * 16 + j at pixel (x, y), and a
+// 1x1 conv over such a stage with weights packed in blocks of 16 output
+// channels, plus its epilogue. 16 channels of one pixel are one vector, so
+// the depthwise taps are whole-vector loads at any stride, and the 1x1
+// stage multiplies weight vectors by broadcast pixels (Conv.cpp's
+// ChannelVectors form).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ConvWeightLayout.h"
+
+namespace kiln {
+
+using namespace Halide;
+
+Func depthwiseOnChannelVectors(const Func &src, const ImageParam &weights,
+                               const ImageParam &bias, const Window2D &win,
+                               int64_t kernelHeight, int64_t kernelWidth,
+                               Expr x0, Expr y0, const KernelSpec &spec,
+                               KernelFuncs &f) {
+  const int block = (int)kConvChannelVectorBlock;
+  // The weights as channel vectors (OIHW reads would be strided gathers):
+  // a few thousand floats, transposed once per call.
+  Var j("j"), kx("kx"), ky("ky"), cb("cb"), n("n"), x("dx"), y("dy");
+  Func w("dw_w");
+  w(j, kx, ky, cb) = weights(kx, ky, 0, cb * block + j);
+  f.weightStages.push_back(w);
+
+  Expr sum = bias(cb * block + j);
+  for (int ty = 0; ty < (int)kernelHeight; ++ty)
+    for (int tx = 0; tx < (int)kernelWidth; ++tx)
+      sum += w(j, tx, ty, cb) * src(j, x * (int)win.sw + tx * (int)win.dw + x0,
+                                    y * (int)win.sh + ty * (int)win.dh + y0,
+                                    cb, n);
+  Func mid("dw_mid");
+  mid(j, x, y, cb, n) = applyStageActivation(
+      spec.dwActivation, spec.dwActParam0, spec.dwActParam1, sum);
+  return mid;
+}
+
+void pointwiseOnChannelVectors(const Func &mid, int64_t C,
+                               const ImageParam &weights,
+                               const ImageParam &bias, int residualIndex,
+                               bool blockedResidual,
+                               const std::vector<ImageParam> &in,
+                               const KernelSpec &spec, KernelFuncs &f) {
+  const int block = (int)kConvChannelVectorBlock;
+  int64_t M = spec.outputShape[1];
+  Var j("pj"), px("px"), py("py"), mb("mb"), n("n");
+  RDom r(0, 1, 0, 1, 0, (int)C, "r");
+  Func acc("pw_acc");
+  acc(j, px, py, mb, n) = bias(min(mb * block + j, (int)M - 1));
+  acc(j, px, py, mb, n) +=
+      weights(j, 0, 0, r.z, mb) * mid(r.z % block, px, py, r.z / block, n);
+
+  const std::vector<Var> &v = f.vars;
+  if (spec.blockedOutput) {
+    // out(k, x, y, mb, n): the accumulator's own layout.
+    Expr val = acc(v[0], v[1], v[2], v[3], v[4]);
+    if (residualIndex >= 0)
+      val += blockedResidual
+                 ? in[residualIndex](v[0], v[1], v[2], v[3], v[4])
+                 : in[residualIndex](v[1], v[2], v[3] * block + v[0], v[4]);
+    f.output(v[0], v[1], v[2], v[3], v[4]) = applyActivation(spec, val);
+  } else {
+    Var ox = v[0], oy = v[1], m = v[2], on = v[3];
+    Expr val = acc(m % block, ox, oy, m / block, on);
+    if (residualIndex >= 0)
+      val += blockedResidual ? blockedAt(in[residualIndex], ox, oy, m, on)
+                             : in[residualIndex](ox, oy, m, on);
+    f.output(ox, oy, m, on) = applyActivation(spec, val);
+  }
+
+  f.accumulator = acc;
+  f.accumulatorDomain = r;
+  f.depthwiseStage = mid;
+  f.conv.form = ConvForm::ChannelVectors;
+  f.conv.accVars = {j, px, py, mb, n};
+  f.conv.outWidth = spec.outputShape[3];
+  f.conv.outHeight = spec.outputShape[2];
+  f.conv.weightBlock = block;
+  f.conv.channels = M;
+  f.conv.paddedChannels = (M + block - 1) / block * block;
+  f.conv.inputChannels = C;
+  f.conv.kernelWidth = 1;
+  f.conv.blockedOutput = spec.blockedOutput;
+  f.conv.blockedMid = true;
+}
+
+} // namespace kiln

@@ -1,0 +1,167 @@
+//===- InvertedResidualChannelVectorSchedule.cpp - Row by row on CPU ------===//
+//
+// The channel-vector inverted residual kernel
+// (algorithms/InvertedResidualChannelVectors.cpp). Tasks are blocks of
+// output rows; inside a task, row by row:
+//   1. the expand rows the row's depthwise taps read that no earlier row
+//      computed (stride rows; the window's height for the task's first
+//      row): a sliding window over a few folded rows of the expanded
+//      tensor, so nothing is computed twice inside a task;
+//   2. the depthwise row, all expanded channels (one row, in L1/L2);
+//   3. the project stage: register tiles of pixels x blocks of 16 output
+//      channels over the depthwise row, then the epilogue.
+// Only the task's first row recomputes expand rows (its halo).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/schedules/Schedule.h"
+
+#include <algorithm>
+
+namespace kiln {
+
+using namespace Halide;
+
+namespace {
+
+/// Output rows per task: about 14 (4 tasks at 56x56, 2 at 28x28 and
+/// 14x14), at least two tasks so two threads share the work; each task
+/// recomputes the window's halo rows of the expand stage once.
+int64_t taskRows(int64_t outHeight) {
+  if (outHeight < 4)
+    return outHeight;
+  int64_t tasks = std::max<int64_t>(2, outHeight / 14);
+  tasks += tasks % 2;
+  return (outHeight + tasks - 1) / tasks;
+}
+
+} // namespace
+
+void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
+                                            const CpuScheduleParams &p) {
+  const ConvPlan &conv = f.conv;
+  const int block = (int)conv.weightBlock;
+  const int lanes = channelVectorLanes(p, block);
+  const int vectorsPerBlock = block / lanes;
+  const int budget = p.vectorRegisters * 3 / 4;
+
+  // Output: tasks of rows, every channel inside a row.
+  Func out = f.output;
+  bool blockedOut = conv.blockedOutput;
+  size_t d = blockedOut ? 1 : 0;
+  Var ox = f.vars[d], oy = f.vars[d + 1], m = f.vars[d + 2],
+      on = f.vars[d + 3];
+  Var yo("yo"), yi("yi"), task("task");
+  int64_t rows = taskRows(conv.outHeight);
+  out.split(oy, yo, yi, (int)rows, TailStrategy::ShiftInwards);
+  if (blockedOut) {
+    Var k = f.vars[0], ko("ko"), ki("ki");
+    out.split(k, ko, ki, lanes, TailStrategy::RoundUp)
+        .reorder(ki, ko, ox, m, yi, yo, on)
+        .unroll(ko);
+    if (lanes > 1)
+      out.vectorize(ki);
+  } else {
+    out.reorder(ox, m, yi, yo, on);
+    int outLanes = vectorLanesFor(conv.outWidth, p.vectorLanes);
+    if (outLanes > 1)
+      out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+  }
+  out.fuse(yo, on, task).parallel(task);
+  f.taskLoop = LoopLevel(out, task);
+  f.taskRows = rows;
+  LoopLevel row(out, yi);
+
+  // 3. Project stage: the row's accumulator (all output blocks, a few
+  // KiB), register tiles over the depthwise row.
+  {
+    Func acc = f.accumulator;
+    RDom r = f.accumulatorDomain;
+    Var j = conv.accVars[0], px = conv.accVars[1], py = conv.accVars[2],
+        mb = conv.accVars[3], n = conv.accVars[4];
+    int64_t blocks = conv.paddedChannels / block;
+    ChannelVectorTile t =
+        channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth, 1);
+    acc.compute_at(row).vectorize(j, lanes);
+    Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
+    Stage u = acc.update();
+    u.split(j, jo, ji, lanes, TailStrategy::RoundUp)
+        .split(px, pxo, pxi, t.width, TailStrategy::GuardWithIf)
+        .split(mb, mbo, mbi, t.blocks, TailStrategy::GuardWithIf)
+        .reorder({ji, jo, pxi, mbi, r.x, r.y, r.z, pxo, mbo, py, n})
+        .unroll(jo)
+        .unroll(pxi)
+        .unroll(mbi);
+    if (lanes > 1)
+      u.vectorize(ji);
+  }
+
+  // 2. Depthwise row: four pixels side by side (independent chains of tap
+  // FMAs; at stride 1 neighbouring pixels share their tap loads).
+  {
+    Func mid = f.depthwiseStage;
+    Var j = mid.args()[0], x = mid.args()[1], y = mid.args()[2],
+        eb = mid.args()[3], n = mid.args()[4];
+    Var jo("mid_jo"), ji("mid_ji"), xo("mid_xo"), xi("mid_xi");
+    mid.compute_at(row)
+        .split(j, jo, ji, lanes, TailStrategy::RoundUp)
+        .split(x, xo, xi, 4, TailStrategy::RoundUp)
+        .reorder(ji, jo, xi, xo, eb, y, n)
+        .unroll(jo)
+        .unroll(xi);
+    if (lanes > 1)
+      mid.vectorize(ji);
+  }
+
+  // 1. Expand rows: stored for the task, computed per output row; Halide
+  // slides the window (only rows no earlier iteration computed) and folds
+  // the storage to a few rows. Register tiles of pixels x blocks of
+  // expanded channels, each accumulated over the C input channels and
+  // stored once, activated and masked.
+  {
+    const ConvPlan &ec = f.expandConv;
+    Func ex = f.expandStage, exAcc = f.expandAccumulator;
+    RDom rc = f.expandDomain;
+    Var j = ec.accVars[0], gx = ec.accVars[1], gy = ec.accVars[2],
+        eb = ec.accVars[3], n = ec.accVars[4];
+    int64_t blocks = ec.paddedChannels / block;
+    ChannelVectorTile t = channelVectorTile(blocks, vectorsPerBlock, budget,
+                                            ec.outWidth, 1,
+                                            /*dividingBlocks=*/true);
+    Var jo("ex_jo"), ji("ex_ji"), xo("ex_xo"), xi("ex_xi"), bo("ex_bo"),
+        bi("ex_bi");
+    // RoundUp over pixels: ex is scratch, extra columns read the clamped
+    // input and are masked. The tile's blocks divide E / 16 exactly.
+    ex.store_at(out, task)
+        .compute_at(row)
+        .split(j, jo, ji, lanes, TailStrategy::RoundUp)
+        .split(gx, xo, xi, t.width, TailStrategy::RoundUp)
+        .split(eb, bo, bi, t.blocks, TailStrategy::RoundUp)
+        .reorder(ji, jo, xi, bi, xo, bo, gy, n)
+        .unroll(jo)
+        .unroll(xi)
+        .unroll(bi);
+    if (lanes > 1)
+      ex.vectorize(ji);
+    exAcc.compute_at(ex, xo);
+    Var ajo("exa_jo"), aji("exa_ji");
+    exAcc.split(j, ajo, aji, lanes, TailStrategy::RoundUp)
+        .unroll(ajo)
+        .unroll(gx)
+        .unroll(eb);
+    if (lanes > 1)
+      exAcc.vectorize(aji);
+    Stage u = exAcc.update();
+    u.split(j, ajo, aji, lanes, TailStrategy::RoundUp)
+        .reorder(aji, ajo, gx, eb, rc, gy, n)
+        .unroll(ajo)
+        .unroll(gx)
+        .unroll(eb);
+    if (lanes > 1)
+      u.vectorize(aji);
+  }
+
+  scheduleWeightStages(f, lanes);
+}
+
+} // namespace kiln
