@@ -213,8 +213,13 @@ int compileModel(const CompileOptions &opt) {
   // kernelize ---------------------------------------------------------------
   std::string name = opt.name.empty() ? defaultName(opt.outputPath)
                                       : toCIdentifier(opt.name);
+  ActivationLayoutMode layout = opt.layout;
+  if (layout == ActivationLayoutMode::Auto)
+    layout = channelBlockedByDefault(halideTarget)
+                 ? ActivationLayoutMode::Blocked
+                 : ActivationLayoutMode::Nchw;
   auto plan = kernelizeModule(*module, name, error, opt.convAlgorithm,
-                              opt.layout);
+                              layout);
   if (!plan)
     return fail(opt.inputPath + ": " + error);
   // Identical kernels (same kind, shapes and attributes) are generated once:

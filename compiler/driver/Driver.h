@@ -38,8 +38,9 @@ struct CompileOptions {
   // Kernelize: Auto lets eligible 3x3 convs use Winograd; Direct keeps
   // every conv direct (A/B comparisons, exactness).
   ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto;
-  // Auto lets tensors between channel-vector convs be channel-blocked
-  // (NCHW16c); Nchw keeps every tensor NCHW.
+  // Blocked lets tensors between channel-vector kernels be channel-blocked
+  // (NCHW16c); Nchw keeps every tensor NCHW; Auto picks by target
+  // (channelBlockedByDefault).
   ActivationLayoutMode layout = ActivationLayoutMode::Auto;
   // Codegen: worker processes (0 = one per core) and the kernel cache
   // (compiler/driver/KernelCache.h).

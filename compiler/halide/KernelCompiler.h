@@ -50,6 +50,11 @@ bool compileKernels(const std::vector<KernelSpec> &specs,
 /// Kiln target names: host, x86-64-linux-avx2, x86-64-linux-avx512,
 /// arm-64-linux, or any Halide target string. Returns false and sets `error`
 /// for unknown ones.
+/// Whether activations are channel-blocked by default on a Halide target
+/// (ActivationLayoutMode::Auto): targets with AVX-512, whose 16-lane
+/// vectors are one block of 16 channels.
+bool channelBlockedByDefault(const std::string &halideTarget);
+
 bool resolveTarget(const std::string &kilnTarget,
                    std::string &halideTargetString, std::string &error);
 

@@ -38,4 +38,11 @@ bool resolveTarget(const std::string &kilnTarget,
   return false;
 }
 
+bool channelBlockedByDefault(const std::string &halideTarget) {
+  Halide::Target t(halideTarget);
+  return t.arch == Halide::Target::X86 &&
+         (t.has_feature(Halide::Target::AVX512) ||
+          t.has_feature(Halide::Target::AVX512_Skylake));
+}
+
 } // namespace kiln

@@ -243,8 +243,12 @@ private:
   /// channels are whole blocks of 16, else 0 (OIHW, the pixel-vector form).
   /// (MobileNetV2's six fused blocks, 1 thread: 3.18 -> 2.61 ms, sums of
   /// per-kernel minimums in a slow phase of the VM.)
+  /// With --layout=nchw (the default on targets without 16-lane vectors)
+  /// the pixel-vector form: on AVX2 the channel-vector one was slower
+  /// (MobileNetV2's 56x56 and 28x28 blocks 8-39 %).
   int64_t packedWeightBlock(InvertedResidualOp ir) {
-    if (!isa_and_nonnull<ConstantOp>(ir.getExpandWeight().getDefiningOp()) ||
+    if (layoutMode == ActivationLayoutMode::Nchw ||
+        !isa_and_nonnull<ConstantOp>(ir.getExpandWeight().getDefiningOp()) ||
         !isa_and_nonnull<ConstantOp>(ir.getPwWeight().getDefiningOp()))
       return 0;
     int64_t E = shapeOf(ir.getExpandWeight())[0];
@@ -811,7 +815,7 @@ bool Kernelizer::run(func::FuncOp main) {
       outputRoot[v] = i;
   }
   planConcatElision(main);
-  if (layoutMode == ActivationLayoutMode::Auto)
+  if (layoutMode != ActivationLayoutMode::Nchw)
     layouts = planActivationLayouts(
         main, [&](Operation *op) { return channelVectorCapable(op); },
         [&](Operation *op) {

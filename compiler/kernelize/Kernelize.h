@@ -25,9 +25,11 @@ std::string kernelOrigin(mlir::Operation *op);
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).
 /// Returns std::nullopt and sets `error` (naming the op) if an op has no
 /// kernel. `convAlgorithm` Auto lets eligible 3x3 convs use Winograd
-/// (winogradTileFor); Direct keeps every conv direct. `layout` Auto lets
-/// tensors between channel-vector convs be channel-blocked
-/// (ActivationLayouts.h); Nchw keeps every tensor NCHW.
+/// (winogradTileFor); Direct keeps every conv direct. `layout` Blocked
+/// lets tensors between channel-vector kernels be channel-blocked
+/// (ActivationLayouts.h) and runs inverted residual blocks on channel
+/// vectors; Nchw keeps every tensor NCHW and those blocks on pixel vectors.
+/// Auto (resolved by the driver from the target) counts as Blocked here.
 std::optional<ModelPlan>
 kernelizeModule(mlir::ModuleOp module, const std::string &name,
                 std::string &error,

@@ -136,10 +136,13 @@ int runCompile(const std::vector<std::string> &args) {
     } else if (takeValue(args, i, "--layout", v, missing)) {
       if (v == "auto")
         opt.layout = kiln::ActivationLayoutMode::Auto;
+      else if (v == "blocked")
+        opt.layout = kiln::ActivationLayoutMode::Blocked;
       else if (v == "nchw")
         opt.layout = kiln::ActivationLayoutMode::Nchw;
       else if (!missing)
-        return usageError("--layout must be auto or nchw, got '" + v + "'");
+        return usageError("--layout must be auto, blocked or nchw, got '" + v +
+                          "'");
     } else if (takeValue(args, i, "-j", v, missing) ||
                takeValue(args, i, "--jobs", v, missing)) {
       if (!missing) {
