@@ -99,22 +99,9 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
       u.vectorize(ji);
   }
 
-  // 2. Depthwise row: four pixels side by side (independent chains of tap
-  // FMAs; at stride 1 neighbouring pixels share their tap loads).
-  {
-    Func mid = f.depthwiseStage;
-    Var j = mid.args()[0], x = mid.args()[1], y = mid.args()[2],
-        eb = mid.args()[3], n = mid.args()[4];
-    Var jo("mid_jo"), ji("mid_ji"), xo("mid_xo"), xi("mid_xi");
-    mid.compute_at(row)
-        .split(j, jo, ji, lanes, TailStrategy::RoundUp)
-        .split(x, xo, xi, 4, TailStrategy::RoundUp)
-        .reorder(ji, jo, xi, xo, eb, y, n)
-        .unroll(jo)
-        .unroll(xi);
-    if (lanes > 1)
-      mid.vectorize(ji);
-  }
+  // 2. Depthwise row, all expanded channels.
+  f.depthwiseStage.compute_at(row);
+  splitChannelVectorDepthwise(f.depthwiseStage, lanes);
 
   // 1. Expand rows: stored for the task, computed per output row; Halide
   // slides the window (only rows no earlier iteration computed) and folds

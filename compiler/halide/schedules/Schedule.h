@@ -131,6 +131,12 @@ Halide::LoopLevel scheduleSeparableStages(KernelFuncs &funcs,
                                           const CpuScheduleParams &params,
                                           int64_t rows);
 
+/// The loops of a depthwise stage on channel vectors, mid(j, x, y, cb, n)
+/// (algorithms/ChannelVectorStages.cpp): j vectorized, four pixels side
+/// by side, channel blocks outermost. The caller places it.
+/// schedules/SeparableConvSchedule.cpp.
+void splitChannelVectorDepthwise(Halide::Func mid, int lanes);
+
 /// The inverted residual kernel on CPU: per block of output rows, the
 /// expand stage for the rows the block reads, then the separable stages.
 /// schedules/InvertedResidualSchedule.cpp.

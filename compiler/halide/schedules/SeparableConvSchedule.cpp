@@ -17,18 +17,7 @@ namespace kiln {
 
 using namespace Halide;
 
-namespace {
-
-/// The depthwise stage and the padded input copy of the channel-vector
-/// form (ConvPlan::blockedMid: mid(j, x, y, cb, n)): the stage per
-/// row-block task or, without row tasks, whole and in parallel over
-/// channel blocks; the copy per channel block inside it. (The copy per
-/// task or whole, in a parallel loop of its own: MobileNetV2's separable
-/// kernels 5-24 % slower, the network 2.7 % at 1 thread and 3.5 % at 2.)
-void scheduleBlockedSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
-                                    bool perTask) {
-  int lanes = channelVectorLanes(p, (int)f.conv.weightBlock);
-  Func mid = f.depthwiseStage;
+void splitChannelVectorDepthwise(Func mid, int lanes) {
   Var j = mid.args()[0], x = mid.args()[1], y = mid.args()[2],
       cb = mid.args()[3], n = mid.args()[4];
   Var jo("mid_jo"), ji("mid_ji"), xo("mid_xo"), xi("mid_xi");
@@ -41,6 +30,22 @@ void scheduleBlockedSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
       .unroll(xi);
   if (lanes > 1)
     mid.vectorize(ji);
+}
+
+namespace {
+
+/// The depthwise stage and the padded input copy of the channel-vector
+/// form (ConvPlan::blockedMid: mid(j, x, y, cb, n)): the stage per
+/// row-block task or, without row tasks, whole and in parallel over
+/// channel blocks; the copy per channel block inside it. (The copy per
+/// task or whole, in a parallel loop of its own: MobileNetV2's separable
+/// kernels 5-24 % slower, the network 2.7 % at 1 thread and 3.5 % at 2.)
+void scheduleBlockedSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
+                                    bool perTask) {
+  int lanes = channelVectorLanes(p, (int)f.conv.weightBlock);
+  Func mid = f.depthwiseStage;
+  Var cb = mid.args()[3];
+  splitChannelVectorDepthwise(mid, lanes);
   Func copy = f.paddedInputs[0];
   Var k = copy.args()[0], cx = copy.args()[1], cy = copy.args()[2],
       ccb = copy.args()[3], cn = copy.args()[4];
