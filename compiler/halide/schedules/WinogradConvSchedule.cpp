@@ -62,19 +62,14 @@ void scheduleInputTransform(WinogradStages &s, Func out, Var yo, bool rowTasks,
   // The zero-padded input: with row-block tasks, each task pads the rows
   // its block reads (a thread then reads only the rows the kernel before
   // left in its own L2; ResNet-50's 56x56 Winograd convs 0.88-0.90 ->
-  // 0.84-0.87 ms at 1 thread, 0.53 -> 0.51 at 2); else once per call,
-  // channels in parallel.
+  // 0.84-0.87 ms at 1 thread, 0.53 -> 0.51 at 2); else per channel, right
+  // before the input transform reads it (see the blocked twin below).
   std::vector<Var> pv = s.paddedInput.args();
-  if (rowTasks) {
-    s.paddedInput.compute_at(out, yo)
-        .vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
-  } else {
-    Var cn("wino_cn");
-    s.paddedInput.compute_root()
-        .fuse(pv[2], pv[3], cn)
-        .parallel(cn)
-        .vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
-  }
+  if (rowTasks)
+    s.paddedInput.compute_at(out, yo);
+  else
+    s.paddedInput.compute_at(s.inputTransform, s.c);
+  s.paddedInput.vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
 
   // Input transform per row block, vectorized over the tiles of a row;
   // stored tiles innermost so a product tile's inputs are adjacent.
@@ -109,16 +104,15 @@ void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
                                    const CpuScheduleParams &p) {
   int lanes = vectorLanesFor(s.block, p.vectorLanes);
   std::vector<Var> pv = s.paddedInput.args();
-  if (rowTasks) {
-    s.paddedInput.compute_at(out, yo).vectorize(pv[0], lanes);
-  } else {
-    Var cn("wino_cn");
-    s.paddedInput.compute_root()
-        .fuse(pv[3], pv[4], cn)
-        .parallel(cn)
-        .vectorize(pv[0], lanes);
-  }
+  // The padded input per row-block task, or (one block of all rows) per
+  // block of 16 channels right before the input transform reads it, in L1:
+  // as a parallel loop of its own before the transform, ResNet-50's 14x14
+  // Winograd convs were 1-4 % slower at 1 thread and 2-8 % at 2.
   Var co("wco"), ci("wci");
+  if (rowTasks)
+    s.paddedInput.compute_at(out, yo).vectorize(pv[0], lanes);
+  else
+    s.paddedInput.compute_at(s.inputTransform, co).vectorize(pv[0], lanes);
   int block = (int)s.block;
   s.inputTransform.compute_at(out, yo)
       .reorder_storage(s.c, s.tx, s.ty, s.a, s.b, s.n)
