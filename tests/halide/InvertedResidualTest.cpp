@@ -408,6 +408,20 @@ TEST(HalideInvertedResidual, ChannelVectorsBlockedInputNchwOutput) {
   runInvertedResidualCase(tc, 17);
 }
 
+TEST(HalideInvertedResidual, ChannelVectorsBlockedResidualNchwOutput) {
+  // The blocked residual is added in the accumulator's layout, before the
+  // transpose to the NCHW output.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = tc.m = 32;
+  tc.e = 64;
+  tc.h = 13;
+  tc.w = 10;
+  tc.residual = true;
+  tc.blockInput = tc.blockResidual = true;
+  runInvertedResidualCase(tc, 19);
+}
+
 TEST(HalideInvertedResidual, ChannelVectorsNchwInputBlockedOutput) {
   InvertedResidualCase tc;
   tc.channelVectors = true;

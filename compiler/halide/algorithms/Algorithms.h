@@ -277,6 +277,17 @@ struct BlockedConvInputs {
 BlockedConvInputs requireBlockedConvInputs(const KernelSpec &spec,
                                            int residualIndex);
 
+/// The epilogue of a channel-vector accumulator acc(j, px, py, mb, n)
+/// (blocks of 16 output channels): f.output = act(acc + residual) in the
+/// output's layout (blocked: stored as computed; NCHW: transposed), a
+/// blocked residual of an NCHW output added in the accumulator's layout
+/// first (f.conv.residualSum). Sets f.conv.blockedOutput.
+/// algorithms/ChannelVectorStages.cpp.
+void channelVectorEpilogue(const KernelSpec &spec,
+                           const std::vector<Halide::ImageParam> &in,
+                           const Halide::Func &acc, int residualIndex,
+                           bool blockedResidual, KernelFuncs &f);
+
 /// Channel-vector stages of fused kernels (algorithms/
 /// ChannelVectorStages.cpp). A depthwise conv (weights[C,1,KH,KW],
 /// bias[C], the spec's dw activation) over src(j, x, y, cb, n) (channel

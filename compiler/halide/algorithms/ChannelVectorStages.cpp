@@ -5,7 +5,8 @@
 // input): a depthwise conv over a source laid out like a channel-blocked
 // tensor, src(j, x, y, cb, n) = channel cb * 16 + j at pixel (x, y), and a
 // 1x1 conv over such a stage with weights packed in blocks of 16 output
-// channels, plus its epilogue. 16 channels of one pixel are one vector, so
+// channels, plus the channel-vector epilogue (shared with Conv.cpp's
+// channel-vector convs). 16 channels of one pixel are one vector, so
 // the depthwise taps are whole-vector loads at any stride, and the 1x1
 // stage multiplies weight vectors by broadcast pixels (Conv.cpp's
 // ChannelVectors form).
@@ -18,6 +19,39 @@
 namespace kiln {
 
 using namespace Halide;
+
+void channelVectorEpilogue(const KernelSpec &spec,
+                           const std::vector<ImageParam> &in, const Func &acc,
+                           int residualIndex, bool blockedResidual,
+                           KernelFuncs &f) {
+  const int block = (int)kConvChannelVectorBlock;
+  const std::vector<Var> &v = f.vars;
+  if (spec.blockedOutput) {
+    // Stored as computed: 16-channel vectors, no transpose.
+    Expr val = acc(v[0], v[1], v[2], v[3], v[4]);
+    if (residualIndex >= 0)
+      val += blockedResidual
+                 ? in[residualIndex](v[0], v[1], v[2], v[3], v[4])
+                 : in[residualIndex](v[1], v[2], v[3] * block + v[0], v[4]);
+    f.output(v[0], v[1], v[2], v[3], v[4]) = applyActivation(spec, val);
+  } else {
+    Var ox = v[0], oy = v[1], m = v[2], n = v[3];
+    Func sum = acc;
+    if (blockedResidual) {
+      // A blocked residual is added in the accumulator's layout, before
+      // the transpose to NCHW (after it, each would be a gather).
+      std::vector<Var> a = acc.args();
+      sum = Func("acc_residual");
+      sum(a) = acc(a) + in[residualIndex](a);
+      f.conv.residualSum = sum;
+    }
+    Expr val = sum(m % block, ox, oy, m / block, n);
+    if (residualIndex >= 0 && !blockedResidual)
+      val += in[residualIndex](ox, oy, m, n);
+    f.output(ox, oy, m, n) = applyActivation(spec, val);
+  }
+  f.conv.blockedOutput = spec.blockedOutput;
+}
 
 Func depthwiseOnChannelVectors(const Func &src, const ImageParam &weights,
                                const ImageParam &bias, const Window2D &win,
@@ -59,23 +93,7 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
   acc(j, px, py, mb, n) +=
       weights(j, 0, 0, r.z, mb) * mid(r.z % block, px, py, r.z / block, n);
 
-  const std::vector<Var> &v = f.vars;
-  if (spec.blockedOutput) {
-    // out(k, x, y, mb, n): the accumulator's own layout.
-    Expr val = acc(v[0], v[1], v[2], v[3], v[4]);
-    if (residualIndex >= 0)
-      val += blockedResidual
-                 ? in[residualIndex](v[0], v[1], v[2], v[3], v[4])
-                 : in[residualIndex](v[1], v[2], v[3] * block + v[0], v[4]);
-    f.output(v[0], v[1], v[2], v[3], v[4]) = applyActivation(spec, val);
-  } else {
-    Var ox = v[0], oy = v[1], m = v[2], on = v[3];
-    Expr val = acc(m % block, ox, oy, m / block, on);
-    if (residualIndex >= 0)
-      val += blockedResidual ? blockedAt(in[residualIndex], ox, oy, m, on)
-                             : in[residualIndex](ox, oy, m, on);
-    f.output(ox, oy, m, on) = applyActivation(spec, val);
-  }
+  channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f);
 
   f.accumulator = acc;
   f.accumulatorDomain = r;
@@ -89,7 +107,6 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
   f.conv.paddedChannels = (M + block - 1) / block * block;
   f.conv.inputChannels = C;
   f.conv.kernelWidth = 1;
-  f.conv.blockedOutput = spec.blockedOutput;
   f.conv.blockedMid = true;
 }
 

@@ -84,8 +84,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       return in[1](om % (int)block, kx, ky, c, om / (int)block);
     return in[1](kx, ky, c, om);
   };
-  // NCHW output and residual (a blocked residual is added in the
-  // channel-vector accumulator's layout, below).
+  // NCHW output and residual (channel-vector convs: channelVectorEpilogue,
+  // which also takes blocked ones).
   auto epilogue = [&](Expr v) {
     if (residualIndex >= 0)
       v += in[residualIndex](ox, oy, m, n);
@@ -156,30 +156,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
               ? in[0](ix, iy, r.z, n)
               : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);
       acc(j, px, py, mb, n) += in[1](j, r.x, r.y, r.z, mb) * pixel;
-      if (spec.blockedOutput) {
-        // Stored as computed: 16-channel vectors, no transpose.
-        Var bj = f.vars[0], bx = f.vars[1], by = f.vars[2], bm = f.vars[3],
-            bn = f.vars[4];
-        Expr v = acc(bj, bx, by, bm, bn);
-        if (residualIndex >= 0)
-          v += blockedResidual
-                   ? in[residualIndex](bj, bx, by, bm, bn)
-                   : in[residualIndex](bx, by, bm * (int)block + bj, bn);
-        f.output(bj, bx, by, bm, bn) = applyActivation(spec, v);
-      } else if (blockedResidual) {
-        // A blocked residual is added in the accumulator's layout, before
-        // the transpose to NCHW.
-        Func sum("conv_acc_residual");
-        sum(j, px, py, mb, n) =
-            acc(j, px, py, mb, n) + in[residualIndex](j, px, py, mb, n);
-        f.output(ox, oy, m, n) = applyActivation(
-            spec, sum(m % (int)block, ox, oy, m / (int)block, n));
-        f.conv.residualSum = sum;
-      } else {
-        f.output(ox, oy, m, n) = epilogue(
-            acc(m % (int)block, ox, oy, m / (int)block, n));
-      }
-      f.conv.blockedOutput = spec.blockedOutput;
+      channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f);
       f.conv.form = ConvForm::ChannelVectors;
       f.conv.accVars = {j, px, py, mb, n};
       f.conv.outWidth = OW;

@@ -86,6 +86,8 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
     ChannelVectorTile t =
         channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth, 1);
     acc.compute_at(row).vectorize(j, lanes);
+    if (Func sum = conv.residualSum; sum.defined())
+      sum.compute_at(row).vectorize(j, lanes);
     Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
     Stage u = acc.update();
     u.split(j, jo, ji, lanes, TailStrategy::RoundUp)
