@@ -123,6 +123,18 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
               referenceSeparable(sc, spec, in));
 }
 
+/// A 3x3, pad 1 separable spec with biases, for the spec-error tests
+/// (inputs and output filled in by each).
+KernelSpec separable3x3Spec(const std::string &name) {
+  KernelSpec spec;
+  spec.kind = KernelKind::SeparableConv2D;
+  spec.name = name;
+  spec.kernel = {3, 3};
+  spec.pads = {1, 1, 1, 1};
+  spec.hasBias = true;
+  return spec;
+}
+
 } // namespace
 
 TEST(HalideSeparableConv, Relu6ThenLinear) { runSeparableCase({}, 1); }
@@ -305,12 +317,7 @@ TEST(HalideSeparableConv, ChannelVectorsChannelTileTasks) {
 }
 
 TEST(HalideSeparableConv, RejectsPackedPointwiseWeightsOfWrongShape) {
-  KernelSpec spec;
-  spec.kind = KernelKind::SeparableConv2D;
-  spec.name = "bad_packed";
-  spec.kernel = {3, 3};
-  spec.pads = {1, 1, 1, 1};
-  spec.hasBias = true;
+  KernelSpec spec = separable3x3Spec("bad_packed");
   spec.weightBlock = kConvChannelVectorBlock;
   // 20 output channels need 2 blocks of 16, not 1.
   spec.inputShapes = {
@@ -383,12 +390,7 @@ TEST(HalideSeparableConv, BlockedResidualNchwOutput) {
 TEST(HalideSeparableConv, BlockedArgumentsNeedWholeChannelBlocks) {
   // A blocked output from 24 NCHW input channels: the depthwise stage
   // runs on whole blocks of 16.
-  KernelSpec spec;
-  spec.kind = KernelKind::SeparableConv2D;
-  spec.name = "sep";
-  spec.kernel = {3, 3};
-  spec.pads = {1, 1, 1, 1};
-  spec.hasBias = true;
+  KernelSpec spec = separable3x3Spec("sep");
   spec.weightBlock = kConvChannelVectorBlock;
   spec.inputShapes = {{1, 24, 9, 11}, {24, 1, 3, 3}, {24},
                       {1, 24, 1, 1, 16}, {16}};
@@ -398,12 +400,7 @@ TEST(HalideSeparableConv, BlockedArgumentsNeedWholeChannelBlocks) {
 }
 
 TEST(HalideSeparableConv, BlockedArgumentsNeedPackedWeights) {
-  KernelSpec spec;
-  spec.kind = KernelKind::SeparableConv2D;
-  spec.name = "sep";
-  spec.kernel = {3, 3};
-  spec.pads = {1, 1, 1, 1};
-  spec.hasBias = true;
+  KernelSpec spec = separable3x3Spec("sep");
   spec.inputShapes = {{1, 32, 9, 11}, {32, 1, 3, 3}, {32}, {6, 32, 1, 1}, {6}};
   spec.outputShape = {1, 6, 9, 11};
   spec.blockedInputs = 1;
