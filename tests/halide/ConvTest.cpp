@@ -1070,6 +1070,27 @@ TEST(HalideConv, BlockedChunkedReductionRowBlocks) {
   runConvCase(d, 99);
 }
 
+TEST(HalideConv, BlockedPointwiseLaneLoops) {
+  // Blocked 1x1s read their input block by block, 16 lanes unrolled:
+  // 256 inputs on a 30-wide image (register tiles, reduction blocked by
+  // 128 channels), 48 inputs (3 blocks, no reduction blocking).
+  ConvCase c;
+  c.C = 256;
+  c.M = 48;
+  c.H = 5;
+  c.W = 30;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 100);
+  ConvCase d = c;
+  d.C = 48;
+  d.blockOutput = false;
+  runConvCase(d, 101);
+}
+
 TEST(HalideConv, BlockedChannelTileTasks) {
   // 7x7, weight-heavy (256 -> 512): channel-tile tasks, register tiles.
   ConvCase c;

@@ -71,6 +71,11 @@ struct ConvPlan {
   /// ChannelVectors: the output is channel-blocked, vars (j, x, y, mb, n)
   /// (kernels/ActivationLayout.h): the accumulator's own layout.
   bool blockedOutput = false;
+  /// ChannelVectors: the accumulator reduces over channel-blocked vectors
+  /// (a blocked data input, in place or through a blocked padded copy, or
+  /// a fused kernel's depthwise stage): channel c at lane c % 16 of block
+  /// c / 16.
+  bool blockedInput = false;
   /// ChannelVectors with a blocked residual and an NCHW output: the
   /// accumulator plus the residual, (j, px, py, mb, n) like the
   /// accumulator, computed where it is (dense residual vectors; added

@@ -108,6 +108,7 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
   f.conv.inputChannels = C;
   f.conv.kernelWidth = 1;
   f.conv.blockedMid = true;
+  f.conv.blockedInput = true;
 }
 
 } // namespace kiln

@@ -158,6 +158,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       acc(j, px, py, mb, n) += in[1](j, r.x, r.y, r.z, mb) * pixel;
       channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f);
       f.conv.form = ConvForm::ChannelVectors;
+      f.conv.blockedInput = blockedInput;
       f.conv.accVars = {j, px, py, mb, n};
       f.conv.outWidth = OW;
       f.conv.outHeight = OH;

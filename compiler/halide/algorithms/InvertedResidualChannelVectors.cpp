@@ -92,6 +92,7 @@ KernelFuncs buildInvertedResidualChannelVectors(
   f.expandConv.channels = E;
   f.expandConv.paddedChannels = E;
   f.expandConv.inputChannels = C;
+  f.expandConv.blockedInput = blockedIn.input;
   return f;
 }
 

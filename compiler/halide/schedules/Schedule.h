@@ -91,6 +91,16 @@ ChannelVectorTasks channelVectorTasks(const ConvPlan &conv,
 /// AVX-512, 8 on AVX2, 4 on NEON for blocks of 16).
 int channelVectorLanes(const CpuScheduleParams &params, int block);
 
+/// The loops, innermost first, that take the place of `channels` (a 1x1
+/// reduction over `extent` channels) in an update's loop order. Over a
+/// channel-blocked tensor with whole blocks: the 16 lanes of a block
+/// (unrolled: every broadcast at a constant offset, no c / 16, c % 16 per
+/// step) and then the blocks; otherwise `channels` itself.
+/// schedules/CpuSchedule.cpp.
+std::vector<Halide::VarOrRVar> channelLaneLoops(Halide::Stage update,
+                                                Halide::RVar channels,
+                                                int64_t extent, bool blocked);
+
 /// KernelFuncs::weightStages: computed once per call (root), vectorized
 /// over their innermost (channel) dim. schedules/CpuSchedule.cpp.
 void scheduleWeightStages(KernelFuncs &funcs, int lanes);
