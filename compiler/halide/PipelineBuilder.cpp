@@ -151,6 +151,9 @@ bool buildPipeline(const KernelSpec &spec, const Target &target,
   std::string where =
       "kernel '" + spec.name + "' (" + kernelKindName(spec.kind) + "): ";
   try {
+    if (spec.residualInPlace &&
+        (spec.kind != KernelKind::Conv2D || spec.winogradTile))
+      specFail("residual_in_place is only for direct conv kernels");
     size_t want = expectedInputCount(spec);
     if (spec.inputShapes.size() != want)
       specFail("expects " + std::to_string(want) + " inputs, spec has " +

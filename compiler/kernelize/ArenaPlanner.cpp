@@ -10,22 +10,43 @@ static size_t alignUp(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 std::vector<size_t> planArena(const std::vector<ArenaRequest> &requests,
                               size_t alignment, size_t &arenaBytes) {
-  std::vector<size_t> order(requests.size());
-  std::iota(order.begin(), order.end(), 0);
+  // Shared requests join their root's block: one block live over all of
+  // their lifetimes, as large as the largest.
+  size_t n = requests.size();
+  std::vector<size_t> root(n);
+  std::vector<ArenaRequest> blocks = requests;
+  for (size_t i = 0; i < n; ++i) {
+    size_t r = i;
+    for (size_t hops = 0; requests[r].sharesWith >= 0 && hops < n; ++hops)
+      r = (size_t)requests[r].sharesWith;
+    root[i] = r;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (root[i] == i)
+      continue;
+    ArenaRequest &b = blocks[root[i]];
+    b.bytes = std::max(b.bytes, requests[i].bytes);
+    b.firstKernel = std::min(b.firstKernel, requests[i].firstKernel);
+    b.lastKernel = std::max(b.lastKernel, requests[i].lastKernel);
+  }
+  std::vector<size_t> order;
+  for (size_t i = 0; i < n; ++i)
+    if (root[i] == i)
+      order.push_back(i);
   // Large tensors first: they are the hardest to fit into gaps.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return requests[a].bytes > requests[b].bytes;
+    return blocks[a].bytes > blocks[b].bytes;
   });
-  std::vector<size_t> offsets(requests.size(), 0);
+  std::vector<size_t> offsets(n, 0);
   std::vector<size_t> placed;
   arenaBytes = 0;
   for (size_t r : order) {
-    const ArenaRequest &req = requests[r];
+    const ArenaRequest &req = blocks[r];
     size_t size = alignUp(std::max<size_t>(req.bytes, 1), alignment);
     // Blocks already placed that are live at the same time, by offset.
     std::vector<std::pair<size_t, size_t>> busy;
     for (size_t p : placed) {
-      const ArenaRequest &o = requests[p];
+      const ArenaRequest &o = blocks[p];
       if (o.firstKernel <= req.lastKernel && req.firstKernel <= o.lastKernel)
         busy.push_back({offsets[p], alignUp(std::max<size_t>(o.bytes, 1),
                                             alignment)});
@@ -41,6 +62,8 @@ std::vector<size_t> planArena(const std::vector<ArenaRequest> &requests,
     placed.push_back(r);
     arenaBytes = std::max(arenaBytes, offset + size);
   }
+  for (size_t i = 0; i < n; ++i)
+    offsets[i] = offsets[root[i]];
   return offsets;
 }
 

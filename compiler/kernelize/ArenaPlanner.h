@@ -17,11 +17,18 @@ struct ArenaRequest {
   /// Live from the kernel that writes it to the last kernel that reads it,
   /// both inclusive (so a kernel's output never overlaps its inputs).
   int firstKernel = 0, lastKernel = 0;
+  /// Index of another request whose bytes this tensor takes over (a kernel
+  /// that writes its output element by element over an input it reads
+  /// last), or -1. Such requests get the same offset as the one they share
+  /// (and as everything that one shares), and are placed as one block live
+  /// over all of their lifetimes.
+  int sharesWith = -1;
 };
 
 /// Returns one offset per request (each a multiple of `alignment`) and sets
-/// `arenaBytes` to the size needed. Greedy: largest tensors first, each at
-/// the lowest offset that overlaps no placed tensor live at the same time.
+/// `arenaBytes` to the size needed. Greedy: largest tensors (or groups of
+/// shared ones) first, each at the lowest offset that overlaps no placed
+/// tensor live at the same time.
 std::vector<size_t> planArena(const std::vector<ArenaRequest> &requests,
                               size_t alignment, size_t &arenaBytes);
 

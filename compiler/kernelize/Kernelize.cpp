@@ -25,6 +25,48 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
+/// Channel-vector convs that add a channel-blocked residual they read
+/// last write their output over it (KernelSpec::residualInPlace): the sum
+/// lands in cache lines the epilogue has just read, instead of fresh ones
+/// fetched from memory only to be overwritten, and the arena holds one
+/// tensor less. ResNet-50 at 1 thread: the residual convs 4-16 % faster,
+/// arena 7.2 -> 5.2 MB.
+void shareResidualsInPlace(ModelPlan &plan, std::vector<ArenaRequest> &requests,
+                           const llvm::DenseMap<int, size_t> &requestOf) {
+  for (auto [k, call] : llvm::enumerate(plan.calls)) {
+    KernelSpec &spec = call.spec;
+    if (spec.kind != KernelKind::Conv2D || !spec.hasResidual ||
+        spec.winogradTile || spec.weightBlock != kConvChannelVectorBlock ||
+        !spec.blockedOutput || call.args.size() < 2)
+      continue;
+    size_t residualIndex = call.args.size() - 2;
+    const TensorView &residual = call.args[residualIndex];
+    const TensorView &out = call.args.back();
+    if (!spec.inputBlocked(residualIndex) || residual.offset || out.offset)
+      continue;
+    auto r = requestOf.find(residual.storage), o = requestOf.find(out.storage);
+    if (r == requestOf.end() || o == requestOf.end())
+      continue;
+    const ArenaRequest &res = requests[r->second];
+    if (res.lastKernel != (int)k ||
+        plan.storages[residual.storage].bytes !=
+            plan.storages[out.storage].bytes)
+      continue;
+    // The conv's other inputs must not be the residual (its window reads
+    // neighbours the epilogue may already have overwritten).
+    bool readElsewhere = false;
+    for (size_t a = 0; a < residualIndex; ++a)
+      readElsewhere |= call.args[a].storage == residual.storage;
+    if (readElsewhere)
+      continue;
+    requests[o->second].sharesWith = (int)r->second;
+    spec.residualInPlace = true;
+  }
+}
+
+} // namespace
+
+namespace {
 
 constexpr size_t kAlignment = 64;
 
@@ -862,6 +904,7 @@ bool Kernelizer::run(func::FuncOp main) {
       r.firstKernel = r.lastKernel = 0;
     plan.arenaBytesWithoutReuse += r.bytes;
   }
+  shareResidualsInPlace(plan, requests, requestOf);
   auto offsets = planArena(requests, kAlignment, plan.arenaBytes);
   for (auto [s, r] : requestOf)
     plan.storages[s].index = offsets[r];

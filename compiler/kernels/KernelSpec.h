@@ -139,6 +139,12 @@ struct KernelSpec {
   // Epilogue.
   bool hasBias = false;
   bool hasResidual = false;
+  /// Conv2D with channel vectors and a channel-blocked residual and
+  /// output: the output buffer may be the residual's (the arena plan writes
+  /// the sum over the residual, whose last reader this kernel is). Each
+  /// output element is then written once, right after its residual element
+  /// is read: no overlapping (recomputed) tiles. Serialized only when set.
+  bool residualInPlace = false;
   Activation activation = Activation::None;
   float clipMin = 0.0f, clipMax = 0.0f;
 

@@ -25,6 +25,9 @@ struct ConvCase {
   /// Channel-blocked (NCHW16c) data input, residual and output
   /// (kernels/ActivationLayout.h); the reference keeps NCHW.
   bool blockInput = false, blockResidual = false, blockOutput = false;
+  /// KernelSpec::residualInPlace, the output written over the residual's
+  /// buffer.
+  bool residualInPlace = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
 };
@@ -120,7 +123,9 @@ void runConvCase(const ConvCase &c, unsigned seed) {
     kernelIn.back() = toChannelBlocked(kernelIn.back());
   }
   spec.blockedOutput = c.blockOutput;
-  Tensor got = runJit(spec, kernelIn);
+  spec.residualInPlace = c.residualInPlace;
+  Tensor got = runJit(spec, kernelIn,
+                      c.residualInPlace ? (int)kernelIn.size() - 1 : -1);
   expectClose(c.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
@@ -1091,6 +1096,46 @@ TEST(HalideConv, BlockedPointwiseLaneLoops) {
   runConvCase(d, 101);
 }
 
+TEST(HalideConv, BlockedResidualInPlace) {
+  // The output written over the residual's buffer, with every tiling that
+  // could recompute an element (and so add its residual twice): ragged
+  // pixel and channel tiles (9 and 30 columns, 3 blocks), ragged row blocks with a
+  // chunked reduction (15 rows, 512 inputs), ragged channel-tile tasks on
+  // a 7x7 image (320 -> 1040: 65 blocks), and a padded 3x3.
+  ConvCase c;
+  c.C = 32;
+  c.M = 48;
+  c.H = c.W = 9;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.residualInPlace = true;
+  runConvCase(c, 102);
+  ConvCase wide = c;
+  wide.W = 30;
+  wide.H = 3;
+  runConvCase(wide, 106);
+  ConvCase rows = c;
+  rows.C = 512;
+  rows.M = 32;
+  rows.H = 15;
+  rows.W = 14;
+  runConvCase(rows, 103);
+  ConvCase tiles = c;
+  tiles.C = 320;
+  tiles.M = 1040;
+  tiles.H = tiles.W = 7;
+  runConvCase(tiles, 104);
+  ConvCase window = c;
+  window.KH = window.KW = 3;
+  window.pt = window.pl = window.pb = window.pr = 1;
+  window.H = 11;
+  window.W = 13;
+  runConvCase(window, 105);
+}
+
 TEST(HalideConv, BlockedChannelTileTasks) {
   // 7x7, weight-heavy (256 -> 512): channel-tile tasks, register tiles.
   ConvCase c;
@@ -1129,6 +1174,22 @@ TEST(HalideConv, BlockedRejectsUnsupportedArguments) {
   odd.inputShapes = {{1, 24, 4, 4}, {2, 24, 1, 1, 16}};
   odd.blockedInputs = 1;
   expectSpecError(odd, "needs 4 dims and a multiple of 16 channels");
+  // Writing over the residual needs a blocked residual and output.
+  KernelSpec inPlace = blockedSpec();
+  inPlace.hasResidual = true;
+  inPlace.inputShapes.push_back({1, 32, 4, 4});
+  inPlace.residualInPlace = true;
+  inPlace.blockedOutput = true;
+  expectSpecError(inPlace, "residual_in_place needs a channel-blocked");
+  KernelSpec pool;
+  pool.kind = KernelKind::MaxPool2D;
+  pool.name = "bad_pool";
+  pool.kernel = {2, 2};
+  pool.strides = {2, 2};
+  pool.inputShapes = {{1, 16, 4, 4}};
+  pool.outputShape = {1, 16, 2, 2};
+  pool.residualInPlace = true;
+  expectSpecError(pool, "residual_in_place is only for direct conv kernels");
 }
 
 } // namespace

@@ -113,6 +113,26 @@ TEST(KernelSpecText, ChannelBlockedArgumentsRoundTrip) {
                                  back, error));
 }
 
+TEST(KernelSpecText, ResidualInPlaceRoundTrip) {
+  // residual_in_place is part of the text (the cache key) only when set.
+  KernelSpec s = sampleConv();
+  s.hasResidual = true;
+  s.residualInPlace = true;
+  std::string text = s.serialize();
+  EXPECT_NE(text.find("\nhas_residual=1\nresidual_in_place=1\n"),
+            std::string::npos)
+      << text;
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  EXPECT_TRUE(back.residualInPlace);
+  EXPECT_EQ(back.serialize(), text);
+  EXPECT_EQ(sampleConv().serialize().find("in_place"), std::string::npos);
+  EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
+                                 "output=[1]\nresidual_in_place=2\n",
+                                 back, error));
+}
+
 TEST(KernelSpecText, WinogradTileRoundTrip) {
   // winograd_tile is part of the text (the cache key) only when set, and
   // only F(2x2) and F(4x4) parse.

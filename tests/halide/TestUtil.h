@@ -120,8 +120,10 @@ inline Tensor fromChannelBlocked(const Tensor &b) {
 
 /// JIT-compiles the spec for the host and runs it on `inputs` (given in
 /// their buffer layouts; a channel-blocked output comes back blocked).
-inline Tensor runJit(const KernelSpec &spec,
-                     const std::vector<Tensor> &inputs) {
+/// `outputOverInput` >= 0: the kernel writes its output over that input
+/// (same buffer, as the arena plan does for KernelSpec::residualInPlace).
+inline Tensor runJit(const KernelSpec &spec, const std::vector<Tensor> &inputs,
+                     int outputOverInput = -1) {
   BuiltPipeline built;
   std::string error;
   Halide::Target target = Halide::get_jit_target_from_environment();
@@ -129,18 +131,29 @@ inline Tensor runJit(const KernelSpec &spec,
     ADD_FAILURE() << error;
     return Tensor();
   }
-  std::vector<Halide::Buffer<float>> keep;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    std::vector<int> sizes(inputs[i].shape.rbegin(), inputs[i].shape.rend());
-    keep.emplace_back(const_cast<float *>(inputs[i].data.data()), sizes);
-    built.inputs[i].set(keep.back());
-  }
   Tensor out(spec.blockedOutput ? blockedActivationShape(spec.outputShape)
                                 : spec.outputShape);
   // NaN everywhere first: an output element the schedule never writes
   // fails the comparison instead of passing as a zero.
   std::fill(out.data.begin(), out.data.end(),
             std::numeric_limits<float>::quiet_NaN());
+  if (outputOverInput >= 0) {
+    const Tensor &shared = inputs[outputOverInput];
+    if (shared.shape != out.shape) {
+      ADD_FAILURE() << "the shared input's shape differs from the output's";
+      return Tensor();
+    }
+    out.data = shared.data;
+  }
+  std::vector<Halide::Buffer<float>> keep;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<int> sizes(inputs[i].shape.rbegin(), inputs[i].shape.rend());
+    float *data = (int)i == outputOverInput
+                      ? out.data.data()
+                      : const_cast<float *>(inputs[i].data.data());
+    keep.emplace_back(data, sizes);
+    built.inputs[i].set(keep.back());
+  }
   std::vector<int> sizes(out.shape.rbegin(), out.shape.rend());
   Halide::Buffer<float> outBuf(out.data.data(), sizes);
   built.pipeline.realize(outBuf, target);

@@ -76,6 +76,9 @@ struct ConvPlan {
   /// a fused kernel's depthwise stage): channel c at lane c % 16 of block
   /// c / 16.
   bool blockedInput = false;
+  /// ChannelVectors: the output buffer is the residual's
+  /// (KernelSpec::residualInPlace): no tile may be computed twice.
+  bool outputOverResidual = false;
   /// ChannelVectors with a blocked residual and an NCHW output: the
   /// accumulator plus the residual, (j, px, py, mb, n) like the
   /// accumulator, computed where it is (dense residual vectors; added

@@ -70,6 +70,9 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
                      flatOutput))
     specFail("channel-blocked arguments need a channel-vector conv "
              "(weight_block=16)");
+  if (spec.residualInPlace && (!blockedResidual || !spec.blockedOutput))
+    specFail("residual_in_place needs a channel-blocked residual and "
+             "output");
 
   KernelFuncs f = makeOutputFuncs(spec);
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], n = f.vars[3];
@@ -159,6 +162,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f);
       f.conv.form = ConvForm::ChannelVectors;
       f.conv.blockedInput = blockedInput;
+      f.conv.outputOverResidual = spec.residualInPlace;
       f.conv.accVars = {j, px, py, mb, n};
       f.conv.outWidth = OW;
       f.conv.outHeight = OH;

@@ -335,9 +335,27 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // task. ResNet-50's 7x7 convs 8-15 % faster at 1 and 2 threads (3x3
   // 512->512 2.34 -> 2.12 ms, 1x1 s2 1024->2048 2.71 -> 2.30, in a slow
   // phase of the VM), GoogLeNet's 1-5 %.
-  bool chunkedReduction = (tasks.rows > 0 || tasks.byChannelTile) &&
-                          reduction >= 512 &&
-                          conv.inputChannels >= 2 * kReductionChunk;
+  auto chunkedFor = [&](const ChannelVectorTasks &t) {
+    return (t.rows > 0 || t.byChannelTile) && reduction >= 512 &&
+           conv.inputChannels >= 2 * kReductionChunk;
+  };
+  bool chunkedReduction = chunkedFor(tasks);
+  // Over the residual's buffer no output element may be computed twice (a
+  // recomputed one would add its overwritten residual again): tails are
+  // guarded, never shifted inwards over finished tiles, and register tiles
+  // (their unrolled channel blocks need a constant count) divide the
+  // channel blocks.
+  bool overResidual = conv.outputOverResidual;
+  TailStrategy overlapTail =
+      overResidual ? TailStrategy::GuardWithIf : TailStrategy::ShiftInwards;
+  if (overResidual && blockedOut && !chunkedReduction && blocks % tileBlocks) {
+    tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
+                             conv.outHeight, /*dividingBlocks=*/true);
+    width = tile.width;
+    tileBlocks = tile.blocks;
+    tasks = channelVectorTasks(conv, tileBlocks * block);
+    chunkedReduction = chunkedFor(tasks);
+  }
   // A blocked output without a chunked reduction is computed register tile
   // by register tile: each tile starts from the bias in registers, runs its
   // whole reduction and goes through the epilogue straight to the output
@@ -348,14 +366,13 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // the register tile's constant size.
   bool registerTiles = blockedOut && !chunkedReduction;
   out.split(m, mo, mi, blockedOut ? tileBlocks : tileBlocks * block,
-            registerTiles ? TailStrategy::ShiftInwards
-                          : TailStrategy::GuardWithIf);
+            registerTiles ? overlapTail : TailStrategy::GuardWithIf);
   LoopLevel accLevel;
   if (tasks.rows) {
     // Blocks of rows, every channel tile inside: a thread reads only its
     // rows of the input, which the kernel before (row-blocked the same
     // way) left in its own L2.
-    out.split(oy, yo, yi, (int)tasks.rows, TailStrategy::ShiftInwards)
+    out.split(oy, yo, yi, (int)tasks.rows, overlapTail)
         .reorder(ox, mi, yi, mo, yo, on)
         .fuse(yo, on, task)
         .parallel(task);
@@ -383,7 +400,7 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
       out.vectorize(bji);
     if (registerTiles) {
       Var oxo("oxo"), oxi("oxi");
-      out.split(ox, oxo, oxi, width, TailStrategy::ShiftInwards)
+      out.split(ox, oxo, oxi, width, overlapTail)
           .reorder(oxi, mi, oxo)
           .unroll(oxi)
           .unroll(mi);
