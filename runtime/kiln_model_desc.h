@@ -16,8 +16,9 @@ extern "C" {
 /* Runs every kernel of the model in order. `arena` holds arena_bytes bytes
  * (64-byte aligned, allocated once by kiln_model_create) for the
  * activations; the model's constant weights are static data of the
- * generated file itself. inputs/outputs are the caller's buffers (dense,
- * row-major, sizes already checked by the runtime). Returns 0, or the
+ * generated file itself (run_weights: passed in). inputs/outputs are the
+ * caller's buffers (dense, row-major, sizes already checked by the
+ * runtime). Returns 0, or the
  * 1-based index of the kernel that failed; on failure *failed_kernel names
  * that kernel (a static string) and the runtime reports it together with
  * the text the kernel passed to halide_error(). Must not allocate.
@@ -29,6 +30,13 @@ extern "C" {
 typedef int (*kiln_model_run_fn)(void *arena, const void *const *inputs,
                                  void *const *outputs,
                                  const char **failed_kernel);
+/* ABI version 3: the same with the weights the kernels read passed in
+ * (`weights`, weight_bytes long: the embedded blob or the runtime's copy of
+ * it on huge pages, kiln_weights.h); `run` then reads the embedded blob. */
+typedef int (*kiln_model_run_weights_fn)(void *arena, const void *weights,
+                                         const void *const *inputs,
+                                         void *const *outputs,
+                                         const char **failed_kernel);
 
 struct kiln_model_desc {
   uint32_t abi_version; /* KILN_MODEL_ABI_VERSION */
@@ -45,11 +53,19 @@ struct kiln_model_desc {
    * Version 1 descriptors end before these fields. */
   size_t num_kernels;
   const char *const *kernel_names;
+  /* ABI version 3 and later: the embedded weight blob (64-byte aligned,
+   * read-only data of the model's file: once it has copied the blob, the
+   * runtime drops its pages, which come back from the file if read again)
+   * and run_weights. Version 1 and 2 descriptors end before these. */
+  const void *weights;
+  size_t weight_bytes;
+  kiln_model_run_weights_fn run_weights;
 };
 
-/* 2: adds num_kernels / kernel_names and the profiling hook below. The
- * runtime still opens version 1 descriptors (without profiling). */
-#define KILN_MODEL_ABI_VERSION 2u
+/* 2: adds num_kernels / kernel_names and the profiling hook below.
+ * 3: adds weights / weight_bytes / run_weights. The runtime still opens
+ * version 1 (without profiling) and 2 descriptors (embedded weights). */
+#define KILN_MODEL_ABI_VERSION 3u
 #define KILN_MODEL_ABI_VERSION_MIN 1u
 
 /* Profiling hook, ABI version 2: a generated run function calls it after

@@ -12,6 +12,7 @@
 #include "kiln.h"
 #include "kiln_model_desc.h"
 #include "kiln_thread_pool.h"
+#include "kiln_weights.h"
 
 #include "HalideRuntime.h"
 
@@ -37,6 +38,9 @@ typedef struct kiln_profile {
 struct kiln_model {
   const kiln_model_desc *desc;
   void *arena; /* KILN_ARENA_ALIGNMENT-aligned, desc->arena_bytes usable */
+  /* ABI 3 descriptors with run_weights: the weights the kernels read
+   * (kiln_weights_acquire); NULL: desc->run and its embedded weights. */
+  const void *weights;
   kiln_profile *profile; /* NULL unless profiling is enabled */
   int threads;           /* threads a run uses (kiln_model_set_threads) */
   char last_error[KILN_ERROR_CAPACITY];
@@ -243,6 +247,8 @@ kiln_status kiln_model_create(const kiln_model_desc *desc, kiln_model **out) {
                      desc->arena_bytes, desc->name ? desc->name : "(unnamed)");
   }
   model->desc = desc;
+  if (desc->abi_version >= 3 && desc->run_weights && desc->weights)
+    model->weights = kiln_weights_acquire(desc);
   model->threads = kiln_pool_default_threads();
   model->last_error[0] = '\0';
   /* The kernels' parallel loops run on Kiln's pool (kiln_thread_pool.h). */
@@ -257,6 +263,7 @@ void kiln_model_destroy(kiln_model *model) {
   if (!model)
     return;
   kiln_profile_free(model->profile);
+  kiln_weights_release(model->desc, model->weights);
   free(model->arena);
   free(model);
   kiln_pool_release();
@@ -365,7 +372,11 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
   }
   /* Workers spin between the kernels of this run instead of sleeping. */
   int owns_pool = kiln_pool_begin_run(model->threads);
-  int failed = desc->run(model->arena, inputs, outputs, &failed_kernel);
+  int failed =
+      model->weights
+          ? desc->run_weights(model->arena, model->weights, inputs, outputs,
+                              &failed_kernel)
+          : desc->run(model->arena, inputs, outputs, &failed_kernel);
   kiln_pool_end_run(owns_pool);
   kiln_active_profile = NULL;
   if (failed == 0) {

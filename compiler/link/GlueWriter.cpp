@@ -76,10 +76,14 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
   writeInfos(os, "kiln_inputs", plan.inputs);
   writeInfos(os, "kiln_outputs", plan.outputs);
 
-  os << "static int kiln_run(void *arena, const void *const *inputs,\n"
-     << "                    void *const *outputs, const char **failed) {\n"
+  // kiln_run_weights reads the weights it is given (the runtime's copy on
+  // huge pages, runtime/kiln_weights.h); kiln_run the embedded blob.
+  os << "static int kiln_run_weights(void *arena, const void *weights,\n"
+     << "                            const void *const *inputs,\n"
+     << "                            void *const *outputs,\n"
+     << "                            const char **failed) {\n"
      << "  char *a = (char *)arena;\n"
-     << "  char *w = (char *)" << p << "_weights;\n"
+     << "  char *w = (char *)weights;\n"
      << "  (void)a; (void)w; (void)inputs; (void)outputs;\n"
      << "  struct halide_buffer_t b[" << maxArgs << "];\n"
      << "  struct halide_dimension_t d[" << maxArgs << "][KILN_MAX_RANK];\n";
@@ -118,7 +122,12 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
        << "      return " << k + 1 << ";\n    }\n"
        << "    kiln_profile_kernel_done(" << k << ");\n  }\n";
   }
-  os << "  return 0;\n}\n\n";
+  os << "  return 0;\n}\n\n"
+     << "static int kiln_run(void *arena, const void *const *inputs,\n"
+     << "                    void *const *outputs, const char **failed) {\n"
+     << "  return kiln_run_weights(arena, " << p
+     << "_weights, inputs, outputs,\n"
+     << "                          failed);\n}\n\n";
   // Names for profiles (kiln_model_profile): call k of kiln_run.
   os << "static const char *const kiln_kernel_names[] = {\n";
   for (const KernelCall &call : plan.calls)
@@ -131,7 +140,9 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
      << "  " << plan.inputs.size() << ", kiln_inputs, " << plan.outputs.size()
      << ", kiln_outputs,\n"
      << "  " << plan.arenaBytes << "u, kiln_run,\n"
-     << "  " << plan.calls.size() << ", kiln_kernel_names,\n};\n";
+     << "  " << plan.calls.size() << ", kiln_kernel_names,\n"
+     << "  " << p << "_weights, " << plan.weights.size() * sizeof(float)
+     << "u, kiln_run_weights,\n};\n";
   if (forExecutable)
     os << "\nconst kiln_model_desc *const kiln_main_model = &" << p
        << "_model;\n";

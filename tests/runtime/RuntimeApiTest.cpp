@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -274,8 +275,8 @@ TEST(RuntimeApi, CreateRejectsBadDescriptors) {
   EXPECT_EQ(kiln_model_create(&bad, &m), KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(m, nullptr);
   EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
-              HasSubstr("model 'affine' was generated for ABI version 3, "
-                        "this runtime implements versions 1 to 2"));
+              HasSubstr("model 'affine' was generated for ABI version 4, "
+                        "this runtime implements versions 1 to 3"));
 
   EXPECT_EQ(kiln_model_create(nullptr, &m), KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_THAT(std::string(kiln_model_last_error(nullptr)),
@@ -302,6 +303,70 @@ TEST(RuntimeApi, CreateRejectsBadDescriptors) {
   bad.inputs = &tooDeep;
   EXPECT_EQ(kiln_model_create(&bad, &m), KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_THAT(std::string(kiln_model_last_error(nullptr)), HasSubstr("rank 9"));
+}
+
+// ABI 3: the kernels read the weights the runtime passes in: a copy on
+// huge pages (Linux, blobs of 4 MiB and more) shared by the models of one
+// descriptor, else the embedded blob.
+
+std::vector<float> runWeights(const ModelPtr &m) {
+  std::vector<float> x = {1, 2, 3, 4}, y(4, 0);
+  const void *in[] = {x.data()};
+  void *out[] = {y.data()};
+  size_t inBytes[] = {sizeof(float) * 4}, outBytes[] = {sizeof(float) * 4};
+  EXPECT_EQ(kiln_model_run(m.get(), in, inBytes, out, outBytes), KILN_OK)
+      << lastError(m);
+  return y;
+}
+
+std::vector<float> expectedWeightsOutput() {
+  // x = 1, 2, 3, 4 plus the blob's four non-zero weights (fixture_models.c).
+  return {1.0f + 0.5f, 2.0f + 1.25f, 3.0f - 2.0f, 4.0f + 7.75f};
+}
+
+TEST(RuntimeApi, LargeWeightsAreCopiedOnceAndShared) {
+  ModelPtr a = open(kiln_test_weights_model);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(runWeights(a), expectedWeightsOutput());
+  const void *copy = kiln_test_last_weights;
+#if defined(__linux__)
+  EXPECT_NE(copy, (const void *)kiln_test_weights_blob);
+  EXPECT_EQ((uintptr_t)copy % (2u << 20), 0u) << "not on a 2 MiB boundary";
+#endif
+  ModelPtr b = open(kiln_test_weights_model);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(runWeights(b), expectedWeightsOutput());
+  EXPECT_EQ(kiln_test_last_weights, copy) << "a second copy";
+  a.reset();
+  EXPECT_EQ(runWeights(b), expectedWeightsOutput());
+  EXPECT_EQ(kiln_test_last_weights, copy);
+}
+
+TEST(RuntimeApi, SmallWeightsAndOptOutUseTheEmbeddedBlob) {
+  kiln_model_desc small = kiln_test_weights_model;
+  small.weight_bytes = 1u << 20;
+  ModelPtr m = open(small);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(runWeights(m), expectedWeightsOutput());
+  EXPECT_EQ(kiln_test_last_weights, (const void *)kiln_test_weights_blob);
+
+  setenv("KILN_WEIGHTS_HUGEPAGES", "0", 1);
+  ModelPtr off = open(kiln_test_weights_model);
+  unsetenv("KILN_WEIGHTS_HUGEPAGES");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(runWeights(off), expectedWeightsOutput());
+  EXPECT_EQ(kiln_test_last_weights, (const void *)kiln_test_weights_blob);
+}
+
+TEST(RuntimeApi, Version2DescriptorsRunWithTheirOwnWeights) {
+  // A version 2 descriptor ends before weights/run_weights: the runtime
+  // calls `run`, which reads the embedded blob.
+  kiln_model_desc v2 = kiln_test_weights_model;
+  v2.abi_version = 2;
+  ModelPtr m = open(v2);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(runWeights(m), expectedWeightsOutput());
+  EXPECT_EQ(kiln_test_last_weights, (const void *)kiln_test_weights_blob);
 }
 
 TEST(RuntimeApi, DestroyAcceptsNull) { kiln_model_destroy(nullptr); }

@@ -15,11 +15,10 @@ CC=aarch64-linux-gnu-gcc
 mkdir -p "$WORK"
 "$GENGEN" -r kiln_halide_runtime -o "$WORK" -e object target=arm-64-linux
 CFLAGS=(-std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -I"$RT" -I"$HALIDE_INCLUDE")
-# The shared sources once, then one executable per fixture model.
+# The shared sources once (every runtime source: the library's in runtime/,
+# the executables' in runtime/main/), then one executable per fixture model.
 common=()
-for src in "$HERE/fixture_models.c" "$RT/kiln_runtime.c" "$RT/kiln_buffer.c" \
-    "$RT/kiln_thread_pool.c" \
-    "$RT/main/kiln_main.c" "$RT/main/npy.c" "$RT/main/image.c"; do
+for src in "$HERE/fixture_models.c" "$RT"/*.c "$RT"/main/*.c; do
   obj="$WORK/$(basename "${src%.c}").o"
   "$CC" "${CFLAGS[@]}" -c "$src" -o "$obj"
   common+=("$obj")

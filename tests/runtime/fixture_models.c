@@ -64,7 +64,10 @@ const kiln_model_desc kiln_test_affine_model = {KILN_MODEL_ABI_VERSION,
                                                 2 * 10 * sizeof(float),
                                                 kiln_test_affine_run,
                                                 2,
-                                                kiln_test_affine_kernels};
+                                                kiln_test_affine_kernels,
+                                                NULL,
+                                                0,
+                                                NULL};
 
 /* --- pair ------------------------------------------------------------------
  */
@@ -100,6 +103,9 @@ const kiln_model_desc kiln_test_pair_model = {KILN_MODEL_ABI_VERSION,
                                               0,
                                               kiln_test_pair_run,
                                               0,
+                                              NULL,
+                                              NULL,
+                                              0,
                                               NULL};
 
 /* --- broken ----------------------------------------------------------------
@@ -132,6 +138,9 @@ const kiln_model_desc kiln_test_broken_model = {KILN_MODEL_ABI_VERSION,
                                                 kiln_test_broken_outputs,
                                                 64,
                                                 kiln_test_broken_run,
+                                                0,
+                                                NULL,
+                                                NULL,
                                                 0,
                                                 NULL};
 
@@ -176,8 +185,68 @@ static int kiln_test_copy_run(void *arena, const void *const *inputs,
       0,                                                                       \
       kiln_test_##ident##_run,                                                 \
       0,                                                                       \
+      NULL,                                                                    \
+      NULL,                                                                    \
+      0,                                                                       \
       NULL}
 
 KILN_TEST_COPY_MODEL(image, "image", 3, 224, 224);
 KILN_TEST_COPY_MODEL(image_wide, "image_wide", 3, 24, 40);
 KILN_TEST_COPY_MODEL(image_gray, "image_gray", 1, 8, 8);
+
+/* --- weights (ABI 3) --------------------------------------------------------
+ */
+
+#define KILN_TEST_SAMPLE_0 0
+#define KILN_TEST_SAMPLE_1 (KILN_TEST_WEIGHT_COUNT / 3)
+#define KILN_TEST_SAMPLE_2 (2 * KILN_TEST_WEIGHT_COUNT / 3 + 1)
+#define KILN_TEST_SAMPLE_3 (KILN_TEST_WEIGHT_COUNT - 1)
+const float kiln_test_weights_blob[KILN_TEST_WEIGHT_COUNT] = {
+    [KILN_TEST_SAMPLE_0] = 0.5f, [KILN_TEST_SAMPLE_1] = 1.25f,
+    [KILN_TEST_SAMPLE_2] = -2.0f, [KILN_TEST_SAMPLE_3] = 7.75f};
+const size_t kiln_test_weights_sampled[4] = {
+    KILN_TEST_SAMPLE_0, KILN_TEST_SAMPLE_1, KILN_TEST_SAMPLE_2,
+    KILN_TEST_SAMPLE_3};
+const void *kiln_test_last_weights;
+
+static const kiln_tensor_info kiln_test_weights_inputs[] = {
+    {"x", KILN_DTYPE_F32, 1, {4}, 4 * sizeof(float)}};
+static const kiln_tensor_info kiln_test_weights_outputs[] = {
+    {"y", KILN_DTYPE_F32, 1, {4}, 4 * sizeof(float)}};
+
+static int kiln_test_weights_run_weights(void *arena, const void *weights,
+                                         const void *const *inputs,
+                                         void *const *outputs,
+                                         const char **failed_kernel) {
+  (void)arena;
+  (void)failed_kernel;
+  ++kiln_test_run_calls;
+  kiln_test_last_weights = weights;
+  const float *w = (const float *)weights, *x = (const float *)inputs[0];
+  float *y = (float *)outputs[0];
+  for (size_t i = 0; i < 4; ++i)
+    y[i] = x[i] + w[kiln_test_weights_sampled[i]];
+  return 0;
+}
+
+static int kiln_test_weights_run(void *arena, const void *const *inputs,
+                                 void *const *outputs,
+                                 const char **failed_kernel) {
+  return kiln_test_weights_run_weights(arena, kiln_test_weights_blob, inputs,
+                                       outputs, failed_kernel);
+}
+
+const kiln_model_desc kiln_test_weights_model = {
+    KILN_MODEL_ABI_VERSION,
+    "weights",
+    1,
+    kiln_test_weights_inputs,
+    1,
+    kiln_test_weights_outputs,
+    0,
+    kiln_test_weights_run,
+    0,
+    NULL,
+    kiln_test_weights_blob,
+    sizeof kiln_test_weights_blob,
+    kiln_test_weights_run_weights};

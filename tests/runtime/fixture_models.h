@@ -31,6 +31,17 @@ extern const kiln_model_desc kiln_test_image_wide_model;
 /* "image_gray": x, y float32[1,1,8,8] (one channel: not for --image). */
 extern const kiln_model_desc kiln_test_image_gray_model;
 
+/* "weights" (ABI 3): x float32[4] -> y[i] = x[i] + w[sampled[i]], w the
+ * model's 5 MiB weight blob (kiln_test_weights_blob: read-only data like a
+ * generated blob, zero but at the sampled indices); `run` reads the blob
+ * itself, `run_weights` the weights it is given. Both record the weights
+ * they read in kiln_test_last_weights. */
+extern const kiln_model_desc kiln_test_weights_model;
+#define KILN_TEST_WEIGHT_COUNT ((size_t)5 << 18)
+extern const float kiln_test_weights_blob[KILN_TEST_WEIGHT_COUNT];
+extern const size_t kiln_test_weights_sampled[4];
+extern const void *kiln_test_last_weights;
+
 /* Number of times any fixture's run function was entered. */
 extern int kiln_test_run_calls;
 
