@@ -2,7 +2,6 @@
 #include "compiler/kernelize/ArenaPlanner.h"
 
 #include <algorithm>
-#include <numeric>
 
 namespace kiln {
 
