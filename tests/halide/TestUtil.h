@@ -122,11 +122,17 @@ inline Tensor fromChannelBlocked(const Tensor &b) {
 /// their buffer layouts; a channel-blocked output comes back blocked).
 /// `outputOverInput` >= 0: the kernel writes its output over that input
 /// (same buffer, as the arena plan does for KernelSpec::residualInPlace).
+/// `targetName` (a Halide target string) schedules for that target instead
+/// of the host's, e.g. AVX2's 8-lane vectors and 16 registers on an AVX-512
+/// host; the caller checks that the host can run it.
 inline Tensor runJit(const KernelSpec &spec, const std::vector<Tensor> &inputs,
-                     int outputOverInput = -1) {
+                     int outputOverInput = -1,
+                     const std::string &targetName = "") {
   BuiltPipeline built;
   std::string error;
-  Halide::Target target = Halide::get_jit_target_from_environment();
+  Halide::Target target = targetName.empty()
+                              ? Halide::get_jit_target_from_environment()
+                              : Halide::Target(targetName);
   if (!buildPipeline(spec, target, built, error)) {
     ADD_FAILURE() << error;
     return Tensor();

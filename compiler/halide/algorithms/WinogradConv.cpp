@@ -146,8 +146,12 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   s.reduction = RDom(0, (int)C, "wr");
   s.product = Func("wino_product");
   s.product(j, tx, ty, mb, a, b, n) = 0.0f;
+  // The block is clamped: a channel group split with GuardWithIf computes
+  // its products over whole groups, past the last block when the groups do
+  // not divide the blocks (GoogLeNet's 208 channels in groups of 3 blocks
+  // on AVX2); those lanes are never stored, but must not read past U.
   s.product(j, tx, ty, mb, a, b, n) +=
-      in[1](j, s.reduction, mb, b * alpha + a) *
+      in[1](j, s.reduction, min(mb, (int)ws[1] - 1), b * alpha + a) *
       s.inputTransform(a, b, s.reduction, tx, ty, n);
 
   // Output transform, columns then rows: Y = A^T P A (+ bias).
@@ -174,7 +178,7 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   // since Y covers whole tiles past the image.
   if (blockedResidual && !spec.blockedOutput)
     bias += in[residualIndex](j, min(ox, (int)OW - 1), min(oy, (int)OH - 1),
-                              mb, n);
+                              min(mb, (int)ws[1] - 1), n);
   s.outputTransform = Func("wino_y");
   s.outputTransform(j, ox, oy, mb, n) = selectByIndex(v, outRowCases) + bias;
 
