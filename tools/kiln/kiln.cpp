@@ -59,7 +59,7 @@ const char *kUsage =
     "                      are stored channel-blocked (NCHW16c) and\n"
     "                      inverted residual blocks run on channel vectors;\n"
     "                      nchw: every tensor NCHW; auto (default): blocked\n"
-    "                      on AVX-512 targets, nchw on others\n"
+    "                      on x86 with AVX2 or AVX-512, nchw on others\n"
     "      --disable-pass=NAME\n"
     "                      skip one optimization pass (repeatable):\n"
     "                      fold-pad, fold-batch-norm, fuse-activation,\n"

@@ -295,7 +295,16 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   int lanes = channelVectorLanes(p, block);
   int vectorsPerBlock = block / lanes;
   int64_t blocks = conv.paddedChannels / block;
+  int64_t taps = conv.kernelWidth * conv.kernelHeight;
+  // On a 16-register file (AVX2) 1x1 tiles of 12 accumulators spilled: the
+  // tile's 2 x blocks weight vectors and a broadcast stay live beside them
+  // (ResNet-50's 1x1 kernels made 80-130 stack accesses each, Zen 3); with
+  // 10 none did, and they ran 5-15 % faster in the network. Windowed convs
+  // (r.x unrolled) measured as fast or faster with 12 (the stem 5 %, 3x3
+  // s2 256->256 28x28 30 %).
   int budget = p.vectorRegisters * 3 / 4;
+  if (p.vectorRegisters <= 16 && taps == 1)
+    budget = std::min(budget, p.vectorRegisters - 6);
 
   ChannelVectorTile tile = channelVectorTile(
       blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight);
@@ -326,7 +335,6 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // streamed from L2 for every pixel tile (3x3 128->128 28x28 direct 2.71
   // -> 1.42 ms, 3x3 s2 128->128 56x56 2.27 -> 1.74, s2 256->256 28x28
   // 1.67 -> 1.60; 8 channels was 3-5 % slower than 16).
-  int64_t taps = conv.kernelWidth * conv.kernelHeight;
   const int kReductionChunk = taps == 1 ? 64 : 16;
   int64_t reduction = conv.inputChannels * taps;
   // Channel-tile tasks (7x7 images) sweep their long reductions in chunks
