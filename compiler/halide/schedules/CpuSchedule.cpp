@@ -299,12 +299,18 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // On a 16-register file (AVX2) 1x1 tiles of 12 accumulators spilled: the
   // tile's 2 x blocks weight vectors and a broadcast stay live beside them
   // (ResNet-50's 1x1 kernels made 80-130 stack accesses each, Zen 3); with
-  // 10 none did, and they ran 5-15 % faster in the network. Windowed convs
-  // (r.x unrolled) measured as fast or faster with 12 (the stem 5 %, 3x3
-  // s2 256->256 28x28 30 %).
+  // 10 none did, and they ran 5-15 % faster in the network. Windows of up
+  // to 3 columns (r.x unrolled below) keep more live: LLVM reuses a
+  // broadcast pixel across the unrolled taps, and 3 pixels x 2 blocks (12)
+  // spilled accumulators inside the reduction loop; with 8 (4 pixels x 1
+  // block) ResNet-50's 3x3 s2 256->256 28x28 ran 37 % faster in the network
+  // and MobileNetV2's stem 42 % (10, i.e. 5 x 1, was slower than 12 on
+  // both). Wider windows (the 7x7 stem) keep 12.
   int budget = p.vectorRegisters * 3 / 4;
   if (p.vectorRegisters <= 16 && taps == 1)
     budget = std::min(budget, p.vectorRegisters - 6);
+  else if (p.vectorRegisters <= 16 && conv.kernelWidth <= 3)
+    budget = std::min(budget, p.vectorRegisters / 2);
 
   ChannelVectorTile tile = channelVectorTile(
       blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight);
