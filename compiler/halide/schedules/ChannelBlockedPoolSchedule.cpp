@@ -39,8 +39,8 @@ void scheduleBlockedMaxPool(KernelFuncs &f, const CpuScheduleParams &p) {
   out.split(oy, yo, yi, 4, TailStrategy::GuardWithIf)
       .reorder(k, ox, yi, cb, yo, n)
       .fuse(yo, n, task)
-      .parallel(task)
-      .vectorize(k, lanes);
+      .parallel(task);
+  vectorizeChannelBlock(out, k, lanes);
 }
 
 } // namespace kiln

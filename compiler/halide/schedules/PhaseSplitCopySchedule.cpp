@@ -30,9 +30,8 @@ void schedulePhaseSplitCopy(Func flat, int64_t pitch,
         .reorder(v[0], col, v[2], row, cn);
     if (parallel)
       flat.parallel(cn);
-    int lanes = vectorLanesFor(kActivationBlock, p.vectorLanes);
-    if (lanes > 1)
-      flat.vectorize(v[0], lanes);
+    vectorizeChannelBlock(flat, v[0],
+                          vectorLanesFor(kActivationBlock, p.vectorLanes));
     return;
   }
   // RoundUp: the copy is scratch, a partial last row is just copied whole.

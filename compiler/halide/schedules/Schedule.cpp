@@ -13,6 +13,13 @@ int vectorLanesFor(int64_t extent, int lanes) {
   return v;
 }
 
+void vectorizeChannelBlock(Func f, Var k, int lanes) {
+  if (lanes <= 1)
+    return;
+  Var kv(k.name() + "_v"), kl(k.name() + "_l");
+  f.split(k, kv, kl, lanes, TailStrategy::RoundUp).vectorize(kl).unroll(kv);
+}
+
 void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,
                    const Target &target) {
   if (target.has_gpu_feature())

@@ -50,8 +50,7 @@ void scheduleBlockedSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
   Var k = copy.args()[0], cx = copy.args()[1], cy = copy.args()[2],
       ccb = copy.args()[3], cn = copy.args()[4];
   copy.reorder(k, cx, cy, ccb, cn);
-  if (lanes > 1)
-    copy.vectorize(k, lanes, TailStrategy::RoundUp);
+  vectorizeChannelBlock(copy, k, lanes);
   if (perTask)
     mid.compute_at(f.taskLoop);
   else

@@ -110,9 +110,10 @@ void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
   // Winograd convs were 1-4 % slower at 1 thread and 2-8 % at 2.
   Var co("wco"), ci("wci");
   if (rowTasks)
-    s.paddedInput.compute_at(out, yo).vectorize(pv[0], lanes);
+    s.paddedInput.compute_at(out, yo);
   else
-    s.paddedInput.compute_at(s.inputTransform, co).vectorize(pv[0], lanes);
+    s.paddedInput.compute_at(s.inputTransform, co);
+  vectorizeChannelBlock(s.paddedInput, pv[0], lanes);
   int block = (int)s.block;
   // A block's vectors (two on AVX2) unrolled too: as a loop of two inside
   // each of the 36 unrolled positions, the 56x56 transforms took ~46 % of
