@@ -2,6 +2,8 @@
 
 #include "compiler/halide/schedules/Schedule.h"
 
+#include <algorithm>
+
 namespace kiln {
 
 using namespace Halide;
@@ -13,11 +15,13 @@ int vectorLanesFor(int64_t extent, int lanes) {
   return v;
 }
 
-void vectorizeChannelBlock(Func f, Var k, int lanes) {
-  if (lanes <= 1)
-    return;
-  Var kv(k.name() + "_v"), kl(k.name() + "_l");
-  f.split(k, kv, kl, lanes, TailStrategy::RoundUp).vectorize(kl).unroll(kv);
+ChannelBlockLoops vectorizeChannelBlock(Func f, Var k, int lanes) {
+  ChannelBlockLoops l{Var(k.name() + "_v"), Var(k.name() + "_l")};
+  f.split(k, l.vectors, l.lanes, std::max(lanes, 1), TailStrategy::RoundUp)
+      .unroll(l.vectors);
+  if (lanes > 1)
+    f.vectorize(l.lanes);
+  return l;
 }
 
 void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,

@@ -184,11 +184,18 @@ void scheduleBlockedGlobalAvgPool(KernelFuncs &funcs,
 void scheduleBlockedMaxPool(KernelFuncs &funcs,
                             const CpuScheduleParams &params);
 
+/// The loops vectorizeChannelBlock splits a block dim into, for the
+/// caller's reorder: the block's vectors (unrolled) and their lanes.
+struct ChannelBlockLoops {
+  Halide::Var vectors, lanes;
+};
+
 /// Vectorizes `k`, a dim of 16-channel blocks (extent 16), in vectors of
 /// `lanes`, the block's vectors unrolled: two on AVX2, where as a loop of
 /// two inside unrolled code they were 10-40 % of a kernel's time (the
-/// Winograd input transform). No-op for lanes <= 1.
-void vectorizeChannelBlock(Halide::Func f, Halide::Var k, int lanes);
+/// Winograd input transform).
+ChannelBlockLoops vectorizeChannelBlock(Halide::Func f, Halide::Var k,
+                                        int lanes);
 
 /// Widest power of two <= both `lanes` and `extent`: the vector width for
 /// a dim of that extent (an output's last vector is shifted inwards to

@@ -118,25 +118,20 @@ void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
   // A block's vectors (two on AVX2) unrolled too: as a loop of two inside
   // each of the 36 unrolled positions, the 56x56 transforms took ~46 % of
   // ResNet-50's 64->64 Winograd kernel on Zen 3.
-  Var cv("wcv"), cl("wcl");
   s.inputTransform.compute_at(out, yo)
       .reorder_storage(s.c, s.tx, s.ty, s.a, s.b, s.n)
-      .split(s.c, co, ci, block)
-      .split(ci, cv, cl, lanes)
-      .reorder(cl, cv, s.a, s.b, s.tx, s.ty, co, s.n)
-      .vectorize(cl)
-      .unroll(cv)
+      .split(s.c, co, ci, block);
+  ChannelBlockLoops v = vectorizeChannelBlock(s.inputTransform, ci, lanes);
+  s.inputTransform.reorder(v.lanes, v.vectors, s.a, s.b, s.tx, s.ty, co, s.n)
       .unroll(s.a)
       .unroll(s.b);
   if (!rowTasks)
     s.inputTransform.parallel(co);
-  Var rco("wrco"), rci("wrci"), rcv("wrcv"), rcl("wrcl");
+  Var rco("wrco"), rci("wrci");
   s.rowTransform.compute_at(s.inputTransform, s.tx)
-      .split(s.c, rco, rci, block)
-      .split(rci, rcv, rcl, lanes)
-      .reorder(rcl, rcv, s.a, s.j, rco, s.tx, s.ty, s.n)
-      .vectorize(rcl)
-      .unroll(rcv)
+      .split(s.c, rco, rci, block);
+  ChannelBlockLoops rv = vectorizeChannelBlock(s.rowTransform, rci, lanes);
+  s.rowTransform.reorder(rv.lanes, rv.vectors, s.a, s.j, rco, s.tx, s.ty, s.n)
       .unroll(s.a)
       .unroll(s.j);
 }
