@@ -217,6 +217,11 @@ ChannelVectorTasks channelVectorTasks(const ConvPlan &conv,
   return t;
 }
 
+int pointwiseAccumulatorBudget(const CpuScheduleParams &p) {
+  return p.vectorRegisters <= 16 ? p.vectorRegisters - 6
+                                 : p.vectorRegisters * 3 / 4;
+}
+
 int channelVectorLanes(const CpuScheduleParams &p, int block) {
   int lanes = std::max(1, std::min(p.vectorLanes, block));
   while (block % lanes)
@@ -307,8 +312,8 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // and MobileNetV2's stem 42 % (10, i.e. 5 x 1, was slower than 12 on
   // both). Wider windows (the 7x7 stem) keep 12.
   int budget = p.vectorRegisters * 3 / 4;
-  if (p.vectorRegisters <= 16 && taps == 1)
-    budget = std::min(budget, p.vectorRegisters - 6);
+  if (taps == 1)
+    budget = pointwiseAccumulatorBudget(p);
   else if (p.vectorRegisters <= 16 && conv.kernelWidth <= 3)
     budget = std::min(budget, p.vectorRegisters / 2);
 
