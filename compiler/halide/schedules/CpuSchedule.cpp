@@ -411,12 +411,8 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   f.taskRows = tasks.rows;
   if (blockedOut) {
     // Channels innermost: (j, x, blocks of the tile, ...).
-    Var bj = f.vars[0], bjo("bjo"), bji("bji");
-    out.split(bj, bjo, bji, lanes, TailStrategy::RoundUp)
-        .reorder(bji, bjo, ox, mi)
-        .unroll(bjo);
-    if (lanes > 1)
-      out.vectorize(bji);
+    ChannelBlockLoops b = vectorizeChannelBlock(out, f.vars[0], lanes);
+    out.reorder(b.lanes, b.vectors, ox, mi);
     if (registerTiles) {
       Var oxo("oxo"), oxi("oxi");
       out.split(ox, oxo, oxi, width, overlapTail)

@@ -60,12 +60,8 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
   int64_t rows = taskRows(conv.outHeight);
   out.split(oy, yo, yi, (int)rows, TailStrategy::ShiftInwards);
   if (blockedOut) {
-    Var k = f.vars[0], ko("ko"), ki("ki");
-    out.split(k, ko, ki, lanes, TailStrategy::RoundUp)
-        .reorder(ki, ko, ox, m, yi, yo, on)
-        .unroll(ko);
-    if (lanes > 1)
-      out.vectorize(ki);
+    ChannelBlockLoops b = vectorizeChannelBlock(out, f.vars[0], lanes);
+    out.reorder(b.lanes, b.vectors, ox, m, yi, yo, on);
   } else {
     out.reorder(ox, m, yi, yo, on);
     int outLanes = vectorLanesFor(conv.outWidth, p.vectorLanes);

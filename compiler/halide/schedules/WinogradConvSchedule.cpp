@@ -193,12 +193,8 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
              TailStrategy::GuardWithIf)
       .reorder(ox, yi, mi, mo, yo, on);
   if (s.blockedOutput) {
-    Var oj = f.vars[0], ojo("ojo"), oji("oji");
-    out.split(oj, ojo, oji, lanes, TailStrategy::RoundUp)
-        .reorder(oji, ojo, ox)
-        .unroll(ojo);
-    if (lanes > 1)
-      out.vectorize(oji);
+    ChannelBlockLoops b = vectorizeChannelBlock(out, f.vars[0], lanes);
+    out.reorder(b.lanes, b.vectors, ox);
   } else {
     int outLanes = vectorLanesFor(f.extents[0], p.vectorLanes);
     if (outLanes > 1)
