@@ -42,6 +42,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/halide/KernelCompiler.h"
 #include "compiler/halide/PipelineBuilder.h"
 #include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
@@ -262,7 +263,8 @@ int main(int argc, char **argv) {
         winogradApplies(s.groups, {s.K, s.K}, {s.stride, s.stride}, {1, 1},
                         {s.pad, s.pad, s.pad, s.pad})) {
       const auto &y = variants[0].spec.outputShape;
-      ruleTile = winogradTileFor(s.C, s.M, y[2], y[3], s.K);
+      ruleTile = winogradTileFor(s.C, s.M, y[2], y[3], s.K,
+                                 vectorRegistersOf(target.to_string()));
       for (int64_t tile : {2, 4}) {
         if (!winogradTransformExists(tile, s.K))
           continue;

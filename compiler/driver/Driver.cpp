@@ -213,13 +213,15 @@ int compileModel(const CompileOptions &opt) {
   // kernelize ---------------------------------------------------------------
   std::string name = opt.name.empty() ? defaultName(opt.outputPath)
                                       : toCIdentifier(opt.name);
-  ActivationLayoutMode layout = opt.layout;
-  if (layout == ActivationLayoutMode::Auto)
-    layout = channelBlockedByDefault(halideTarget)
-                 ? ActivationLayoutMode::Blocked
-                 : ActivationLayoutMode::Nchw;
-  auto plan = kernelizeModule(*module, name, error, opt.convAlgorithm,
-                              layout);
+  KernelizeOptions kernelizeOptions;
+  kernelizeOptions.convAlgorithm = opt.convAlgorithm;
+  kernelizeOptions.layout = opt.layout;
+  if (opt.layout == ActivationLayoutMode::Auto)
+    kernelizeOptions.layout = channelBlockedByDefault(halideTarget)
+                                  ? ActivationLayoutMode::Blocked
+                                  : ActivationLayoutMode::Nchw;
+  kernelizeOptions.vectorRegisters = vectorRegistersOf(halideTarget);
+  auto plan = kernelizeModule(*module, name, error, kernelizeOptions);
   if (!plan)
     return fail(opt.inputPath + ": " + error);
   // Identical kernels (same kind, shapes and attributes) are generated once:

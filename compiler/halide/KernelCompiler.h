@@ -51,9 +51,14 @@ bool compileKernels(const std::vector<KernelSpec> &specs,
 /// arm-64-linux, or any Halide target string. Returns false and sets `error`
 /// for unknown ones.
 /// Whether activations are channel-blocked by default on a Halide target
-/// (ActivationLayoutMode::Auto): targets with AVX-512, whose 16-lane
-/// vectors are one block of 16 channels.
+/// (ActivationLayoutMode::Auto): x86 with AVX2 or AVX-512, whose vectors
+/// are half or all of a block of 16 channels.
 bool channelBlockedByDefault(const std::string &halideTarget);
+
+/// The vector registers a Halide target's CPU schedules plan register
+/// tiles for (CpuScheduleParams::vectorRegisters): 16 on x86 without
+/// AVX-512, 32 with it and on AArch64.
+int vectorRegistersOf(const std::string &halideTarget);
 
 bool resolveTarget(const std::string &kilnTarget,
                    std::string &halideTargetString, std::string &error);

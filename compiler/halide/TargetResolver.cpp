@@ -1,6 +1,7 @@
 //===- TargetResolver.cpp - Kiln target names to Halide targets -----------===//
 
 #include "compiler/halide/KernelCompiler.h"
+#include "compiler/halide/schedules/Schedule.h"
 
 #include "Halide.h"
 
@@ -49,6 +50,10 @@ bool channelBlockedByDefault(const std::string &halideTarget) {
          (t.has_feature(Halide::Target::AVX2) ||
           t.has_feature(Halide::Target::AVX512) ||
           t.has_feature(Halide::Target::AVX512_Skylake));
+}
+
+int vectorRegistersOf(const std::string &halideTarget) {
+  return cpuScheduleParams(Halide::Target(halideTarget)).vectorRegisters;
 }
 
 } // namespace kiln

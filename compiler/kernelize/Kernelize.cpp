@@ -78,10 +78,11 @@ size_t bytesOf(Value v) {
 
 class Kernelizer {
 public:
-  Kernelizer(ModelPlan &plan, std::string &error, ConvAlgorithm convAlgorithm,
-             ActivationLayoutMode layoutMode)
-      : plan(plan), error(error), convAlgorithm(convAlgorithm),
-        layoutMode(layoutMode) {}
+  Kernelizer(ModelPlan &plan, std::string &error,
+             const KernelizeOptions &options)
+      : plan(plan), error(error), convAlgorithm(options.convAlgorithm),
+        layoutMode(options.layout), vectorRegisters(options.vectorRegisters) {
+  }
 
   bool run(func::FuncOp main);
 
@@ -392,7 +393,7 @@ private:
     if (!winogradApplies(conv.getGroups(), {ws[2], ws[3]}, strides, dilations,
                          pads))
       return 0;
-    return winogradTileFor(ws[1], ws[0], y[2], y[3], ws[2]);
+    return winogradTileFor(ws[1], ws[0], y[2], y[3], ws[2], vectorRegisters);
   }
   /// Points a Winograd conv call's weights at their transform U = G w G^T.
   bool transformWinogradWeightsOf(Conv2DOp conv, int64_t tile,
@@ -531,6 +532,7 @@ private:
   std::string &error;
   ConvAlgorithm convAlgorithm;
   ActivationLayoutMode layoutMode;
+  int vectorRegisters;
   void planConcatElision(func::FuncOp main);
 
   llvm::DenseMap<Value, int> storageOf;
@@ -935,8 +937,7 @@ std::string kernelOrigin(Operation *op) {
 std::optional<ModelPlan> kernelizeModule(ModuleOp module,
                                          const std::string &name,
                                          std::string &error,
-                                         ConvAlgorithm convAlgorithm,
-                                         ActivationLayoutMode layout) {
+                                         const KernelizeOptions &options) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.getBody().getBlocks().size() != 1) {
     error = "the module has no single-block function @main";
@@ -944,7 +945,7 @@ std::optional<ModelPlan> kernelizeModule(ModuleOp module,
   }
   ModelPlan plan;
   plan.name = name;
-  Kernelizer k(plan, error, convAlgorithm, layout);
+  Kernelizer k(plan, error, options);
   if (!k.run(main))
     return std::nullopt;
   return plan;

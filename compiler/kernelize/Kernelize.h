@@ -22,19 +22,29 @@ namespace kiln {
 /// "'kiln.conv2d' (node 'conv1')".
 std::string kernelOrigin(mlir::Operation *op);
 
+/// The kernelizer's choices that depend on the user or the target.
+struct KernelizeOptions {
+  /// Auto lets eligible 3x3 and 5x5 convs use Winograd (winogradTileFor);
+  /// Direct keeps every conv direct.
+  ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto;
+  /// Blocked lets tensors between channel-vector kernels be
+  /// channel-blocked (ActivationLayouts.h) and runs inverted residual
+  /// blocks on channel vectors; Nchw keeps every tensor NCHW and those
+  /// blocks on pixel vectors. Auto (resolved by the driver from the target)
+  /// counts as Blocked here.
+  ActivationLayoutMode layout = ActivationLayoutMode::Auto;
+  /// The target's vector register file (vectorRegistersOf): the Winograd
+  /// rule takes small images too with 16 registers.
+  int vectorRegisters = 32;
+};
+
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).
 /// Returns std::nullopt and sets `error` (naming the op) if an op has no
-/// kernel. `convAlgorithm` Auto lets eligible 3x3 convs use Winograd
-/// (winogradTileFor); Direct keeps every conv direct. `layout` Blocked
-/// lets tensors between channel-vector kernels be channel-blocked
-/// (ActivationLayouts.h) and runs inverted residual blocks on channel
-/// vectors; Nchw keeps every tensor NCHW and those blocks on pixel vectors.
-/// Auto (resolved by the driver from the target) counts as Blocked here.
-std::optional<ModelPlan>
-kernelizeModule(mlir::ModuleOp module, const std::string &name,
-                std::string &error,
-                ConvAlgorithm convAlgorithm = ConvAlgorithm::Auto,
-                ActivationLayoutMode layout = ActivationLayoutMode::Auto);
+/// kernel.
+std::optional<ModelPlan> kernelizeModule(mlir::ModuleOp module,
+                                         const std::string &name,
+                                         std::string &error,
+                                         const KernelizeOptions &options = {});
 
 } // namespace kiln
 

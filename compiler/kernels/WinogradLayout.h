@@ -159,13 +159,29 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// 10-60 % (24 -> 64 14x14 0.107 -> 0.17 ms), also as one row block.
 /// GoogLeNet's 32 -> 96 28x28: 0.77 -> 0.56 ms (kernel bench), 0.77 ->
 /// 0.61 in the network.
+///
+/// With 16 vector registers (x86 AVX2, `vectorRegisters`) the direct convs
+/// run smaller register tiles (8 accumulators for 3x3 windows, and 5x5
+/// windows spill), so Winograd pays on small images too. Measured on an
+/// AVX2-only AMD EPYC (Zen 3) inside the networks (benchmarks/kernel_ab.py):
+/// ResNet-50's 512 -> 512 7x7 3x3s 3.29 -> 2.43 ms with F(2x2) (2.55 with
+/// F(4x4)); GoogLeNet's 3x3s at 7x7 -26 %; its 5x5s at 14x14 -56 to -77 %
+/// (the direct 5x5 ran at 45 % of peak), at 7x7 -17 to -25 %, and with
+/// 32 output channels at 28x28 -24 %. Images under 7x7 keep the direct
+/// conv (unmeasured).
 inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
-                               int64_t kernel) {
+                               int64_t kernel, int vectorRegisters = 32) {
   if (C < 16 || M < 16)
     return 0;
-  if (kernel == 5)
+  bool narrowFile = vectorRegisters <= 16;
+  if (kernel == 5) {
+    if (narrowFile)
+      return OH * OW >= 7 * 7 ? 2 : 0;
     return M >= 48 && OH * OW >= 28 * 28 ? 2 : 0;
-  return OH * OW >= 14 * 14 ? 4 : 0;
+  }
+  if (OH * OW >= 14 * 14)
+    return 4;
+  return narrowFile && OH * OW >= 7 * 7 ? 2 : 0;
 }
 
 /// Shape of transformed weights for M output and C input channels, output

@@ -227,9 +227,9 @@ def inception_blocked(g):
 
 
 def winograd_5x5(g):
-    # Inception-style 5x5 branches on a 28x28 image: 16 -> 48 (F(2x2, 5x5):
-    # at least 48 output channels on at least 28x28), then 48 -> 32 (stays
-    # direct: too few output channels), the second with asymmetric pads.
+    # Inception-style 5x5 branches on a 28x28 image: 16 -> 48 (F(2x2, 5x5)
+    # on every x86 target), then 48 -> 32 with asymmetric pads (stays direct:
+    # a pad of 3 reaches past a 5x5 window's).
     x = g.add_input("input", [1, 16, 28, 28])
     y = g.conv_bn(x, 16, 48, 5)
     y = g.conv_bn(y, 48, 32, 5, pads=[2, 1, 2, 3])

@@ -44,6 +44,15 @@ struct WinogradCase {
   float clipMin = 0, clipMax = 0;
 };
 
+/// Whether the host can run code scheduled for kAvx2Target (the schedules
+/// of a 16-register file, tested on AVX-512 hosts too).
+bool hostRunsAvx2() {
+  Halide::Target host = Halide::get_host_target();
+  return host.has_feature(Halide::Target::AVX2) &&
+         host.has_feature(Halide::Target::FMA);
+}
+const char *const kAvx2Target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
+
 struct Reference {
   Tensor y;
   /// Per output: |bias| + |residual| + sum |w x|, the error scale.
@@ -238,14 +247,44 @@ TEST(HalideWinogradConv, GoogLeNet14x14F2) {
 // the last group's products run past the weights' last block; they must
 // read clamped (this read out of bounds on an AVX2 host before).
 TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx2F4) {
-  if (!Halide::get_host_target().has_feature(Halide::Target::AVX2) ||
-      !Halide::get_host_target().has_feature(Halide::Target::FMA))
+  if (!hostRunsAvx2())
     GTEST_SKIP() << "the host cannot run AVX2 code";
   WinogradCase c;
   c.C = 96, c.M = 208, c.H = 14, c.W = 14;
   c.bias = true, c.act = Activation::Relu;
-  c.target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
+  c.target = kAvx2Target;
   runWinogradCase(c, 12);
+}
+
+// ResNet-50's last stage scheduled for AVX2, where the rule picks F(2x2,
+// 3x3) on 7x7 images (winogradTileFor, 16 registers): 4 x 4 tiles over a
+// 7x7 output (the last tile row and column half outside), blocked input,
+// residual and output, 48 -> 80 channels (5 blocks, a ragged last group).
+TEST(HalideWinogradConv, ResNet7x7BlockedResidualAvx2F2) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.C = 48, c.M = 80, c.H = 7, c.W = 7;
+  c.tile = 2;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 13);
+}
+
+// GoogLeNet's 16 -> 32 5x5 at 28x28, which takes F(2x2, 5x5) on AVX2 (not
+// on AVX-512: fewer than 48 output channels).
+TEST(HalideWinogradConv, GoogLeNet28x28x5x5FewChannelsAvx2) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.kernel = 5, c.tile = 2;
+  c.C = 16, c.M = 32, c.H = 28, c.W = 28;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true, c.act = Activation::Relu;
+  c.blockInput = c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 36);
 }
 
 // F(2x2, 5x5): odd sizes with the full pad of 2, asymmetric pads with a
