@@ -959,9 +959,17 @@ TEST(HalideConv, PointwiseFlatteningOnlyForUnpaddedPointwise) {
   KernelSpec padded = spec;
   padded.pads = {0, 1, 0, 1};
   EXPECT_FALSE(flattensPointwiseConv(padded));
+  // Channel-vector convs: at stride 1 on images of fewer than 14 rows.
   KernelSpec channelVectors = spec;
   channelVectors.weightBlock = kConvChannelVectorBlock;
-  EXPECT_FALSE(flattensPointwiseConv(channelVectors));
+  EXPECT_TRUE(flattensPointwiseConv(channelVectors));
+  KernelSpec channelVectorsStrided = strided;
+  channelVectorsStrided.weightBlock = kConvChannelVectorBlock;
+  EXPECT_FALSE(flattensPointwiseConv(channelVectorsStrided));
+  KernelSpec channelVectorsTall = channelVectors;
+  channelVectorsTall.inputShapes[0] = {1, 8, 14, 5};
+  channelVectorsTall.outputShape = {1, 16, 14, 5};
+  EXPECT_FALSE(flattensPointwiseConv(channelVectorsTall));
   KernelSpec window = spec;
   window.kernel = {3, 3};
   EXPECT_FALSE(flattensPointwiseConv(window));
@@ -990,6 +998,28 @@ TEST(HalideConv, BlockedPointwiseRegisterTiles) {
   c.packBlock = kConvChannelVectorBlock;
   c.blockInput = c.blockResidual = c.blockOutput = true;
   runConvCase(c, 91);
+}
+
+TEST(HalideConv, BlockedPointwiseFlatPlanes) {
+  // ResNet-50's last stage in small: a 7x7 image seen as one 49-pixel row
+  // (kernels/PointwiseFlattening.h), blocked in, residual (written over in
+  // place) and out, 3 blocks, batch 2; then NCHW in and out.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 48;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.flatten = true;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.residualInPlace = true;
+  runConvCase(c, 93);
+  ConvCase d = c;
+  d.blockInput = d.blockResidual = d.blockOutput = d.residualInPlace = false;
+  runConvCase(d, 94);
 }
 
 TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {
