@@ -91,9 +91,10 @@ ChannelVectorTasks channelVectorTasks(const ConvPlan &conv,
 /// AVX-512, 8 on AVX2, 4 on NEON for blocks of 16).
 int channelVectorLanes(const CpuScheduleParams &params, int block);
 
-/// Accumulator registers of a 1x1 (pointwise) register tile: 3/4 of the
-/// file (24 of 32), but 10 of 16 on AVX2, where 12 spilled (the tile's
-/// weight vectors and a broadcast stay live beside them).
+/// Accumulator registers of a 1x1 (pointwise) register tile, and of the
+/// Winograd products: 3/4 of the file (24 of 32), but 10 of 16 on AVX2,
+/// where 12 spilled (the tile's weight vectors and a broadcast stay live
+/// beside them).
 int pointwiseAccumulatorBudget(const CpuScheduleParams &params);
 
 /// The loops, innermost first, that take the place of `channels` (a 1x1
