@@ -31,6 +31,7 @@ CpuScheduleParams cpuScheduleParams(const Target &target) {
   bool wideFile = (target.arch == Target::X86 && p.vectorLanes >= 16) ||
                   (target.arch == Target::ARM && target.bits == 64);
   p.vectorRegisters = wideFile ? 32 : 16;
+  p.l2Bytes = target.arch == Target::X86 && !wideFile ? 512 << 10 : 2 << 20;
   return p;
 }
 

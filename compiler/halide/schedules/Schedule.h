@@ -27,6 +27,12 @@ struct CpuScheduleParams {
   /// AVX2/SSE and 32-bit ARM. Register tiles of conv accumulators are sized
   /// from it so they never spill.
   int vectorRegisters = 16;
+  /// Per-core L2 bytes the row blocks of cache-sized kernels plan for. The
+  /// target does not say; by family: 2 MiB (the AVX-512 Xeons measured,
+  /// Sapphire Rapids; also kept for AArch64, unmeasured), 512 KiB on x86
+  /// without AVX-512 (AMD Zen 3's; Intel's AVX2 cores have 256 KiB-1.25
+  /// MiB).
+  int64_t l2Bytes = 2 << 20;
   /// Parallelize over enough outer rows to give the thread pool at least
   /// this many tasks (so load balances across cores).
   int64_t minParallelTasks = 16;

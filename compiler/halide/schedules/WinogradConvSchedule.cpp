@@ -154,12 +154,16 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   int budget = pointwiseAccumulatorBudget(p);
 
   // Row blocks: as many tile rows as keep the block's transformed input V
-  // and its products P (all channels) within ~640 KiB of L2 (ResNet-50:
-  // 2 tile rows at 56x56 and 28x28; 1 or 4 rows measured 10-60% slower,
-  // kiln-kernel-bench). Every row block re-reads the transformed weights.
-  // Tasks are the row blocks when there are at least two, else channel
-  // groups.
-  constexpr int64_t kTaskBytes = 640 << 10, kMinChannelTasks = 4;
+  // and its products P (all channels) within 5/16 of L2 (640 KiB of a
+  // 2 MiB L2: ResNet-50's 56x56 and 28x28 took 2 tile rows, 1 or 4 rows
+  // measured 10-60% slower on a Xeon, kiln-kernel-bench; 160 KiB of a
+  // 512 KiB L2: 1 row, and on an AMD EPYC (Zen 3) ResNet-50's 56x56 and
+  // 28x28 Winograd convs ran 4-11 % faster in the network at 1 thread and
+  // 5-15 % at 2 than with 2 rows). Every row block re-reads the
+  // transformed weights. Tasks are the row blocks when there are at least
+  // two, else channel groups.
+  const int64_t kTaskBytes = p.l2Bytes * 5 / 16;
+  constexpr int64_t kMinChannelTasks = 4;
   int64_t positions = (int64_t)alpha * alpha;
   int64_t rowBytes =
       positions * (s.inputChannels + s.paddedChannels) * s.tilesX * 4;
