@@ -422,6 +422,23 @@ TEST(HalideInvertedResidual, ChannelVectorsBlockedResidualNchwOutput) {
   runInvertedResidualCase(tc, 19);
 }
 
+TEST(HalideInvertedResidual, ChannelVectorsStride2BlockedRegisterTiles) {
+  // A strided block with a blocked output runs its project stage register
+  // tile by register tile to the output: 13-column rows (a ragged pixel
+  // tile, shifted inwards), 3 output blocks, batch 2.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.n = 2;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 48;
+  tc.h = 27;
+  tc.w = 25;
+  tc.stride = 2;
+  tc.blockInput = tc.blockOutput = true;
+  runInvertedResidualCase(tc, 20);
+}
+
 TEST(HalideInvertedResidual, ChannelVectorsNchwInputBlockedOutput) {
   InvertedResidualCase tc;
   tc.channelVectors = true;

@@ -66,6 +66,9 @@ struct ConvPlan {
   /// Output width and height (ChannelVectors tiles pixels along rows);
   /// input pixels per channel plane (Conv2D; 0 in fused kernels).
   int64_t outWidth = 0, outHeight = 0, inputPixels = 0;
+  /// Input rows per output row: the conv's vertical stride, an inverted
+  /// residual's depthwise one (set by those two kinds; 1 elsewhere).
+  int64_t stride = 1;
   /// The epilogue adds a residual input (read once per output element).
   bool residual = false;
   /// ChannelVectors: the output is channel-blocked, vars (j, x, y, mb, n)

@@ -193,6 +193,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       f.paddedInputs.push_back(input);
   }
   f.conv.channels = M;
+  f.conv.stride = win.sh;
   f.conv.residual = residualIndex >= 0;
   f.conv.weightBlock = block;
   f.conv.paddedChannels = paddedM;

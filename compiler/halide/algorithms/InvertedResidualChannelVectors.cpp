@@ -93,6 +93,7 @@ KernelFuncs buildInvertedResidualChannelVectors(
   f.expandConv.paddedChannels = E;
   f.expandConv.inputChannels = C;
   f.expandConv.blockedInput = blockedIn.input;
+  f.conv.stride = win.sh;
   return f;
 }
 
