@@ -272,6 +272,20 @@ TEST(HalideWinogradConv, ResNet7x7BlockedResidualAvx2F2) {
   runWinogradCase(c, 13);
 }
 
+// One block of all rows on AVX2 sweeps the input channels in chunks of 16
+// outside the tile groups (WinogradConvSchedule.cpp): 40 channels leave a
+// ragged last chunk.
+TEST(HalideWinogradConv, RaggedChannelChunksAvx2F4) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.C = 40, c.M = 32, c.H = 14, c.W = 14;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 37);
+}
+
 // GoogLeNet's 16 -> 32 5x5 at 28x28, which takes F(2x2, 5x5) on AVX2 (not
 // on AVX-512: fewer than 48 output channels).
 TEST(HalideWinogradConv, GoogLeNet28x28x5x5FewChannelsAvx2) {
