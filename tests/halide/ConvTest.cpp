@@ -959,13 +959,15 @@ TEST(HalideConv, PointwiseFlatteningOnlyForUnpaddedPointwise) {
   KernelSpec padded = spec;
   padded.pads = {0, 1, 0, 1};
   EXPECT_FALSE(flattensPointwiseConv(padded));
-  // Channel-vector convs: at stride 1 on images of fewer than 14 rows.
+  // Channel-vector convs: on images of fewer than 14 rows, at any stride.
   KernelSpec channelVectors = spec;
   channelVectors.weightBlock = kConvChannelVectorBlock;
   EXPECT_TRUE(flattensPointwiseConv(channelVectors));
-  KernelSpec channelVectorsStrided = strided;
+  KernelSpec channelVectorsStrided = spec;
+  channelVectorsStrided.strides = {2, 2};
+  channelVectorsStrided.outputShape = {1, 16, 3, 3};
   channelVectorsStrided.weightBlock = kConvChannelVectorBlock;
-  EXPECT_FALSE(flattensPointwiseConv(channelVectorsStrided));
+  EXPECT_TRUE(flattensPointwiseConv(channelVectorsStrided));
   KernelSpec channelVectorsTall = channelVectors;
   channelVectorsTall.inputShapes[0] = {1, 8, 14, 5};
   channelVectorsTall.outputShape = {1, 16, 14, 5};
@@ -1020,6 +1022,29 @@ TEST(HalideConv, BlockedPointwiseFlatPlanes) {
   ConvCase d = c;
   d.blockInput = d.blockResidual = d.blockOutput = d.residualInPlace = false;
   runConvCase(d, 94);
+}
+
+TEST(HalideConv, BlockedPointwiseStride2FlatPlanes) {
+  // ResNet-50's last projection in small: a stride-2 1x1 on channel
+  // vectors whose 7x7 output (and residual) are one 49-pixel row, the
+  // input read in place at (2 (q % 7), 2 (q / 7)); blocked, then NCHW.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 48;
+  c.H = c.W = 14;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.flatten = true;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 95);
+  ConvCase d = c;
+  d.blockInput = d.blockResidual = d.blockOutput = false;
+  d.H = 13, d.W = 11;
+  runConvCase(d, 96);
 }
 
 TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {

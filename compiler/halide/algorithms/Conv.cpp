@@ -51,7 +51,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   auto [OH, OW] = convOutputExtents(win, xs);
   // A strided 1x1 conv's output (and residual) may come as single rows
   // (kernels/PointwiseFlattening.h): the epilogue then reads accumulator
-  // pixel q for output pixel q (the phase-split rows are OW wide).
+  // pixel q for output pixel q (the phase-split rows are OW wide; channel
+  // vectors read input pixel (q % OW, q / OW) times the stride in place).
   bool flatOutput = OH > 1 && flattensPointwiseConv(spec) &&
                     spec.outputShape == std::vector<int64_t>{N, M, 1, OH * OW};
   bool padded = win.padTop || win.padLeft || win.padBottom || win.padRight;
@@ -66,8 +67,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
   auto [blockedInput, blockedResidual] =
       requireBlockedConvInputs(spec, residualIndex);
   bool anyBlocked = spec.blockedInputs || spec.blockedOutput;
-  if (anyBlocked && (block != kConvChannelVectorBlock || groups != 1 ||
-                     flatOutput))
+  if (anyBlocked && (block != kConvChannelVectorBlock || groups != 1))
     specFail("channel-blocked arguments need a channel-vector conv "
              "(weight_block=16)");
   if (spec.residualInPlace && (!blockedResidual || !spec.blockedOutput))
@@ -148,7 +148,10 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       Expr channel = min(mb * (int)block + j, (int)M - 1);
       acc(j, px, py, mb, n) =
           biasIndex >= 0 ? in[biasIndex](channel) : Expr(0.0f);
-      Expr ix = px * (int)sw + tx, iy = py * (int)sh + ty;
+      // A single-row output (flatOutput): px is the output pixel q.
+      Expr ox0 = flatOutput ? px % (int)OW : Expr(px);
+      Expr oy0 = flatOutput ? px / (int)OW : Expr(py);
+      Expr ix = ox0 * (int)sw + tx, iy = oy0 * (int)sh + ty;
       Expr pixel =
           split.blocked
               ? blockedAt(flat, py * (int)Wph + px + tapOffset, tapPhase,
@@ -164,8 +167,8 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       f.conv.blockedInput = blockedInput;
       f.conv.outputOverResidual = spec.residualInPlace;
       f.conv.accVars = {j, px, py, mb, n};
-      f.conv.outWidth = OW;
-      f.conv.outHeight = OH;
+      f.conv.outWidth = flatOutput ? OH * OW : OW;
+      f.conv.outHeight = flatOutput ? 1 : OH;
     } else {
       Var q("q");
       acc(q, m, n) = bias;
