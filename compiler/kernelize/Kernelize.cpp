@@ -81,8 +81,7 @@ public:
   Kernelizer(ModelPlan &plan, std::string &error,
              const KernelizeOptions &options)
       : plan(plan), error(error), convAlgorithm(options.convAlgorithm),
-        layoutMode(options.layout), vectorRegisters(options.vectorRegisters) {
-  }
+        layoutMode(options.layout), vectorRegisters(options.vectorRegisters) {}
 
   bool run(func::FuncOp main);
 

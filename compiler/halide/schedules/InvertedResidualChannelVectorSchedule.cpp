@@ -67,8 +67,8 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
   // 28 -> 14 blocks ran 50 % faster tile by tile on an AMD EPYC, at 1 and
   // 2 threads; its stride-1 blocks ran 0-5 % slower so and keep the row).
   int64_t outBlocks = conv.paddedChannels / block;
-  ChannelVectorTile projectTile = channelVectorTile(
-      outBlocks, vectorsPerBlock, budget, conv.outWidth, 1);
+  ChannelVectorTile projectTile =
+      channelVectorTile(outBlocks, vectorsPerBlock, budget, conv.outWidth, 1);
   bool registerTiles = blockedOut && conv.stride > 1 &&
                        conv.outWidth >= projectTile.width &&
                        outBlocks >= projectTile.blocks;

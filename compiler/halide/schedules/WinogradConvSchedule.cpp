@@ -227,8 +227,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
     u.split(s.j, jo, ji, lanes)
         .fuse(s.tx, s.ty, t)
         .split(t, to, ti, pt.tiles, TailStrategy::GuardWithIf)
-        .split(s.mb, mbo, mbi, pt.blocks, TailStrategy::GuardWithIf)
-        ;
+        .split(s.mb, mbo, mbi, pt.blocks, TailStrategy::GuardWithIf);
     // One block of all rows (small images, channel-group tasks): the
     // transformed weights stream from memory once per call and each
     // block's are read by every tile group in turn. Sweeping the input
