@@ -1047,6 +1047,25 @@ TEST(HalideConv, BlockedPointwiseStride2FlatPlanes) {
   runConvCase(d, 96);
 }
 
+TEST(HalideConv, BlockedWindowStride2FourteenColumns) {
+  // A 3x3 stride-2 conv to 14-pixel rows (ResNet's 28x28 -> 14x14): on
+  // 16 registers its register tile is 2 pixels x 2 blocks (CpuSchedule.cpp);
+  // blocked input, residual written over in place, batch 2.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 64;
+  c.H = c.W = 28;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.residualInPlace = true;
+  runConvCase(c, 97);
+}
+
 TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {
   // Blocked strided input read in place; NCHW residual and output (the
   // transposing epilogue), then NCHW input with a blocked residual.
