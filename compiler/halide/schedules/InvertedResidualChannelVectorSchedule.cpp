@@ -102,7 +102,6 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
     RDom r = f.accumulatorDomain;
     Var j = conv.accVars[0], px = conv.accVars[1], py = conv.accVars[2],
         mb = conv.accVars[3], n = conv.accVars[4];
-    ChannelVectorTile t = projectTile;
     Var ajo("acc_jo"), aji("acc_ji");
     if (registerTiles)
       acc.compute_at(out, oxo)
@@ -118,8 +117,8 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
     Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
     Stage u = acc.update();
     u.split(j, jo, ji, lanes, TailStrategy::RoundUp)
-        .split(px, pxo, pxi, t.width, TailStrategy::GuardWithIf)
-        .split(mb, mbo, mbi, t.blocks, TailStrategy::GuardWithIf)
+        .split(px, pxo, pxi, projectTile.width, TailStrategy::GuardWithIf)
+        .split(mb, mbo, mbi, projectTile.blocks, TailStrategy::GuardWithIf)
         .reorder({ji, jo, pxi, mbi, r.x, r.y, r.z, pxo, mbo, py, n})
         .unroll(jo)
         .unroll(pxi)
