@@ -441,11 +441,8 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
   if (registerTiles) {
     // Every accumulator its own register: the tile's loops unrolled.
-    acc.split(j, jo, ji, lanes, TailStrategy::RoundUp)
-        .vectorize(ji)
-        .unroll(jo)
-        .unroll(px)
-        .unroll(mb);
+    acc.unroll(px).unroll(mb);
+    vectorizeChannelBlock(acc, j, lanes);
   } else {
     acc.vectorize(j, lanes);
   }

@@ -102,16 +102,12 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
     RDom r = f.accumulatorDomain;
     Var j = conv.accVars[0], px = conv.accVars[1], py = conv.accVars[2],
         mb = conv.accVars[3], n = conv.accVars[4];
-    Var ajo("acc_jo"), aji("acc_ji");
-    if (registerTiles)
-      acc.compute_at(out, oxo)
-          .split(j, ajo, aji, lanes, TailStrategy::RoundUp)
-          .vectorize(aji)
-          .unroll(ajo)
-          .unroll(px)
-          .unroll(mb);
-    else
+    if (registerTiles) {
+      acc.compute_at(out, oxo).unroll(px).unroll(mb);
+      vectorizeChannelBlock(acc, j, lanes);
+    } else {
       acc.compute_at(row).vectorize(j, lanes);
+    }
     if (Func sum = conv.residualSum; sum.defined())
       sum.compute_at(row).vectorize(j, lanes);
     Var jo("jo"), ji("ji"), pxo("pxo"), pxi("pxi"), mbo("mbo"), mbi("mbi");
@@ -146,29 +142,20 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
     ChannelVectorTile t = channelVectorTile(blocks, vectorsPerBlock, budget,
                                             ec.outWidth, 1,
                                             /*dividingBlocks=*/true);
-    Var jo("ex_jo"), ji("ex_ji"), xo("ex_xo"), xi("ex_xi"), bo("ex_bo"),
-        bi("ex_bi");
+    Var xo("ex_xo"), xi("ex_xi"), bo("ex_bo"), bi("ex_bi");
     // RoundUp over pixels: ex is scratch, extra columns read the clamped
     // input and are masked. The tile's blocks divide E / 16 exactly.
+    ChannelBlockLoops exLoops = vectorizeChannelBlock(ex, j, lanes);
     ex.store_at(out, task)
         .compute_at(row)
-        .split(j, jo, ji, lanes, TailStrategy::RoundUp)
         .split(gx, xo, xi, t.width, TailStrategy::RoundUp)
         .split(eb, bo, bi, t.blocks, TailStrategy::RoundUp)
-        .reorder(ji, jo, xi, bi, xo, bo, gy, n)
-        .unroll(jo)
+        .reorder(exLoops.lanes, exLoops.vectors, xi, bi, xo, bo, gy, n)
         .unroll(xi)
         .unroll(bi);
-    if (lanes > 1)
-      ex.vectorize(ji);
-    exAcc.compute_at(ex, xo);
+    exAcc.compute_at(ex, xo).unroll(gx).unroll(eb);
+    vectorizeChannelBlock(exAcc, j, lanes);
     Var ajo("exa_jo"), aji("exa_ji");
-    exAcc.split(j, ajo, aji, lanes, TailStrategy::RoundUp)
-        .unroll(ajo)
-        .unroll(gx)
-        .unroll(eb);
-    if (lanes > 1)
-      exAcc.vectorize(aji);
     Stage u = exAcc.update();
     // A blocked input lane by lane, like the dense 1x1s (within noise on
     // MobileNetV2). Not so the project stage: with its expanded channels

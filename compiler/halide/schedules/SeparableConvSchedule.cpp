@@ -20,7 +20,7 @@ using namespace Halide;
 void splitChannelVectorDepthwise(Func mid, int lanes) {
   Var j = mid.args()[0], x = mid.args()[1], y = mid.args()[2],
       cb = mid.args()[3], n = mid.args()[4];
-  Var jo("mid_jo"), ji("mid_ji"), xo("mid_xo"), xi("mid_xi");
+  Var xo("mid_xo"), xi("mid_xi");
   // Four pixels side by side: independent chains of tap FMAs, and at
   // stride 1 neighbouring pixels share tap loads. A block of several
   // vectors (AVX2: 2) runs them one after the other around the pixels:
@@ -28,13 +28,10 @@ void splitChannelVectorDepthwise(Func mid, int lanes) {
   // fit 16 registers and spilled inside the tile (MobileNetV2 on an AMD
   // EPYC: its 112x112 separable conv 0.39 -> 0.33 ms, the inverted
   // residual and other separable kernels 3-5 % faster, kernel sum -2.3 %).
-  mid.split(j, jo, ji, lanes, TailStrategy::RoundUp)
-      .split(x, xo, xi, 4, TailStrategy::RoundUp)
-      .reorder(ji, xi, jo, xo, y, cb, n)
-      .unroll(jo)
+  ChannelBlockLoops l = vectorizeChannelBlock(mid, j, lanes);
+  mid.split(x, xo, xi, 4, TailStrategy::RoundUp)
+      .reorder(l.lanes, xi, l.vectors, xo, y, cb, n)
       .unroll(xi);
-  if (lanes > 1)
-    mid.vectorize(ji);
 }
 
 namespace {
