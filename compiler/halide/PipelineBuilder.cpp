@@ -72,7 +72,8 @@ std::vector<int64_t> bufferShape(const KernelSpec &spec,
 }
 
 KernelFuncs buildAlgorithm(const KernelSpec &spec,
-                           const std::vector<ImageParam> &in) {
+                           const std::vector<ImageParam> &in,
+                           const Target &target) {
   switch (spec.kind) {
   case KernelKind::Conv2D:
     return buildConv2D(spec, in);
@@ -105,7 +106,8 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
   case KernelKind::SeparableConv2D:
     return buildSeparableConv2D(spec, in);
   case KernelKind::InvertedResidual:
-    return buildInvertedResidual(spec, in);
+    return buildInvertedResidual(spec, in,
+                                 target.natural_vector_size(Float(32)));
   case KernelKind::Pad:
     return buildPad(spec, in);
   }
@@ -172,7 +174,7 @@ bool buildPipeline(const KernelSpec &spec, const Target &target,
         bufferShape(spec, spec.outputShape, spec.blockedOutput, "output");
     checkSize(outShape, "output");
 
-    KernelFuncs funcs = buildAlgorithm(spec, inputs);
+    KernelFuncs funcs = buildAlgorithm(spec, inputs, target);
     constrainShape(funcs.output.output_buffer(), outShape);
     applySchedule(spec, funcs, target);
 

@@ -10,6 +10,7 @@
 
 #include "TestUtil.h"
 
+#include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 
@@ -32,6 +33,8 @@ struct InvertedResidualCase {
   /// channel-blocked (x, residual, output).
   bool channelVectors = false;
   bool blockInput = false, blockResidual = false, blockOutput = false;
+  /// A Halide target to schedule for instead of the host's (empty: host).
+  std::string target;
 };
 
 KernelSpec stageSpec(Activation act, float p0, float p1) {
@@ -153,7 +156,7 @@ void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
     kernelIn[7] = toChannelBlocked(kernelIn[7]);
   }
   spec.blockedOutput = tc.blockOutput;
-  Tensor got = runJit(spec, kernelIn);
+  Tensor got = runJit(spec, kernelIn, -1, tc.target);
   expectClose(tc.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
@@ -449,4 +452,59 @@ TEST(HalideInvertedResidual, ChannelVectorsNchwInputBlockedOutput) {
   tc.stride = 2;
   tc.blockOutput = true;
   runInvertedResidualCase(tc, 18);
+}
+
+TEST(HalideInvertedResidual, AccumulatorBlockOfOddHalves) {
+  // The project accumulator's block: 8 channels only for an NCHW output
+  // with an odd number of 8-channel halves on vectors of <= 8 lanes.
+  KernelSpec spec;
+  spec.outputShape = {1, 24, 56, 56};
+  EXPECT_EQ(channelVectorAccumulatorBlock(spec, 8), 8);
+  EXPECT_EQ(channelVectorAccumulatorBlock(spec, 4), 8);
+  EXPECT_EQ(channelVectorAccumulatorBlock(spec, 16), 16);
+  spec.outputShape = {1, 40, 7, 7};
+  EXPECT_EQ(channelVectorAccumulatorBlock(spec, 8), 8);
+  for (int64_t m : {16, 32, 7, 20, 33}) {
+    spec.outputShape = {1, m, 7, 7};
+    EXPECT_EQ(channelVectorAccumulatorBlock(spec, 8), 16) << m;
+  }
+  spec.outputShape = {1, 24, 56, 56};
+  spec.blockedOutput = true;
+  EXPECT_EQ(channelVectorAccumulatorBlock(spec, 8), 16);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride1Avx2) {
+  // MobileNetV2's 56x56 block (24 -> 144 -> 24 with the residual) on
+  // AVX2: the project stage accumulates 3 vectors of 8 channels.
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "host cannot run AVX2 code";
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = tc.m = 24;
+  tc.e = 144;
+  tc.h = 19;
+  tc.w = 23;
+  tc.residual = true;
+  tc.target = kAvx2Target;
+  runInvertedResidualCase(tc, 21);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride2Avx2) {
+  // 5 halves (40 channels) at stride 2 from a blocked input, odd extents,
+  // batch 2 and a ReLU epilogue.
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "host cannot run AVX2 code";
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.n = 2;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 40;
+  tc.h = 21;
+  tc.w = 17;
+  tc.stride = 2;
+  tc.blockInput = true;
+  tc.act = Activation::Relu;
+  tc.target = kAvx2Target;
+  runInvertedResidualCase(tc, 22);
 }

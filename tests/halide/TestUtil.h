@@ -118,6 +118,19 @@ inline Tensor fromChannelBlocked(const Tensor &b) {
   return x;
 }
 
+/// A Halide target with AVX2's 8-lane vectors and 16 registers: the
+/// schedules of that register file, tested on AVX-512 hosts too (where
+/// the host target would pick the 32-register ones); check
+/// hostRunsAvx2() first.
+inline const char *const kAvx2Target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
+
+/// Whether the host can run code scheduled for kAvx2Target.
+inline bool hostRunsAvx2() {
+  Halide::Target host = Halide::get_host_target();
+  return host.has_feature(Halide::Target::AVX2) &&
+         host.has_feature(Halide::Target::FMA);
+}
+
 /// JIT-compiles the spec for the host and runs it on `inputs` (given in
 /// their buffer layouts; a channel-blocked output comes back blocked).
 /// `outputOverInput` >= 0: the kernel writes its output over that input

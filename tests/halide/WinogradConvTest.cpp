@@ -44,15 +44,6 @@ struct WinogradCase {
   float clipMin = 0, clipMax = 0;
 };
 
-/// Whether the host can run code scheduled for kAvx2Target (the schedules
-/// of a 16-register file, tested on AVX-512 hosts too).
-bool hostRunsAvx2() {
-  Halide::Target host = Halide::get_host_target();
-  return host.has_feature(Halide::Target::AVX2) &&
-         host.has_feature(Halide::Target::FMA);
-}
-const char *const kAvx2Target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
-
 struct Reference {
   Tensor y;
   /// Per output: |bias| + |residual| + sum |w x|, the error scale.

@@ -289,15 +289,17 @@ BlockedConvInputs requireBlockedConvInputs(const KernelSpec &spec,
                                            int residualIndex);
 
 /// The epilogue of a channel-vector accumulator acc(j, px, py, mb, n)
-/// (blocks of 16 output channels): f.output = act(acc + residual) in the
-/// output's layout (blocked: stored as computed; NCHW: transposed), a
+/// (blocks of `accumulatorBlock` output channels: 16, or 8 for an NCHW
+/// output): f.output = act(acc + residual) in the output's layout
+/// (blocked: stored as computed; NCHW: transposed), a
 /// blocked residual of an NCHW output added in the accumulator's layout
 /// first (f.conv.residualSum). Sets f.conv.blockedOutput.
 /// algorithms/ChannelVectorStages.cpp.
 void channelVectorEpilogue(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in,
                            const Halide::Func &acc, int residualIndex,
-                           bool blockedResidual, KernelFuncs &f);
+                           bool blockedResidual, KernelFuncs &f,
+                           int accumulatorBlock = 16);
 
 /// Channel-vector stages of fused kernels (algorithms/
 /// ChannelVectorStages.cpp). A depthwise conv (weights[C,1,KH,KW],
@@ -317,13 +319,25 @@ Halide::Func depthwiseOnChannelVectors(const Halide::Func &src,
 /// C, 1, 1, 16], bias[M]) and the spec's epilogue (residual input
 /// `residualIndex` or -1, NCHW or blocked; output NCHW or blocked): sets
 /// f.output, f.accumulator (ChannelVectors form, blockedMid) and
-/// f.depthwiseStage = mid.
+/// f.depthwiseStage = mid. The accumulator holds `accumulatorBlock` output
+/// channels per block (16, or 8: channelVectorAccumulatorBlock); so does
+/// f.conv.weightBlock.
 void pointwiseOnChannelVectors(const Halide::Func &mid, int64_t C,
                                const Halide::ImageParam &weights,
                                const Halide::ImageParam &bias,
                                int residualIndex, bool blockedResidual,
                                const std::vector<Halide::ImageParam> &in,
-                               const KernelSpec &spec, KernelFuncs &f);
+                               const KernelSpec &spec, KernelFuncs &f,
+                               int accumulatorBlock = 16);
+/// Output channels per accumulator block of a channel-vector 1x1 stage
+/// with M output channels: 16 (one packed weight block), or 8 where M is
+/// an odd number of 8-channel halves, the output is NCHW (a blocked one
+/// has whole blocks) and the target's vectors have at most 8 lanes. With
+/// 16 the last block's second half would be zero channels multiplied and
+/// dropped: a quarter of the FMAs of MobileNetV2's projections to 24
+/// channels (their kernels 9-14 % faster with 8 on an AVX2 Zen 3, at 1
+/// and 2 threads). With 16-lane vectors 8 would halve the vectors.
+int channelVectorAccumulatorBlock(const KernelSpec &spec, int vectorLanes);
 
 // --- Op families --------------------------------------------------------===//
 
@@ -360,13 +374,18 @@ KernelFuncs buildBatchNorm(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
                                  const std::vector<Halide::ImageParam> &in);
+/// `vectorLanes`: the target's float vector width, which sizes the
+/// channel-vector form's project accumulator
+/// (channelVectorAccumulatorBlock).
 KernelFuncs buildInvertedResidual(const KernelSpec &spec,
-                                  const std::vector<Halide::ImageParam> &in);
+                                  const std::vector<Halide::ImageParam> &in,
+                                  int vectorLanes);
 /// InvertedResidual with weightBlock 16: every stage on channel vectors
 /// (algorithms/InvertedResidualChannelVectors.cpp).
 KernelFuncs
 buildInvertedResidualChannelVectors(const KernelSpec &spec,
-                                    const std::vector<Halide::ImageParam> &in);
+                                    const std::vector<Halide::ImageParam> &in,
+                                    int vectorLanes);
 KernelFuncs buildPad(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 

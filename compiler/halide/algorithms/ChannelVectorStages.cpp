@@ -23,8 +23,8 @@ using namespace Halide;
 void channelVectorEpilogue(const KernelSpec &spec,
                            const std::vector<ImageParam> &in, const Func &acc,
                            int residualIndex, bool blockedResidual,
-                           KernelFuncs &f) {
-  const int block = (int)kConvChannelVectorBlock;
+                           KernelFuncs &f, int accumulatorBlock) {
+  const int block = accumulatorBlock;
   const std::vector<Var> &v = f.vars;
   if (spec.blockedOutput) {
     // Stored as computed: 16-channel vectors, no transpose.
@@ -78,22 +78,43 @@ Func depthwiseOnChannelVectors(const Func &src, const ImageParam &weights,
   return mid;
 }
 
+int channelVectorAccumulatorBlock(const KernelSpec &spec, int vectorLanes) {
+  const int64_t half = kConvChannelVectorBlock / 2;
+  int64_t M = spec.outputShape.size() > 1 ? spec.outputShape[1] : 0;
+  bool oddHalves = M % kConvChannelVectorBlock == half;
+  return oddHalves && !spec.blockedOutput && vectorLanes <= half
+             ? (int)half
+             : (int)kConvChannelVectorBlock;
+}
+
 void pointwiseOnChannelVectors(const Func &mid, int64_t C,
                                const ImageParam &weights,
                                const ImageParam &bias, int residualIndex,
                                bool blockedResidual,
                                const std::vector<ImageParam> &in,
-                               const KernelSpec &spec, KernelFuncs &f) {
-  const int block = (int)kConvChannelVectorBlock;
+                               const KernelSpec &spec, KernelFuncs &f,
+                               int accumulatorBlock) {
+  const int weightBlock = (int)kConvChannelVectorBlock;
+  const int block = accumulatorBlock;
+  if (block <= 0 || weightBlock % block)
+    specFail("internal: accumulator blocks of " + std::to_string(block) +
+             " channels must divide the weight blocks of " +
+             std::to_string(weightBlock));
   int64_t M = spec.outputShape[1];
   Var j("pj"), px("px"), py("py"), mb("mb"), n("n");
   RDom r(0, 1, 0, 1, 0, (int)C, "r");
   Func acc("pw_acc");
   acc(j, px, py, mb, n) = bias(min(mb * block + j, (int)M - 1));
-  acc(j, px, py, mb, n) +=
-      weights(j, 0, 0, r.z, mb) * mid(r.z % block, px, py, r.z / block, n);
+  // Accumulator block mb is part mb % k of weight block mb / k (k blocks
+  // per weight block): one dense vector load at any mb.
+  int perWeightBlock = weightBlock / block;
+  Expr wj = perWeightBlock > 1 ? j + (mb % perWeightBlock) * block : Expr(j);
+  Expr wb = perWeightBlock > 1 ? mb / perWeightBlock : Expr(mb);
+  acc(j, px, py, mb, n) += weights(wj, 0, 0, r.z, wb) *
+                           mid(r.z % weightBlock, px, py, r.z / weightBlock, n);
 
-  channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f);
+  channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f,
+                        block);
 
   f.accumulator = acc;
   f.accumulatorDomain = r;

@@ -31,9 +31,10 @@ namespace kiln {
 using namespace Halide;
 
 KernelFuncs buildInvertedResidual(const KernelSpec &spec,
-                                  const std::vector<ImageParam> &in) {
+                                  const std::vector<ImageParam> &in,
+                                  int vectorLanes) {
   if (spec.weightBlock == kConvChannelVectorBlock)
-    return buildInvertedResidualChannelVectors(spec, in);
+    return buildInvertedResidualChannelVectors(spec, in, vectorLanes);
   if (spec.weightBlock)
     specFail("inverted residual weights are OIHW or packed in blocks of " +
              std::to_string(kConvChannelVectorBlock) + " (weight_block=" +

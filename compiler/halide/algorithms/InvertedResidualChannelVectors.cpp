@@ -11,6 +11,10 @@
 // acc(j, px, py, mb, n) = pwBias + sum_e pwW(j, e, mb) * mid(e, px, py)
 // y[n,m,oy,ox]          = act(acc(m % 16, ox, oy, m / 16, n) + residual)
 //
+// (acc in blocks of 8 channels where the output has an odd number of
+// 8-channel halves and the target's vectors are 8 lanes or fewer:
+// channelVectorAccumulatorBlock.)
+//
 // Element e of ex and mid is ex(e % 16, ..., e / 16, ...): 16 channels of
 // one pixel are one vector, so the depthwise taps are whole-vector loads at
 // any stride (no phase split, no gathers), and both 1x1 stages are
@@ -33,8 +37,10 @@ namespace kiln {
 
 using namespace Halide;
 
-KernelFuncs buildInvertedResidualChannelVectors(
-    const KernelSpec &spec, const std::vector<ImageParam> &in) {
+KernelFuncs
+buildInvertedResidualChannelVectors(const KernelSpec &spec,
+                                    const std::vector<ImageParam> &in,
+                                    int vectorLanes) {
   const int block = (int)kConvChannelVectorBlock;
   const auto &xs = requireRank(spec, 0, 4, "x");
   int64_t C = xs[1], H = xs[2], W = xs[3];
@@ -79,7 +85,8 @@ KernelFuncs buildInvertedResidualChannelVectors(
                                        ops.kernelHeight, ops.kernelWidth, 0,
                                        0, spec, f);
   pointwiseOnChannelVectors(mid, E, in[5], in[6], residualIndex,
-                            blockedIn.residual, in, spec, f);
+                            blockedIn.residual, in, spec, f,
+                            channelVectorAccumulatorBlock(spec, vectorLanes));
 
   f.expandStage = ex;
   f.expandAccumulator = exAcc;

@@ -43,9 +43,13 @@ int64_t taskRows(int64_t outHeight) {
 void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
                                             const CpuScheduleParams &p) {
   const ConvPlan &conv = f.conv;
+  // Vectors of the expand and depthwise stages' 16-channel blocks; the
+  // project stage's accumulator blocks (conv.weightBlock) are 16 channels
+  // or, for an odd number of 8-channel halves, 8 (one AVX2 vector:
+  // channelVectorAccumulatorBlock).
+  const int lanes = channelVectorLanes(p, (int)f.expandConv.weightBlock);
   const int block = (int)conv.weightBlock;
-  const int lanes = channelVectorLanes(p, block);
-  const int vectorsPerBlock = block / lanes;
+  const int vectorsPerBlock = std::max(1, block / lanes);
   // The 1x1 convs' budget (10 of 16 registers on AVX2): MobileNetV2's
   // 56x56 blocks 19-26 % faster on Zen 3 than with 12 (fewer spills).
   const int budget = pointwiseAccumulatorBudget(p);
@@ -138,10 +142,11 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
     RDom rc = f.expandDomain;
     Var j = ec.accVars[0], gx = ec.accVars[1], gy = ec.accVars[2],
         eb = ec.accVars[3], n = ec.accVars[4];
-    int64_t blocks = ec.paddedChannels / block;
-    ChannelVectorTile t = channelVectorTile(blocks, vectorsPerBlock, budget,
-                                            ec.outWidth, 1,
-                                            /*dividingBlocks=*/true);
+    const int exBlock = (int)ec.weightBlock;
+    int64_t blocks = ec.paddedChannels / exBlock;
+    ChannelVectorTile t =
+        channelVectorTile(blocks, exBlock / lanes, budget, ec.outWidth, 1,
+                          /*dividingBlocks=*/true);
     Var xo("ex_xo"), xi("ex_xi"), bo("ex_bo"), bi("ex_bi");
     // RoundUp over pixels: ex is scratch, extra columns read the clamped
     // input and are masked. The tile's blocks divide E / 16 exactly.
