@@ -509,6 +509,27 @@ TEST(HalideConv, PackedStem7x7Stride2) {
   runConvCase(c, 45);
 }
 
+TEST(HalideConv, MobileNetStemChannelVectorsBlockedOutput) {
+  // MobileNetV2's stem (3 -> 32, 3x3 s2, pad 1, ReLU6) on channel vectors
+  // with a blocked output, odd extents: the 3-plane phase-split copy, the
+  // channel-vector tiles and the blocked store.
+  ConvCase c;
+  c.C = 3;
+  c.M = 32;
+  c.H = 45;
+  c.W = 37;
+  c.KH = c.KW = 3;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockOutput = true;
+  c.act = Activation::Clip;
+  c.clipMin = 0.0f;
+  c.clipMax = 6.0f;
+  runConvCase(c, 46);
+}
+
 // Channel vectors (blocks of 16, small images): tiles of pixels along a row
 // x channel blocks, ragged in both.
 
