@@ -12,6 +12,7 @@
 #ifndef KILN_COMPILER_HALIDE_ALGORITHMS_ALGORITHMS_H
 #define KILN_COMPILER_HALIDE_ALGORITHMS_ALGORITHMS_H
 
+#include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/KernelSpec.h"
 
 #include "Halide.h"
@@ -299,7 +300,7 @@ void channelVectorEpilogue(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in,
                            const Halide::Func &acc, int residualIndex,
                            bool blockedResidual, KernelFuncs &f,
-                           int accumulatorBlock = 16);
+                           int accumulatorBlock = (int)kConvChannelVectorBlock);
 
 /// Channel-vector stages of fused kernels (algorithms/
 /// ChannelVectorStages.cpp). A depthwise conv (weights[C,1,KH,KW],
@@ -322,13 +323,11 @@ Halide::Func depthwiseOnChannelVectors(const Halide::Func &src,
 /// f.depthwiseStage = mid. The accumulator holds `accumulatorBlock` output
 /// channels per block (16, or 8: channelVectorAccumulatorBlock); so does
 /// f.conv.weightBlock.
-void pointwiseOnChannelVectors(const Halide::Func &mid, int64_t C,
-                               const Halide::ImageParam &weights,
-                               const Halide::ImageParam &bias,
-                               int residualIndex, bool blockedResidual,
-                               const std::vector<Halide::ImageParam> &in,
-                               const KernelSpec &spec, KernelFuncs &f,
-                               int accumulatorBlock = 16);
+void pointwiseOnChannelVectors(
+    const Halide::Func &mid, int64_t C, const Halide::ImageParam &weights,
+    const Halide::ImageParam &bias, int residualIndex, bool blockedResidual,
+    const std::vector<Halide::ImageParam> &in, const KernelSpec &spec,
+    KernelFuncs &f, int accumulatorBlock = (int)kConvChannelVectorBlock);
 /// Output channels per accumulator block of a channel-vector 1x1 stage
 /// with M output channels: 16 (one packed weight block), or 8 where M is
 /// an odd number of 8-channel halves, the output is NCHW (a blocked one

@@ -49,7 +49,7 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
   // channelVectorAccumulatorBlock).
   const int lanes = channelVectorLanes(p, (int)f.expandConv.weightBlock);
   const int block = (int)conv.weightBlock;
-  const int vectorsPerBlock = std::max(1, block / lanes);
+  const int vectorsPerBlock = block / lanes;
   // The 1x1 convs' budget (10 of 16 registers on AVX2): MobileNetV2's
   // 56x56 blocks 19-26 % faster on Zen 3 than with 12 (fewer spills).
   const int budget = pointwiseAccumulatorBudget(p);
