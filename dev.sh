@@ -18,7 +18,7 @@ PY_PACKAGES=("halide==$HALIDE_VERSION" "onnx==1.20.1" "onnxruntime==1.30.0" "num
 APT_PACKAGES=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libonnx-dev protobuf-compiler
   libprotobuf-dev libgtest-dev g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user zlib1g-dev libzstd-dev
   libedit-dev libcurl4-openssl-dev libxml2-dev libffi-dev libstb-dev libonnx-testdata
-  chromium graphviz)
+  chromium graphviz lld)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 

@@ -369,17 +369,13 @@ int compileModel(const CompileOptions &opt) {
   if (cache.enabled())
     job.objectCacheDir = cache.directory() + "/runtime";
   job.modelSource = work + "/model.c";
-  job.weightsAsm = work + "/weights.S";
-  std::string weightsBin = fs::absolute(work + "/weights.bin").string();
-  std::string weightBytes(
-      reinterpret_cast<const char *>(plan->weights.data()),
-      plan->weights.size() * sizeof(float));
+  job.weights = plan->weights.data();
+  job.weightsBytes = plan->weights.size() * sizeof(float);
+  job.weightsSymbol = plan->name + "_weights";
   std::string source =
       writeModelSource(*plan, emit == EmitKind::Executable);
   dump("03-model.c", source);
-  if (!writeTextFile(weightsBin, weightBytes, error) ||
-      !writeTextFile(job.modelSource, source, error) ||
-      !writeTextFile(job.weightsAsm, writeWeightsAsm(*plan, weightsBin), error))
+  if (!writeTextFile(job.modelSource, source, error))
     return fail(error);
   if (!linkArtifact(job, error))
     return fail("link failed: " + error);
@@ -418,7 +414,7 @@ int compileModel(const CompileOptions &opt) {
                  "kiln: wrote %s (%zu kernels, %zu distinct, arena %.1f KiB, "
                  "weights %.1f KiB) in %.2f s\n",
                  opt.outputPath.c_str(), plan->calls.size(), specs.size(),
-                 plan->arenaBytes / 1024.0, weightBytes.size() / 1024.0,
+                 plan->arenaBytes / 1024.0, job.weightsBytes / 1024.0,
                  timer.total());
   return 0;
 }

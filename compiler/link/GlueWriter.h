@@ -2,8 +2,8 @@
 //
 // Writes the per-model C file (tensor descriptions, the run function calling
 // every kernel on views of the arena, weights and caller buffers, and the
-// `kiln_model_desc`), the weight blob with an assembler file that embeds it,
-// and the public header of a library artifact.
+// `kiln_model_desc`) and the public header of a library artifact. The
+// weights go into an object of their own (ElfDataObject.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_LINK_GLUEWRITER_H
@@ -18,10 +18,6 @@ namespace kiln {
 /// C source of the model: defines `const kiln_model_desc <name>_model`, and
 /// for executables also `kiln_main_model` pointing at it.
 std::string writeModelSource(const ModelPlan &plan, bool forExecutable);
-
-/// Assembler source that embeds `weightsPath` as `<name>_weights`.
-std::string writeWeightsAsm(const ModelPlan &plan,
-                            const std::string &weightsPath);
 
 /// Public header of a static/shared library artifact.
 std::string writeModelHeader(const ModelPlan &plan);

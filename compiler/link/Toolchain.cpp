@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,17 @@ namespace fs = std::filesystem;
 
 namespace kiln {
 
+/// Whether an executable `name` is in one of $PATH's folders.
+static bool onPath(const std::string &name) {
+  const char *path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':'))
+    if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0)
+      return true;
+  return false;
+}
+
 std::optional<Toolchain> Toolchain::forTarget(const std::string &target,
                                               std::string &error) {
   Toolchain tc;
@@ -31,9 +43,15 @@ std::optional<Toolchain> Toolchain::forTarget(const std::string &target,
 #else
   bool native = !arm64;
 #endif
+  tc.machine = arm64 ? ElfMachine::AArch64 : ElfMachine::X86_64;
   if (native) {
     tc.cc = "cc";
     tc.ar = "ar";
+    for (const char *ld : {"lld", "gold"})
+      if (onPath(std::string("ld.") + ld)) {
+        tc.linker = ld;
+        break;
+      }
   } else if (arm64) {
     tc.cc = "aarch64-linux-gnu-gcc";
     tc.ar = "aarch64-linux-gnu-ar";
@@ -45,6 +63,8 @@ std::optional<Toolchain> Toolchain::forTarget(const std::string &target,
     tc.cc = cc;
   if (const char *ar = std::getenv("KILN_AR"))
     tc.ar = ar;
+  if (const char *ld = std::getenv("KILN_LD"))
+    tc.linker = ld;
   return tc;
 }
 
@@ -119,7 +139,21 @@ bool linkArtifact(const LinkJob &job, std::string &error) {
   static const char *const librarySources[] = KILN_RUNTIME_LIBRARY_SOURCES;
   static const char *const mainSources[] = KILN_RUNTIME_MAIN_SOURCES;
   static const char *const linkLibs[] = KILN_RUNTIME_LINK_LIBS;
-  std::vector<std::string> sources = {job.modelSource, job.weightsAsm};
+  // The weights object is pure I/O: write it while cc compiles the glue.
+  std::string weightsObject = job.workDir + "/weights.o", weightsError;
+  std::thread weightsWriter([&] {
+    writeElfDataObject(weightsObject, job.toolchain.machine, job.weightsSymbol,
+                       job.weights, job.weightsBytes, weightsError);
+  });
+  struct JoinOnReturn { // an early error return still joins the writer
+    std::thread &t;
+    ~JoinOnReturn() {
+      if (t.joinable())
+        t.join();
+    }
+  } joinWeights{weightsWriter};
+
+  std::vector<std::string> sources = {job.modelSource};
   for (const char *src : librarySources)
     sources.push_back(rt + "/" + src);
   if (job.emit == EmitKind::Executable)
@@ -134,9 +168,9 @@ bool linkArtifact(const LinkJob &job, std::string &error) {
         job.toolchain.cc, "-c", "-O2", "-fPIC", KILN_RUNTIME_C_STD,
         "-I" + rt, "-I" + rt + "/main",
         "-I" + std::string(KILN_HALIDE_INCLUDE_DIR), sources[i], "-o", obj};
-    // The model's own files (glue, weights) differ every time; the runtime
-    // sources only when the runtime changes.
-    bool cacheable = i >= 2 && !fingerprint.empty();
+    // The model's glue differs every time; the runtime sources only when
+    // the runtime changes.
+    bool cacheable = i >= 1 && !fingerprint.empty();
     std::string cached;
     if (cacheable) {
       std::string text;
@@ -165,6 +199,12 @@ bool linkArtifact(const LinkJob &job, std::string &error) {
     }
     objects.push_back(obj);
   }
+  weightsWriter.join();
+  if (!weightsError.empty()) {
+    error = weightsError;
+    return false;
+  }
+  objects.push_back(weightsObject);
   objects.insert(objects.end(), job.kernelObjects.begin(),
                  job.kernelObjects.end());
   std::remove(job.output.c_str());
@@ -181,6 +221,8 @@ bool linkArtifact(const LinkJob &job, std::string &error) {
     cmd = {job.toolchain.cc, "-o", job.output};
     break;
   }
+  if (!job.toolchain.linker.empty())
+    cmd.push_back("-fuse-ld=" + job.toolchain.linker);
   cmd.insert(cmd.end(), objects.begin(), objects.end());
   for (const char *lib : linkLibs)
     cmd.push_back(lib);
