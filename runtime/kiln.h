@@ -96,11 +96,16 @@ kiln_status kiln_model_set_threads(kiln_model *model, int threads);
  * for models generated without profiling support (kernel count 0).
  * kiln_model_kernel_count: kernel calls per run (0: no profiling support).
  * kiln_model_profile: the name of kernel call `kernel` (static string) and
- * its time in the last successful profiled run (0 before one completed). */
+ * its time in the last successful profiled run (0 before one completed).
+ * kiln_model_profile_start: when that run's first kernel interval began
+ * (CLOCK_MONOTONIC ns; 0 before one completed): kernel call k ran from
+ * start + the times of calls 0..k-1 for its own time (a timeline). */
 kiln_status kiln_model_set_profiling(kiln_model *model, int enabled);
 size_t kiln_model_kernel_count(const kiln_model *model);
 kiln_status kiln_model_profile(const kiln_model *model, size_t kernel,
                                const char **name, uint64_t *nanoseconds);
+kiln_status kiln_model_profile_start(const kiln_model *model,
+                                     uint64_t *start_ns);
 
 /* Text of the last error on this model ("" if none yet; successful calls
  * leave it unchanged); valid until the next call on the model. With a NULL

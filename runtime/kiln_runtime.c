@@ -33,6 +33,7 @@ typedef struct kiln_profile {
   size_t count;
   uint64_t *running, *last;
   uint64_t mark; /* time of the previous hook call, ns */
+  uint64_t running_start, last_start; /* the runs' first marks */
 } kiln_profile;
 
 struct kiln_model {
@@ -369,6 +370,7 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
   if (profile) {
     kiln_active_profile = profile;
     profile->mark = kiln_now_ns();
+    profile->running_start = profile->mark;
   }
   /* Workers spin between the kernels of this run instead of sleeping. */
   int owns_pool = kiln_pool_begin_run(model->threads);
@@ -380,9 +382,11 @@ kiln_status kiln_model_run(kiln_model *model, const void *const *inputs,
   kiln_pool_end_run(owns_pool);
   kiln_active_profile = NULL;
   if (failed == 0) {
-    if (profile)
+    if (profile) {
       memcpy(profile->last, profile->running,
              profile->count * sizeof(uint64_t));
+      profile->last_start = profile->running_start;
+    }
     return KILN_OK;
   }
 
@@ -469,6 +473,17 @@ kiln_status kiln_model_profile(const kiln_model *cmodel, size_t kernel,
     *name = model->desc->kernel_names[kernel];
   if (nanoseconds)
     *nanoseconds = model->profile ? model->profile->last[kernel] : 0;
+  return KILN_OK;
+}
+
+kiln_status kiln_model_profile_start(const kiln_model *cmodel,
+                                     uint64_t *start_ns) {
+  kiln_model *model = (kiln_model *)(uintptr_t)cmodel;
+  if (!model || !start_ns)
+    return kiln_fail(model, KILN_ERROR_INVALID_ARGUMENT,
+                     "kiln_model_profile_start: %s is NULL",
+                     model ? "start_ns" : "model");
+  *start_ns = model->profile ? model->profile->last_start : 0;
   return KILN_OK;
 }
 

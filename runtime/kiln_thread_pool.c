@@ -86,6 +86,36 @@ static atomic_int pool_ranges_used;
 /* This thread owns the current run; this thread is inside a task. */
 static _Thread_local int pool_is_owner;
 static _Thread_local int pool_in_task;
+/* The thread's number in traces: 0 for callers, i + 1 for worker i. */
+static _Thread_local int pool_thread_number;
+
+/* Task tracing (kiln_pool_trace_start): NULL when off. */
+static _Atomic(kiln_pool_task_event *) pool_trace_events;
+static size_t pool_trace_capacity;
+static atomic_size_t pool_trace_count;
+
+static uint64_t kiln_pool_now_ns(void);
+
+/* Runs task i of f, recorded when tracing. */
+static int kiln_pool_run_task(void *user_context, halide_task_t f, int i,
+                              uint8_t *closure) {
+  kiln_pool_task_event *trace =
+      atomic_load_explicit(&pool_trace_events, memory_order_acquire);
+  if (!trace)
+    return f(user_context, i, closure);
+  uint64_t start = kiln_pool_now_ns();
+  int result = f(user_context, i, closure);
+  uint64_t end = kiln_pool_now_ns();
+  size_t slot =
+      atomic_fetch_add_explicit(&pool_trace_count, 1, memory_order_relaxed);
+  if (slot < pool_trace_capacity) {
+    trace[slot].start_ns = start;
+    trace[slot].end_ns = end;
+    trace[slot].task = i;
+    trace[slot].thread = pool_thread_number;
+  }
+  return result;
+}
 
 static void kiln_pool_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -108,7 +138,7 @@ static int kiln_pool_run_serial(void *user_context, halide_task_t f, int min,
   pool_in_task = 1;
   int result = 0;
   for (int i = min; i < min + size && result == 0; ++i)
-    result = f(user_context, i, closure);
+    result = kiln_pool_run_task(user_context, f, i, closure);
   pool_in_task = saved;
   return result;
 }
@@ -150,8 +180,8 @@ static int kiln_pool_take_range(uint32_t gen, int r) {
       if (atomic_load_explicit(&job->error, memory_order_relaxed) != 0)
         break;
       pool_in_task = 1;
-      result =
-          job->f(job->user_context, job->min + (int)(index + t), job->closure);
+      result = kiln_pool_run_task(job->user_context, job->f,
+                                  job->min + (int)(index + t), job->closure);
       pool_in_task = 0;
     }
     if (result != 0) {
@@ -205,6 +235,7 @@ static void kiln_pool_linger(int index) {
 
 static void *kiln_pool_worker(void *arg) {
   int index = (int)(intptr_t)arg;
+  pool_thread_number = index + 1;
   for (;;) {
     pthread_mutex_lock(&pool_lock);
     while (!pool_stop && !kiln_pool_worker_wanted(index))
@@ -346,4 +377,16 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min,
   while (atomic_load_explicit(&job->remaining, memory_order_acquire) > 0)
     kiln_pool_backoff(&spins);
   return atomic_load_explicit(&job->error, memory_order_relaxed);
+}
+
+void kiln_pool_trace_start(kiln_pool_task_event *events, size_t capacity) {
+  pool_trace_capacity = events ? capacity : 0;
+  atomic_store_explicit(&pool_trace_count, 0, memory_order_relaxed);
+  /* Releases the capacity to the workers' acquire in kiln_pool_run_task. */
+  atomic_store_explicit(&pool_trace_events, events, memory_order_release);
+}
+
+size_t kiln_pool_trace_stop(void) {
+  atomic_store_explicit(&pool_trace_events, NULL, memory_order_release);
+  return atomic_load_explicit(&pool_trace_count, memory_order_relaxed);
 }

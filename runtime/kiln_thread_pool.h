@@ -25,6 +25,7 @@
 
 #include "HalideRuntime.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -54,6 +55,23 @@ void kiln_pool_end_run(int owned);
  * [min, min + size); returns 0 or the first non-zero task result. */
 int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min,
                          int size, uint8_t *closure);
+
+/* One task of a parallel loop as the trace saw it: CLOCK_MONOTONIC times,
+ * the task's index in its loop and the thread that ran it (0: the run's
+ * owner or a serial caller, i: worker i - 1). */
+typedef struct kiln_pool_task_event {
+  uint64_t start_ns, end_ns;
+  int32_t task;
+  int32_t thread;
+} kiln_pool_task_event;
+
+/* Task tracing (the executables' --trace): from kiln_pool_trace_start
+ * until kiln_pool_trace_stop, every task of every parallel loop (serial
+ * ones included) is recorded into events[0, capacity). Call both between
+ * runs. Stop returns how many tasks ran (more than capacity: the rest were
+ * dropped). Off, it costs one relaxed load per task. */
+void kiln_pool_trace_start(kiln_pool_task_event *events, size_t capacity);
+size_t kiln_pool_trace_stop(void);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,9 @@
 #include "../kiln.h"
 #include "../kiln_model_desc.h"
 #include "image.h"
+#include "json.h"
 #include "npy.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -26,6 +28,9 @@ extern const kiln_model_desc *const kiln_main_model;
 
 enum { KILN_EXIT_OK = 0, KILN_EXIT_FAILURE = 1, KILN_EXIT_USAGE = 2 };
 
+/* Tasks a --trace keeps (24 bytes each); ResNet-50 runs ~2000 a run. */
+#define KILN_TRACE_CAPACITY ((size_t)1 << 16)
+
 typedef struct kiln_cli {
   const char **input_args; /* raw --input values, in order */
   size_t num_input_args;
@@ -34,6 +39,7 @@ typedef struct kiln_cli {
   const char *image; /* --image FILE */
   const char *profile; /* --profile FILE.json */
   const char *times;   /* --times FILE.json: every timed run, in order */
+  const char *trace;   /* --trace FILE.json: the last timed run's tasks */
   int no_normalize;  /* --no-normalize: --image scaled to [0, 1] only */
   int threads;       /* 0: leave the default */
   int repeat;        /* 0: single timed run, no warm-up */
@@ -70,6 +76,12 @@ static void kiln_print_usage(const char *prog, FILE *out) {
           "  --profile FILE.json      time every kernel call of the timed "
           "runs and write\n"
           "                           their medians (ns) to FILE.json\n"
+          "  --trace FILE.json        the last timed run as a Chrome trace "
+          "(chrome://tracing,\n"
+          "                           ui.perfetto.dev): kernel calls, and "
+          "each task of their\n"
+          "                           parallel loops on the thread that ran "
+          "it\n"
           "  --info                   print the model's inputs and outputs\n"
           "  --help                   this text\n"
           "Inputs are float32 ('<f4'), C-order .npy files of exactly the "
@@ -144,7 +156,8 @@ static int kiln_parse_args(int argc, char **argv, kiln_cli *cli) {
                       strcmp(a, "--threads") == 0 ||
                       strcmp(a, "--repeat") == 0 || strcmp(a, "--image") == 0 ||
                       strcmp(a, "--profile") == 0 ||
-                      strcmp(a, "--warmup") == 0 || strcmp(a, "--times") == 0;
+                      strcmp(a, "--warmup") == 0 || strcmp(a, "--times") == 0 ||
+                      strcmp(a, "--trace") == 0;
     if (!takes_value) {
       fprintf(stderr, "error: unknown argument '%s' (see --help)\n", a);
       return 1;
@@ -171,6 +184,8 @@ static int kiln_parse_args(int argc, char **argv, kiln_cli *cli) {
       cli->profile = v;
     } else if (strcmp(a, "--times") == 0) {
       cli->times = v;
+    } else if (strcmp(a, "--trace") == 0) {
+      cli->trace = v;
     } else {
       if (cli->image) {
         fprintf(stderr, "error: --image %s: only one --image is allowed\n", v);
@@ -272,20 +287,6 @@ static int kiln_compare_double(const void *a, const void *b) {
 static int kiln_compare_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return (x > y) - (x < y);
-}
-
-/* Writes `s` as a JSON string (quotes included). */
-static void kiln_json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
 }
 
 /* --profile: samples[k * runs + r] is kernel k's time in timed run r.
@@ -411,6 +412,8 @@ int main(int argc, char **argv) {
   double *times = NULL;
   uint64_t *kernel_times = NULL;
   size_t num_kernels = 0;
+  kiln_pool_task_event *trace_events = NULL;
+  size_t trace_count = 0;
   float *image_tensor = NULL;
   size_t num_in = 0, num_out = 0;
   char err[1024];
@@ -572,12 +575,24 @@ int main(int argc, char **argv) {
     fprintf(stderr, "error: out of memory\n");
     goto done;
   }
-  if (cli.profile) {
-    num_kernels = kiln_model_kernel_count(model);
+  if (cli.profile || cli.trace) {
+    /* The trace's kernel rows are the profile of its run. */
     if (kiln_model_set_profiling(model, 1) != KILN_OK) {
-      fprintf(stderr, "error: --profile: %s\n", kiln_model_last_error(model));
+      fprintf(stderr, "error: %s: %s\n", cli.profile ? "--profile" : "--trace",
+              kiln_model_last_error(model));
       goto done;
     }
+  }
+  if (cli.trace) {
+    trace_events = (kiln_pool_task_event *)malloc(KILN_TRACE_CAPACITY *
+                                                  sizeof *trace_events);
+    if (!trace_events) {
+      fprintf(stderr, "error: out of memory\n");
+      goto done;
+    }
+  }
+  if (cli.profile) {
+    num_kernels = kiln_model_kernel_count(model);
     kernel_times =
         (uint64_t *)calloc(num_kernels * (size_t)runs + 1, sizeof(uint64_t));
     if (!kernel_times) {
@@ -587,10 +602,15 @@ int main(int argc, char **argv) {
   }
   int warmups = cli.warmup >= 0 ? cli.warmup : (cli.repeat > 0 ? 1 : 0);
   for (int r = -warmups; r < runs; ++r) {
+    int traced = cli.trace && r == runs - 1;
+    if (traced)
+      kiln_pool_trace_start(trace_events, KILN_TRACE_CAPACITY);
     double start = kiln_now_ms();
     kiln_status st = kiln_model_run(model, inputs, input_bytes,
                                     (void *const *)outputs, output_bytes);
     double stop = kiln_now_ms();
+    if (traced)
+      trace_count = kiln_pool_trace_stop();
     if (st != KILN_OK) {
       fprintf(stderr, "error: %s\n", kiln_model_last_error(model));
       goto done;
@@ -606,6 +626,21 @@ int main(int argc, char **argv) {
                            kernel_times, num_kernels, runs, warmups))
       goto done;
     printf("wrote the kernel profile to %s\n", cli.profile);
+  }
+  if (cli.trace) {
+    size_t kept =
+        trace_count < KILN_TRACE_CAPACITY ? trace_count : KILN_TRACE_CAPACITY;
+    if (kiln_write_trace(cli.trace, model, desc->name ? desc->name : "",
+                         cli.threads > 0 ? cli.threads : 1, trace_events, kept,
+                         trace_count))
+      goto done;
+    if (kept < trace_count)
+      printf("wrote the trace of the last run (%zu tasks, the first %zu "
+             "kept) to %s\n",
+             trace_count, kept, cli.trace);
+    else
+      printf("wrote the trace of the last run (%zu tasks) to %s\n",
+             trace_count, cli.trace);
   }
   if (cli.times) {
     if (kiln_write_times(cli.times, desc->name ? desc->name : "", times, runs,
@@ -649,6 +684,7 @@ done:
       free(outputs[i]);
   free(times);
   free(kernel_times);
+  free(trace_events);
   free(image_tensor);
   free(arrays);
   free(outputs);

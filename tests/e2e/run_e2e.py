@@ -73,6 +73,9 @@ def main():
     ap.add_argument("--kiln-flag", action="append", default=[], metavar="FLAG",
                     help="extra flag for `kiln compile` (repeatable; write "
                          "--kiln-flag=--no-fuse so it is not parsed as ours)")
+    ap.add_argument("--trace-threads", type=int, default=0, metavar="N",
+                    help="also run on N threads with --trace and check the "
+                         "trace (check_trace)")
     ap.add_argument("--case", action="append",
                     help="run meta.json's case NAME (repeatable); default: input_<k>")
     args = ap.parse_args()
@@ -92,6 +95,8 @@ def main():
         failures = []
         for case in args.case or [None]:
             failures += run_case(meta, args, work, exe, runner, case)
+        if args.trace_threads:
+            failures += check_trace(meta, args, work, exe, runner)
         if failures:
             raise E2EFailure("\n".join(failures))
         print(f"PASS {meta['name']} ({args.target})")
@@ -129,6 +134,55 @@ def run_case(meta, args, work, exe, runner, case):
         except E2EFailure as e:
             failures.append(str(e))
     return failures
+
+
+def check_trace(meta, args, work, exe, runner):
+    """--trace of a run on N threads against the same run's --profile: one
+    kernel row per kernel call with the profile's names, back to back; every
+    task inside its kernel's interval, on a thread below N; and the run's
+    outputs still right. Returns the list of failure messages."""
+    import json
+    io_argv, _ = build_io_args(meta, args.model_dir, work, args.io_form)
+    trace, profile = os.path.join(work, "trace.json"), os.path.join(work, "profile.json")
+    n = args.trace_threads
+    run_checked(runner + [exe] + io_argv + ["--threads", str(n), "--repeat", "1",
+                "--trace", trace, "--profile", profile],
+                f"running {meta['name']} with --trace", cwd=work)
+    failures = run_case(meta, args, work, exe, runner, None)
+    with open(trace) as f:
+        t = json.load(f)
+    with open(profile) as f:
+        names = [k["name"] for k in json.load(f)["kernels"]]
+    events = t["traceEvents"]
+    kernels = [e for e in events if e.get("cat") == "kernel"]
+    tasks = [e for e in events if e.get("cat") == "task"]
+    if [k["name"] for k in kernels] != names:
+        failures.append(f"trace: kernel rows {len(kernels)} differ from the "
+                        f"profile's {len(names)} kernel calls")
+        return failures
+    eps = 0.002  # us: the writer's rounding
+    for a, b in zip(kernels, kernels[1:]):
+        if abs(a["ts"] + a["dur"] - b["ts"]) > eps:
+            failures.append(f"trace: kernel '{b['name']}' does not start where "
+                            f"the one before ends")
+    if t["otherData"]["tasks"] != len(tasks) or not tasks:
+        failures.append(f"trace: {len(tasks)} task events, otherData says "
+                        f"{t['otherData']['tasks']}")
+    for e in tasks:
+        k = kernels[e["args"]["call"]]
+        if e["name"] != k["name"] or not 1 <= e["tid"] <= n:
+            failures.append(f"trace: task {e} has the wrong kernel or thread")
+        elif e["ts"] < k["ts"] - eps or e["ts"] + e["dur"] > k["ts"] + k["dur"] + eps:
+            failures.append(f"trace: task {e['args']} of '{k['name']}' runs "
+                            f"outside the kernel's interval")
+    # The caller runs tasks of every loop it shares (its home range first).
+    if not any(e["tid"] == 1 for e in tasks):
+        failures.append("trace: no task on the caller's row (tid 1)")
+    if failures:
+        return failures[:10]
+    print(f"{meta['name']}: trace of {len(kernels)} kernel calls, {len(tasks)} "
+          f"tasks on threads {sorted({e['tid'] - 1 for e in tasks})}")
+    return []
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -257,6 +258,40 @@ TEST(RuntimeApi, ProfilingRecordsEveryKernelCall) {
             KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_THAT(lastError(pair), HasSubstr("without profiling support"));
   EXPECT_EQ(kiln_model_set_profiling(nullptr, 1), KILN_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(RuntimeApi, ProfileStartPlacesTheRunOnTheMonotonicClock) {
+  ModelPtr m = open(kiln_test_affine_model);
+  ASSERT_TRUE(m);
+  uint64_t start = 99;
+  ASSERT_EQ(kiln_model_profile_start(m.get(), &start), KILN_OK);
+  EXPECT_EQ(start, 0u); // no profiled run yet
+  EXPECT_EQ(kiln_model_profile_start(m.get(), nullptr),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_model_profile_start(nullptr, &start),
+            KILN_ERROR_INVALID_ARGUMENT);
+
+  ASSERT_EQ(kiln_model_set_profiling(m.get(), 1), KILN_OK);
+  float x[20] = {0}, y[20];
+  const void *inputs[] = {x};
+  size_t inBytes[] = {sizeof x};
+  void *outputs[] = {y};
+  size_t outBytes[] = {sizeof y};
+  timespec before{}, after{};
+  clock_gettime(CLOCK_MONOTONIC, &before);
+  ASSERT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
+            KILN_OK);
+  clock_gettime(CLOCK_MONOTONIC, &after);
+  auto ns = [](const timespec &t) {
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+  };
+  ASSERT_EQ(kiln_model_profile_start(m.get(), &start), KILN_OK);
+  // The run's timeline (start + both kernels' times) lies inside the call.
+  uint64_t t0 = 0, t1 = 0;
+  ASSERT_EQ(kiln_model_profile(m.get(), 0, nullptr, &t0), KILN_OK);
+  ASSERT_EQ(kiln_model_profile(m.get(), 1, nullptr, &t1), KILN_OK);
+  EXPECT_GE(start, ns(before));
+  EXPECT_LE(start + t0 + t1, ns(after));
 }
 
 TEST(RuntimeApi, OpensVersion1Descriptors) {

@@ -283,3 +283,88 @@ TEST(ThreadPool, DefaultThreadsHonoursKilnNumThreads) {
 }
 
 } // namespace
+
+namespace {
+
+// Each task sleeps a little so that the recorded intervals have a length
+// to check, and records which thread ran it.
+int sleepyTask(void *, int index, uint8_t *closure) {
+  auto *t = reinterpret_cast<Tally *>(closure);
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+  t->runs[index].fetch_add(1);
+  t->runner[index] = std::this_thread::get_id();
+  return 0;
+}
+
+TEST(ThreadPool, TraceRecordsEveryTaskOnceWithItsThread) {
+  PoolRun run(2);
+  ASSERT_EQ(run.owned, 1);
+  constexpr int kTasks = 40;
+  std::vector<kiln_pool_task_event> events(100);
+  Tally t(kTasks + 3);
+  kiln_pool_trace_start(events.data(), events.size());
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, sleepyTask, 3, kTasks,
+                                 reinterpret_cast<uint8_t *>(&t)),
+            0);
+  ASSERT_EQ(kiln_pool_trace_stop(), (size_t)kTasks);
+  std::vector<int> seen(kTasks + 3, 0);
+  for (int i = 0; i < kTasks; ++i) {
+    const kiln_pool_task_event &e = events[i];
+    ASSERT_GE(e.task, 3);
+    ASSERT_LT(e.task, kTasks + 3);
+    ++seen[e.task];
+    // At least the task's sleep long; run by the thread the task saw.
+    EXPECT_GE(e.end_ns - e.start_ns, 200000u) << "task " << e.task;
+    bool byOwner = t.runner[e.task] == std::this_thread::get_id();
+    EXPECT_EQ(e.thread == 0, byOwner) << "task " << e.task;
+    EXPECT_TRUE(e.thread == 0 || e.thread == 1) << e.thread;
+  }
+  for (int i = 3; i < kTasks + 3; ++i)
+    EXPECT_EQ(seen[i], 1) << "task " << i;
+  // Off again: a loop after stop records nothing.
+  kiln_pool_trace_start(nullptr, 0);
+  Tally u(kTasks);
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, countTask, 0, kTasks,
+                                 reinterpret_cast<uint8_t *>(&u)),
+            0);
+  EXPECT_EQ(kiln_pool_trace_stop(), 0u);
+}
+
+TEST(ThreadPool, TraceCountsPastItsCapacityWithoutWritingThere) {
+  PoolRun run(2);
+  ASSERT_EQ(run.owned, 1);
+  // Capacity 5 inside a larger buffer whose tail must stay untouched.
+  std::vector<kiln_pool_task_event> events(20);
+  for (kiln_pool_task_event &e : events)
+    e.task = -7;
+  Tally t(50);
+  kiln_pool_trace_start(events.data(), 5);
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, countTask, 0, 50,
+                                 reinterpret_cast<uint8_t *>(&t)),
+            0);
+  EXPECT_EQ(kiln_pool_trace_stop(), 50u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_NE(events[i].task, -7);
+  for (int i = 5; i < 20; ++i)
+    EXPECT_EQ(events[i].task, -7) << "slot " << i;
+}
+
+TEST(ThreadPool, TraceRecordsSerialLoopsOnThreadZero) {
+  // Outside a run every loop is serial on the caller: thread 0.
+  kiln_pool_acquire();
+  std::vector<kiln_pool_task_event> events(8);
+  Tally t(6);
+  kiln_pool_trace_start(events.data(), events.size());
+  ASSERT_EQ(kiln_pool_do_par_for(nullptr, countTask, 0, 6,
+                                 reinterpret_cast<uint8_t *>(&t)),
+            0);
+  ASSERT_EQ(kiln_pool_trace_stop(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(events[i].task, i); // in order: one thread
+    EXPECT_EQ(events[i].thread, 0);
+    EXPECT_LE(events[i].start_ns, events[i].end_ns);
+  }
+  kiln_pool_release();
+}
+
+} // namespace

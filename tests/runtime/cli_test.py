@@ -138,6 +138,35 @@ def profile_writes_kernel_medians(c):
 
 
 @test
+def trace_of_the_last_run(c):
+    # --trace: a Chrome trace whose kernel rows are the fixture's calls in
+    # order, back to back, with the profile's names; the output stays right.
+    import json
+    x = affine_input()
+    xp, yp, tp = c.save("xtr.npy", x), c.path("ytr.npy"), c.path("trace.json")
+    r = c.run(c.args.affine, "--input", xp, "--output", yp, "--repeat", "2",
+              "--threads", "2", "--trace", tp)
+    check(r.returncode == 0, r.stderr)
+    check("wrote the trace of the last run" in r.stdout, r.stdout)
+    np.testing.assert_array_equal(np.load(yp), 2 * x + 1)
+    with open(tp) as f:
+        t = json.load(f)
+    check(t["otherData"]["model"] == "affine" and t["otherData"]["threads"] == 2, t)
+    kernels = [e for e in t["traceEvents"] if e.get("cat") == "kernel"]
+    check([k["name"] for k in kernels] == ["scale", "bias"], kernels)
+    check(kernels[0]["ts"] == 0 and all(k["dur"] >= 0 for k in kernels), kernels)
+    check(abs(kernels[0]["dur"] - kernels[1]["ts"]) <= 0.002, kernels)
+    rows = {e["tid"] for e in t["traceEvents"] if e.get("ph") == "M"}
+    check(rows == {0, 1, 2}, rows)
+    expect_failure(c.run(c.args.affine, "--input", xp, "--trace",
+                         c.path("no/such/dir/t.json")), "--trace", "cannot open")
+    ap, bp = c.save("ta.npy", np.ones((2, 3), np.float32)), c.save("tb.npy", np.ones((2, 3), np.float32))
+    expect_failure(c.run(c.args.pair, "--input", f"a={ap}", "--input", f"b={bp}",
+                         "--trace", c.path("t2.json")),
+                   "--trace", "without profiling support")
+
+
+@test
 def warmup_and_times(c):
     # --warmup N untimed runs, --times FILE: every timed run's ms in run order
     # (what `kiln bench` reads); the printed median is the median of those.
