@@ -10,19 +10,23 @@
 # each step: R rounds, each running A and then B (the order alternating
 # round by round, so drift hits both alike), each run a `--profile` of K
 # timed calls after W warm-ups; per kernel the minimum over the rounds of
-# its median. On this kind of shared 2-core VM single kernels move by
-# +-5-8 % between identical builds; minima of interleaved medians are the
-# steadiest figure there is, and the per-round sums show how noisy the
-# run was.
+# its median, and the paired change: the median over rounds of B's median
+# over A's in the same round. On this kind of shared 2-core VM single
+# kernels move by +-5-8 % between identical builds, and a phase change
+# can make one round of one build far faster than all others (which moves
+# the minima, not the paired figure); the per-round sums show how noisy
+# the run was.
 #
 # Kernels are paired by position. When the two kernel lists differ in
 # length (a fusion change), only the totals are compared. --changed PCT
-# prints only the kernels whose time changed by more than PCT percent.
+# prints only the kernels whose time changed (either figure) by more than
+# PCT percent.
 #
 # ===----------------------------------------------------------------------=== #
 
 import argparse
 import json
+import statistics
 import os
 import subprocess
 import sys
@@ -96,6 +100,7 @@ def compare(a):
     best = [None, None]      # per build: per-kernel minimum of medians (ns)
     names = [None, None]
     round_sums = [[], []]    # per build: each round's sum of medians (ms)
+    round_rows = [[], []]    # per build: each round's per-kernel medians (ns)
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(a.rounds):
             order = (0, 1) if r % 2 == 0 else (1, 0)
@@ -111,6 +116,7 @@ def compare(a):
                 else:
                     best[b] = [min(x, t) for x, (_, t) in zip(best[b], rows)]
                 round_sums[b].append(sum(t for _, t in rows) / 1e6)
+                round_rows[b].append([t for _, t in rows])
     result = {
         "labels": a.labels,
         "threads": a.threads,
@@ -121,12 +127,20 @@ def compare(a):
         "paired": len(best[0]) == len(best[1]),
         "kernels": [],
     }
+    # Paired within each round (the two builds ran back to back, in the
+    # same phase of a noisy machine): the median over rounds of B / A. A
+    # single calm round cannot move it, unlike the minima.
+    result["round_sum_ratio_median"] = statistics.median(
+        sb / sa for sa, sb in zip(*round_sums) if sa > 0)
     if result["paired"]:
         for i, (ta, tb) in enumerate(zip(*best)):
+            ratios = [rb[i] / ra[i] for ra, rb in zip(*round_rows) if ra[i] > 0]
             result["kernels"].append({
                 "index": i, "name_a": names[0][i], "name_b": names[1][i],
                 "ms_a": ta / 1e6, "ms_b": tb / 1e6,
-                "change_percent": 100.0 * (tb - ta) / ta if ta else 0.0})
+                "change_percent": 100.0 * (tb - ta) / ta if ta else 0.0,
+                "paired_change_percent":
+                    100.0 * (statistics.median(ratios) - 1.0) if ratios else 0.0})
     return result
 
 
@@ -141,16 +155,19 @@ def report(result, changed):
               " ".join(f"{s:.2f}" for s in sums) + " ms")
     change = 100.0 * (tb - ta) / ta if ta else 0.0
     print(f"total (sum of per-kernel minima): {la} {ta:.3f} ms, {lb} "
-          f"{tb:.3f} ms ({change:+.1f} %)")
+          f"{tb:.3f} ms ({change:+.1f} %); paired per round (median of "
+          f"{lb}/{la}): {100.0 * (result['round_sum_ratio_median'] - 1):+.1f} %")
     if not result["paired"]:
         print("the builds run different kernels: totals only")
         return
-    print(f"{'#':>4}  {'kernel (' + la + ')':<58} {la:>9} {lb:>9} {'change':>8}")
+    print(f"{'#':>4}  {'kernel (' + la + ')':<58} {la:>9} {lb:>9} {'change':>8} "
+          f"{'paired':>8}")
     for k in result["kernels"]:
-        if abs(k["change_percent"]) < changed:
+        if max(abs(k["change_percent"]), abs(k["paired_change_percent"])) < changed:
             continue
         print(f"{k['index']:>4}  {k['name_a'][:58]:<58} {k['ms_a']:9.3f} "
-              f"{k['ms_b']:9.3f} {k['change_percent']:+7.1f}%")
+              f"{k['ms_b']:9.3f} {k['change_percent']:+7.1f}% "
+              f"{k['paired_change_percent']:+7.1f}%")
 
 
 def main(argv):

@@ -8,8 +8,9 @@
 # different; --no-fuse: more kernels) and runs benchmarks/kernel_ab.py on
 # the pairs. Checks the JSON (kernels paired by position with both names,
 # positive finite times, each total equal to its kernels' sum and at most
-# every round's sum, the change computed from the two times, the round
-# order alternating so both builds ran every round), the report (one row
+# every round's sum, the paired ratio the median of the rounds' ratios,
+# the change computed from the two times, the round order alternating so
+# both builds ran every round), the report (one row
 # per kernel, none with --changed above any change, "totals only" for
 # builds with different kernels), and the errors (no --input, a missing
 # input file, a non-executable, bad labels and counts, an input the
@@ -21,6 +22,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 
 from check_util import check, finish, fresh_workdir, run, tool_test_args
@@ -60,6 +62,13 @@ def check_paired(r, rounds, label):
               f"{label}: kernel {k['index']} change {k['change_percent']} "
               f"!= {want}")
         check(k["name_a"] and k["name_b"], f"{label}: kernel {k['index']} unnamed")
+        check(math.isfinite(k["paired_change_percent"]) and k["paired_change_percent"] > -100,
+              f"{label}: kernel {k['index']} paired change {k['paired_change_percent']}")
+    sa, sb = r["round_sums_ms"]
+    want = statistics.median(b / a for a, b in zip(sa, sb))
+    check(abs(r["round_sum_ratio_median"] - want) <= 1e-9,
+          f"{label}: paired ratio {r['round_sum_ratio_median']} != median of the "
+          f"rounds' ratios {want}")
 
 
 def main():

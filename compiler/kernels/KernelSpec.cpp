@@ -196,8 +196,8 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
     else if (key == "weight_block")
       ok = parseInt(value, out.weightBlock) && out.weightBlock >= 0;
     else if (key == "winograd_tile")
-      ok = parseInt(value, out.winogradTile) &&
-           (out.winogradTile == 2 || out.winogradTile == 4);
+      ok = parseInt(value, out.winogradTile) && out.winogradTile >= 2 &&
+           out.winogradTile <= 4;
     else if (key == "blocked_inputs") {
       int64_t bits = 0;
       ok = parseInt(value, bits) && bits > 0 && bits <= 0xffffffffLL;

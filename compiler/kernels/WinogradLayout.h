@@ -80,6 +80,26 @@ inline constexpr float kWinogradAt4[24] = {
     0, 1,  1, 4,  4, 0,
     0, 1, -1, 8, -8, 1};
 
+// F(3x3, 3x3): points 0, 1, -1, 2 (and infinity); G and A^T built as
+// described for F(2x2, 5x5) below, B^T solved from them so that
+// A^T [(G g) . (B^T d)] is the 3-tap correlation (as F(4x4)'s B^T is).
+inline constexpr float kWinogradBt3[25] = {
+    2, -1, -2,  1, 0,
+    0, -2, -1,  1, 0,
+    0,  2, -3,  1, 0,
+    0, -1,  0,  1, 0,
+    0,  2, -1, -2, 1};
+inline constexpr float kWinogradG3[15] = {
+     1.0f / 2,   0,          0,
+    -1.0f / 2,  -1.0f / 2,  -1.0f / 2,
+    -1.0f / 6,   1.0f / 6,  -1.0f / 6,
+     1.0f / 6,   1.0f / 3,   2.0f / 3,
+     0,          0,          1};
+inline constexpr float kWinogradAt3[15] = {
+    1, 1,  1, 1, 0,
+    0, 1, -1, 2, 0,
+    0, 1,  1, 4, 1};
+
 // F(2x2, 5x5): the same six points as F(4x4, 3x3), so the same B^T
 // (it depends only on the points); G's row k is p_k^j / prod_{l != k}
 // (p_k - p_l), A^T's row i is p_k^i (the point at infinity last).
@@ -98,10 +118,9 @@ inline constexpr float kWinogradAt2x5[12] = {
 // clang-format on
 
 /// Whether F(tile x tile, kernel x kernel) is implemented: 3x3 with tiles
-/// 2 and 4, 5x5 with tile 2.
+/// 2, 3 and 4, 5x5 with tile 2.
 inline bool winogradTransformExists(int64_t tile, int64_t kernel) {
-  return (kernel == 3 && (tile == 2 || tile == 4)) ||
-         (kernel == 5 && tile == 2);
+  return (kernel == 3 && tile >= 2 && tile <= 4) || (kernel == 5 && tile == 2);
 }
 
 /// The transform of F(tile x tile, kernel x kernel); the pair must exist
@@ -111,6 +130,8 @@ inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel) {
     return {2, 6, kWinogradBt4, kWinogradG2x5, kWinogradAt2x5};
   if (tile == 2)
     return {2, 4, kWinogradBt2, kWinogradG2, kWinogradAt2};
+  if (tile == 3)
+    return {3, 5, kWinogradBt3, kWinogradG3, kWinogradAt3};
   return {4, 6, kWinogradBt4, kWinogradG4, kWinogradAt4};
 }
 
@@ -168,7 +189,14 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// F(4x4)); GoogLeNet's 3x3s at 7x7 -26 %; its 5x5s at 14x14 -56 to -77 %
 /// (the direct 5x5 ran at 45 % of peak), at 7x7 -17 to -25 %, and with
 /// 32 output channels at 28x28 -24 %. Images under 7x7 keep the direct
-/// conv (unmeasured).
+/// conv (unmeasured). 14x14 and 15x15 images take F(3x3, 3x3) there: 5 x 5
+/// tiles cover 15 rows where F(4x4)'s 4 x 4 cover 16 (14 real), and 25
+/// positions instead of 36 make the transformed weights 30 % smaller (6.6
+/// instead of 9.4 MB for 256 -> 256), which these weight-bound products
+/// stream once per call; 8 % more multiplies. ResNet-50's 256 -> 256 14x14
+/// 3x3s -2 to -8 % at 1 thread and -8 to -15 % at 2 (AMD EPYC,
+/// kernel_ab.py), GoogLeNet's 14x14 3x3s -5 to -10 %. 16x16 keeps F(4x4)
+/// (exact tiles).
 inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
                                int64_t kernel, int vectorRegisters = 32) {
   if (C < 16 || M < 16)
@@ -179,6 +207,8 @@ inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
       return OH * OW >= 7 * 7 ? 2 : 0;
     return M >= 48 && OH * OW >= 28 * 28 ? 2 : 0;
   }
+  if (narrowFile && OH * OW >= 14 * 14 && OH <= 15 && OW <= 15)
+    return 3;
   if (OH * OW >= 14 * 14)
     return 4;
   return narrowFile && OH * OW >= 7 * 7 ? 2 : 0;

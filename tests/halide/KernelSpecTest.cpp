@@ -135,7 +135,7 @@ TEST(KernelSpecText, ResidualInPlaceRoundTrip) {
 
 TEST(KernelSpecText, WinogradTileRoundTrip) {
   // winograd_tile is part of the text (the cache key) only when set, and
-  // only F(2x2) and F(4x4) parse.
+  // only F(2x2), F(3x3) and F(4x4) parse.
   KernelSpec s = sampleConv();
   s.groups = 1;
   s.inputShapes[1] = {36, 1, 32, 16};
@@ -148,9 +148,17 @@ TEST(KernelSpecText, WinogradTileRoundTrip) {
   ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
   expectSameSpec(s, back);
   EXPECT_EQ(sampleConv().serialize().find("winograd"), std::string::npos);
-  EXPECT_FALSE(KernelSpec::parse("kind=Conv2D\nname=c\ninputs=[1]\n"
-                                 "output=[1]\nwinograd_tile=3\n",
-                                 back, error));
+  for (const char *bad : {"1", "5", "6"})
+    EXPECT_FALSE(KernelSpec::parse(std::string("kind=Conv2D\nname=c\ninputs="
+                                               "[1]\noutput=[1]\nwinograd_"
+                                               "tile=") +
+                                       bad + "\n",
+                                   back, error))
+        << bad;
+  s.inputShapes[1] = {25, 1, 32, 16};
+  s.winogradTile = 3;
+  ASSERT_TRUE(KernelSpec::parse(s.serialize(), back, error)) << error;
+  expectSameSpec(s, back);
 }
 
 TEST(KernelSpecText, FixedTextForm) {

@@ -132,7 +132,8 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
     got = fromChannelBlocked(got);
   ASSERT_EQ(got.shape, want.y.shape);
 
-  double k = c.tile == 2 && c.kernel == 3 ? 8 : 64, worst = 0;
+  double k = c.tile == 2 && c.kernel == 3 ? 8 : c.tile == 3 ? 16 : 64;
+  double worst = 0;
   int bad = 0;
   for (size_t e = 0; e < got.data.size(); ++e) {
     double err = std::fabs((double)got.data[e] - want.y.data[e]);
@@ -231,6 +232,54 @@ TEST(HalideWinogradConv, GoogLeNet14x14F2) {
   c.tile = 2;
   c.bias = true, c.act = Activation::Relu;
   runWinogradCase(c, 9);
+}
+
+// F(3x3, 3x3) (14x14 and 15x15 images with 16 registers, winogradTileFor):
+// ragged sizes and pads on the host's schedule, then the AVX2 schedules of
+// the 14x14 layers it was made for: one block of 5 tile rows (15 rows over
+// 14), blocked input / residual / output, ragged channel groups.
+TEST(HalideWinogradConv, OddSizesF3) {
+  WinogradCase c;
+  c.tile = 3;
+  c.C = 5, c.M = 7, c.H = 10, c.W = 11;
+  c.bias = true, c.act = Activation::Relu;
+  runWinogradCase(c, 41);
+  c.N = 2, c.C = 20, c.M = 33, c.H = 16, c.W = 29;
+  c.pt = 0, c.pl = 1, c.pb = 1, c.pr = 0;
+  c.bias = c.residual = true, c.act = Activation::Clip;
+  c.clipMin = 0, c.clipMax = 6;
+  runWinogradCase(c, 42);
+}
+
+TEST(HalideWinogradConv, UnpaddedBatch2F3) {
+  WinogradCase c;
+  c.tile = 3;
+  c.N = 2, c.C = 16, c.M = 24, c.H = 15, c.W = 15;
+  c.pt = c.pl = c.pb = c.pr = 0;
+  runWinogradCase(c, 43);
+}
+
+TEST(HalideWinogradConv, ResNet14x14BlockedResidualAvx2F3) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.tile = 3;
+  c.C = 64, c.M = 80, c.H = 14, c.W = 14;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 44);
+}
+
+TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx2F3) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.tile = 3;
+  c.C = 96, c.M = 208, c.H = 14, c.W = 14;
+  c.bias = true, c.act = Activation::Relu;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 45);
 }
 
 // GoogLeNet's 96 -> 208 at 14x14 scheduled for AVX2 (8 lanes, 16

@@ -174,8 +174,11 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // channel groups as tasks, every weight read once per call. Inside
   // ResNet-50, where the weights come cold, this made the 14x14 layers
   // 1.34-1.38 ms vs 1.90-2.03 ms as 2 row blocks (direct: 1.50-1.54).
+  // F(3x3) covers 14x14 with 5 tile rows, still one block (at most 16
+  // output rows, like F(4x4)'s 4).
   constexpr int64_t kMaxTileRowsOfOneBlock = 4;
-  if (s.tilesY <= kMaxTileRowsOfOneBlock)
+  if (s.tilesY <= kMaxTileRowsOfOneBlock ||
+      (s.tile >= 3 && s.tilesY * s.tile <= 16))
     rows = s.tilesY;
   bool rowTasks = (s.tilesY + rows - 1) / rows >= 2;
   ProductTile pt =
