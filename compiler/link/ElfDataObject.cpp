@@ -84,19 +84,20 @@ bool writeElfDataObject(const std::string &path, ElfMachine machine,
   symtab.sh_addralign = 8;
   symtab.sh_entsize = sizeof(Elf64_Sym);
 
+  // The string tables follow the symbols; .shstrtab names itself, so its
+  // size is taken after its own name went in.
+  auto placeStringTable = [&](Elf64_Shdr &h, const char *name,
+                              const std::string &table, uint64_t offset) {
+    h.sh_name = addName(shstrtab, name);
+    h.sh_type = SHT_STRTAB;
+    h.sh_offset = offset;
+    h.sh_size = table.size();
+    h.sh_addralign = 1;
+  };
   Elf64_Shdr &str = sections[kStrtab];
-  str.sh_name = addName(shstrtab, ".strtab");
-  str.sh_type = SHT_STRTAB;
-  str.sh_offset = symtab.sh_offset + symtab.sh_size;
-  str.sh_size = strtab.size();
-  str.sh_addralign = 1;
-
+  placeStringTable(str, ".strtab", strtab, symtab.sh_offset + symtab.sh_size);
   Elf64_Shdr &shstr = sections[kShstrtab];
-  shstr.sh_name = addName(shstrtab, ".shstrtab");
-  shstr.sh_type = SHT_STRTAB;
-  shstr.sh_offset = str.sh_offset + str.sh_size;
-  shstr.sh_size = shstrtab.size();
-  shstr.sh_addralign = 1;
+  placeStringTable(shstr, ".shstrtab", shstrtab, str.sh_offset + str.sh_size);
 
   uint64_t headersOffset = alignUp(shstr.sh_offset + shstr.sh_size, 8);
 

@@ -41,6 +41,16 @@ std::string lastError(const ModelPtr &m) {
   return kiln_model_last_error(m.get());
 }
 
+/// One run of the affine fixture (y = 2x + 1 over 20 floats) on zeros.
+kiln_status runAffineOnZeros(const ModelPtr &m, float (&y)[20]) {
+  float x[20] = {0};
+  const void *inputs[] = {x};
+  size_t inBytes[] = {sizeof x};
+  void *outputs[] = {y};
+  size_t outBytes[] = {sizeof y};
+  return kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes);
+}
+
 TEST(RuntimeApi, InfoQueriesDescribeTheModel) {
   ModelPtr m = open(kiln_test_pair_model);
   ASSERT_TRUE(m);
@@ -224,13 +234,8 @@ TEST(RuntimeApi, ProfilingRecordsEveryKernelCall) {
   EXPECT_THAT(lastError(m), HasSubstr("kernel 2 out of range"));
 
   ASSERT_EQ(kiln_model_set_profiling(m.get(), 1), KILN_OK);
-  float x[20] = {0}, y[20];
-  const void *inputs[] = {x};
-  size_t inBytes[] = {sizeof x};
-  void *outputs[] = {y};
-  size_t outBytes[] = {sizeof y};
-  ASSERT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
-            KILN_OK);
+  float y[20];
+  ASSERT_EQ(runAffineOnZeros(m, y), KILN_OK);
   // Both kernels ran: each has a time (CLOCK_MONOTONIC advances by >= 1 ns
   // on Linux between two reads around real work; allow 0 only for none).
   uint64_t total = 0;
@@ -244,8 +249,7 @@ TEST(RuntimeApi, ProfilingRecordsEveryKernelCall) {
 
   // Off again: later runs leave no profile, the hook is a no-op.
   ASSERT_EQ(kiln_model_set_profiling(m.get(), 0), KILN_OK);
-  ASSERT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
-            KILN_OK);
+  ASSERT_EQ(runAffineOnZeros(m, y), KILN_OK);
   ASSERT_EQ(kiln_model_profile(m.get(), 0, &name, &ns), KILN_OK);
   EXPECT_EQ(ns, 0u);
   kiln_profile_kernel_done(0); // outside a run: ignored
@@ -272,15 +276,10 @@ TEST(RuntimeApi, ProfileStartPlacesTheRunOnTheMonotonicClock) {
             KILN_ERROR_INVALID_ARGUMENT);
 
   ASSERT_EQ(kiln_model_set_profiling(m.get(), 1), KILN_OK);
-  float x[20] = {0}, y[20];
-  const void *inputs[] = {x};
-  size_t inBytes[] = {sizeof x};
-  void *outputs[] = {y};
-  size_t outBytes[] = {sizeof y};
+  float y[20];
   timespec before{}, after{};
   clock_gettime(CLOCK_MONOTONIC, &before);
-  ASSERT_EQ(kiln_model_run(m.get(), inputs, inBytes, outputs, outBytes),
-            KILN_OK);
+  ASSERT_EQ(runAffineOnZeros(m, y), KILN_OK);
   clock_gettime(CLOCK_MONOTONIC, &after);
   auto ns = [](const timespec &t) {
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
