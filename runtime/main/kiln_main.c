@@ -28,7 +28,7 @@ extern const kiln_model_desc *const kiln_main_model;
 
 enum { KILN_EXIT_OK = 0, KILN_EXIT_FAILURE = 1, KILN_EXIT_USAGE = 2 };
 
-/* Tasks a --trace keeps (24 bytes each); ResNet-50 runs ~2000 a run. */
+/* Tasks a --trace keeps (24 bytes each); ResNet-50 runs ~1500 a run. */
 #define KILN_TRACE_CAPACITY ((size_t)1 << 16)
 
 typedef struct kiln_cli {
