@@ -530,6 +530,26 @@ TEST(HalideConv, MobileNetStemChannelVectorsBlockedOutput) {
   runConvCase(c, 46);
 }
 
+TEST(HalideConv, StemChannelVectorsBatch2CopyPerTask) {
+  // A 3x3 s2 stem in row-block tasks copies its phase-split input per task
+  // (the rows its block reads, one halo row): batch 2 (tasks span both
+  // images), 3 output blocks, 15 output rows (the last block overlaps).
+  ConvCase c;
+  c.N = 2;
+  c.C = 3;
+  c.M = 48;
+  c.H = 29;
+  c.W = 30;
+  c.KH = c.KW = 3;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockOutput = true;
+  c.act = Activation::Relu;
+  runConvCase(c, 47);
+}
+
 // Channel vectors (blocks of 16, small images): tiles of pixels along a row
 // x channel blocks, ragged in both.
 
