@@ -263,10 +263,11 @@ int main(int argc, char **argv) {
         winogradApplies(s.groups, {s.K, s.K}, {s.stride, s.stride}, {1, 1},
                         {s.pad, s.pad, s.pad, s.pad})) {
       const auto &y = variants[0].spec.outputShape;
-      ruleTile = winogradTileFor(s.C, s.M, y[2], y[3], s.K,
-                                 vectorRegistersOf(target.to_string()));
+      ruleTile =
+          winogradTileFor(s.C, s.M, y[2], y[3], s.K,
+                          vectorRegistersOf(target.to_string()), s.stride);
       for (int64_t tile : {2, 4}) {
-        if (!winogradTransformExists(tile, s.K))
+        if (!winogradTransformExists(tile, s.K, s.stride))
           continue;
         Variant v;
         v.label = std::string("  winograd F(") + std::to_string(tile) + "," +
@@ -274,7 +275,8 @@ int main(int argc, char **argv) {
         v.spec = variants[0].spec;
         v.spec.weightBlock = kWinogradBlock;
         v.spec.winogradTile = tile;
-        v.spec.inputShapes[1] = winogradWeightShape(s.M, s.C, tile, s.K);
+        v.spec.inputShapes[1] =
+            winogradWeightShape(s.M, s.C, tile, s.K, s.stride);
         v.picked = tile == ruleTile;
         variants.push_back(v);
       }

@@ -392,26 +392,31 @@ private:
     if (!winogradApplies(conv.getGroups(), {ws[2], ws[3]}, strides, dilations,
                          pads))
       return 0;
-    return winogradTileFor(ws[1], ws[0], y[2], y[3], ws[2], vectorRegisters);
+    return winogradTileFor(ws[1], ws[0], y[2], y[3], ws[2], vectorRegisters,
+                           strides[0]);
   }
   /// Points a Winograd conv call's weights at their transform U = G w G^T.
   bool transformWinogradWeightsOf(Conv2DOp conv, int64_t tile,
                                   KernelCall &call) {
     Value w = conv.getWeight();
     std::vector<int64_t> shape = shapeOf(w);
+    // Winograd applies at strides (1, 1) and (2, 2) only.
+    int64_t stride = conv.getStrides()[0];
     std::vector<int64_t> uShape =
-        winogradWeightShape(shape[0], shape[1], tile, shape[2]);
-    auto cached = winogradStorageOf.find({w, tile});
+        winogradWeightShape(shape[0], shape[1], tile, shape[2], stride);
+    // One transform per weights, tile and stride (the key's second half).
+    int64_t variant = tile * 8 + stride;
+    auto cached = winogradStorageOf.find({w, variant});
     int storage = cached != winogradStorageOf.end() ? cached->second : -1;
     if (storage < 0) {
       auto data = constantOf(w);
       if (!data)
         return fail(conv, "constant weights are not readable as f32");
-      std::vector<float> u = winogradConvWeights(*data, shape, tile);
+      std::vector<float> u = winogradConvWeights(*data, shape, tile, stride);
       if (u.empty())
         return fail(conv, "weights do not match their shape");
       storage = addWeights(u);
-      winogradStorageOf[{w, tile}] = storage;
+      winogradStorageOf[{w, variant}] = storage;
     }
     call.spec.weightBlock = kWinogradBlock;
     call.spec.winogradTile = tile;

@@ -31,14 +31,14 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
 
 std::vector<float> winogradConvWeights(const std::vector<float> &w,
                                        const std::vector<int64_t> &oihw,
-                                       int64_t tile) {
+                                       int64_t tile, int64_t stride) {
   if (oihw.size() != 4 || oihw[2] != oihw[3] ||
-      !winogradTransformExists(tile, oihw[2]))
+      !winogradTransformExists(tile, oihw[2], stride))
     return {};
   int64_t M = oihw[0], C = oihw[1], r = oihw[2];
   if (M < 1 || C < 1 || (int64_t)w.size() != M * C * r * r)
     return {};
-  WinogradTransform t = winogradTransform(tile, r);
+  WinogradTransform t = winogradTransform(tile, r, stride);
   int64_t alpha = t.alpha, B = kWinogradBlock, blocks = (M + B - 1) / B;
   std::vector<float> u((size_t)(alpha * alpha * blocks * C * B), 0.0f);
   std::vector<double> gg((size_t)(alpha * r));

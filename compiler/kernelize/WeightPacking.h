@@ -23,13 +23,14 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
                                    int64_t block);
 
 /// OIHW r x r conv weights `w` of shape `oihw` ([M, C, r, r]) transformed
-/// for Winograd F(tile x tile, r x r): U = G g G^T per (output, input)
-/// channel pair, laid out as winogradWeightShape (WinogradLayout.h),
-/// output channels past M zero. Computed in double. Empty if `w` does not
-/// match `oihw` or there is no such transform (winogradTransformExists).
+/// for Winograd F(tile x tile, r x r) at `stride`: U = G g G^T per
+/// (output, input) channel pair, laid out as winogradWeightShape
+/// (WinogradLayout.h), output channels past M zero. Computed in double.
+/// Empty if `w` does not match `oihw` or there is no such transform
+/// (winogradTransformExists).
 std::vector<float> winogradConvWeights(const std::vector<float> &w,
                                        const std::vector<int64_t> &oihw,
-                                       int64_t tile);
+                                       int64_t tile, int64_t stride = 1);
 
 } // namespace kiln
 

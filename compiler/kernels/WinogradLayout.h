@@ -34,7 +34,8 @@ constexpr int64_t kWinogradBlock = 16;
 
 /// The transform matrices of F(tile x tile, r x r), row-major: bt is
 /// alpha x alpha (B^T), g is alpha x r (G), at is tile x alpha (A^T), with
-/// alpha = tile + r - 1.
+/// alpha = stride * (tile - 1) + r (tile + r - 1 at stride 1): a tile's
+/// input patch is alpha x alpha, the patches tile * stride apart.
 struct WinogradTransform {
   int tile, alpha;
   const float *bt, *g, *at;
@@ -115,17 +116,47 @@ inline constexpr float kWinogradG2x5[30] = {
 inline constexpr float kWinogradAt2x5[12] = {
     1, 1,  1, 1,  1, 0,
     0, 1, -1, 2, -2, 1};
+
+// F(2x2, 3x3) at stride 2. In one dimension two outputs read a patch
+// d0..d4: y0 = w0 d0 + w1 d1 + w2 d2, y1 = w0 d2 + w1 d3 + w2 d4. The
+// even taps (w0, w2) over the even inputs (d0, d2, d4) are F(2, 2) (3
+// multiplies: (d0 - d2) w0, d2 (w0 + w2), (d4 - d2) w2); the odd tap over
+// d1 and d3 is 2 more, so 5 positions for 2 outputs instead of 6, 25 for a
+// 2x2 tile instead of 36 (the separable product of the 1-D algorithm).
+// Every coefficient is 0 or +-1: the transforms add and subtract only.
+inline constexpr float kWinogradBtS2[25] = {
+    1, 0, -1, 0, 0,
+    0, 0,  1, 0, 0,
+    0, 0, -1, 0, 1,
+    0, 1,  0, 0, 0,
+    0, 0,  0, 1, 0};
+inline constexpr float kWinogradGS2[15] = {
+    1, 0, 0,
+    1, 0, 1,
+    0, 0, 1,
+    0, 1, 0,
+    0, 1, 0};
+inline constexpr float kWinogradAtS2[10] = {
+    1, 1, 0, 1, 0,
+    0, 1, 1, 0, 1};
 // clang-format on
 
-/// Whether F(tile x tile, kernel x kernel) is implemented: 3x3 with tiles
-/// 2, 3 and 4, 5x5 with tile 2.
-inline bool winogradTransformExists(int64_t tile, int64_t kernel) {
-  return (kernel == 3 && tile >= 2 && tile <= 4) || (kernel == 5 && tile == 2);
+/// Whether F(tile x tile, kernel x kernel) is implemented at `stride`: 3x3
+/// with tiles 2, 3 and 4, 5x5 with tile 2; at stride 2, 3x3 with tile 2.
+inline bool winogradTransformExists(int64_t tile, int64_t kernel,
+                                    int64_t stride = 1) {
+  if (stride == 2)
+    return kernel == 3 && tile == 2;
+  return stride == 1 && ((kernel == 3 && tile >= 2 && tile <= 4) ||
+                         (kernel == 5 && tile == 2));
 }
 
-/// The transform of F(tile x tile, kernel x kernel); the pair must exist
-/// (winogradTransformExists).
-inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel) {
+/// The transform of F(tile x tile, kernel x kernel) at `stride`; it must
+/// exist (winogradTransformExists).
+inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel,
+                                           int64_t stride = 1) {
+  if (stride == 2)
+    return {2, 5, kWinogradBtS2, kWinogradGS2, kWinogradAtS2};
   if (kernel == 5)
     return {2, 6, kWinogradBt4, kWinogradG2x5, kWinogradAt2x5};
   if (tile == 2)
@@ -140,15 +171,18 @@ inline WinogradTransform winogradTransform(int64_t tile, int64_t kernel) {
 enum class ConvAlgorithm { Auto, Direct };
 
 /// Whether a conv's window can use F(m x m, r x r): a dense (groups == 1)
-/// square 3x3 or 5x5 window at stride 1, dilation 1, pads of at most
-/// (r - 1) / 2 (a tile never reads more than one kernel's reach outside).
+/// square 3x3 or 5x5 window at stride 1 (3x3 also at stride 2), dilation
+/// 1, pads of at most (r - 1) / 2 (a tile never reads more than one
+/// kernel's reach outside).
 inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
                             const std::vector<int64_t> &strides,
                             const std::vector<int64_t> &dilations,
                             const std::vector<int64_t> &pads) {
+  bool stride1 = strides == std::vector<int64_t>{1, 1};
+  bool stride2 = strides == std::vector<int64_t>{2, 2} && kernel.size() == 2 &&
+                 kernel[0] == 3;
   if (groups != 1 || kernel.size() != 2 || kernel[0] != kernel[1] ||
-      (kernel[0] != 3 && kernel[0] != 5) ||
-      strides != std::vector<int64_t>{1, 1} ||
+      (kernel[0] != 3 && kernel[0] != 5) || !(stride1 || stride2) ||
       dilations != std::vector<int64_t>{1, 1} || pads.size() != 4)
     return false;
   for (int64_t p : pads)
@@ -197,11 +231,24 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// 3x3s -2 to -8 % at 1 thread and -8 to -15 % at 2 (AMD EPYC,
 /// kernel_ab.py), GoogLeNet's 14x14 3x3s -5 to -10 %. 16x16 keeps F(4x4)
 /// (exact tiles).
+///
+/// Stride-2 3x3s (`stride` 2) take the stride-2 F(2x2, 3x3) with 16
+/// registers on outputs of at least 14x14: 25 multiplies per 2x2 tile
+/// instead of 36, for 25/9 of the direct weights' bytes. Inside ResNet-50
+/// on an AMD EPYC (kernel_ab.py, paired): 128 -> 128 to 28x28 -18 % at 1
+/// thread, -24 % at 2; 256 -> 256 to 14x14 -1 % / -5 % (its 6.6 MB of
+/// transformed weights stream once per call). On 7x7 outputs (16 tiles for
+/// 49 pixels) it would save 9 % of the multiplies for 2.8x the weights:
+/// direct. 32-register targets keep the direct conv (unmeasured).
 inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
-                               int64_t kernel, int vectorRegisters = 32) {
+                               int64_t kernel, int vectorRegisters = 32,
+                               int64_t stride = 1) {
   if (C < 16 || M < 16)
     return 0;
   bool narrowFile = vectorRegisters <= 16;
+  if (stride != 1)
+    return stride == 2 && kernel == 3 && narrowFile && OH * OW >= 14 * 14 ? 2
+                                                                          : 0;
   if (kernel == 5) {
     if (narrowFile)
       return OH * OW >= 7 * 7 ? 2 : 0;
@@ -215,10 +262,11 @@ inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
 }
 
 /// Shape of transformed weights for M output and C input channels, output
-/// tile `tile` and `kernel` x `kernel` windows.
+/// tile `tile` and `kernel` x `kernel` windows at `stride`.
 inline std::vector<int64_t> winogradWeightShape(int64_t M, int64_t C,
-                                                int64_t tile, int64_t kernel) {
-  int64_t alpha = tile + kernel - 1;
+                                                int64_t tile, int64_t kernel,
+                                                int64_t stride = 1) {
+  int64_t alpha = stride * (tile - 1) + kernel;
   return {alpha * alpha, (M + kWinogradBlock - 1) / kWinogradBlock, C,
           kWinogradBlock};
 }

@@ -20,13 +20,16 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-/// "direct", or "winograd F(m,r)" (output tile m, window r x r).
+/// "direct", or "winograd F(m,r)" (output tile m, window r x r), with
+/// " stride 2" for the stride-2 transform.
 std::string convAlgorithmName(const KernelSpec &spec) {
   if (!spec.winogradTile)
     return "direct";
   int64_t window = spec.kernel.empty() ? 3 : spec.kernel[0];
+  int64_t stride = spec.strides.empty() ? 1 : spec.strides[0];
   return "winograd F(" + std::to_string(spec.winogradTile) + "," +
-         std::to_string(window) + ")";
+         std::to_string(window) + ")" +
+         (stride > 1 ? " stride " + std::to_string(stride) : "");
 }
 
 int64_t bytesOf(const std::vector<int64_t> &shape) {

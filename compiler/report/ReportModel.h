@@ -24,6 +24,7 @@ struct LayerReport {
   std::string kernel;     // generated function (shared by identical calls)
   std::string kernelKind; // KernelSpec kind, e.g. "Conv2D"
   /// Conv2D: "direct" or "winograd F(m,r)", e.g. F(4,3) or F(2,5)
+  /// (" stride 2" appended for the stride-2 F(2,3))
   /// (KernelSpec::winogradTile and the window);
   /// empty for other kinds.
   std::string algorithm;

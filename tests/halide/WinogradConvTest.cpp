@@ -34,6 +34,7 @@ struct WinogradCase {
   int64_t pt = 1, pl = 1, pb = 1, pr = 1;
   int64_t tile = 4;
   int64_t kernel = 3; // r: 3x3 or 5x5 windows
+  int64_t stride = 1; // 2: the stride-2 F(2x2, 3x3)
   bool bias = false, residual = false;
   /// Channel-blocked input, residual and output
   /// (kernels/ActivationLayout.h).
@@ -67,7 +68,8 @@ Reference referenceConv(const WinogradCase &c, const std::vector<Tensor> &in,
           for (int64_t ci = 0; ci < c.C; ++ci)
             for (int64_t kh = 0; kh < c.kernel; ++kh)
               for (int64_t kw = 0; kw < c.kernel; ++kw) {
-                int64_t ih = oh + kh - c.pt, iw = ow + kw - c.pl;
+                int64_t ih = oh * c.stride + kh - c.pt,
+                        iw = ow * c.stride + kw - c.pl;
                 if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W)
                   continue;
                 double t = (double)w.at4(m, ci, kh, kw) * x.at4(n, ci, ih, iw);
@@ -90,13 +92,14 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   spec.name = "wino_test";
   spec.kernel = {c.kernel, c.kernel};
   spec.pads = {c.pt, c.pl, c.pb, c.pr};
+  spec.strides = {c.stride, c.stride};
   spec.hasBias = c.bias;
   spec.hasResidual = c.residual;
   spec.activation = c.act;
   spec.clipMin = c.clipMin;
   spec.clipMax = c.clipMax;
-  int64_t OH = c.H + c.pt + c.pb - (c.kernel - 1),
-          OW = c.W + c.pl + c.pr - (c.kernel - 1);
+  int64_t OH = (c.H + c.pt + c.pb - c.kernel) / c.stride + 1,
+          OW = (c.W + c.pl + c.pr - c.kernel) / c.stride + 1;
   spec.outputShape = {c.N, c.M, OH, OW};
   std::mt19937 rng(seed);
   std::vector<Tensor> in = {randomTensor({c.N, c.C, c.H, c.W}, rng),
@@ -113,8 +116,8 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
   std::vector<Tensor> kernelIn = in;
   spec.weightBlock = kWinogradBlock;
   spec.winogradTile = c.tile;
-  Tensor u(winogradWeightShape(c.M, c.C, c.tile, c.kernel));
-  u.data = winogradConvWeights(in[1].data, in[1].shape, c.tile);
+  Tensor u(winogradWeightShape(c.M, c.C, c.tile, c.kernel, c.stride));
+  u.data = winogradConvWeights(in[1].data, in[1].shape, c.tile, c.stride);
   ASSERT_EQ(u.data.size(), u.numel());
   spec.inputShapes[1] = u.shape;
   kernelIn[1] = u;
@@ -282,6 +285,55 @@ TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx2F3) {
   runWinogradCase(c, 45);
 }
 
+// The stride-2 F(2x2, 3x3) (WinogradLayout.h, kWinogradBtS2): 5 x 5 input
+// patches 4 pixels apart, 25 positions. Odd sizes and pads on the host's
+// schedule, then the AVX2 schedules of ResNet's stride-2 3x3s: row-block
+// tasks at 28x28, one block of all tile rows at 14x14.
+TEST(HalideWinogradConv, OddSizesS2) {
+  WinogradCase c;
+  c.tile = 2, c.stride = 2;
+  c.C = 5, c.M = 7, c.H = 11, c.W = 13;
+  c.bias = true, c.act = Activation::Relu;
+  runWinogradCase(c, 61);
+  c.N = 2, c.C = 20, c.M = 33, c.H = 16, c.W = 29;
+  c.pt = 0, c.pl = 1, c.pb = 1, c.pr = 0;
+  c.bias = c.residual = true, c.act = Activation::Clip;
+  c.clipMin = 0, c.clipMax = 6;
+  runWinogradCase(c, 62);
+}
+
+TEST(HalideWinogradConv, UnpaddedBatch2S2) {
+  WinogradCase c;
+  c.tile = 2, c.stride = 2;
+  c.N = 2, c.C = 16, c.M = 24, c.H = 15, c.W = 15;
+  c.pt = c.pl = c.pb = c.pr = 0;
+  runWinogradCase(c, 63);
+}
+
+TEST(HalideWinogradConv, ResNet28x28BlockedS2Avx2) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.tile = 2, c.stride = 2;
+  c.C = 32, c.M = 48, c.H = 56, c.W = 56;
+  c.bias = true, c.act = Activation::Relu;
+  c.blockInput = c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 64);
+}
+
+TEST(HalideWinogradConv, ResNet14x14BlockedResidualS2Avx2) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.tile = 2, c.stride = 2;
+  c.C = 48, c.M = 80, c.H = 28, c.W = 28;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 65);
+}
+
 // GoogLeNet's 96 -> 208 at 14x14 scheduled for AVX2 (8 lanes, 16
 // registers): the channel groups (3 blocks) do not divide the 13 blocks, so
 // the last group's products run past the weights' last block; they must
@@ -411,10 +463,18 @@ TEST(HalideWinogradConv, RejectsWrongWeightShape) {
   spec.outputShape = {1, 8, 8, 8};
   expectSpecError(spec, "must be [36,1,8,16]");
   spec.inputShapes[1] = winogradWeightShape(8, 8, 4, 3);
+  spec.strides = {3, 3};
+  spec.outputShape = {1, 8, 3, 3};
+  expectSpecError(spec, "stride 1");
+  // At stride 2 only F(2x2, 3x3), with 5 x 5 positions.
   spec.strides = {2, 2};
   spec.outputShape = {1, 8, 4, 4};
-  expectSpecError(spec, "stride 1");
+  expectSpecError(spec, "no transform for 3x3 windows at stride 2");
+  spec.winogradTile = 2;
+  spec.inputShapes[1] = winogradWeightShape(8, 8, 2, 3);
+  expectSpecError(spec, "must be [25,1,8,16]");
   // 5x5 windows have only F(2x2, 5x5).
+  spec.winogradTile = 4;
   spec.strides = {1, 1};
   spec.kernel = {5, 5};
   spec.pads = {2, 2, 2, 2};

@@ -1,7 +1,7 @@
 //===- WinogradConv.cpp - Winograd F(m x m, r x r) convolution ------------===//
 //
 // y = act(conv(x, w) + bias + residual) for dense 3x3 and 5x5 stride-1
-// convs, as
+// convs (3x3 also at stride 2: WinogradLayout.h's kWinogradBtS2), as
 // Y = A^T [U . (B^T d B)] A per m x m output tile (WinogradLayout.h), with
 // U = G w G^T transformed at compile time and the products summed over
 // input channels. Stages (WinogradConv.h): input tile rows and columns
@@ -70,20 +70,23 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
   int64_t m = spec.winogradTile;
   if (!winogradApplies(spec.groups, spec.kernel, spec.strides, spec.dilations,
                        spec.pads))
-    specFail("winograd_tile needs a dense 3x3 or 5x5 conv with stride 1, "
-             "dilation 1 and pads <= 1 (3x3) or 2 (5x5)");
+    specFail("winograd_tile needs a dense 3x3 or 5x5 conv with stride 1 "
+             "(3x3: or 2), dilation 1 and pads <= 1 (3x3) or 2 (5x5)");
   int64_t r = spec.kernel[0];
-  if (!winogradTransformExists(m, r))
+  // Square strides (winogradApplies): 1, or 2 for 3x3 windows.
+  int64_t stride = spec.strides[0];
+  if (!winogradTransformExists(m, r, stride))
     specFail("winograd_tile " + std::to_string(m) + " has no transform for " +
              std::to_string(r) + "x" + std::to_string(r) +
-             " windows (3x3: 2 or 4, 5x5: 2)");
+             " windows at stride " + std::to_string(stride) +
+             " (3x3: 2, 3 or 4, 5x5: 2; at stride 2, 3x3: 2)");
   if (spec.weightBlock != kWinogradBlock)
     specFail("winograd_tile needs weight_block=" +
              std::to_string(kWinogradBlock));
   const auto &ws = requireRank(spec, 1, 4, "weights");
-  if (ws != winogradWeightShape(M, C, m, r))
+  if (ws != winogradWeightShape(M, C, m, r, stride))
     specFail("Winograd weights " + shapeText(ws) + " must be " +
-             shapeText(winogradWeightShape(M, C, m, r)) + " for " +
+             shapeText(winogradWeightShape(M, C, m, r, stride)) + " for " +
              std::to_string(M) + " output and " + std::to_string(C) +
              " input channels");
   Window2D win = readWindow(spec, r, r);
@@ -99,10 +102,11 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
 
   auto stages = std::make_shared<WinogradStages>();
   WinogradStages &s = *stages;
-  WinogradTransform t = winogradTransform(m, r);
+  WinogradTransform t = winogradTransform(m, r, stride);
   int alpha = t.alpha, tile = (int)m, B = (int)kWinogradBlock;
   s.tile = m;
   s.alpha = alpha;
+  s.stride = stride;
   s.tilesX = (OW + m - 1) / m;
   s.tilesY = (OH + m - 1) / m;
   s.channels = M;
@@ -126,7 +130,9 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
     s.paddedInput = padSpatial(in[0], W, H, 0.0f, "wino_x_padded");
     padded = [&](Expr x, Expr y) { return s.paddedInput(x, y, c, n); };
   }
-  Expr x0 = tx * tile - (int)win.padLeft, y0 = ty * tile - (int)win.padTop;
+  // A tile's input patch starts tile * stride pixels after its neighbour's.
+  Expr x0 = tx * (int)(tile * stride) - (int)win.padLeft,
+       y0 = ty * (int)(tile * stride) - (int)win.padTop;
   s.rowTransform = Func("wino_rows");
   std::vector<Expr> rowCases;
   for (int k = 0; k < alpha; ++k)

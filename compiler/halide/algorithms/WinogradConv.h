@@ -18,10 +18,11 @@
 namespace kiln {
 
 struct WinogradStages {
-  /// Output tile m, input tile alpha = m + 2, tiles per row and column,
-  /// output channels M (padded to whole blocks: paddedChannels), input
-  /// channels C, channels per weight block (kWinogradBlock).
-  int64_t tile = 0, alpha = 0, tilesX = 0, tilesY = 0;
+  /// Output tile m, input tile alpha = stride * (m - 1) + r, tiles per
+  /// row and column, output channels M (padded to whole blocks:
+  /// paddedChannels), input channels C, channels per weight block
+  /// (kWinogradBlock), the conv's stride (1, or 2 for 3x3).
+  int64_t tile = 0, alpha = 0, tilesX = 0, tilesY = 0, stride = 1;
   int64_t channels = 0, paddedChannels = 0, inputChannels = 0, block = 0;
   /// The output is channel-blocked: vars (j, x, y, mb, n), Y's layout.
   bool blockedOutput = false;

@@ -175,10 +175,11 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // ResNet-50, where the weights come cold, this made the 14x14 layers
   // 1.34-1.38 ms vs 1.90-2.03 ms as 2 row blocks (direct: 1.50-1.54).
   // F(3x3) covers 14x14 with 5 tile rows, still one block (at most 16
-  // output rows, like F(4x4)'s 4).
+  // output rows, like F(4x4)'s 4); so does the stride-2 F(2x2) with 7
+  // (its 25/9 of the direct weights: 6.6 MB for 256 -> 256).
   constexpr int64_t kMaxTileRowsOfOneBlock = 4;
   if (s.tilesY <= kMaxTileRowsOfOneBlock ||
-      (s.tile >= 3 && s.tilesY * s.tile <= 16))
+      ((s.tile >= 3 || s.stride == 2) && s.tilesY * s.tile <= 16))
     rows = s.tilesY;
   bool rowTasks = (s.tilesY + rows - 1) / rows >= 2;
   ProductTile pt =
