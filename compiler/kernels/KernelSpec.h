@@ -116,11 +116,12 @@ struct KernelSpec {
   /// only (every stage on channel vectors; E a multiple of 16).
   /// Serialized only when non-zero.
   int64_t weightBlock = 0;
-  /// Conv2D: 0 = direct convolution; m = 2 or 4 = Winograd F(m x m, 3 x 3)
-  /// (3x3, stride 1, dilation 1, groups 1, pads <= 1) with weights already
-  /// transformed at compile time into [(m+2)^2, ceil(M/16), C, 16]
-  /// (compiler/kernels/WinogradLayout.h; weightBlock is 16). Serialized
-  /// only when non-zero.
+  /// Conv2D: 0 = direct convolution; m = 2, 3 or 4 = Winograd F(m x m,
+  /// r x r) (3x3 at stride 1 or, m = 2, stride 2; 5x5, m = 2, at stride 1;
+  /// dilation 1, groups 1, pads <= (r - 1) / 2) with weights already
+  /// transformed at compile time into [alpha^2, ceil(M/16), C, 16], alpha
+  /// = stride * (m - 1) + r (compiler/kernels/WinogradLayout.h;
+  /// weightBlock is 16). Serialized only when non-zero.
   int64_t winogradTile = 0;
 
   /// Channel-blocked (NCHW16c) activation arguments (compiler/kernels/
