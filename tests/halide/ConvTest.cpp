@@ -509,21 +509,29 @@ TEST(HalideConv, PackedStem7x7Stride2) {
   runConvCase(c, 45);
 }
 
-TEST(HalideConv, MobileNetStemChannelVectorsBlockedOutput) {
-  // MobileNetV2's stem (3 -> 32, 3x3 s2, pad 1, ReLU6) on channel vectors
-  // with a blocked output, odd extents: the 3-plane phase-split copy, the
-  // channel-vector tiles and the blocked store.
+/// A 3-channel 3x3 stride-2 stem with pad 1 and a bias on channel vectors
+/// with a blocked output (MobileNetV2's shape class); callers set the
+/// sizes, output channels and activation.
+ConvCase stem3x3Stride2Case() {
   ConvCase c;
   c.C = 3;
-  c.M = 32;
-  c.H = 45;
-  c.W = 37;
   c.KH = c.KW = 3;
   c.sh = c.sw = 2;
   c.pt = c.pl = c.pb = c.pr = 1;
   c.bias = true;
   c.packBlock = kConvChannelVectorBlock;
   c.blockOutput = true;
+  return c;
+}
+
+TEST(HalideConv, MobileNetStemChannelVectorsBlockedOutput) {
+  // MobileNetV2's stem (3 -> 32, 3x3 s2, pad 1, ReLU6) on channel vectors
+  // with a blocked output, odd extents: the 3-plane phase-split copy, the
+  // channel-vector tiles and the blocked store.
+  ConvCase c = stem3x3Stride2Case();
+  c.M = 32;
+  c.H = 45;
+  c.W = 37;
   c.act = Activation::Clip;
   c.clipMin = 0.0f;
   c.clipMax = 6.0f;
@@ -534,18 +542,11 @@ TEST(HalideConv, StemChannelVectorsBatch2CopyPerTask) {
   // A 3x3 s2 stem in row-block tasks copies its phase-split input per task
   // (the rows its block reads, one halo row): batch 2 (tasks span both
   // images), 3 output blocks, 15 output rows (the last block overlaps).
-  ConvCase c;
+  ConvCase c = stem3x3Stride2Case();
   c.N = 2;
-  c.C = 3;
   c.M = 48;
   c.H = 29;
   c.W = 30;
-  c.KH = c.KW = 3;
-  c.sh = c.sw = 2;
-  c.pt = c.pl = c.pb = c.pr = 1;
-  c.bias = true;
-  c.packBlock = kConvChannelVectorBlock;
-  c.blockOutput = true;
   c.act = Activation::Relu;
   runConvCase(c, 47);
 }

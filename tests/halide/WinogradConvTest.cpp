@@ -157,6 +157,18 @@ void runWinogradCase(const WinogradCase &c, unsigned seed) {
     expectClose(got, want.y);
 }
 
+/// `c` (a small ragged case, seed `seed`), then the same transform on
+/// batch 2, 20 -> 33 channels over 16x29, asymmetric pads, bias, residual
+/// and a clip (seed `seed` + 1).
+void runRaggedCases(WinogradCase c, unsigned seed) {
+  runWinogradCase(c, seed);
+  c.N = 2, c.C = 20, c.M = 33, c.H = 16, c.W = 29;
+  c.pt = 0, c.pl = 1, c.pb = 1, c.pr = 0;
+  c.bias = c.residual = true, c.act = Activation::Clip;
+  c.clipMin = 0, c.clipMax = 6;
+  runWinogradCase(c, seed + 1);
+}
+
 TEST(HalideWinogradConv, OddSizesF4) {
   WinogradCase c;
   c.C = 5, c.M = 7, c.H = 9, c.W = 11;
@@ -246,12 +258,7 @@ TEST(HalideWinogradConv, OddSizesF3) {
   c.tile = 3;
   c.C = 5, c.M = 7, c.H = 10, c.W = 11;
   c.bias = true, c.act = Activation::Relu;
-  runWinogradCase(c, 41);
-  c.N = 2, c.C = 20, c.M = 33, c.H = 16, c.W = 29;
-  c.pt = 0, c.pl = 1, c.pb = 1, c.pr = 0;
-  c.bias = c.residual = true, c.act = Activation::Clip;
-  c.clipMin = 0, c.clipMax = 6;
-  runWinogradCase(c, 42);
+  runRaggedCases(c, 41);
 }
 
 TEST(HalideWinogradConv, UnpaddedBatch2F3) {
@@ -294,12 +301,7 @@ TEST(HalideWinogradConv, OddSizesS2) {
   c.tile = 2, c.stride = 2;
   c.C = 5, c.M = 7, c.H = 11, c.W = 13;
   c.bias = true, c.act = Activation::Relu;
-  runWinogradCase(c, 61);
-  c.N = 2, c.C = 20, c.M = 33, c.H = 16, c.W = 29;
-  c.pt = 0, c.pl = 1, c.pb = 1, c.pr = 0;
-  c.bias = c.residual = true, c.act = Activation::Clip;
-  c.clipMin = 0, c.clipMax = 6;
-  runWinogradCase(c, 62);
+  runRaggedCases(c, 61);
 }
 
 TEST(HalideWinogradConv, UnpaddedBatch2S2) {
