@@ -522,12 +522,18 @@ private:
   }
 
   /// A dense unpadded 1x1 conv's kernel sees its output planes (and at
-  /// stride 1 its input's) as single rows (kernels/PointwiseFlattening.h):
-  /// so do its call's argument views.
+  /// stride 1 its input's) as single rows, a small separable kernel its
+  /// output's and residual's (kernels/PointwiseFlattening.h): so do its
+  /// call's argument views.
   void flattenPointwiseViews(KernelCall &call) {
-    if (!flattensPointwiseConv(call.spec))
+    std::vector<size_t> rewritten;
+    if (flattensPointwiseConv(call.spec))
+      rewritten = flattenPointwiseConv(call.spec);
+    else if (flattensSeparablePointwise(call.spec))
+      rewritten = flattenSeparablePointwise(call.spec);
+    else
       return;
-    for (size_t i : flattenPointwiseConv(call.spec))
+    for (size_t i : rewritten)
       call.args[i].shape = flatPlaneShape(call.args[i].shape);
     call.args.back().shape = flatPlaneShape(call.args.back().shape);
   }
@@ -605,7 +611,10 @@ bool Kernelizer::lower(Operation *op) {
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
         markBlockedArguments(op, plan.calls.back());
-        return packPointwiseWeightsOf(c, plan.calls.back());
+        if (!packPointwiseWeightsOf(c, plan.calls.back()))
+          return false;
+        flattenPointwiseViews(plan.calls.back());
+        return true;
       })
       .Case<InvertedResidualOp>([&](InvertedResidualOp c) {
         KernelSpec spec;

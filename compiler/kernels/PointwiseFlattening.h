@@ -47,9 +47,12 @@ inline bool flattensPointwiseConv(const KernelSpec &spec) {
   return spec.outputShape[2] < 14;
 }
 
-/// [N, C, H, W] -> [N, C, 1, H*W].
-inline std::vector<int64_t> flatPlaneShape(const std::vector<int64_t> &nchw) {
-  return {nchw[0], nchw[1], 1, nchw[2] * nchw[3]};
+/// [N, C, H, W] -> [N, C, 1, H*W]; a channel-blocked view [N, C/16, H, W,
+/// 16] -> [N, C/16, 1, H*W, 16].
+inline std::vector<int64_t> flatPlaneShape(const std::vector<int64_t> &s) {
+  if (s.size() == 5)
+    return {s[0], s[1], 1, s[2] * s[3], s[4]};
+  return {s[0], s[1], 1, s[2] * s[3]};
 }
 
 /// Rewrites the image shapes of `spec` (the output, the residual when
@@ -62,6 +65,36 @@ inline std::vector<size_t> flattenPointwiseConv(KernelSpec &spec) {
   if (spec.strides == std::vector<int64_t>{1, 1})
     rewritten.push_back(0);
   if (spec.hasResidual)
+    rewritten.push_back(spec.inputShapes.size() - 1);
+  for (size_t i : rewritten)
+    spec.inputShapes[i] = flatPlaneShape(spec.inputShapes[i]);
+  spec.outputShape = flatPlaneShape(spec.outputShape);
+  return rewritten;
+}
+
+/// Whether the separable (depthwise then 1x1) kernel for `spec` sees its
+/// output and residual as single rows: channel-blocked arguments (both
+/// stages on channel vectors) on images of fewer than 14 rows, as for the
+/// channel-vector 1x1 convs above. Its depthwise stage keeps the input's
+/// rows (computed whole, before the 1x1 stage); the 1x1 stage's register
+/// tiles run along the flat pixels and read depthwise pixel (q % OW,
+/// q / OW). MobileNetV2's 7x7 separable kernels on an AVX2 AMD EPYC: a
+/// row of 7 took two tiles of 4 pixels (8 accumulators, FMA-latency
+/// bound); 49 pixels take ten of 5. Holds before and after the rewrite.
+inline bool flattensSeparablePointwise(const KernelSpec &spec) {
+  return spec.kind == KernelKind::SeparableConv2D &&
+         spec.weightBlock == kConvChannelVectorBlock &&
+         (spec.blockedInputs || spec.blockedOutput) &&
+         spec.outputShape.size() == 4 && spec.outputShape[2] < 14;
+}
+
+/// Rewrites the output (and residual) shapes of a separable spec to single
+/// rows. Returns the indices of the rewritten inputs.
+inline std::vector<size_t> flattenSeparablePointwise(KernelSpec &spec) {
+  // Inputs: x, depthwise weights and bias, pointwise weights and bias,
+  // then the residual when present.
+  std::vector<size_t> rewritten;
+  if (spec.hasResidual && !spec.inputShapes.empty())
     rewritten.push_back(spec.inputShapes.size() - 1);
   for (size_t i : rewritten)
     spec.inputShapes[i] = flatPlaneShape(spec.inputShapes[i]);

@@ -11,6 +11,7 @@
 
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/PointwiseFlattening.h"
 
 using namespace kiln;
 using namespace kiln::test;
@@ -30,6 +31,9 @@ struct SeparableCase {
   /// Channel-blocked arguments (x, residual, output): both stages on
   /// channel vectors.
   bool blockInput = false, blockResidual = false, blockOutput = false;
+  /// The output and residual as single rows (PointwiseFlattening.h); the
+  /// reference keeps NCHW.
+  bool flatten = false;
 };
 
 Tensor referenceSeparable(const SeparableCase &sc, const KernelSpec &spec,
@@ -109,18 +113,24 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
     ASSERT_EQ(kernelIn[3].data.size(), kernelIn[3].numel());
     spec.inputShapes[3] = kernelIn[3].shape;
   }
-  if (sc.blockInput) {
+  Tensor want = referenceSeparable(sc, spec, in);
+  if (sc.blockInput)
     spec.blockedInputs |= 1u;
-    kernelIn[0] = toChannelBlocked(kernelIn[0]);
-  }
-  if (sc.blockResidual) {
+  if (sc.blockResidual)
     spec.blockedInputs |= 1u << 5;
-    kernelIn[5] = toChannelBlocked(kernelIn[5]);
-  }
   spec.blockedOutput = sc.blockOutput;
+  if (sc.flatten) {
+    ASSERT_TRUE(flattensSeparablePointwise(spec));
+    for (size_t i : flattenSeparablePointwise(spec))
+      kernelIn[i].shape = spec.inputShapes[i];
+    want.shape = spec.outputShape;
+  }
+  if (sc.blockInput)
+    kernelIn[0] = toChannelBlocked(kernelIn[0]);
+  if (sc.blockResidual)
+    kernelIn[5] = toChannelBlocked(kernelIn[5]);
   Tensor got = runJit(spec, kernelIn);
-  expectClose(sc.blockOutput ? fromChannelBlocked(got) : got,
-              referenceSeparable(sc, spec, in));
+  expectClose(sc.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
 /// A 3x3, pad 1 separable spec with biases, for the spec-error tests
@@ -353,6 +363,57 @@ TEST(HalideSeparableConv, BlockedStride2To7x7) {
   sc.packBlock = kConvChannelVectorBlock;
   sc.blockInput = true;
   runSeparableCase(sc, 22);
+}
+
+TEST(HalideSeparableConv, BlockedFlat7x7Residual) {
+  // MobileNetV2's 7x7 960 -> 160 blocks: blocked arguments, the output and
+  // residual as single rows of 49 pixels, register tiles across the image
+  // rows (5 pixels on AVX2: the tiles straddle rows 0/1, 1/2, ...).
+  SeparableCase sc;
+  sc.c = 96;
+  sc.m = 48;
+  sc.h = sc.w = 7;
+  sc.residual = true;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockResidual = sc.blockOutput = true;
+  sc.flatten = true;
+  runSeparableCase(sc, 25);
+}
+
+TEST(HalideSeparableConv, BlockedFlatStride2OddImageBatch2) {
+  // 13x11 -> 7x6 at stride 2 (q % 6, q / 6), batch 2, NCHW input
+  // transposed into channel vectors, flat NCHW output with a partial last
+  // block of 16.
+  SeparableCase sc;
+  sc.n = 2;
+  sc.c = 32;
+  sc.m = 40;
+  sc.h = 13;
+  sc.w = 11;
+  sc.stride = 2;
+  sc.act = Activation::Relu;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockOutput = false;
+  sc.blockInput = true;
+  sc.flatten = true;
+  runSeparableCase(sc, 26);
+}
+
+TEST(HalideSeparableConv, FlatteningOnlyForSmallChannelVectorImages) {
+  KernelSpec spec = separable3x3Spec("sep");
+  spec.weightBlock = kConvChannelVectorBlock;
+  spec.outputShape = {1, 32, 7, 7};
+  spec.blockedOutput = true;
+  EXPECT_TRUE(flattensSeparablePointwise(spec));
+  KernelSpec tall = spec;
+  tall.outputShape = {1, 32, 14, 14};
+  EXPECT_FALSE(flattensSeparablePointwise(tall));
+  KernelSpec planar = spec;
+  planar.blockedOutput = false;
+  EXPECT_FALSE(flattensSeparablePointwise(planar));
+  KernelSpec oihw = spec;
+  oihw.weightBlock = 0;
+  EXPECT_FALSE(flattensSeparablePointwise(oihw));
 }
 
 TEST(HalideSeparableConv, BlockedOutputFromNchwInputBatch2) {

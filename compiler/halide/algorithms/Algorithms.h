@@ -226,6 +226,9 @@ struct SeparableOperands {
   int64_t kernelHeight = 0, kernelWidth = 0, M = 0, OH = 0, OW = 0;
   Window2D win;
   int residualIndex = -1;
+  /// The output (and residual) come as single rows [N, M, 1, OH * OW]
+  /// (kernels/PointwiseFlattening.h, flattensSeparablePointwise).
+  bool flatOutput = false;
 };
 SeparableOperands requireSeparableOperands(const KernelSpec &spec,
                                            size_t first, int64_t C,
@@ -327,7 +330,8 @@ void pointwiseOnChannelVectors(
     const Halide::Func &mid, int64_t C, const Halide::ImageParam &weights,
     const Halide::ImageParam &bias, int residualIndex, bool blockedResidual,
     const std::vector<Halide::ImageParam> &in, const KernelSpec &spec,
-    KernelFuncs &f, int accumulatorBlock = (int)kConvChannelVectorBlock);
+    KernelFuncs &f, int accumulatorBlock = (int)kConvChannelVectorBlock,
+    int64_t flatMidWidth = 0);
 /// Output channels per accumulator block of a channel-vector 1x1 stage
 /// with M output channels: 16 (one packed weight block), or 8 where M is
 /// an odd number of 8-channel halves, the output is NCHW (a blocked one

@@ -93,7 +93,7 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
                                bool blockedResidual,
                                const std::vector<ImageParam> &in,
                                const KernelSpec &spec, KernelFuncs &f,
-                               int accumulatorBlock) {
+                               int accumulatorBlock, int64_t flatMidWidth) {
   const int weightBlock = (int)kConvChannelVectorBlock;
   const int block = accumulatorBlock;
   if (block <= 0 || weightBlock % block)
@@ -110,8 +110,15 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
   int perWeightBlock = weightBlock / block;
   Expr wj = perWeightBlock > 1 ? j + (mb % perWeightBlock) * block : Expr(j);
   Expr wb = perWeightBlock > 1 ? mb / perWeightBlock : Expr(mb);
+  // A flat output row (flatMidWidth > 0) reads mid's pixel (q % W, q / W):
+  // per register tile, outside the reduction.
+  Expr mx = px, my = py;
+  if (flatMidWidth > 0) {
+    mx = px % (int)flatMidWidth;
+    my = px / (int)flatMidWidth;
+  }
   acc(j, px, py, mb, n) += weights(wj, 0, 0, r.z, wb) *
-                           mid(r.z % weightBlock, px, py, r.z / weightBlock, n);
+                           mid(r.z % weightBlock, mx, my, r.z / weightBlock, n);
 
   channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f,
                         block);

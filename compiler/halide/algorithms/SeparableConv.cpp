@@ -1,7 +1,8 @@
 //===- SeparableConv.cpp - Depthwise then pointwise conv, one kernel ------===//
 //
 // mid[n,c,oy,ox] = dwAct(dwBias[c] + sum_{ky,kx} dw[c,0,ky,kx] *
-//                        x[n, c, oy*sh + ky*dh - padTop, ox*sw + kx*dw - padLeft])
+//                        x[n, c, oy*sh + ky*dh - padTop, ox*sw + kx*dw -
+//                        padLeft])
 // y[n,m,oy,ox]   = act(pwBias[m] + residual[n,m,oy,ox] +
 //                      sum_c pw[m,c,0,0] * mid[n,c,oy,ox])
 //
@@ -23,11 +24,15 @@
 // run on 16-channel vectors instead (ChannelVectorStages.cpp): the
 // depthwise taps are whole-vector loads of the blocked input's padded
 // rows, and the pointwise stage reads the depthwise result in that layout.
+// On small images its output (and residual) may come as single rows
+// (kernels/PointwiseFlattening.h): pointwise pixel q reads depthwise pixel
+// (q % OW, q / OW).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/PointwiseFlattening.h"
 
 namespace kiln {
 
@@ -78,7 +83,12 @@ SeparableOperands requireSeparableOperands(const KernelSpec &spec,
   requireVector(spec, first + 3, ops.M, "pointwise bias");
   ops.win = readWindow(spec, ops.kernelHeight, ops.kernelWidth);
   std::tie(ops.OH, ops.OW) = convOutputExtents(ops.win, xs);
-  requireOutputShape(spec, {xs[0], ops.M, ops.OH, ops.OW});
+  std::vector<int64_t> flat = {xs[0], ops.M, 1, ops.OH * ops.OW};
+  ops.flatOutput = ops.OH > 1 && flattensSeparablePointwise(spec) &&
+                   spec.outputShape == flat;
+  requireOutputShape(spec, ops.flatOutput ? flat
+                                          : std::vector<int64_t>{
+                                                xs[0], ops.M, ops.OH, ops.OW});
   ops.residualIndex = requireResidual(spec, first + 4);
   return ops;
 }
@@ -115,8 +125,9 @@ KernelFuncs buildSeparableOnChannelVectors(const KernelSpec &spec,
   Func mid = depthwiseOnChannelVectors(
       src, in[1], in[2], ops.win, ops.kernelHeight, ops.kernelWidth,
       -(int)ops.win.padLeft, -(int)ops.win.padTop, spec, f);
-  pointwiseOnChannelVectors(mid, C, in[3], in[4], ops.residualIndex,
-                            blocked.residual, in, spec, f);
+  pointwiseOnChannelVectors(
+      mid, C, in[3], in[4], ops.residualIndex, blocked.residual, in, spec, f,
+      (int)kConvChannelVectorBlock, ops.flatOutput ? ops.OW : 0);
   return f;
 }
 
