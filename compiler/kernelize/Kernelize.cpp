@@ -292,6 +292,19 @@ private:
     int64_t E = shapeOf(ir.getExpandWeight())[0];
     return E % kConvChannelVectorBlock == 0 ? kConvChannelVectorBlock : 0;
   }
+  /// Whether a fused separable kernel's depthwise stage runs on channel
+  /// vectors (a channel-blocked argument: SeparableConv.cpp), so its
+  /// constant depthwise weights are packed in blocks of 16 channels like
+  /// an inverted residual's (one dense vector per tap, no per-call
+  /// re-layout).
+  bool packsDepthwiseWeights(SeparableConv2DOp sep) {
+    return packedWeightBlock(sep) == kConvChannelVectorBlock &&
+           !splitsSeparable(sep) &&
+           isa_and_nonnull<ConstantOp>(sep.getDwWeight().getDefiningOp()) &&
+           shapeOf(sep.getInput())[1] % kConvChannelVectorBlock == 0 &&
+           (layouts.blocked.contains(sep.getInput()) ||
+            layouts.blocked.contains(sep.getResult()));
+  }
   /// A separable conv on an image larger than the channel-vector limit
   /// (14x14) runs as a depthwise kernel and a 1x1 kernel: there the fused
   /// kernel's pixel-vector stages were slower than the two (MobileNetV1's
@@ -358,13 +371,17 @@ private:
       return false;
     for (OpOperand &use : constant.getUses()) {
       if (auto sep = dyn_cast<SeparableConv2DOp>(use.getOwner())) {
-        if (use.get() != sep.getPwWeight() || !packedWeightBlock(sep))
+        bool packed =
+            use.get() == sep.getPwWeight()
+                ? packedWeightBlock(sep) != 0
+                : use.get() == sep.getDwWeight() && packsDepthwiseWeights(sep);
+        if (!packed)
           return false;
         continue;
       }
       if (auto ir = dyn_cast<InvertedResidualOp>(use.getOwner())) {
         if ((use.get() != ir.getExpandWeight() &&
-             use.get() != ir.getPwWeight()) ||
+             use.get() != ir.getDwWeight() && use.get() != ir.getPwWeight()) ||
             !packedWeightBlock(ir))
           return false;
         continue;
@@ -611,7 +628,10 @@ bool Kernelizer::lower(Operation *op) {
           return false;
         emit(op, spec, op->getOperands(), c.getResult());
         markBlockedArguments(op, plan.calls.back());
-        if (!packPointwiseWeightsOf(c, plan.calls.back()))
+        if (!packPointwiseWeightsOf(c, plan.calls.back()) ||
+            (packsDepthwiseWeights(c) &&
+             !packWeightsOf(op, c.getDwWeight(), kConvChannelVectorBlock,
+                            /*arg=*/1, plan.calls.back())))
           return false;
         flattenPointwiseViews(plan.calls.back());
         return true;
@@ -634,6 +654,8 @@ bool Kernelizer::lower(Operation *op) {
         markBlockedArguments(op, plan.calls.back());
         int64_t block = packedWeightBlock(c);
         return packWeightsOf(op, c.getExpandWeight(), block, /*arg=*/1,
+                             plan.calls.back()) &&
+               packWeightsOf(op, c.getDwWeight(), block, /*arg=*/3,
                              plan.calls.back()) &&
                packWeightsOf(op, c.getPwWeight(), block, /*arg=*/5,
                              plan.calls.back());

@@ -33,6 +33,8 @@ struct InvertedResidualCase {
   /// channel-blocked (x, residual, output).
   bool channelVectors = false;
   bool blockInput = false, blockResidual = false, blockOutput = false;
+  /// Depthwise weights packed in blocks of 16 channels (channel vectors).
+  bool packDepthwise = false;
   /// A Halide target to schedule for instead of the host's (empty: host).
   std::string target;
 };
@@ -138,7 +140,10 @@ void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
   std::vector<Tensor> kernelIn = in;
   if (tc.channelVectors) {
     spec.weightBlock = kConvChannelVectorBlock;
-    for (size_t i : {size_t(1), size_t(5)}) {
+    std::vector<size_t> packed = {1, 5};
+    if (tc.packDepthwise)
+      packed.push_back(3);
+    for (size_t i : packed) {
       kernelIn[i].shape =
           packedConvWeightShape(in[i].shape, kConvChannelVectorBlock);
       kernelIn[i].data =
@@ -396,6 +401,36 @@ TEST(HalideInvertedResidual, ChannelVectorsBlockedInputAndOutput) {
   tc.residual = true;
   tc.blockInput = tc.blockResidual = tc.blockOutput = true;
   runInvertedResidualCase(tc, 16);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsPackedDepthwiseBlocked) {
+  // Depthwise weights packed [E/16,1,KH,KW,16] at compile time (read as
+  // one vector per tap, no per-call re-layout); blocked arguments.
+  InvertedResidualCase tc;
+  tc.channelVectors = tc.packDepthwise = true;
+  tc.c = tc.m = 32;
+  tc.e = 96;
+  tc.h = 14;
+  tc.w = 12;
+  tc.residual = true;
+  tc.blockInput = tc.blockResidual = tc.blockOutput = true;
+  runInvertedResidualCase(tc, 26);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsPackedDepthwiseKernel5Stride2) {
+  InvertedResidualCase tc;
+  tc.channelVectors = tc.packDepthwise = true;
+  tc.n = 2;
+  tc.c = 24;
+  tc.e = 48;
+  tc.m = 32;
+  tc.h = 17;
+  tc.w = 15;
+  tc.k = 5;
+  tc.pad = 2;
+  tc.stride = 2;
+  tc.blockOutput = true;
+  runInvertedResidualCase(tc, 27);
 }
 
 TEST(HalideInvertedResidual, ChannelVectorsBlockedInputNchwOutput) {

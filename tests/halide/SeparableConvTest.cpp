@@ -34,6 +34,8 @@ struct SeparableCase {
   /// The output and residual as single rows (PointwiseFlattening.h); the
   /// reference keeps NCHW.
   bool flatten = false;
+  /// Depthwise weights packed in blocks of 16 channels.
+  bool packDepthwise = false;
 };
 
 Tensor referenceSeparable(const SeparableCase &sc, const KernelSpec &spec,
@@ -112,6 +114,14 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
     kernelIn[3].data = packConvWeights(in[3].data, in[3].shape, sc.packBlock);
     ASSERT_EQ(kernelIn[3].data.size(), kernelIn[3].numel());
     spec.inputShapes[3] = kernelIn[3].shape;
+  }
+  if (sc.packDepthwise) {
+    kernelIn[1].shape =
+        packedConvWeightShape(in[1].shape, kConvChannelVectorBlock);
+    kernelIn[1].data =
+        packConvWeights(in[1].data, in[1].shape, kConvChannelVectorBlock);
+    ASSERT_EQ(kernelIn[1].data.size(), kernelIn[1].numel());
+    spec.inputShapes[1] = kernelIn[1].shape;
   }
   Tensor want = referenceSeparable(sc, spec, in);
   if (sc.blockInput)
@@ -397,6 +407,57 @@ TEST(HalideSeparableConv, BlockedFlatStride2OddImageBatch2) {
   sc.blockInput = true;
   sc.flatten = true;
   runSeparableCase(sc, 26);
+}
+
+TEST(HalideSeparableConv, BlockedPackedDepthwise14x14) {
+  // Depthwise weights packed [C/16,1,KH,KW,16] (one vector per tap, no
+  // per-call re-layout): row-block tasks, blocked arguments.
+  SeparableCase sc;
+  sc.c = 64;
+  sc.m = 32;
+  sc.h = sc.w = 14;
+  sc.residual = true;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockResidual = sc.blockOutput = true;
+  sc.packDepthwise = true;
+  runSeparableCase(sc, 27);
+}
+
+TEST(HalideSeparableConv, BlockedPackedDepthwiseFlatStride2) {
+  SeparableCase sc;
+  sc.c = 48;
+  sc.m = 16;
+  sc.h = sc.w = 13;
+  sc.stride = 2;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockOutput = true;
+  sc.flatten = true;
+  sc.packDepthwise = true;
+  runSeparableCase(sc, 28);
+}
+
+TEST(HalideSeparableConv, PackedDepthwiseFlatPixels) {
+  // The flat-pixel form (NCHW arguments) reads packed depthwise weights
+  // per channel too; 24 channels, a partial last block.
+  SeparableCase sc;
+  sc.c = 24;
+  sc.m = 20;
+  sc.h = 16;
+  sc.w = 17;
+  sc.stride = 2;
+  sc.packDepthwise = true;
+  runSeparableCase(sc, 29);
+}
+
+TEST(HalideSeparableConv, RejectsPackedDepthwiseWeightsOfWrongShape) {
+  KernelSpec spec = separable3x3Spec("sep");
+  spec.weightBlock = kConvChannelVectorBlock;
+  spec.inputShapes = {
+      {1, 32, 7, 7}, {1, 1, 3, 3, 16}, {32}, {1, 32, 1, 1, 16}, {16}};
+  spec.outputShape = {1, 16, 7, 7};
+  spec.blockedOutput = true;
+  expectSpecError(spec, "packed depthwise weights [1,1,3,3,16] must be "
+                        "[2,1,KH,KW,16]");
 }
 
 TEST(HalideSeparableConv, FlatteningOnlyForSmallChannelVectorImages) {

@@ -229,7 +229,12 @@ struct SeparableOperands {
   /// The output (and residual) come as single rows [N, M, 1, OH * OW]
   /// (kernels/PointwiseFlattening.h, flattensSeparablePointwise).
   bool flatOutput = false;
+  /// The depthwise weights come packed [C/16, 1, KH, KW, 16].
+  bool packedDepthwise = false;
 };
+/// Depthwise weight (kx, ky) of channel c, OIHW or packed in blocks of 16.
+Halide::Expr depthwiseWeight(const Halide::ImageParam &weights, bool packed,
+                             Halide::Expr kx, Halide::Expr ky, Halide::Expr c);
 SeparableOperands requireSeparableOperands(const KernelSpec &spec,
                                            size_t first, int64_t C,
                                            const std::vector<int64_t> &xs);
@@ -306,11 +311,11 @@ void channelVectorEpilogue(const KernelSpec &spec,
                            int accumulatorBlock = (int)kConvChannelVectorBlock);
 
 /// Channel-vector stages of fused kernels (algorithms/
-/// ChannelVectorStages.cpp). A depthwise conv (weights[C,1,KH,KW],
-/// bias[C], the spec's dw activation) over src(j, x, y, cb, n) (channel
-/// cb * 16 + j; C whole blocks): mid(j, ox, oy, cb, n) reads src at
-/// (ox * sw + kx * dw + x0, oy * sh + ky * dh + y0). Adds its weight
-/// re-layout to f.weightStages.
+/// ChannelVectorStages.cpp). A depthwise conv (weights [C,1,KH,KW] or
+/// packed [C/16,1,KH,KW,16], bias[C], the spec's dw activation) over
+/// src(j, x, y, cb, n) (channel cb * 16 + j; C whole blocks):
+/// mid(j, ox, oy, cb, n) reads src at (ox * sw + kx * dw + x0, oy * sh +
+/// ky * dh + y0). OIHW weights get a re-layout stage (f.weightStages).
 Halide::Func depthwiseOnChannelVectors(const Halide::Func &src,
                                        const Halide::ImageParam &weights,
                                        const Halide::ImageParam &bias,

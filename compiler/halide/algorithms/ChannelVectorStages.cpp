@@ -59,12 +59,18 @@ Func depthwiseOnChannelVectors(const Func &src, const ImageParam &weights,
                                Expr x0, Expr y0, const KernelSpec &spec,
                                KernelFuncs &f) {
   const int block = (int)kConvChannelVectorBlock;
-  // The weights as channel vectors (OIHW reads would be strided gathers):
-  // a few thousand floats, transposed once per call.
+  // The weights as channel vectors: packed at compile time (one dense
+  // vector per tap), or OIHW transposed once per call (OIHW reads would be
+  // strided gathers; the transpose's gathers took 3-10 us per call before
+  // the first task, a few percent of MobileNetV2's 7x7 kernels).
   Var j("j"), kx("kx"), ky("ky"), cb("cb"), n("n"), x("dx"), y("dy");
   Func w("dw_w");
-  w(j, kx, ky, cb) = weights(kx, ky, 0, cb * block + j);
-  f.weightStages.push_back(w);
+  if (weights.dimensions() == 5) {
+    w(j, kx, ky, cb) = weights(j, kx, ky, 0, cb);
+  } else {
+    w(j, kx, ky, cb) = weights(kx, ky, 0, cb * block + j);
+    f.weightStages.push_back(w);
+  }
 
   Expr sum = bias(cb * block + j);
   for (int ty = 0; ty < (int)kernelHeight; ++ty)
@@ -137,6 +143,13 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
   f.conv.kernelWidth = 1;
   f.conv.blockedMid = true;
   f.conv.blockedInput = true;
+}
+
+Expr depthwiseWeight(const ImageParam &weights, bool packed, Expr kx, Expr ky,
+                     Expr c) {
+  const int block = (int)kConvChannelVectorBlock;
+  return packed ? weights(c % block, kx, ky, 0, c / block)
+                : weights(kx, ky, 0, c);
 }
 
 } // namespace kiln

@@ -52,12 +52,28 @@ SeparableOperands requireSeparableOperands(const KernelSpec &spec,
                                            size_t first, int64_t C,
                                            const std::vector<int64_t> &xs) {
   SeparableOperands ops;
-  const auto &dws = requireRank(spec, first, 4, "depthwise weights");
-  ops.kernelHeight = dws[2];
-  ops.kernelWidth = dws[3];
-  if (dws[0] != C || dws[1] != 1)
-    specFail("depthwise weights " + shapeText(dws) + " must be [" +
-             std::to_string(C) + ",1,KH,KW]");
+  // OIHW [C,1,KH,KW], or packed in blocks of 16 channels [C/16,1,KH,KW,16]
+  // (ConvWeightLayout.h): the channel-vector depthwise stage reads one
+  // weight vector per tap with no per-call re-layout.
+  if (spec.inputShapes.size() > first && spec.inputShapes[first].size() == 5) {
+    const auto &dws = spec.inputShapes[first];
+    ops.kernelHeight = dws[2];
+    ops.kernelWidth = dws[3];
+    ops.packedDepthwise = true;
+    if (dws !=
+        packedConvWeightShape({C, 1, dws[2], dws[3]}, kConvChannelVectorBlock))
+      specFail("packed depthwise weights " + shapeText(dws) + " must be [" +
+               std::to_string((C + kConvChannelVectorBlock - 1) /
+                              kConvChannelVectorBlock) +
+               ",1,KH,KW," + std::to_string(kConvChannelVectorBlock) + "]");
+  } else {
+    const auto &dws = requireRank(spec, first, 4, "depthwise weights");
+    ops.kernelHeight = dws[2];
+    ops.kernelWidth = dws[3];
+    if (dws[0] != C || dws[1] != 1)
+      specFail("depthwise weights " + shapeText(dws) + " must be [" +
+               std::to_string(C) + ",1,KH,KW]");
+  }
   requireVector(spec, first + 1, C, "depthwise bias");
   int64_t block = spec.weightBlock;
   const auto &pws =
@@ -160,9 +176,9 @@ KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
   Expr sum = in[2](c);
   for (int ky = 0; ky < (int)KH; ++ky)
     for (int kx = 0; kx < (int)KW; ++kx)
-      sum += in[1](kx, ky, 0, c) *
-             split.flat(q + split.tapOffset(kx, ky), split.tapPhase(kx, ky), c,
-                        n);
+      sum +=
+          depthwiseWeight(in[1], ops.packedDepthwise, kx, ky, c) *
+          split.flat(q + split.tapOffset(kx, ky), split.tapPhase(kx, ky), c, n);
   Func mid("dw_mid");
   mid(q, c, n) = applyDepthwiseActivation(spec, sum);
   f.depthwiseStage = mid;
