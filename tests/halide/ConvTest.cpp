@@ -99,12 +99,8 @@ void runConvCase(const ConvCase &c, unsigned seed) {
   std::vector<Tensor> kernelIn = in;
   if (c.packBlock) {
     spec.weightBlock = c.packBlock;
-    kernelIn[1].shape =
-        packedConvWeightShape(in[1].shape, spec.weightBlock);
-    kernelIn[1].data =
-        packConvWeights(in[1].data, in[1].shape, spec.weightBlock);
-    ASSERT_EQ(kernelIn[1].data.size(), kernelIn[1].numel());
-    spec.inputShapes[1] = kernelIn[1].shape;
+    ASSERT_NO_FATAL_FAILURE(
+        packWeightArgument(spec, kernelIn, 1, spec.weightBlock));
   }
   Tensor want = referenceConv(c, in, spec);
   if (c.flatten) {

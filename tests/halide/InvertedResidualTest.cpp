@@ -144,12 +144,8 @@ void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
     if (tc.packDepthwise)
       packed.push_back(3);
     for (size_t i : packed) {
-      kernelIn[i].shape =
-          packedConvWeightShape(in[i].shape, kConvChannelVectorBlock);
-      kernelIn[i].data =
-          packConvWeights(in[i].data, in[i].shape, kConvChannelVectorBlock);
-      ASSERT_EQ(kernelIn[i].data.size(), kernelIn[i].numel());
-      spec.inputShapes[i] = kernelIn[i].shape;
+      ASSERT_NO_FATAL_FAILURE(
+          packWeightArgument(spec, kernelIn, i, kConvChannelVectorBlock));
     }
   }
   if (tc.blockInput) {

@@ -110,18 +110,12 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
   std::vector<Tensor> kernelIn = in;
   if (sc.packBlock) {
     spec.weightBlock = sc.packBlock;
-    kernelIn[3].shape = packedConvWeightShape(in[3].shape, sc.packBlock);
-    kernelIn[3].data = packConvWeights(in[3].data, in[3].shape, sc.packBlock);
-    ASSERT_EQ(kernelIn[3].data.size(), kernelIn[3].numel());
-    spec.inputShapes[3] = kernelIn[3].shape;
+    ASSERT_NO_FATAL_FAILURE(
+        packWeightArgument(spec, kernelIn, 3, sc.packBlock));
   }
   if (sc.packDepthwise) {
-    kernelIn[1].shape =
-        packedConvWeightShape(in[1].shape, kConvChannelVectorBlock);
-    kernelIn[1].data =
-        packConvWeights(in[1].data, in[1].shape, kConvChannelVectorBlock);
-    ASSERT_EQ(kernelIn[1].data.size(), kernelIn[1].numel());
-    spec.inputShapes[1] = kernelIn[1].shape;
+    ASSERT_NO_FATAL_FAILURE(
+        packWeightArgument(spec, kernelIn, 1, kConvChannelVectorBlock));
   }
   Tensor want = referenceSeparable(sc, spec, in);
   if (sc.blockInput)

@@ -8,7 +8,9 @@
 #define KILN_TESTS_HALIDE_TESTUTIL_H
 
 #include "compiler/halide/PipelineBuilder.h"
+#include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ActivationLayout.h"
+#include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/KernelSpec.h"
 
 #include <gtest/gtest.h>
@@ -122,6 +124,18 @@ inline Tensor fromChannelBlocked(const Tensor &b) {
 /// schedules of that register file, tested on AVX-512 hosts too (where
 /// the host target would pick the 32-register ones); check
 /// hostRunsAvx2() first.
+/// Kernel argument i (OIHW weights) packed in blocks of `block` output
+/// channels (ConvWeightLayout.h), as the kernelizer does; the spec's shape
+/// for it updated.
+inline void packWeightArgument(KernelSpec &spec, std::vector<Tensor> &args,
+                               size_t i, int64_t block) {
+  Tensor packed(packedConvWeightShape(args[i].shape, block));
+  packed.data = packConvWeights(args[i].data, args[i].shape, block);
+  ASSERT_EQ(packed.data.size(), packed.numel());
+  args[i] = std::move(packed);
+  spec.inputShapes[i] = args[i].shape;
+}
+
 inline const char *const kAvx2Target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
 
 /// Whether the host can run code scheduled for kAvx2Target.
