@@ -55,6 +55,16 @@ inline std::vector<int64_t> flatPlaneShape(const std::vector<int64_t> &s) {
   return {s[0], s[1], 1, s[2] * s[3]};
 }
 
+/// Rewrites the output and inputs `images` of `spec` to single rows;
+/// returns `images`.
+inline std::vector<size_t> flattenImageShapes(KernelSpec &spec,
+                                              std::vector<size_t> images) {
+  for (size_t i : images)
+    spec.inputShapes[i] = flatPlaneShape(spec.inputShapes[i]);
+  spec.outputShape = flatPlaneShape(spec.outputShape);
+  return images;
+}
+
 /// Rewrites the image shapes of `spec` (the output, the residual when
 /// present, x at stride 1) to single rows; the weights and bias keep
 /// theirs. Returns the indices of the rewritten inputs (the output is
@@ -66,10 +76,7 @@ inline std::vector<size_t> flattenPointwiseConv(KernelSpec &spec) {
     rewritten.push_back(0);
   if (spec.hasResidual)
     rewritten.push_back(spec.inputShapes.size() - 1);
-  for (size_t i : rewritten)
-    spec.inputShapes[i] = flatPlaneShape(spec.inputShapes[i]);
-  spec.outputShape = flatPlaneShape(spec.outputShape);
-  return rewritten;
+  return flattenImageShapes(spec, std::move(rewritten));
 }
 
 /// Whether the separable (depthwise then 1x1) kernel for `spec` sees its
@@ -96,10 +103,7 @@ inline std::vector<size_t> flattenSeparablePointwise(KernelSpec &spec) {
   std::vector<size_t> rewritten;
   if (spec.hasResidual && !spec.inputShapes.empty())
     rewritten.push_back(spec.inputShapes.size() - 1);
-  for (size_t i : rewritten)
-    spec.inputShapes[i] = flatPlaneShape(spec.inputShapes[i]);
-  spec.outputShape = flatPlaneShape(spec.outputShape);
-  return rewritten;
+  return flattenImageShapes(spec, std::move(rewritten));
 }
 
 } // namespace kiln

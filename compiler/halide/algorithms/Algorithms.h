@@ -229,12 +229,11 @@ struct SeparableOperands {
   /// The output (and residual) come as single rows [N, M, 1, OH * OW]
   /// (kernels/PointwiseFlattening.h, flattensSeparablePointwise).
   bool flatOutput = false;
-  /// The depthwise weights come packed [C/16, 1, KH, KW, 16].
-  bool packedDepthwise = false;
 };
-/// Depthwise weight (kx, ky) of channel c, OIHW or packed in blocks of 16.
-Halide::Expr depthwiseWeight(const Halide::ImageParam &weights, bool packed,
-                             Halide::Expr kx, Halide::Expr ky, Halide::Expr c);
+/// Depthwise weight (kx, ky) of channel c: OIHW [C,1,KH,KW], or packed in
+/// blocks of 16 channels [C/16,1,KH,KW,16] (told apart by their rank).
+Halide::Expr depthwiseWeight(const Halide::ImageParam &weights, Halide::Expr kx,
+                             Halide::Expr ky, Halide::Expr c);
 SeparableOperands requireSeparableOperands(const KernelSpec &spec,
                                            size_t first, int64_t C,
                                            const std::vector<int64_t> &xs);

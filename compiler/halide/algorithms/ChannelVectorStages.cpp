@@ -145,11 +145,10 @@ void pointwiseOnChannelVectors(const Func &mid, int64_t C,
   f.conv.blockedInput = true;
 }
 
-Expr depthwiseWeight(const ImageParam &weights, bool packed, Expr kx, Expr ky,
-                     Expr c) {
+Expr depthwiseWeight(const ImageParam &weights, Expr kx, Expr ky, Expr c) {
   const int block = (int)kConvChannelVectorBlock;
-  return packed ? weights(c % block, kx, ky, 0, c / block)
-                : weights(kx, ky, 0, c);
+  return weights.dimensions() == 5 ? weights(c % block, kx, ky, 0, c / block)
+                                   : weights(kx, ky, 0, c);
 }
 
 } // namespace kiln

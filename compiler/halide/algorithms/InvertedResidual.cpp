@@ -90,7 +90,7 @@ KernelFuncs buildInvertedResidual(const KernelSpec &spec,
   Expr sum = in[4](c);
   for (int ky = 0; ky < (int)KH; ++ky)
     for (int kx = 0; kx < (int)KW; ++kx)
-      sum += depthwiseWeight(in[3], ops.packedDepthwise, kx, ky, c) *
+      sum += depthwiseWeight(in[3], kx, ky, c) *
              ex(q + split.tapOffset(kx, ky), split.tapPhase(kx, ky), c, n);
   Func mid("dw_mid");
   mid(q, c, n) = applyStageActivation(spec.dwActivation, spec.dwActParam0,

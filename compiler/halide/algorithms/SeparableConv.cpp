@@ -59,7 +59,6 @@ SeparableOperands requireSeparableOperands(const KernelSpec &spec,
     const auto &dws = spec.inputShapes[first];
     ops.kernelHeight = dws[2];
     ops.kernelWidth = dws[3];
-    ops.packedDepthwise = true;
     if (dws !=
         packedConvWeightShape({C, 1, dws[2], dws[3]}, kConvChannelVectorBlock))
       specFail("packed depthwise weights " + shapeText(dws) + " must be [" +
@@ -177,7 +176,7 @@ KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
   for (int ky = 0; ky < (int)KH; ++ky)
     for (int kx = 0; kx < (int)KW; ++kx)
       sum +=
-          depthwiseWeight(in[1], ops.packedDepthwise, kx, ky, c) *
+          depthwiseWeight(in[1], kx, ky, c) *
           split.flat(q + split.tapOffset(kx, ky), split.tapPhase(kx, ky), c, n);
   Func mid("dw_mid");
   mid(q, c, n) = applyDepthwiseActivation(spec, sum);
