@@ -39,8 +39,16 @@ static float vsum(vec v) { return vaddvq_f32(v); }
 #error "peak_probe needs AVX2+FMA, AVX-512 or NEON"
 #endif
 
-// 24 chains: >= latency (4) x ports (2) x a margin, and fits 32 registers.
-constexpr int kChains = 24;
+// Independent chains: at least latency (4) x FMA ports (2) plus a margin,
+// and every chain in a register with the two operands beside it. More
+// chains than registers spill: with 24 on AVX2's 16 ymm registers, 10
+// chains went through memory and the probe read 83-87 GFLOP/s on a Zen 3
+// core that sustains ~100 (sessions 16-21 divided by that low peak).
+#if defined(__AVX512F__) || defined(__ARM_NEON)
+constexpr int kChains = 24; // of 32 vector registers
+#else
+constexpr int kChains = 12; // of 16 ymm registers
+#endif
 
 int main() {
   vec acc[kChains];
@@ -55,7 +63,7 @@ int main() {
   for (int rep = 0; rep < reps; ++rep) {
     auto t0 = std::chrono::steady_clock::now();
     for (long it = 0; it < iters; ++it) {
-#pragma GCC unroll 24
+#pragma GCC unroll 24 // >= kChains: fully unrolled
       for (int i = 0; i < kChains; ++i)
         acc[i] = VFMA(acc[i], a, b);
       __asm__ volatile("" : "+v"(a));
