@@ -32,11 +32,22 @@ static float vsum(vec v) {
 #include <arm_neon.h>
 typedef float32x4_t vec;
 static const int kLanes = 4;
-#define VFMA(a, b, c) vfmaq_f32(c, a, b)
+// acc + a * b: fmla accumulates into its first operand (with acc * a + b,
+// as on x86, every FMA needed two register moves and GCC spilled the chains).
+#define VFMA(a, b, c) vfmaq_f32(a, b, c)
 #define VSET(x) vdupq_n_f32(x)
 static float vsum(vec v) { return vaddvq_f32(v); }
 #else
 #error "peak_probe needs AVX2+FMA, AVX-512 or NEON"
+#endif
+
+// An empty asm that "changes" a vector register, so the compiler cannot
+// fold the chains into fewer FMAs: "v" names an x86 vector register, "w"
+// an AArch64 SIMD one.
+#if defined(__ARM_NEON)
+#define KEEP_IN_REGISTER(x) "+w"(x)
+#else
+#define KEEP_IN_REGISTER(x) "+v"(x)
 #endif
 
 // Independent chains: at least latency (4) x FMA ports (2) plus a margin,
@@ -66,7 +77,7 @@ int main() {
 #pragma GCC unroll 24 // >= kChains: fully unrolled
       for (int i = 0; i < kChains; ++i)
         acc[i] = VFMA(acc[i], a, b);
-      __asm__ volatile("" : "+v"(a));
+      __asm__ volatile("" : KEEP_IN_REGISTER(a));
     }
     auto t1 = std::chrono::steady_clock::now();
     double s = std::chrono::duration<double>(t1 - t0).count();
