@@ -2,6 +2,7 @@
 
 #include "tests/halide/TestUtil.h"
 
+#include "compiler/halide/schedules/Schedule.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
@@ -684,6 +685,52 @@ TEST(HalideConv, ChannelVectorsChannelTileTasks) {
   e.act = Activation::Relu;
   e.packBlock = kConvChannelVectorBlock;
   runConvCase(e, 80);
+}
+
+TEST(HalideConv, FlatPointwiseTwoBlockTilesRule) {
+  // (outHeight, outWidth, inputChannels, blocks, vectorRegisters).
+  // ResNet-50's 7x7 1x1s on AVX2: 512 -> 2048, 2048 -> 512.
+  EXPECT_TRUE(flatPointwiseTwoBlockTiles(1, 49, 512, 128, 16));
+  EXPECT_TRUE(flatPointwiseTwoBlockTiles(1, 49, 2048, 32, 16));
+  // GoogLeNet's 832 -> 384 (24 blocks), MobileNetV2's 320 -> 1280.
+  EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 49, 832, 24, 16));
+  EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 49, 320, 80, 16));
+  // Rows (not flattened), an odd block count, a 32-register file, fewer
+  // than two tiles of pixels.
+  EXPECT_FALSE(flatPointwiseTwoBlockTiles(7, 7, 512, 128, 16));
+  EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 49, 512, 33, 16));
+  EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 49, 512, 128, 32));
+  EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 3, 512, 128, 16));
+}
+
+TEST(HalideConv, ChannelVectorsFlatPointwiseTwoBlockTiles) {
+  // The shapes of flatPointwiseTwoBlockTiles (on 16 registers: tiles of 2
+  // pixels x 2 blocks): 49 flat pixels, the last tile guarded over the
+  // residual (never recomputed), channel-blocked throughout.
+  ConvCase c;
+  c.C = 512;
+  c.M = 512;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.flatten = true;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 91);
+  // Stride 2 from 14x14: the input read in place at (2 (q % 7), 2 (q / 7)),
+  // the output one flat row; no residual, so the last tile shifts inwards.
+  ConvCase d;
+  d.C = 512;
+  d.M = 544;
+  d.H = d.W = 14;
+  d.KH = d.KW = 1;
+  d.sh = d.sw = 2;
+  d.bias = true;
+  d.packBlock = kConvChannelVectorBlock;
+  d.flatten = true;
+  d.blockInput = d.blockOutput = true;
+  runConvCase(d, 92);
 }
 
 TEST(HalideConv, ChannelVectorsWeightHeavyChannelTileTasks) {

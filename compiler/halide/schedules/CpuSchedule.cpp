@@ -266,6 +266,22 @@ void scheduleWeightStages(KernelFuncs &f, int lanes) {
   }
 }
 
+bool flatPointwiseTwoBlockTiles(int64_t outHeight, int64_t outWidth,
+                                int64_t inputChannels, int64_t blocks,
+                                int vectorRegisters) {
+  // Such a conv runs channel-tile tasks, each reading all of the input
+  // (49 pixels x C channels: 100-400 KiB for ResNet-50's 7x7 1x1s) and a
+  // weight tile from memory. On 16 registers (AMD EPYC, kernel_ab, 40
+  // rounds of 3 calls at 1 thread, three runs) tiles of 2 pixels x 2
+  // blocks ran ResNet-50's six 7x7 1x1s (512 -> 2048, 2048 -> 512, s2
+  // 1024 -> 2048) 1-9 % faster paired than the model's 5 pixels x 1
+  // block; GoogLeNet's (832 -> 48-384) and MobileNetV2's (160 -> 960, 320
+  // -> 1280) 1-4 % slower or within noise: hence at least 512 input and
+  // output channels. Not measured on 32-register files.
+  return vectorRegisters <= 16 && outHeight == 1 && outWidth >= 4 &&
+         inputChannels >= 512 && blocks >= 32 && blocks % 2 == 0;
+}
+
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks) {
@@ -348,6 +364,10 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   if (narrowWindow && tile.width == 4 && tile.blocks == 1 &&
       conv.outWidth % 4 != 0 && conv.outWidth % 2 == 0 && blocks % 2 == 0 &&
       2 * 2 * vectorsPerBlock <= budget)
+    tile = {2, 2};
+  if (taps == 1 && 2 * 2 * vectorsPerBlock <= budget &&
+      flatPointwiseTwoBlockTiles(conv.outHeight, conv.outWidth,
+                                 conv.inputChannels, blocks, p.vectorRegisters))
     tile = {2, 2};
   int width = tile.width, tileBlocks = tile.blocks;
 

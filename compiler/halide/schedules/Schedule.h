@@ -130,6 +130,14 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks = false);
 
+/// Whether a channel-vector 1x1 conv whose output is one flat row (a small
+/// image seen as H*W pixels, kernels/PointwiseFlattening.h) of `blocks`
+/// 16-channel blocks over `inputChannels` takes register tiles of 2 pixels
+/// x 2 blocks on a file of `vectorRegisters` (see CpuSchedule.cpp).
+bool flatPointwiseTwoBlockTiles(int64_t outHeight, int64_t outWidth,
+                                int64_t inputChannels, int64_t blocks,
+                                int vectorRegisters);
+
 /// Convs in the ChannelVectors form (ConvPlan): register tiles of output
 /// pixels along a row x blocks of 16 output channels, computed per output
 /// tile (one row x the tile's channel blocks) right before its epilogue;
