@@ -80,7 +80,7 @@ def main():
 
     # The host build runs and reports one positive, finite peak.
     exe = os.path.join(work, "peak_probe")
-    p = run(["c++", "-O2", "-march=native", PROBE, "-o", exe], fatal=True)
+    run(["c++", "-O2", "-march=native", PROBE, "-o", exe], fatal=True)
     p = run([exe], fatal=True)
     m = re.search(r"lanes (\d+), chains (\d+): peak ([0-9.]+) GFLOP/s", p.stdout)
     check(m is not None, f"report line: {p.stdout.strip()!r}")
