@@ -1132,6 +1132,37 @@ TEST(HalideConv, BlockedPointwiseStride2FlatPlanes) {
   runConvCase(d, 96);
 }
 
+TEST(HalideConv, BlockedPointwiseStride2DenseCopyPerRowTask) {
+  // A stride-2 1x1 over a channel-blocked input in row-block tasks reads
+  // its pixels through a dense copy per task (CpuSchedule.cpp): 29 x 27 ->
+  // 15 x 14 (2 overlapping row blocks, odd input edges never read), batch
+  // 2, blocked residual and output; then a long reduction swept in chunks
+  // (528 channels: 33 blocks, the last chunk 16 channels), NCHW output.
+  ConvCase c;
+  c.N = 2;
+  c.C = 48;
+  c.M = 48;
+  c.H = 29;
+  c.W = 27;
+  c.KH = c.KW = 1;
+  c.sh = c.sw = 2;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runConvCase(c, 107);
+  ConvCase d;
+  d.C = 528;
+  d.M = 40;
+  d.H = d.W = 28;
+  d.KH = d.KW = 1;
+  d.sh = d.sw = 2;
+  d.bias = true;
+  d.packBlock = kConvChannelVectorBlock;
+  d.blockInput = true;
+  runConvCase(d, 108);
+}
+
 TEST(HalideConv, BlockedWindowStride2FourteenColumns) {
   // A 3x3 stride-2 conv to 14-pixel rows (ResNet's 28x28 -> 14x14): on
   // 16 registers its register tile is 2 pixels x 2 blocks (CpuSchedule.cpp);

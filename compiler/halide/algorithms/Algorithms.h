@@ -92,6 +92,11 @@ struct ConvPlan {
   /// accumulator reads is mid(j, x, y, cb, n), channel vectors
   /// (ChannelVectorStages.cpp), not flat pixel planes mid(q, c, n).
   bool blockedMid = false;
+  /// ChannelVectors strided 1x1 over a channel-blocked input: the pixels
+  /// it reads, packed densely, sub(j, ox, oy, cb, n) = channel cb * 16 + j
+  /// of input pixel (ox * stride, oy * stride). Inlined (read in place)
+  /// unless the schedule stores it. Undefined otherwise.
+  Halide::Func subsampledInput;
 };
 
 /// The Funcs of one kernel, for the schedule to place.

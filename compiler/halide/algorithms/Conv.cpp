@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 
@@ -152,12 +153,24 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       Expr ox0 = flatOutput ? px % (int)OW : Expr(px);
       Expr oy0 = flatOutput ? px / (int)OW : Expr(py);
       Expr ix = ox0 * (int)sw + tx, iy = oy0 * (int)sh + ty;
+      // A strided 1x1 reads its pixels through a dense copy of them when
+      // the schedule stores one (CpuSchedule.cpp); inlined it is the
+      // in-place read.
+      Func subsampled;
+      if (blockedInput && readInPlace && KH == 1 && KW == 1 &&
+          (sh > 1 || sw > 1)) {
+        Var vj("vj"), vx("vx"), vy("vy"), vcb("vcb"), vn("vn");
+        subsampled = Func("x_subsampled");
+        subsampled(vj, vx, vy, vcb, vn) =
+            in[0](vj, vx * (int)sw, vy * (int)sh, vcb, vn);
+        f.conv.subsampledInput = subsampled;
+      }
       Expr pixel =
-          split.blocked
-              ? blockedAt(flat, py * (int)Wph + px + tapOffset, tapPhase,
-                          r.z, n)
-          : blockedInput
-              ? blockedAt(in[0], ix, iy, r.z, n)
+          subsampled.defined() ? subsampled(r.z % (int)kActivationBlock, ox0,
+                                            oy0, r.z / (int)kActivationBlock, n)
+          : split.blocked      ? blockedAt(flat, py * (int)Wph + px + tapOffset,
+                                           tapPhase, r.z, n)
+          : blockedInput       ? blockedAt(in[0], ix, iy, r.z, n)
           : readInPlace
               ? in[0](ix, iy, r.z, n)
               : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);
