@@ -703,6 +703,46 @@ TEST(HalideConv, FlatPointwiseTwoBlockTilesRule) {
   EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 3, 512, 128, 16));
 }
 
+TEST(HalideConv, PixelTilesOutsideChannelTilesRule) {
+  // (outWidth, inputChannels, paddedChannels). ResNet-50's 56x56 1x1s
+  // 256 -> 64 and 256 -> 128: rows of 56 KiB.
+  EXPECT_TRUE(pixelTilesOutsideChannelTiles(56, 256, 64));
+  EXPECT_TRUE(pixelTilesOutsideChannelTiles(56, 256, 128));
+  // 64 -> 256 at 56x56 (14 KiB rows, 16 channel tiles), 128 -> 512 at
+  // 28x28, GoogLeNet's 256 -> 128 at 28x28 (28 KiB rows) and 480 -> 96
+  // at 14x14.
+  EXPECT_FALSE(pixelTilesOutsideChannelTiles(56, 64, 256));
+  EXPECT_FALSE(pixelTilesOutsideChannelTiles(28, 128, 512));
+  EXPECT_FALSE(pixelTilesOutsideChannelTiles(28, 256, 128));
+  EXPECT_FALSE(pixelTilesOutsideChannelTiles(14, 480, 96));
+  // Rows beyond L1 into more than 128 channels.
+  EXPECT_FALSE(pixelTilesOutsideChannelTiles(56, 256, 144));
+}
+
+TEST(HalideConv, ChannelVectorsPixelTilesOutsideChannelTiles) {
+  // Rows of 32 pixels x 272 channels (34 KiB): each pixel tile for all 3
+  // channel blocks before the next (pixelTilesOutsideChannelTiles), in 2
+  // overlapping row blocks of 15 rows, over the blocked residual's buffer
+  // (no tile computed twice); then the same without the residual, so the
+  // last pixel and channel tiles shift inwards.
+  ConvCase c;
+  c.C = 272;
+  c.M = 48;
+  c.H = 15;
+  c.W = 32;
+  c.KH = c.KW = 1;
+  c.bias = c.residual = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.residualInPlace = true;
+  runConvCase(c, 109);
+  ConvCase d = c;
+  d.residual = d.blockResidual = d.residualInPlace = false;
+  d.W = 31;
+  runConvCase(d, 110);
+}
+
 TEST(HalideConv, ChannelVectorsFlatPointwiseTwoBlockTiles) {
   // The shapes of flatPointwiseTwoBlockTiles (on 16 registers: tiles of 2
   // pixels x 2 blocks): 49 flat pixels, the last tile guarded over the

@@ -130,6 +130,14 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks = false);
 
+/// Whether a channel-vector 1x1 conv in row-block tasks computes each
+/// pixel tile for every channel tile before the next pixel tile (instead of
+/// each channel tile along the whole row): rows whose input
+/// (`outWidth` pixels x `inputChannels`) exceeds L1, into at most 128
+/// output channels (`paddedChannels`; see CpuSchedule.cpp).
+bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
+                                   int64_t paddedChannels);
+
 /// Whether a channel-vector 1x1 conv whose output is one flat row (a small
 /// image seen as H*W pixels, kernels/PointwiseFlattening.h) of `blocks`
 /// 16-channel blocks over `inputChannels` takes register tiles of 2 pixels
