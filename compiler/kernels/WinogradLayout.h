@@ -233,13 +233,18 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// (exact tiles).
 ///
 /// Stride-2 3x3s (`stride` 2) take the stride-2 F(2x2, 3x3) with 16
-/// registers on outputs of at least 14x14: 25 multiplies per 2x2 tile
+/// registers on outputs of at least 28x28: 25 multiplies per 2x2 tile
 /// instead of 36, for 25/9 of the direct weights' bytes. Inside ResNet-50
 /// on an AMD EPYC (kernel_ab.py, paired): 128 -> 128 to 28x28 -18 % at 1
-/// thread, -24 % at 2; 256 -> 256 to 14x14 -1 % / -5 % (its 6.6 MB of
-/// transformed weights stream once per call). On 7x7 outputs (16 tiles for
-/// 49 pixels) it would save 9 % of the multiplies for 2.8x the weights:
-/// direct. 32-register targets keep the direct conv (unmeasured).
+/// thread, -24 % at 2. On 14x14 outputs (49 tiles share each weight) the
+/// transformed weights' stream decides, and at 2 threads both cores share
+/// it: ResNet-50's 256 -> 256 to 14x14 ran 14-29 % faster direct at 2
+/// threads and 18 % at 1 (session 23; -1 / -5 % the other way in session
+/// 20, before its 1x1 neighbours changed), ResNet-18's 128 -> 256 9-20 %
+/// faster direct at 2 threads, 7-10 % slower at 1: direct. On 7x7 outputs
+/// (16 tiles for 49 pixels) it would save 9 % of the multiplies for 2.8x
+/// the weights: direct. 32-register targets keep the direct conv
+/// (unmeasured).
 inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
                                int64_t kernel, int vectorRegisters = 32,
                                int64_t stride = 1) {
@@ -247,7 +252,7 @@ inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
     return 0;
   bool narrowFile = vectorRegisters <= 16;
   if (stride != 1)
-    return stride == 2 && kernel == 3 && narrowFile && OH * OW >= 14 * 14 ? 2
+    return stride == 2 && kernel == 3 && narrowFile && OH * OW >= 28 * 28 ? 2
                                                                           : 0;
   if (kernel == 5) {
     if (narrowFile)
