@@ -12,7 +12,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
-#include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 
@@ -166,8 +165,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
         f.conv.subsampledInput = subsampled;
       }
       Expr pixel =
-          subsampled.defined() ? subsampled(r.z % (int)kActivationBlock, ox0,
-                                            oy0, r.z / (int)kActivationBlock, n)
+          subsampled.defined() ? blockedAt(subsampled, ox0, oy0, r.z, n)
           : split.blocked      ? blockedAt(flat, py * (int)Wph + px + tapOffset,
                                            tapPhase, r.z, n)
           : blockedInput       ? blockedAt(in[0], ix, iy, r.z, n)

@@ -294,7 +294,7 @@ bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
   // 14x14 1x1s over 256-480 channels into <= 128 (rows within L1) +1 to
   // +3.5 % against +2.0 %, and 56x56 64 -> 256 / 28x28 128 -> 512 (many
   // channel tiles: the weights per pixel tile outgrow the input) +5 to
-  // +16 %.
+  // +16 %. Not measured on 32-register files (AVX-512, NEON).
   constexpr int64_t kL1Bytes = 32 * 1024;
   return outWidth * inputChannels * (int64_t)sizeof(float) > kL1Bytes &&
          paddedChannels <= 128;
