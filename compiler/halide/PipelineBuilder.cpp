@@ -9,6 +9,7 @@
 
 #include "compiler/halide/PipelineBuilder.h"
 
+#include "compiler/halide/PrefetchStrideFix.h"
 #include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/halide/schedules/Schedule.h"
 #include "compiler/kernels/ActivationLayout.h"
@@ -179,6 +180,7 @@ bool buildPipeline(const KernelSpec &spec, const Target &target,
     applySchedule(spec, funcs, target);
 
     out.pipeline = Pipeline(funcs.output);
+    addPrefetchStrideFix(out.pipeline);
     out.inputs = inputs;
     out.arguments.assign(inputs.begin(), inputs.end());
     return true;

@@ -102,6 +102,7 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
 
   auto stages = std::make_shared<WinogradStages>();
   WinogradStages &s = *stages;
+  s.weights = in[1].parameter();
   WinogradTransform t = winogradTransform(m, r, stride);
   int alpha = t.alpha, tile = (int)m, B = (int)kWinogradBlock;
   s.tile = m;

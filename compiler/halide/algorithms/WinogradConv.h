@@ -43,6 +43,8 @@ struct WinogradStages {
   /// summed over `reduction` (input channels).
   Halide::Func product;
   Halide::RDom reduction;
+  /// The transformed weights' parameter U (for prefetches).
+  Halide::Parameter weights;
   /// cols(j, u, b, tx, ty, mb, n) = sum_a A^T[u][a] P(.., a, b, ..).
   Halide::Func columnTransform;
   /// Y(j, ox, oy, mb, n) = sum_b A^T[v][b] cols(j, ox % m, b, ox / m,

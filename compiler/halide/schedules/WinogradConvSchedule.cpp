@@ -249,6 +249,22 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
       RVar rco("wr_co"), rci("wr_ci");
       u.split(s.reduction.x, rco, rci, kChannelChunk)
           .reorder(ji, jo, ti, mbi, rci, to, rco, mbo, s.a, s.b, s.n);
+      // Each chunk's weights stream from memory once, read first by the
+      // chunk's first tile group: that load stalled the products (perf
+      // annotate: a third of ResNet-50's 7x7 F(2x2) samples on it). From
+      // 256 input channels each chunk prefetches the one 4 chunks ahead
+      // (a line per channel and block; the last 4 chunks of a block are
+      // not). Paired against the unchanged kernels' drift (AMD EPYC,
+      // kernel_ab, 15-20 rounds): ResNet-50's 7x7 F(2x2) 512 -> 512 -13 to
+      // -15 % at 1 thread, -12 to -14 % at 2, its 14x14 F(3x3) 256 -> 256
+      // -1 to -7 %; GoogLeNet's 96-192 channel ones (a third to a half of
+      // their chunks prefetched) -9 to +7 %, hence the bound. 8 chunks
+      // ahead was 2-5 % slower than 4. Needs PrefetchStrideFix (Halide 21
+      // fetched one line in four).
+      constexpr int kPrefetchChunks = 4;
+      constexpr int64_t kMinPrefetchChannels = 256;
+      if (s.inputChannels >= kMinPrefetchChannels)
+        u.prefetch(s.weights, rco, rco, kPrefetchChunks);
     } else {
       u.reorder(ji, jo, ti, mbi, s.reduction.x, to, mbo, s.a, s.b, s.n);
     }
