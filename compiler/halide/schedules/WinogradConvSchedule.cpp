@@ -251,20 +251,22 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
           .reorder(ji, jo, ti, mbi, rci, to, rco, mbo, s.a, s.b, s.n);
       // Each chunk's weights stream from memory once, read first by the
       // chunk's first tile group: that load stalled the products (perf
-      // annotate: a third of ResNet-50's 7x7 F(2x2) samples on it). From
-      // 256 input channels each chunk prefetches the one 4 chunks ahead
-      // (a line per channel and block; the last 4 chunks of a block are
-      // not). Paired against the unchanged kernels' drift (AMD EPYC,
-      // kernel_ab, 15-20 rounds): ResNet-50's 7x7 F(2x2) 512 -> 512 -13 to
-      // -15 % at 1 thread, -12 to -14 % at 2, its 14x14 F(3x3) 256 -> 256
-      // -1 to -7 %; GoogLeNet's 96-192 channel ones (a third to a half of
-      // their chunks prefetched) -9 to +7 %, hence the bound. 8 chunks
-      // ahead was 2-5 % slower than 4. Needs PrefetchStrideFix (Halide 21
+      // annotate: a third of ResNet-50's 7x7 F(2x2) samples on it). Each
+      // chunk prefetches the one 4 chunks ahead (a line per channel and
+      // block); past a block's last chunk that is the next block's first
+      // (the next weights in memory and in the loop), past the buffer's
+      // end nothing (x86 and ARM prefetches do not fault). Paired against
+      // the unchanged kernels' drift (AMD EPYC, kernel_ab, 15-20 rounds):
+      // ResNet-50's 7x7 F(2x2) 512 -> 512 about -25 % at 1 and 2 threads,
+      // its 14x14 F(3x3) 256 -> 256 -3 to -10 %; GoogLeNet's 14x14 and
+      // 7x7 ones (96-192 channels) -1 to -20 %. Guarded to the block
+      // (GuardWithIf) its last 4 chunks went unprefetched: half the gain
+      // on ResNet-50, worse than none on GoogLeNet. 2 or 8 chunks ahead
+      // measured the same as 4. Needs PrefetchStrideFix (Halide 21
       // fetched one line in four).
       constexpr int kPrefetchChunks = 4;
-      constexpr int64_t kMinPrefetchChannels = 256;
-      if (s.inputChannels >= kMinPrefetchChannels)
-        u.prefetch(s.weights, rco, rco, kPrefetchChunks);
+      u.prefetch(s.weights, rco, rco, kPrefetchChunks,
+                 PrefetchBoundStrategy::NonFaulting);
     } else {
       u.reorder(ji, jo, ti, mbi, s.reduction.x, to, mbo, s.a, s.b, s.n);
     }
