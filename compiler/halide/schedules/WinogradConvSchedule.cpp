@@ -243,8 +243,17 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
     // network, GoogLeNet's 3-17 %; the 56x56 row blocks, 64 channels, got
     // 4-6 % slower so). Measured on AVX2 only: the 24-accumulator tiles of
     // a 32-register file would reload 24 vectors every 16 channels.
+    // Row blocks take the chunks too when their transformed weights are at
+    // least 4x the L2 (each row block re-reads them from L3), with the
+    // prefetch below: ResNet-50's 28x28 F(4x4) 128 -> 128 (2.4 MB) -8 to
+    // -10 % at 1 thread and -12 to -14 % at 2, GoogLeNet's 128 -> 192
+    // (3.5 MB) -4 / -12 %; at 0.6-1.8 MB (ResNet-50's 56x56 64 -> 64 and
+    // stride-2 F(2x2), GoogLeNet's 96 -> 128 and 64 -> 192) +3 to +26 %.
     constexpr int kChannelChunk = 16;
-    if (!rowTasks && p.vectorRegisters <= 16 &&
+    int64_t weightBytes =
+        positions * s.paddedChannels * s.inputChannels * (int64_t)sizeof(float);
+    bool chunkRows = weightBytes >= 4 * p.l2Bytes;
+    if ((!rowTasks || chunkRows) && p.vectorRegisters <= 16 &&
         s.inputChannels >= 2 * kChannelChunk) {
       RVar rco("wr_co"), rci("wr_ci");
       u.split(s.reduction.x, rco, rci, kChannelChunk)
