@@ -380,6 +380,22 @@ TEST(HalideWinogradConv, RaggedChannelChunksAvx2F4) {
   runWinogradCase(c, 37);
 }
 
+// Row blocks whose transformed weights are >= 4x the L2 (36 x 128 x 144
+// floats, 2.7 MB, against AVX2's 512 KiB) sweep the channels in chunks of
+// 16 too, each prefetching the weights 4 chunks ahead past the block's end
+// (WinogradConvSchedule.cpp): 28x28 in 7 row-block tasks, 144 -> 128
+// channels, blocked input, residual and output.
+TEST(HalideWinogradConv, RowBlocksChunkLargeWeightsAvx2F4) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "the host cannot run AVX2 code";
+  WinogradCase c;
+  c.C = 144, c.M = 128, c.H = 28, c.W = 28;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.target = kAvx2Target;
+  runWinogradCase(c, 38);
+}
+
 // GoogLeNet's 16 -> 32 5x5 at 28x28, which takes F(2x2, 5x5) on AVX2 (not
 // on AVX-512: fewer than 48 output channels).
 TEST(HalideWinogradConv, GoogLeNet28x28x5x5FewChannelsAvx2) {
