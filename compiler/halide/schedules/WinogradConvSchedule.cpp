@@ -265,14 +265,14 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
       // block); past a block's last chunk that is the next block's first
       // (the next weights in memory and in the loop), past the buffer's
       // end nothing (x86 and ARM prefetches do not fault). Paired against
-      // the unchanged kernels' drift (AMD EPYC, kernel_ab, 15-20 rounds):
-      // ResNet-50's 7x7 F(2x2) 512 -> 512 about -25 % at 1 and 2 threads,
-      // its 14x14 F(3x3) 256 -> 256 -3 to -10 %; GoogLeNet's 14x14 and
-      // 7x7 ones (96-192 channels) -1 to -20 %. Guarded to the block
-      // (GuardWithIf) its last 4 chunks went unprefetched: half the gain
-      // on ResNet-50, worse than none on GoogLeNet. 2 or 8 chunks ahead
-      // measured the same as 4. Needs PrefetchStrideFix (Halide 21
-      // fetched one line in four).
+      // the unchanged kernels' drift (AMD EPYC, kernel_ab, 20-30 rounds,
+      // against no prefetch; 1 / 2 threads): ResNet-50's 7x7 F(2x2) 512 ->
+      // 512 -21 / -13 to -15 %, its 14x14 F(3x3) 256 -> 256 -5 to -10 /
+      // -2 to -9 %; GoogLeNet's 14x14 and 7x7 ones (96-192 channels) -6 to
+      // -15 / +1 to -13 %. Guarded to the block (GuardWithIf) its last 4
+      // chunks went unprefetched: half the gain on ResNet-50, worse than
+      // none on GoogLeNet. 2 or 8 chunks ahead measured the same as 4.
+      // Needs PrefetchStrideFix (Halide 21 fetched one line in four).
       constexpr int kPrefetchChunks = 4;
       u.prefetch(s.weights, rco, rco, kPrefetchChunks,
                  PrefetchBoundStrategy::NonFaulting);
