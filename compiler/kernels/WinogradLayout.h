@@ -223,14 +223,20 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// F(4x4)); GoogLeNet's 3x3s at 7x7 -26 %; its 5x5s at 14x14 -56 to -77 %
 /// (the direct 5x5 ran at 45 % of peak), at 7x7 -17 to -25 %, and with
 /// 32 output channels at 28x28 -24 %. Images under 7x7 keep the direct
-/// conv (unmeasured). 14x14 and 15x15 images take F(3x3, 3x3) there: 5 x 5
-/// tiles cover 15 rows where F(4x4)'s 4 x 4 cover 16 (14 real), and 25
-/// positions instead of 36 make the transformed weights 30 % smaller (6.6
-/// instead of 9.4 MB for 256 -> 256), which these weight-bound products
-/// stream once per call; 8 % more multiplies. ResNet-50's 256 -> 256 14x14
-/// 3x3s -2 to -8 % at 1 thread and -8 to -15 % at 2 (AMD EPYC,
-/// kernel_ab.py), GoogLeNet's 14x14 3x3s -5 to -10 %. 16x16 keeps F(4x4)
-/// (exact tiles).
+/// conv (unmeasured).
+///
+/// 14x14 and 15x15 images take F(3x3, 3x3) on every target: 5 x 5 tiles
+/// cover 15 rows where F(4x4)'s 4 x 4 cover 16 (14 real), and 25 positions
+/// instead of 36 make the transformed weights 30 % smaller (6.6 instead of
+/// 9.4 MB for 256 -> 256), which these weight-bound products stream once
+/// per call; 8 % more multiplies. kernel_ab.py inside the networks, paired
+/// against the unchanged kernels' drift: on the AMD EPYC (16 registers)
+/// ResNet-50's 256 -> 256 14x14 3x3s -2 to -8 % at 1 thread and -8 to
+/// -15 % at 2, GoogLeNet's 14x14 3x3s -5 to -10 %; on a Xeon (Emerald
+/// Rapids, 32 registers) ResNet-50's -10 to -13 % at 1 thread and -5 to
+/// -9 % at 2, GoogLeNet's -12 to -19 % at 1. 16x16 keeps F(4x4) (exact
+/// tiles). On that Xeon F(2x2) at 7x7 lost 14-17 % to the direct conv, the
+/// stride-2 F(2x2) to 28x28 2 %.
 ///
 /// Stride-2 3x3s (`stride` 2) take the stride-2 F(2x2, 3x3) with 16
 /// registers on outputs of at least 28x28: 25 multiplies per 2x2 tile
@@ -259,7 +265,7 @@ inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
       return OH * OW >= 7 * 7 ? 2 : 0;
     return M >= 48 && OH * OW >= 28 * 28 ? 2 : 0;
   }
-  if (narrowFile && OH * OW >= 14 * 14 && OH <= 15 && OW <= 15)
+  if (OH * OW >= 14 * 14 && OH <= 15 && OW <= 15)
     return 3;
   if (OH * OW >= 14 * 14)
     return 4;

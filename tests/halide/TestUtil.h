@@ -120,10 +120,6 @@ inline Tensor fromChannelBlocked(const Tensor &b) {
   return x;
 }
 
-/// A Halide target with AVX2's 8-lane vectors and 16 registers: the
-/// schedules of that register file, tested on AVX-512 hosts too (where
-/// the host target would pick the 32-register ones); check
-/// hostRunsAvx2() first.
 /// Kernel argument i (OIHW weights) packed in blocks of `block` output
 /// channels (ConvWeightLayout.h), as the kernelizer does; the spec's shape
 /// for it updated.
@@ -136,7 +132,23 @@ inline void packWeightArgument(KernelSpec &spec, std::vector<Tensor> &args,
   spec.inputShapes[i] = args[i].shape;
 }
 
+/// A Halide target with AVX2's 8-lane vectors and 16 registers: the
+/// schedules of that register file, tested on AVX-512 hosts too (where
+/// the host target would pick the 32-register ones); check
+/// hostRunsAvx2() first.
 inline const char *const kAvx2Target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
+
+/// A Halide target with AVX-512's 16-lane vectors and 32 registers (the
+/// schedules `--target=x86-64-linux-avx512` compiles); check
+/// hostRunsAvx512() first.
+inline const char *const kAvx512Target =
+    "x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
+
+/// Whether the host can run code scheduled for kAvx512Target.
+inline bool hostRunsAvx512() {
+  Halide::Target host = Halide::get_host_target();
+  return host.has_feature(Halide::Target::AVX512_Skylake);
+}
 
 /// Whether the host can run code scheduled for kAvx2Target.
 inline bool hostRunsAvx2() {

@@ -249,9 +249,9 @@ TEST(HalideWinogradConv, GoogLeNet14x14F2) {
   runWinogradCase(c, 9);
 }
 
-// F(3x3, 3x3) (14x14 and 15x15 images with 16 registers, winogradTileFor):
-// ragged sizes and pads on the host's schedule, then the AVX2 schedules of
-// the 14x14 layers it was made for: one block of 5 tile rows (15 rows over
+// F(3x3, 3x3) (14x14 and 15x15 images, winogradTileFor): ragged sizes and
+// pads on the host's schedule, then the AVX2 and AVX-512 schedules of the
+// 14x14 layers it was made for: one block of 5 tile rows (15 rows over
 // 14), blocked input / residual / output, ragged channel groups.
 TEST(HalideWinogradConv, OddSizesF3) {
   WinogradCase c;
@@ -290,6 +290,29 @@ TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx2F3) {
   c.bias = true, c.act = Activation::Relu;
   c.target = kAvx2Target;
   runWinogradCase(c, 45);
+}
+
+TEST(HalideWinogradConv, ResNet14x14BlockedResidualAvx512F3) {
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "the host cannot run AVX-512 code";
+  WinogradCase c;
+  c.tile = 3;
+  c.C = 64, c.M = 80, c.H = 14, c.W = 14;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  c.target = kAvx512Target;
+  runWinogradCase(c, 46);
+}
+
+TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx512F3) {
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "the host cannot run AVX-512 code";
+  WinogradCase c;
+  c.tile = 3;
+  c.C = 96, c.M = 208, c.H = 14, c.W = 14;
+  c.bias = true, c.act = Activation::Relu;
+  c.target = kAvx512Target;
+  runWinogradCase(c, 47);
 }
 
 // The stride-2 F(2x2, 3x3) (WinogradLayout.h, kWinogradBtS2): 5 x 5 input
