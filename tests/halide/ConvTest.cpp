@@ -703,6 +703,24 @@ TEST(HalideConv, FlatPointwiseTwoBlockTilesRule) {
   EXPECT_FALSE(flatPointwiseTwoBlockTiles(1, 3, 512, 128, 16));
 }
 
+TEST(HalideConv, ChannelVectorTileLiveBudget) {
+  // (blocks, vectorsPerBlock, budget, width, rows, dividingBlocks,
+  // liveBudget). ResNet-50's 7x7 2048 -> 512 on AVX-512 (32 blocks of one
+  // vector, 49 flat pixels, 24 accumulators): 10 pixels x 2 blocks holds
+  // 20 + 2 + 10 = 32 registers live (spilled); within 31, 5 x 4 (29).
+  ChannelVectorTile unbounded = channelVectorTile(32, 1, 24, 49, 1);
+  EXPECT_EQ(unbounded.width * 1 * unbounded.blocks + unbounded.blocks +
+                unbounded.width,
+            32);
+  ChannelVectorTile bounded = channelVectorTile(32, 1, 24, 49, 1, false, 31);
+  EXPECT_EQ(bounded.width, 5);
+  EXPECT_EQ(bounded.blocks, 4);
+  // 56x56 256 -> 128 (8 blocks): 3 x 8 (35 live) -> 8 x 2 (26).
+  ChannelVectorTile rows = channelVectorTile(8, 1, 24, 56, 56, false, 31);
+  EXPECT_LE(rows.width * rows.blocks + rows.blocks + rows.width, 31);
+  EXPECT_EQ(channelVectorTile(8, 1, 24, 56, 56).blocks, 8);
+}
+
 TEST(HalideConv, PixelTilesOutsideChannelTilesRule) {
   // (outWidth, inputChannels, paddedChannels). ResNet-50's 56x56 1x1s
   // 256 -> 64 and 256 -> 128: rows of 56 KiB.

@@ -302,7 +302,7 @@ bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
 
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
-                                    bool dividingBlocks) {
+                                    bool dividingBlocks, int liveBudget) {
   // Fewest estimated cycles (the per-step model of convTile: FMAs / 2,
   // loads / 2, FMA latency 4, +1 overhead; ragged tiles cost full ones).
   // Weight vectors count twice: they stream from L2 (a layer's weights do
@@ -317,6 +317,8 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                     w * b * vectorsPerBlock <= budget;
          ++w) {
       int accs = w * b * vectorsPerBlock;
+      if (liveBudget > 0 && accs + b * vectorsPerBlock + w > liveBudget)
+        continue;
       double tiles =
           (double)((blocks + b - 1) / b) * ((width + w - 1) / w) * rows;
       double cost =
@@ -371,8 +373,22 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   else if (narrowWindow)
     budget = std::min(budget, p.vectorRegisters / 2);
 
-  ChannelVectorTile tile = channelVectorTile(
-      blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight);
+  // 1x1s on 32 registers: the tile's accumulators, its blocks' weight
+  // vectors and its broadcast pixels within 31 registers. LLVM broadcasts
+  // the lane-unrolled pixels into registers ahead of their FMAs; beyond
+  // that the accumulators spilled (ResNet-50's 7x7 2048 -> 512 in 10 x 2
+  // tiles: 20 + 2 + 10). Xeon (Emerald Rapids), kernel_ab inside the
+  // networks, paired against the unchanged kernels' drift, 1 / 2 threads:
+  // ResNet-50's 7x7 2048 -> 512 (now 5 x 4) -25 to -28 % / -20 to -22 %,
+  // its 56x56 256 -> 128 (3 x 8 -> 8 x 2) -10 / -14 %; GoogLeNet's 7x7
+  // 832 -> 128..256 up to -16 %, MobileNetV2's 7x7 960 -> 320 separable
+  // -16 / -7 %; the rest within noise. 16-register files keep their
+  // measured budget (pointwiseAccumulatorBudget).
+  int liveBudget =
+      taps == 1 && p.vectorRegisters > 16 ? p.vectorRegisters - 1 : 0;
+  ChannelVectorTile tile =
+      channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
+                        conv.outHeight, /*dividingBlocks=*/false, liveBudget);
   // Of the two 8-accumulator tiles of a narrow window on 16 registers, 2
   // pixels x 2 blocks where 4 pixels do not divide the row but 2 do: the
   // model charges its weight loads twice and picks 4 x 1, whose last tile
@@ -436,8 +452,9 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   TailStrategy overlapTail =
       overResidual ? TailStrategy::GuardWithIf : TailStrategy::ShiftInwards;
   if (overResidual && blockedOut && !chunkedReduction && blocks % tileBlocks) {
-    tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
-                             conv.outHeight, /*dividingBlocks=*/true);
+    tile =
+        channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
+                          conv.outHeight, /*dividingBlocks=*/true, liveBudget);
     width = tile.width;
     tileBlocks = tile.blocks;
     tasks = channelVectorTasks(conv, tileBlocks * block);

@@ -122,13 +122,16 @@ void scheduleWeightStages(KernelFuncs &funcs, int lanes);
 /// `budget` accumulators, for an output of `blocks` blocks x `width` x
 /// `rows` pixels: the fewest estimated cycles; `dividingBlocks` allows
 /// only tiles whose block count divides `blocks` (unrolled producers need
-/// constant extents). schedules/CpuSchedule.cpp.
+/// constant extents); `liveBudget` > 0 also bounds the registers a
+/// reduction step holds (accumulators + the blocks' weight vectors + the
+/// broadcast pixels). schedules/CpuSchedule.cpp.
 struct ChannelVectorTile {
   int width = 1, blocks = 1;
 };
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
-                                    bool dividingBlocks = false);
+                                    bool dividingBlocks = false,
+                                    int liveBudget = 0);
 
 /// Whether a channel-vector 1x1 conv in row-block tasks computes each
 /// pixel tile for every channel tile before the next pixel tile (instead of
