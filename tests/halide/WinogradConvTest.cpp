@@ -25,6 +25,7 @@
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <cfloat>
+#include <utility>
 
 namespace kiln::test {
 namespace {
@@ -269,50 +270,37 @@ TEST(HalideWinogradConv, UnpaddedBatch2F3) {
   runWinogradCase(c, 43);
 }
 
-TEST(HalideWinogradConv, ResNet14x14BlockedResidualAvx2F3) {
-  if (!hostRunsAvx2())
-    GTEST_SKIP() << "the host cannot run AVX2 code";
+// The case on the AVX2 and the AVX-512 schedules, each the host can run.
+void runOnX86VectorTargets(WinogradCase c, unsigned seed) {
+  bool ran = false;
+  for (auto [target, runs] : {std::pair{kAvx2Target, hostRunsAvx2()},
+                              std::pair{kAvx512Target, hostRunsAvx512()}}) {
+    if (!runs)
+      continue;
+    SCOPED_TRACE(target);
+    c.target = target;
+    runWinogradCase(c, seed);
+    ran = true;
+  }
+  if (!ran)
+    GTEST_SKIP() << "the host runs neither AVX2 nor AVX-512 code";
+}
+
+TEST(HalideWinogradConv, ResNet14x14BlockedResidualX86F3) {
   WinogradCase c;
   c.tile = 3;
   c.C = 64, c.M = 80, c.H = 14, c.W = 14;
   c.bias = c.residual = true, c.act = Activation::Relu;
   c.blockInput = c.blockResidual = c.blockOutput = true;
-  c.target = kAvx2Target;
-  runWinogradCase(c, 44);
+  runOnX86VectorTargets(c, 44);
 }
 
-TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx2F3) {
-  if (!hostRunsAvx2())
-    GTEST_SKIP() << "the host cannot run AVX2 code";
+TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsX86F3) {
   WinogradCase c;
   c.tile = 3;
   c.C = 96, c.M = 208, c.H = 14, c.W = 14;
   c.bias = true, c.act = Activation::Relu;
-  c.target = kAvx2Target;
-  runWinogradCase(c, 45);
-}
-
-TEST(HalideWinogradConv, ResNet14x14BlockedResidualAvx512F3) {
-  if (!hostRunsAvx512())
-    GTEST_SKIP() << "the host cannot run AVX-512 code";
-  WinogradCase c;
-  c.tile = 3;
-  c.C = 64, c.M = 80, c.H = 14, c.W = 14;
-  c.bias = c.residual = true, c.act = Activation::Relu;
-  c.blockInput = c.blockResidual = c.blockOutput = true;
-  c.target = kAvx512Target;
-  runWinogradCase(c, 46);
-}
-
-TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsAvx512F3) {
-  if (!hostRunsAvx512())
-    GTEST_SKIP() << "the host cannot run AVX-512 code";
-  WinogradCase c;
-  c.tile = 3;
-  c.C = 96, c.M = 208, c.H = 14, c.W = 14;
-  c.bias = true, c.act = Activation::Relu;
-  c.target = kAvx512Target;
-  runWinogradCase(c, 47);
+  runOnX86VectorTargets(c, 45);
 }
 
 // The stride-2 F(2x2, 3x3) (WinogradLayout.h, kWinogradBtS2): 5 x 5 input
