@@ -851,7 +851,7 @@ bool Kernelizer::lower(Operation *op) {
 void Kernelizer::planConcatElision(func::FuncOp main) {
   main.walk([&](ConcatOp c) {
     auto shape = shapeOf(c.getResult());
-    for (int64_t d = 0; d < c.getAxis(); ++d)
+    for (int64_t d = 0; d < (int64_t)c.getAxis(); ++d)
       if (shape[d] != 1)
         return;
     int s = resultStorage(c.getResult());
