@@ -295,6 +295,18 @@ TEST(HalideWinogradConv, ResNet14x14BlockedResidualX86F3) {
   runOnX86VectorTargets(c, 44);
 }
 
+// ResNet-50's 28x28 128 -> 128 in its network form: on AVX-512 its
+// transformed weights (2.4 MB) outgrow the L2, so the image is two row
+// blocks of 4 and 3 tile rows (WinogradConvSchedule.cpp); on AVX2 four of
+// at most 2.
+TEST(HalideWinogradConv, ResNet28x28BlockedResidualX86F4) {
+  WinogradCase c;
+  c.C = 128, c.M = 128, c.H = 28, c.W = 28;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runOnX86VectorTargets(c, 46);
+}
+
 TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsX86F3) {
   WinogradCase c;
   c.tile = 3;

@@ -168,6 +168,22 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   int64_t rowBytes =
       positions * (s.inputChannels + s.paddedChannels) * s.tilesX * 4;
   int64_t rows = std::clamp<int64_t>(kTaskBytes / rowBytes, 1, s.tilesY);
+  // Transformed weights larger than the L2 come from L3 once per row block:
+  // then two blocks (one per thread at 2 threads) where half the image's V
+  // and P fit half the L2, the other half left to the streaming weights.
+  // Xeon (Emerald Rapids), kernel_ab inside the networks, paired against
+  // the unchanged kernels' drift, 1 / 2 threads: ResNet-50's 28x28 F(4x4)
+  // 128 -> 128 (2.4 MB of weights, 4 row blocks of 2 tile rows -> 2 of 4)
+  // -5 to -8 % / -6 to -13 %, ResNet-18's -6 to -7 % / 0 to -4 %. Blocks
+  // of 1.3 MB (GoogLeNet's 28x28 128 -> 192, 3.5 MB of weights) ran 48 % /
+  // 91 % slower; at 56x56 (weights within the L2) 4 tile rows instead of 2
+  // were 15-23 % slower.
+  int64_t weightBytes =
+      positions * s.paddedChannels * s.inputChannels * (int64_t)sizeof(float);
+  int64_t halfImageRows = (s.tilesY + 1) / 2;
+  if (weightBytes > p.l2Bytes && rows < halfImageRows &&
+      halfImageRows * rowBytes <= p.l2Bytes / 2)
+    rows = halfImageRows;
   // Small images (at most kMaxTileRowsOfOneBlock tile rows: 14x14 and 7x7
   // for F(4x4)) have few tiles per weight, so their transformed weights
   // (9.4 MB for 256 -> 256) dominate the traffic: one block of all rows,
@@ -250,8 +266,6 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
     // (3.5 MB) -4 / -12 %; at 0.6-1.8 MB (ResNet-50's 56x56 64 -> 64 and
     // stride-2 F(2x2), GoogLeNet's 96 -> 128 and 64 -> 192) +3 to +26 %.
     constexpr int kChannelChunk = 16;
-    int64_t weightBytes =
-        positions * s.paddedChannels * s.inputChannels * (int64_t)sizeof(float);
     bool chunkRows = weightBytes >= 4 * p.l2Bytes;
     if ((!rowTasks || chunkRows) && p.vectorRegisters <= 16 &&
         s.inputChannels >= 2 * kChannelChunk) {
