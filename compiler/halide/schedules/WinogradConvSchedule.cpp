@@ -257,39 +257,55 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
     // 16 KiB stretch per group (the load stalled the products: on an AMD
     // EPYC ResNet-50's 14x14 and 7x7 Winograd convs 15 % faster in the
     // network, GoogLeNet's 3-17 %; the 56x56 row blocks, 64 channels, got
-    // 4-6 % slower so). Measured on AVX2 only: the 24-accumulator tiles of
-    // a 32-register file would reload 24 vectors every 16 channels.
+    // 4-6 % slower so).
     // Row blocks take the chunks too when their transformed weights are at
     // least 4x the L2 (each row block re-reads them from L3), with the
     // prefetch below: ResNet-50's 28x28 F(4x4) 128 -> 128 (2.4 MB) -8 to
     // -10 % at 1 thread and -12 to -14 % at 2, GoogLeNet's 128 -> 192
     // (3.5 MB) -4 / -12 %; at 0.6-1.8 MB (ResNet-50's 56x56 64 -> 64 and
     // stride-2 F(2x2), GoogLeNet's 96 -> 128 and 64 -> 192) +3 to +26 %.
-    constexpr int kChannelChunk = 16;
-    bool chunkRows = weightBytes >= 4 * p.l2Bytes;
-    if ((!rowTasks || chunkRows) && p.vectorRegisters <= 16 &&
+    // On AVX-512 (a Xeon, Emerald Rapids; kernel_ab inside the networks,
+    // paired against the unchanged kernels' drift, 1 / 2 threads) chunks of
+    // 8 channels without the prefetch: ResNet-50's 14x14 F(3x3) 256 -> 256
+    // -17 to -19 % / -15 to -19 % (chunks of 4: as 8; 16: -8 to -14 %; 32:
+    // -8 to -10 %; 64: -4 to -8 % at 1 thread), ResNet-18's -16 to -19 % /
+    // -10 to -11 %, GoogLeNet's 14x14 ones -9 to -15 % / -4 to -10 %. Row
+    // blocks take them once the weights outgrow the L2: ResNet-50's 28x28
+    // (2.4 MB) -3 to -9 % / -2 to -6 %, GoogLeNet's 128 -> 192 (3.5 MB)
+    // -7 % / within noise; with weights within the L2 (the 56x56 64 -> 64,
+    // GoogLeNet's 5x5 32 -> 96 at 28x28) 5-11 % slower.
+    // (NEON, 32 registers too, takes no chunks: unmeasured.)
+    bool avx512 = p.vectorLanes >= 16;
+    bool chunks = p.vectorRegisters <= 16 || avx512;
+    const int kChannelChunk = avx512 ? 8 : 16;
+    bool chunkRows = weightBytes >= (avx512 ? 1 : 4) * p.l2Bytes;
+    if (chunks && (!rowTasks || chunkRows) &&
         s.inputChannels >= 2 * kChannelChunk) {
       RVar rco("wr_co"), rci("wr_ci");
       u.split(s.reduction.x, rco, rci, kChannelChunk)
           .reorder(ji, jo, ti, mbi, rci, to, rco, mbo, s.a, s.b, s.n);
-      // Each chunk's weights stream from memory once, read first by the
-      // chunk's first tile group: that load stalled the products (perf
-      // annotate: a third of ResNet-50's 7x7 F(2x2) samples on it). Each
-      // chunk prefetches the one 4 chunks ahead (a line per channel and
-      // block); past a block's last chunk that is the next block's first
-      // (the next weights in memory and in the loop), past the buffer's
-      // end nothing (x86 and ARM prefetches do not fault). Paired against
-      // the unchanged kernels' drift (AMD EPYC, kernel_ab, 20-30 rounds,
-      // against no prefetch; 1 / 2 threads): ResNet-50's 7x7 F(2x2) 512 ->
-      // 512 -21 / -13 to -15 %, its 14x14 F(3x3) 256 -> 256 -5 to -10 /
-      // -2 to -9 %; GoogLeNet's 14x14 and 7x7 ones (96-192 channels) -6 to
-      // -15 / +1 to -13 %. Guarded to the block (GuardWithIf) its last 4
-      // chunks went unprefetched: half the gain on ResNet-50, worse than
-      // none on GoogLeNet. 2 or 8 chunks ahead measured the same as 4.
-      // Needs PrefetchStrideFix (Halide 21 fetched one line in four).
+      // On AVX2 each chunk's weights stream from memory once, read first
+      // by the chunk's first tile group: that load stalled the products
+      // (perf annotate: a third of ResNet-50's 7x7 F(2x2) samples on it).
+      // Each chunk prefetches the one 4 chunks ahead (a line per channel
+      // and block); past a block's last chunk that is the next block's
+      // first (the next weights in memory and in the loop), past the
+      // buffer's end nothing (x86 and ARM prefetches do not fault). Paired
+      // against the unchanged kernels' drift (AMD EPYC, kernel_ab, 20-30
+      // rounds, against no prefetch; 1 / 2 threads): ResNet-50's 7x7
+      // F(2x2) 512 -> 512 -21 / -13 to -15 %, its 14x14 F(3x3) 256 -> 256
+      // -5 to -10 / -2 to -9 %; GoogLeNet's 14x14 and 7x7 ones (96-192
+      // channels) -6 to -15 / +1 to -13 %. Guarded to the block
+      // (GuardWithIf) its last 4 chunks went unprefetched: half the gain on
+      // ResNet-50, worse than none on GoogLeNet. 2 or 8 chunks ahead
+      // measured the same as 4. Needs PrefetchStrideFix (Halide 21 fetched
+      // one line in four). Halide's prefetch is a prefetchnta: on the Xeon
+      // the 14x14 F(3x3) products ran 55-60 % slower with it (a prefetcht0
+      // in its place: -3 to -5 %, against -14 % for the chunks alone).
       constexpr int kPrefetchChunks = 4;
-      u.prefetch(s.weights, rco, rco, kPrefetchChunks,
-                 PrefetchBoundStrategy::NonFaulting);
+      if (!avx512)
+        u.prefetch(s.weights, rco, rco, kPrefetchChunks,
+                   PrefetchBoundStrategy::NonFaulting);
     } else {
       u.reorder(ji, jo, ti, mbi, s.reduction.x, to, mbo, s.a, s.b, s.n);
     }
