@@ -297,8 +297,9 @@ TEST(HalideWinogradConv, ResNet14x14BlockedResidualX86F3) {
 
 // ResNet-50's 28x28 128 -> 128 in its network form: on AVX-512 its
 // transformed weights (2.4 MB) outgrow the L2, so the image is two row
-// blocks of 4 and 3 tile rows (WinogradConvSchedule.cpp); on AVX2 four of
-// at most 2.
+// blocks of 4 and 3 tile rows, their products in 8-channel chunks
+// (WinogradConvSchedule.cpp); on AVX2 seven blocks of one tile row, in
+// 16-channel chunks with the prefetch.
 TEST(HalideWinogradConv, ResNet28x28BlockedResidualX86F4) {
   WinogradCase c;
   c.C = 128, c.M = 128, c.H = 28, c.W = 28;

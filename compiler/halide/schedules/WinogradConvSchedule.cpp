@@ -177,7 +177,8 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // -5 to -8 % / -6 to -13 %, ResNet-18's -6 to -7 % / 0 to -4 %. Blocks
   // of 1.3 MB (GoogLeNet's 28x28 128 -> 192, 3.5 MB of weights) ran 48 % /
   // 91 % slower; at 56x56 (weights within the L2) 4 tile rows instead of 2
-  // were 15-23 % slower.
+  // were 15-23 % slower. (AArch64, planned with the same 2 MiB L2, takes
+  // the rule too: unmeasured there. No AVX2 layer of the zoo meets it.)
   int64_t weightBytes =
       positions * s.paddedChannels * s.inputChannels * (int64_t)sizeof(float);
   int64_t halfImageRows = (s.tilesY + 1) / 2;
