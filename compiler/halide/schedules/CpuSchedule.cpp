@@ -374,17 +374,17 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
     budget = std::min(budget, p.vectorRegisters / 2);
 
   // 1x1s on AVX-512 (32 registers, a block one vector): the tile's
-  // accumulators, its blocks' weight vectors and its broadcast pixels
-  // within 31 registers. LLVM broadcasts the lane-unrolled pixels into
-  // registers ahead of their FMAs; beyond that the accumulators spilled
-  // (ResNet-50's 7x7 2048 -> 512 in 10 x 2 tiles: 20 + 2 + 10). Xeon (Emerald Rapids), kernel_ab inside the
-  // networks, paired against the unchanged kernels' drift, 1 / 2 threads:
-  // ResNet-50's 7x7 2048 -> 512 (now 5 x 4) -25 to -28 % / -20 to -22 %,
-  // its 56x56 256 -> 128 (3 x 8 -> 8 x 2) -10 / -14 %; GoogLeNet's 7x7
-  // 832 -> 128..256 up to -16 %, MobileNetV2's 7x7 960 -> 320 separable
-  // -16 / -7 %; the rest within noise. 16-register files keep their
-  // measured budget (pointwiseAccumulatorBudget); NEON (four vectors a
-  // block, its FMAs take a pixel by lane) is unmeasured.
+  // accumulators, its blocks' weight vectors and its broadcast pixels within 31
+  // registers. LLVM broadcasts the lane-unrolled pixels into registers ahead of
+  // their FMAs; beyond that the accumulators spilled (ResNet-50's 7x7 2048 ->
+  // 512 in 10 x 2 tiles: 20 + 2 + 10). Xeon (Emerald Rapids), kernel_ab inside
+  // the networks, paired against the unchanged kernels' drift, 1 / 2 threads:
+  // ResNet-50's 7x7 2048 -> 512 (now 5 x 4) -25 to -28 % / -20 to -22 %, its
+  // 56x56 256 -> 128 (3 x 8 -> 8 x 2) -10 / -14 %; GoogLeNet's 7x7 832 ->
+  // 128..256 up to -16 %, MobileNetV2's 7x7 960 -> 320 separable -16 / -7 %;
+  // the rest within noise. 16-register files keep their measured budget
+  // (pointwiseAccumulatorBudget); NEON (four vectors a block, its FMAs take a
+  // pixel by lane) is unmeasured.
   int liveBudget = taps == 1 && p.vectorRegisters > 16 && vectorsPerBlock == 1
                        ? p.vectorRegisters - 1
                        : 0;
