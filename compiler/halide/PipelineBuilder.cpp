@@ -10,6 +10,7 @@
 #include "compiler/halide/PipelineBuilder.h"
 
 #include "compiler/halide/PrefetchStrideFix.h"
+#include "compiler/halide/SpreadPrefetches.h"
 #include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/halide/schedules/Schedule.h"
 #include "compiler/kernels/ActivationLayout.h"
@@ -181,6 +182,8 @@ bool buildPipeline(const KernelSpec &spec, const Target &target,
 
     out.pipeline = Pipeline(funcs.output);
     addPrefetchStrideFix(out.pipeline);
+    if (!funcs.prefetchTileLoops.empty())
+      addSpreadPrefetches(out.pipeline, funcs.prefetchTileLoops);
     out.inputs = inputs;
     out.arguments.assign(inputs.begin(), inputs.end());
     return true;

@@ -31,6 +31,8 @@ struct ConvCase {
   bool residualInPlace = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
+  /// Schedule for this Halide target instead of the host's (runJit).
+  std::string target;
 };
 
 int64_t outDim(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0,
@@ -121,8 +123,9 @@ void runConvCase(const ConvCase &c, unsigned seed) {
   }
   spec.blockedOutput = c.blockOutput;
   spec.residualInPlace = c.residualInPlace;
-  Tensor got = runJit(spec, kernelIn,
-                      c.residualInPlace ? (int)kernelIn.size() - 1 : -1);
+  Tensor got =
+      runJit(spec, kernelIn, c.residualInPlace ? (int)kernelIn.size() - 1 : -1,
+             c.target);
   expectClose(c.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
@@ -562,6 +565,39 @@ TEST(HalideConv, ChannelVectors3x3SmallImageOddBlocks) {
   c.act = Activation::Relu;
   c.packBlock = kConvChannelVectorBlock;
   runConvCase(c, 50);
+}
+
+// 7x7 images with many output channels run channel-tile tasks over a
+// chunked reduction; on AVX-512 each step prefetches the next chunk's
+// weights, shared out among the chunk's register tiles (CpuSchedule.cpp,
+// SpreadPrefetches.h): the pixel tiles of a flattened 1x1, the rows of a
+// 3x3. Ragged channel blocks, so the last chunk's prefetches run past the
+// weights (non-faulting).
+TEST(HalideConv, ChannelTileTasksSpreadPrefetchAvx512) {
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "the host cannot run AVX-512 code";
+  ConvCase c;
+  c.C = 64;
+  c.M = 400;
+  c.H = c.W = 7;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  c.target = kAvx512Target;
+  runConvCase(c, 55);
+  ConvCase d;
+  d.C = 512;
+  d.M = 528;
+  d.H = d.W = 7;
+  d.KH = d.KW = 1;
+  d.bias = d.residual = true;
+  d.packBlock = kConvChannelVectorBlock;
+  d.flatten = true;
+  d.blockInput = d.blockResidual = d.blockOutput = true;
+  d.target = kAvx512Target;
+  runConvCase(d, 56);
 }
 
 TEST(HalideConv, ChannelVectorsPointwiseRaggedRow) {

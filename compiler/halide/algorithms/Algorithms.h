@@ -97,6 +97,9 @@ struct ConvPlan {
   /// of input pixel (ox * stride, oy * stride). Inlined (read in place)
   /// unless the schedule stores it. Undefined otherwise.
   Halide::Func subsampledInput;
+  /// ChannelVectors Conv2D: the packed weights the accumulator reads
+  /// (undefined in fused kernels).
+  Halide::ImageParam weights;
 };
 
 /// The Funcs of one kernel, for the schedule to place.
@@ -145,6 +148,11 @@ struct KernelFuncs {
   /// task (0 when tasks are not row blocks).
   Halide::LoopLevel taskLoop;
   int64_t taskRows = 0;
+
+  /// Set by a schedule whose prefetches are shared out among register
+  /// tiles: the suffixes of those tile loops' lowered names
+  /// (SpreadPrefetches.h). Empty: prefetches stay Halide's.
+  std::vector<std::string> prefetchTileLoops;
 
   /// Zero/-inf padded copies of an input (windowed ops). Undefined Funcs
   /// are inlined; a schedule may materialize them so the inner loops read

@@ -173,6 +173,7 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
               ? in[0](ix, iy, r.z, n)
               : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);
       acc(j, px, py, mb, n) += in[1](j, r.x, r.y, r.z, mb) * pixel;
+      f.conv.weights = in[1];
       channelVectorEpilogue(spec, in, acc, residualIndex, blockedResidual, f);
       f.conv.form = ConvForm::ChannelVectors;
       f.conv.blockedInput = blockedInput;

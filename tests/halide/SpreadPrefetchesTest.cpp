@@ -1,0 +1,158 @@
+//===- SpreadPrefetchesTest.cpp - One prefetch per step, spread over tiles
+//-===//
+//
+// A reduction over 64 weights in chunks of 16, 8 register tiles per chunk,
+// each step prefetching its weight one chunk ahead (the direct convs' shape
+// in CpuSchedule.cpp). After the pass, step s of a chunk must be prefetched
+// by exactly one tile, tile s * 8 / 16, as an L2 prefetch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/halide/SpreadPrefetches.h"
+#include "compiler/halide/PrefetchStrideFix.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiln {
+namespace {
+
+using namespace Halide;
+using namespace Halide::Internal;
+
+struct GuardedPrefetch {
+  Expr condition;
+  std::vector<const For *> loops;
+  int locality = -1;
+};
+
+/// Each llvm.prefetch with the guard right around it (inside the innermost
+/// loop that is not a per-line prefetch loop) and its enclosing loops.
+class FindPrefetches : public IRVisitor {
+  using IRVisitor::visit;
+  std::vector<const For *> loops;
+  size_t bodyLoops = 0; // Loops that are not per-line prefetch loops.
+  std::vector<std::pair<Expr, size_t>> guards;
+
+  void visit(const For *op) override {
+    bool body = op->name.rfind("prefetch_", 0) != 0;
+    loops.push_back(op);
+    bodyLoops += body;
+    IRVisitor::visit(op);
+    bodyLoops -= body;
+    loops.pop_back();
+  }
+
+  void visit(const IfThenElse *op) override {
+    op->condition.accept(this);
+    guards.push_back({op->condition, bodyLoops});
+    op->then_case.accept(this);
+    guards.pop_back();
+    if (op->else_case.defined())
+      op->else_case.accept(this);
+  }
+
+  void visit(const Call *op) override {
+    IRVisitor::visit(op);
+    if (op->is_intrinsic(Call::prefetch))
+      ++halidePrefetches;
+    if (op->name != "llvm.prefetch.p0" || op->args.size() != 4)
+      return;
+    GuardedPrefetch p;
+    if (!guards.empty() && guards.back().second == bodyLoops)
+      p.condition = guards.back().first;
+    p.loops = loops;
+    p.locality = (int)as_const_int(op->args[2]).value_or(-1);
+    found.push_back(p);
+  }
+
+public:
+  std::vector<GuardedPrefetch> found;
+  int halidePrefetches = 0;
+};
+
+const For *loopEndingWith(const std::vector<const For *> &loops,
+                          const std::string &suffix) {
+  for (const For *l : loops)
+    if (l->name.size() >= suffix.size() &&
+        l->name.compare(l->name.size() - suffix.size(), suffix.size(),
+                        suffix) == 0)
+      return l;
+  return nullptr;
+}
+
+TEST(SpreadPrefetches, EachStepOnceSpreadOverTiles) {
+  ImageParam w(Float(32), 1, "w");
+  Func acc("acc");
+  Var x("x"), xo("xo"), xi("xi");
+  RDom r(0, 64, "r");
+  RVar ro("ro"), ri("ri");
+  acc(x) = 0.0f;
+  acc(x) += w(r) * cast<float>(x);
+  acc.bound(x, 0, 64);
+  acc.update()
+      .split(x, xo, xi, 8)
+      .split(r, ro, ri, 16)
+      .reorder(xi, ri, xo, ro)
+      .prefetch(w, ri, ri, 16, PrefetchBoundStrategy::NonFaulting);
+  Pipeline p(acc);
+  addPrefetchStrideFix(p);
+  addSpreadPrefetches(p, {".x.xo"});
+  Module m = p.compile_to_module({w}, "spread_prefetch",
+                                 Target("x86-64-linux-avx2-no_runtime"));
+  FindPrefetches finder;
+  for (const LoweredFunc &f : m.functions())
+    f.body.accept(&finder);
+  EXPECT_EQ(finder.halidePrefetches, 0);
+  ASSERT_EQ(finder.found.size(), 1u);
+  const GuardedPrefetch &pf = finder.found[0];
+  EXPECT_EQ(pf.locality, 2);
+  ASSERT_TRUE(pf.condition.defined()) << "the prefetch is not guarded";
+  const For *tile = loopEndingWith(pf.loops, ".x.xo");
+  const For *step = loopEndingWith(pf.loops, ".ri");
+  ASSERT_TRUE(tile && step);
+  ASSERT_EQ(as_const_int(tile->extent).value_or(-1), 8);
+  ASSERT_EQ(as_const_int(step->extent).value_or(-1), 16);
+  for (int s = 0; s < 16; ++s) {
+    int owners = 0;
+    for (int t = 0; t < 8; ++t) {
+      Expr c = substitute(tile->name, tile->min + t, pf.condition);
+      c = simplify(substitute(step->name, step->min + s, c));
+      ASSERT_TRUE(is_const(c)) << c;
+      if (is_const_one(c)) {
+        ++owners;
+        EXPECT_EQ(t, s * 8 / 16) << "step " << s;
+      }
+    }
+    EXPECT_EQ(owners, 1) << "step " << s;
+  }
+}
+
+TEST(SpreadPrefetches, WithoutTileLoopsOnlyL2) {
+  ImageParam w(Float(32), 1, "w");
+  Func g("g");
+  Var x("x");
+  g(x) = w(x) * 2.0f;
+  g.bound(x, 0, 256);
+  g.prefetch(w, x, x, 64, PrefetchBoundStrategy::NonFaulting);
+  Pipeline p(g);
+  addPrefetchStrideFix(p);
+  addSpreadPrefetches(p, {".x.xo"});
+  Module m = p.compile_to_module({w}, "l2_prefetch",
+                                 Target("x86-64-linux-avx2-no_runtime"));
+  FindPrefetches finder;
+  for (const LoweredFunc &f : m.functions())
+    f.body.accept(&finder);
+  EXPECT_EQ(finder.halidePrefetches, 0);
+  ASSERT_FALSE(finder.found.empty());
+  for (const GuardedPrefetch &pf : finder.found) {
+    EXPECT_EQ(pf.locality, 2);
+    EXPECT_FALSE(pf.condition.defined()) << pf.condition;
+  }
+}
+
+} // namespace
+} // namespace kiln
