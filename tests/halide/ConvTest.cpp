@@ -570,9 +570,9 @@ TEST(HalideConv, ChannelVectors3x3SmallImageOddBlocks) {
 // 7x7 images with many output channels run channel-tile tasks over a
 // chunked reduction; on AVX-512 each step prefetches the next chunk's
 // weights, shared out among the chunk's register tiles (CpuSchedule.cpp,
-// SpreadPrefetches.h): the pixel tiles of a flattened 1x1, the rows of a
-// 3x3. Ragged channel blocks, so the last chunk's prefetches run past the
-// weights (non-faulting).
+// SpreadPrefetches.h): the pixel tiles of a flattened 1x1 (chunked from
+// 256 channels on such images), the rows of a 3x3. Ragged channel blocks,
+// so the last chunk's prefetches run past the weights (non-faulting).
 TEST(HalideConv, ChannelTileTasksSpreadPrefetchAvx512) {
   if (!hostRunsAvx512())
     GTEST_SKIP() << "the host cannot run AVX-512 code";
@@ -588,7 +588,7 @@ TEST(HalideConv, ChannelTileTasksSpreadPrefetchAvx512) {
   c.target = kAvx512Target;
   runConvCase(c, 55);
   ConvCase d;
-  d.C = 512;
+  d.C = 320;
   d.M = 528;
   d.H = d.W = 7;
   d.KH = d.KW = 1;

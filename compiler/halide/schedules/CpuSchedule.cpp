@@ -440,8 +440,19 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // task. ResNet-50's 7x7 convs 8-15 % faster at 1 and 2 threads (3x3
   // 512->512 2.34 -> 2.12 ms, 1x1 s2 1024->2048 2.71 -> 2.30, in a slow
   // phase of the VM), GoogLeNet's 1-5 %.
+  // Channel-tile 1x1s on 7x7 images chunk from 256 channels: unchunked,
+  // MobileNetV2's 320 -> 1280 read its 80 KiB weight tile and 62 KiB of
+  // input from L2 for each of 10 pixel tiles. Xeon (Emerald Rapids),
+  // kernel_ab, paired against the unchanged kernels' drift, 1 / 2 threads:
+  // that conv -9 to -10 % / -9 %, ResNet-18's 1x1 s2 256 -> 512 (14x14 ->
+  // 7x7) -11 % / within noise. (From 128: MobileNetV2's 160 -> 960 +18 to
+  // +21 %; on 14x14 images, ResNet-50's 256 -> 1024, +7 to +15 %.) AVX-512
+  // only (32 registers, a block one vector); elsewhere unmeasured: 512.
+  bool smallPointwise = taps == 1 && conv.outHeight * conv.outWidth <= 64 &&
+                        p.vectorRegisters > 16 && vectorsPerBlock == 1;
   auto chunkedFor = [&](const ChannelVectorTasks &t) {
-    return (t.rows > 0 || t.byChannelTile) && reduction >= 512 &&
+    int64_t minReduction = t.byChannelTile && smallPointwise ? 256 : 512;
+    return (t.rows > 0 || t.byChannelTile) && reduction >= minReduction &&
            conv.inputChannels >= 2 * kReductionChunk;
   };
   bool chunkedReduction = chunkedFor(tasks);
