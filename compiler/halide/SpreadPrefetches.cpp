@@ -9,11 +9,6 @@ using namespace Halide::Internal;
 
 namespace {
 
-bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 /// The Func a lowered loop belongs to ("f.s1.px.pxo" -> "f").
 std::string loopFunc(const std::string &loop) {
   return loop.substr(0, loop.find('.'));
@@ -29,7 +24,7 @@ class SpreadPrefetchesPass : public IRMutator {
     if (loopFunc(loop->name) != func)
       return false;
     for (const std::string &s : suffixes)
-      if (endsWith(loop->name, s))
+      if (ends_with(loop->name, s))
         return true;
     return false;
   }
@@ -55,7 +50,7 @@ class SpreadPrefetchesPass : public IRMutator {
   }
 
   Stmt visit(const For *op) override {
-    if (op->name.rfind("prefetch_", 0) == 0) {
+    if (starts_with(op->name, "prefetch_")) {
       if (inPrefetch)
         return IRMutator::visit(op);
       inPrefetch = true;

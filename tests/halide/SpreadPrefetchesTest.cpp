@@ -25,7 +25,8 @@ using namespace Halide::Internal;
 
 struct GuardedPrefetch {
   Expr condition;
-  std::vector<const For *> loops;
+  /// The enclosing For loops, held so they outlive the lowered module.
+  std::vector<Stmt> loops;
   int locality = -1;
 };
 
@@ -33,13 +34,13 @@ struct GuardedPrefetch {
 /// loop that is not a per-line prefetch loop) and its enclosing loops.
 class FindPrefetches : public IRVisitor {
   using IRVisitor::visit;
-  std::vector<const For *> loops;
+  std::vector<Stmt> loops;
   size_t bodyLoops = 0; // Loops that are not per-line prefetch loops.
   std::vector<std::pair<Expr, size_t>> guards;
 
   void visit(const For *op) override {
-    bool body = op->name.rfind("prefetch_", 0) != 0;
-    loops.push_back(op);
+    bool body = !starts_with(op->name, "prefetch_");
+    loops.push_back(Stmt(op));
     bodyLoops += body;
     IRVisitor::visit(op);
     bodyLoops -= body;
@@ -74,14 +75,26 @@ public:
   int halidePrefetches = 0;
 };
 
-const For *loopEndingWith(const std::vector<const For *> &loops,
+const For *loopEndingWith(const std::vector<Stmt> &loops,
                           const std::string &suffix) {
-  for (const For *l : loops)
-    if (l->name.size() >= suffix.size() &&
-        l->name.compare(l->name.size() - suffix.size(), suffix.size(),
-                        suffix) == 0)
+  for (const Stmt &s : loops)
+    if (const For *l = s.as<For>(); l && ends_with(l->name, suffix))
       return l;
   return nullptr;
+}
+
+/// `out` lowered with the stride fix and the pass (tile loops: ".x.xo"),
+/// and the prefetches found in it.
+FindPrefetches lowerWithPass(Func out, ImageParam w) {
+  Pipeline p(out);
+  addPrefetchStrideFix(p);
+  addSpreadPrefetches(p, {".x.xo"});
+  Module m = p.compile_to_module({w}, "spread_prefetch",
+                                 Target("x86-64-linux-avx2-no_runtime"));
+  FindPrefetches finder;
+  for (const LoweredFunc &f : m.functions())
+    f.body.accept(&finder);
+  return finder;
 }
 
 TEST(SpreadPrefetches, EachStepOnceSpreadOverTiles) {
@@ -98,14 +111,7 @@ TEST(SpreadPrefetches, EachStepOnceSpreadOverTiles) {
       .split(r, ro, ri, 16)
       .reorder(xi, ri, xo, ro)
       .prefetch(w, ri, ri, 16, PrefetchBoundStrategy::NonFaulting);
-  Pipeline p(acc);
-  addPrefetchStrideFix(p);
-  addSpreadPrefetches(p, {".x.xo"});
-  Module m = p.compile_to_module({w}, "spread_prefetch",
-                                 Target("x86-64-linux-avx2-no_runtime"));
-  FindPrefetches finder;
-  for (const LoweredFunc &f : m.functions())
-    f.body.accept(&finder);
+  FindPrefetches finder = lowerWithPass(acc, w);
   EXPECT_EQ(finder.halidePrefetches, 0);
   ASSERT_EQ(finder.found.size(), 1u);
   const GuardedPrefetch &pf = finder.found[0];
@@ -138,14 +144,7 @@ TEST(SpreadPrefetches, WithoutTileLoopsOnlyL2) {
   g(x) = w(x) * 2.0f;
   g.bound(x, 0, 256);
   g.prefetch(w, x, x, 64, PrefetchBoundStrategy::NonFaulting);
-  Pipeline p(g);
-  addPrefetchStrideFix(p);
-  addSpreadPrefetches(p, {".x.xo"});
-  Module m = p.compile_to_module({w}, "l2_prefetch",
-                                 Target("x86-64-linux-avx2-no_runtime"));
-  FindPrefetches finder;
-  for (const LoweredFunc &f : m.functions())
-    f.body.accept(&finder);
+  FindPrefetches finder = lowerWithPass(g, w);
   EXPECT_EQ(finder.halidePrefetches, 0);
   ASSERT_FALSE(finder.found.empty());
   for (const GuardedPrefetch &pf : finder.found) {

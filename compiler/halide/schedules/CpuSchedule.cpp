@@ -355,6 +355,9 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   int vectorsPerBlock = block / lanes;
   int64_t blocks = conv.paddedChannels / block;
   int64_t taps = conv.kernelWidth * conv.kernelHeight;
+  // AVX-512: 32 registers, a 16-channel block one vector (the rules below
+  // measured on a Xeon only).
+  bool avx512 = p.vectorRegisters > 16 && vectorsPerBlock == 1;
   // On a 16-register file (AVX2) 1x1 tiles of 12 accumulators spilled: the
   // tile's 2 x blocks weight vectors and a broadcast stay live beside them
   // (ResNet-50's 1x1 kernels made 80-130 stack accesses each, Zen 3); with
@@ -385,9 +388,7 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // the rest within noise. 16-register files keep their measured budget
   // (pointwiseAccumulatorBudget); NEON (four vectors a block, its FMAs take a
   // pixel by lane) is unmeasured.
-  int liveBudget = taps == 1 && p.vectorRegisters > 16 && vectorsPerBlock == 1
-                       ? p.vectorRegisters - 1
-                       : 0;
+  int liveBudget = taps == 1 && avx512 ? p.vectorRegisters - 1 : 0;
   ChannelVectorTile tile =
       channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
                         conv.outHeight, /*dividingBlocks=*/false, liveBudget);
@@ -447,9 +448,9 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // that conv -9 to -10 % / -9 %, ResNet-18's 1x1 s2 256 -> 512 (14x14 ->
   // 7x7) -11 % / within noise. (From 128: MobileNetV2's 160 -> 960 +18 to
   // +21 %; on 14x14 images, ResNet-50's 256 -> 1024, +7 to +15 %.) AVX-512
-  // only (32 registers, a block one vector); elsewhere unmeasured: 512.
-  bool smallPointwise = taps == 1 && conv.outHeight * conv.outWidth <= 64 &&
-                        p.vectorRegisters > 16 && vectorsPerBlock == 1;
+  // only; elsewhere unmeasured: 512.
+  bool smallPointwise =
+      taps == 1 && conv.outHeight * conv.outWidth <= 64 && avx512;
   auto chunkedFor = [&](const ChannelVectorTasks &t) {
     int64_t minReduction = t.byChannelTile && smallPointwise ? 256 : 512;
     return (t.rows > 0 || t.byChannelTile) && reduction >= minReduction &&
@@ -606,8 +607,8 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // tasks (weights re-read per block from L2) +4 to +17 %; two chunks
   // ahead as one.
   // (Fused kernels, whose weights come another way, unmeasured.)
-  if (chunkedReduction && tasks.byChannelTile && p.vectorRegisters > 16 &&
-      vectorsPerBlock == 1 && conv.weights.defined()) {
+  if (chunkedReduction && tasks.byChannelTile && avx512 &&
+      conv.weights.defined()) {
     VarOrRVar step = laneLoops.back();
     int stepsPerChunk = laneLoops.size() > 1
                             ? (int)(innerExtent / kActivationBlock)
