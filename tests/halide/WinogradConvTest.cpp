@@ -308,6 +308,17 @@ TEST(HalideWinogradConv, ResNet28x28BlockedResidualX86F4) {
   runOnX86VectorTargets(c, 46);
 }
 
+// ResNet-50's 56x56 64 -> 64: on AVX-512 the L2 budget gives blocks of 2
+// tile rows, 7 of them; an odd count of 3-7 takes fewer rows a block, here
+// 14 blocks of one (WinogradConvSchedule.cpp). AVX2 plans one row anyway.
+TEST(HalideWinogradConv, ResNet56x56EvenRowBlocksX86F4) {
+  WinogradCase c;
+  c.C = 64, c.M = 64, c.H = 56, c.W = 56;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runOnX86VectorTargets(c, 47);
+}
+
 TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsX86F3) {
   WinogradCase c;
   c.tile = 3;
