@@ -213,7 +213,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   if (s.tilesY <= kMaxTileRowsOfOneBlock ||
       ((s.tile >= 3 || s.stride == 2) && s.tilesY * s.tile <= 16))
     rows = s.tilesY;
-  bool rowTasks = (s.tilesY + rows - 1) / rows >= 2;
+  bool rowTasks = rowBlocks(rows) >= 2;
   ProductTile pt =
       productTile(s.tilesX * rows, blocks, vectorsPerBlock, budget);
   // Channel groups: all blocks per row task; else about kMinChannelTasks
