@@ -355,9 +355,7 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   int vectorsPerBlock = block / lanes;
   int64_t blocks = conv.paddedChannels / block;
   int64_t taps = conv.kernelWidth * conv.kernelHeight;
-  // AVX-512: 32 registers, a 16-channel block one vector (the rules below
-  // measured on a Xeon only).
-  bool avx512 = p.vectorRegisters > 16 && vectorsPerBlock == 1;
+  bool avx512 = p.avx512();
   // On a 16-register file (AVX2) 1x1 tiles of 12 accumulators spilled: the
   // tile's 2 x blocks weight vectors and a broadcast stay live beside them
   // (ResNet-50's 1x1 kernels made 80-130 stack accesses each, Zen 3); with

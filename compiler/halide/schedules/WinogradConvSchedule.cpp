@@ -291,7 +291,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
     // -7 % / within noise; with weights within the L2 (the 56x56 64 -> 64,
     // GoogLeNet's 5x5 32 -> 96 at 28x28) 5-11 % slower.
     // (NEON, 32 registers too, takes no chunks: unmeasured.)
-    bool avx512 = p.vectorLanes >= 16;
+    bool avx512 = p.avx512();
     bool chunks = p.vectorRegisters <= 16 || avx512;
     const int kChannelChunk = avx512 ? 8 : 16;
     bool chunkRows = weightBytes >= (avx512 ? 1 : 4) * p.l2Bytes;
