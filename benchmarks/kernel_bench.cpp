@@ -44,6 +44,7 @@
 
 #include "compiler/halide/KernelCompiler.h"
 #include "compiler/halide/PipelineBuilder.h"
+#include "compiler/halide/RunThreads.h"
 #include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
@@ -242,6 +243,8 @@ int main(int argc, char **argv) {
   // One thread by default: the comparison is per-core efficiency (--threads
   // N checks how a kernel scales; % of peak is then of one core's peak).
   setenv("HL_NUM_THREADS", threads.c_str(), 1);
+  // Kernels that split by the run's thread count (RunThreads.h) see N too.
+  kiln::setJitRunThreads(atoi(threads.c_str()));
   Halide::Target target = Halide::get_jit_target_from_environment();
   printf("target %s, %d runs, median, %s%s weights, %s thread(s)\n",
          target.to_string().c_str(), runs, coldWeights ? "cold " : "",

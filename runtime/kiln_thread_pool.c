@@ -334,6 +334,15 @@ void kiln_pool_end_run(int owned) {
   atomic_store(&pool_owned, 0);
 }
 
+int32_t kiln_pool_parallelism(void) {
+  /* The same value on every thread of a run, inside tasks too (a kernel may
+   * evaluate it in each task): the owner's, and the workers' (they only run
+   * the owner's tasks; pool_active is fixed from kiln_pool_begin_run on). */
+  if (pool_is_owner || pool_thread_number > 0)
+    return 1 + atomic_load_explicit(&pool_active, memory_order_relaxed);
+  return 1;
+}
+
 int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min,
                          int size, uint8_t *closure) {
   if (size <= 0)

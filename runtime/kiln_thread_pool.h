@@ -51,6 +51,15 @@ int kiln_pool_default_threads(void);
 int kiln_pool_begin_run(int threads);
 void kiln_pool_end_run(int owned);
 
+/* The threads of the run the calling thread works for: 1 + the run's
+ * workers on the run's owner and on its workers (inside tasks too: the
+ * same value wherever a kernel evaluates it), else 1 (a thread that does
+ * not own the pool runs its loops serially). Kernels whose best split
+ * depends on it call it (the Winograd convs with channel-group tasks: one
+ * task per thread, each transforming the whole input itself;
+ * compiler/halide/RunThreads.h). */
+int32_t kiln_pool_parallelism(void);
+
 /* Halide's do_par_for contract: runs f(user_context, i, closure) for i in
  * [min, min + size); returns 0 or the first non-zero task result. */
 int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min,

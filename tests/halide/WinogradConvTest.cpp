@@ -21,6 +21,7 @@
 
 #include "tests/halide/TestUtil.h"
 
+#include "compiler/halide/RunThreads.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/WinogradLayout.h"
 
@@ -325,6 +326,34 @@ TEST(HalideWinogradConv, GoogLeNet14x14RaggedGroupsX86F3) {
   c.C = 96, c.M = 208, c.H = 14, c.W = 14;
   c.bias = true, c.act = Activation::Relu;
   runOnX86VectorTargets(c, 45);
+}
+
+// Channel-group tasks are one per thread of the run, each transforming the
+// whole input (WinogradConvSchedule.cpp): a specialization per count of
+// groups a task takes, chosen by the run's thread count (RunThreads.h; the
+// JIT's value set here; the other cases run with 1). ResNet-50's 14x14
+// 256 -> 256 in its network form (16 blocks, 4 groups on AVX-512: 2
+// threads take 2 groups a task, 5 threads one) and GoogLeNet's ragged 208
+// channels, on the host's schedule.
+TEST(HalideWinogradConv, ChannelGroupTasksPerRunThreadsF3) {
+  struct RestoreJitThreads {
+    ~RestoreJitThreads() { setJitRunThreads(1); }
+  } restore;
+  WinogradCase resnet;
+  resnet.tile = 3;
+  resnet.C = 256, resnet.M = 256, resnet.H = 14, resnet.W = 14;
+  resnet.bias = resnet.residual = true, resnet.act = Activation::Relu;
+  resnet.blockInput = resnet.blockResidual = resnet.blockOutput = true;
+  WinogradCase googlenet;
+  googlenet.tile = 3;
+  googlenet.C = 96, googlenet.M = 208, googlenet.H = 14, googlenet.W = 14;
+  googlenet.bias = true, googlenet.act = Activation::Relu;
+  for (int threads : {2, 5}) {
+    SCOPED_TRACE("run threads " + std::to_string(threads));
+    setJitRunThreads(threads);
+    runWinogradCase(resnet, 48);
+    runWinogradCase(googlenet, 49);
+  }
 }
 
 // The stride-2 F(2x2, 3x3) (WinogradLayout.h, kWinogradBtS2): 5 x 5 input

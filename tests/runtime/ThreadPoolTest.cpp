@@ -249,6 +249,66 @@ TEST(ThreadPool, ManyBackToBackJobsAndRuns) {
   kiln_pool_release();
 }
 
+// kiln_pool_parallelism: the run's threads on its owner and inside every
+// task, on the worker too (a kernel may evaluate it in any task); 1 outside
+// a run and on a thread whose run does not own the pool.
+struct SeenParallelism {
+  std::vector<std::atomic<int>> value;
+  std::thread::id owner;
+  bool waitForWorker = false; // task 0 waits until a worker ran a task
+  std::atomic<bool> helped{false}, timedOut{false};
+  explicit SeenParallelism(int n) : value(n) {}
+};
+
+int recordParallelism(void *, int index, uint8_t *closure) {
+  auto *seen = reinterpret_cast<SeenParallelism *>(closure);
+  seen->value[index] = kiln_pool_parallelism();
+  bool onOwner = std::this_thread::get_id() == seen->owner;
+  if (!onOwner)
+    seen->helped = true;
+  if (index == 0 && onOwner && seen->waitForWorker &&
+      !waitFor([seen] { return seen->helped.load(); }))
+    seen->timedOut = true;
+  return 0;
+}
+
+TEST(ThreadPool, ParallelismIsTheRunsThreadsOnEveryThreadOfIt) {
+  kiln_pool_acquire();
+  EXPECT_EQ(kiln_pool_parallelism(), 1);
+  kiln_pool_release();
+  for (int threads : {1, 2, 3}) {
+    PoolRun run(threads);
+    ASSERT_EQ(run.owned, 1);
+    EXPECT_EQ(kiln_pool_parallelism(), threads);
+    SeenParallelism seen(64);
+    seen.owner = std::this_thread::get_id();
+    seen.waitForWorker = threads > 1;
+    ASSERT_EQ(kiln_pool_do_par_for(nullptr, recordParallelism, 0, 64,
+                                   reinterpret_cast<uint8_t *>(&seen)),
+              0);
+    for (int i = 0; i < 64; ++i)
+      EXPECT_EQ(seen.value[i].load(), threads) << "task " << i;
+    EXPECT_EQ(seen.helped.load(), threads > 1) << "tasks on a worker";
+    EXPECT_FALSE(seen.timedOut.load());
+    std::thread other([] {
+      kiln_pool_acquire();
+      int owned = kiln_pool_begin_run(2);
+      EXPECT_EQ(owned, 0);
+      EXPECT_EQ(kiln_pool_parallelism(), 1);
+      SeenParallelism seen(8);
+      seen.owner = std::this_thread::get_id();
+      EXPECT_EQ(kiln_pool_do_par_for(nullptr, recordParallelism, 0, 8,
+                                     reinterpret_cast<uint8_t *>(&seen)),
+                0);
+      for (int i = 0; i < 8; ++i)
+        EXPECT_EQ(seen.value[i].load(), 1);
+      kiln_pool_end_run(owned);
+      kiln_pool_release();
+    });
+    other.join();
+  }
+}
+
 TEST(ThreadPool, OutsideARunLoopsAreSerial) {
   kiln_pool_acquire();
   Tally t(30);

@@ -15,7 +15,7 @@ int vectorLanesFor(int64_t extent, int lanes) {
   return v;
 }
 
-ChannelBlockLoops vectorizeChannelBlock(Func f, Var k, int lanes) {
+ChannelBlockLoops vectorizeChannelBlock(Stage f, Var k, int lanes) {
   ChannelBlockLoops l{Var(k.name() + "_v"), Var(k.name() + "_l")};
   f.split(k, l.vectors, l.lanes, std::max(lanes, 1), TailStrategy::RoundUp)
       .unroll(l.vectors);

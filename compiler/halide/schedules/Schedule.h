@@ -229,7 +229,7 @@ struct ChannelBlockLoops {
 /// `lanes`, the block's vectors unrolled: two on AVX2, where as a loop of
 /// two inside unrolled code they were 10-40 % of a kernel's time (the
 /// Winograd input transform).
-ChannelBlockLoops vectorizeChannelBlock(Halide::Func f, Halide::Var k,
+ChannelBlockLoops vectorizeChannelBlock(Halide::Stage f, Halide::Var k,
                                         int lanes);
 
 /// Widest power of two <= both `lanes` and `extent`: the vector width for

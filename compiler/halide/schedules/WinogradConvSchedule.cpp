@@ -8,10 +8,13 @@
 // parallel over row blocks when the image has enough of them and the
 // transformed weights stay cache-resident across blocks, else over channel
 // groups (small images with many channels: every task then streams only
-// its own share of the weights, which dominate the traffic).
+// its own share of the weights, which dominate the traffic); then each
+// thread of the run takes one task of whole groups and transforms the
+// input itself (the run's thread count is read at run time: RunThreads.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/halide/RunThreads.h"
 #include "compiler/halide/algorithms/WinogradConv.h"
 #include "compiler/halide/schedules/Schedule.h"
 
@@ -55,10 +58,10 @@ ProductTile productTile(int64_t tiles, int64_t blocks, int vectorsPerBlock,
   return best;
 }
 
-/// The zero-padded NCHW input and its transform V, per row block (yo) when
-/// the tasks are row blocks, else once per call.
-void scheduleInputTransform(WinogradStages &s, Func out, Var yo, bool rowTasks,
-                            const CpuScheduleParams &p) {
+/// The zero-padded NCHW input and its transform V, per task (`task`: a row
+/// block, or a channel group that transforms the whole input itself).
+void scheduleInputTransform(WinogradStages &s, Func out, Var task,
+                            bool rowTasks, const CpuScheduleParams &p) {
   // The zero-padded input: with row-block tasks, each task pads the rows
   // its block reads (a thread then reads only the rows the kernel before
   // left in its own L2; ResNet-50's 56x56 Winograd convs 0.88-0.90 ->
@@ -66,7 +69,7 @@ void scheduleInputTransform(WinogradStages &s, Func out, Var yo, bool rowTasks,
   // before the input transform reads it (see the blocked twin below).
   std::vector<Var> pv = s.paddedInput.args();
   if (rowTasks)
-    s.paddedInput.compute_at(out, yo);
+    s.paddedInput.compute_at(out, task);
   else
     s.paddedInput.compute_at(s.inputTransform, s.c);
   s.paddedInput.vectorize(pv[0], p.vectorLanes, TailStrategy::GuardWithIf);
@@ -77,14 +80,12 @@ void scheduleInputTransform(WinogradStages &s, Func out, Var yo, bool rowTasks,
   // slower at 56x56 than two overlapping 8-lane vectors: V's rows no
   // longer match the products' tile rows.)
   int tileLanes = vectorLanesFor(s.tilesX, p.vectorLanes);
-  s.inputTransform.compute_at(out, yo)
+  s.inputTransform.compute_at(out, task)
       .reorder_storage(s.tx, s.ty, s.c, s.a, s.b, s.n)
       .reorder(s.tx, s.a, s.b, s.ty, s.c, s.n)
       .vectorize(s.tx, tileLanes)
       .unroll(s.a)
       .unroll(s.b);
-  if (!rowTasks)
-    s.inputTransform.parallel(s.c);
   // Tiles innermost in storage too: dense vector stores and loads (the
   // default order put positions innermost: strided scatters and gathers).
   s.rowTransform.compute_at(s.inputTransform, s.c)
@@ -99,9 +100,8 @@ void scheduleInputTransform(WinogradStages &s, Func out, Var yo, bool rowTasks,
 /// transform stages run on 16-channel vectors (dense loads and stores), V
 /// stored channels innermost; the row transform of one tile's channel
 /// block (alpha x alpha vectors) is computed per tile.
-void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
-                                   bool rowTasks,
-                                   const CpuScheduleParams &p) {
+void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var task,
+                                   bool rowTasks, const CpuScheduleParams &p) {
   int lanes = vectorLanesFor(s.block, p.vectorLanes);
   std::vector<Var> pv = s.paddedInput.args();
   // The padded input per row-block task, or (one block of all rows) per
@@ -110,7 +110,7 @@ void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
   // Winograd convs were 1-4 % slower at 1 thread and 2-8 % at 2.
   Var co("wco"), ci("wci");
   if (rowTasks)
-    s.paddedInput.compute_at(out, yo);
+    s.paddedInput.compute_at(out, task);
   else
     s.paddedInput.compute_at(s.inputTransform, co);
   vectorizeChannelBlock(s.paddedInput, pv[0], lanes);
@@ -118,15 +118,13 @@ void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var yo,
   // A block's vectors (two on AVX2) unrolled too: as a loop of two inside
   // each of the 36 unrolled positions, the 56x56 transforms took ~46 % of
   // ResNet-50's 64->64 Winograd kernel on Zen 3.
-  s.inputTransform.compute_at(out, yo)
+  s.inputTransform.compute_at(out, task)
       .reorder_storage(s.c, s.tx, s.ty, s.a, s.b, s.n)
       .split(s.c, co, ci, block);
   ChannelBlockLoops v = vectorizeChannelBlock(s.inputTransform, ci, lanes);
   s.inputTransform.reorder(v.lanes, v.vectors, s.a, s.b, s.tx, s.ty, co, s.n)
       .unroll(s.a)
       .unroll(s.b);
-  if (!rowTasks)
-    s.inputTransform.parallel(co);
   Var rco("wrco"), rci("wrci");
   s.rowTransform.compute_at(s.inputTransform, s.tx)
       .split(s.c, rco, rci, block);
@@ -227,36 +225,75 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
 
   // Output: tasks (row block yo, channel group mo), epilogue vectorized
   // along rows, or (channel-blocked output) along its 16-channel blocks.
+  // Channel-group tasks are one per thread of the run (runThreads()), each
+  // of whole groups (mg) and transforming the whole input itself: at 1
+  // thread the input is transformed once, as before; at 2 each thread's
+  // products read only the V it wrote. As one shared V, transformed in
+  // parallel over channel blocks, the transform did not scale (its tasks
+  // took twice as long at 2 threads: lines the other core held) and each
+  // product task read half of V from the other core. Xeon (Emerald
+  // Rapids), kernel_ab inside the networks, paired against the unchanged
+  // kernels' drift, 2 threads: ResNet-50's 14x14 F(3x3) 256 -> 256 -4 to
+  // -10 %, ResNet-18's 14x14 and 7x7 ones -3 to -11 %, GoogLeNet's -5 to
+  // -10 %; 1 thread within noise. (Two fixed groups with V per task:
+  // +2 to +7 % at 1 thread, the input transformed twice: hence the run's
+  // thread count.)
   Func out = f.output;
   size_t d = s.blockedOutput ? 1 : 0;
   Var ox = f.vars[d], oy = f.vars[d + 1], om = f.vars[d + 2],
       on = f.vars[d + 3];
-  Var yo("yo"), yi("yi"), mo("mo"), mi("mi");
+  Var yo("yo"), yi("yi"), mo("mo"), mi("mi"), mt("mt"), mg("mg");
   out.split(oy, yo, yi, (int)(rows * tile), TailStrategy::GuardWithIf)
-      .split(om, mo, mi, (int)(s.blockedOutput ? groupBlocks
-                                                : groupBlocks * block),
-             TailStrategy::GuardWithIf)
-      .reorder(ox, yi, mi, mo, yo, on);
-  if (s.blockedOutput) {
-    ChannelBlockLoops b = vectorizeChannelBlock(out, f.vars[0], lanes);
-    out.reorder(b.lanes, b.vectors, ox);
-  } else {
-    int outLanes = vectorLanesFor(f.extents[0], p.vectorLanes);
-    if (outLanes > 1)
-      out.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+      .split(om, mo, mi,
+             (int)(s.blockedOutput ? groupBlocks : groupBlocks * block),
+             TailStrategy::GuardWithIf);
+  // The rest per task split: tasks (mt) of `groupsPerTask` groups (mg).
+  auto finishOutput = [&](Stage st, int groupsPerTask) {
+    if (rowTasks)
+      st.reorder(ox, yi, mi, mo, yo, on);
+    else
+      st.split(mo, mt, mg, groupsPerTask, TailStrategy::GuardWithIf)
+          .reorder(ox, yi, mi, mg, mt, yo, on);
+    if (s.blockedOutput) {
+      ChannelBlockLoops b = vectorizeChannelBlock(st, f.vars[0], lanes);
+      st.reorder(b.lanes, b.vectors, ox);
+    } else {
+      int outLanes = vectorLanesFor(f.extents[0], p.vectorLanes);
+      if (outLanes > 1)
+        st.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
+    }
+    st.parallel(rowTasks ? yo : mt);
+  };
+  int groups = (int)((blocks + groupBlocks - 1) / groupBlocks);
+  if (!rowTasks) {
+    // One task per thread, each of ceil(groups / threads) groups: a
+    // specialization per distinct count, with the fewest threads that give
+    // it, more threads first (Halide takes the first that holds); all
+    // groups in one task at 1 thread.
+    std::vector<std::pair<int, int>> threadsAndGroupsPerTask;
+    for (int threads = 2; threads <= groups; ++threads) {
+      int groupsPerTask = (groups + threads - 1) / threads;
+      if (threadsAndGroupsPerTask.empty() ||
+          threadsAndGroupsPerTask.back().second != groupsPerTask)
+        threadsAndGroupsPerTask.push_back({threads, groupsPerTask});
+    }
+    for (auto it = threadsAndGroupsPerTask.rbegin();
+         it != threadsAndGroupsPerTask.rend(); ++it)
+      finishOutput(out.specialize(runThreads() >= it->first), it->second);
   }
-  out.parallel(rowTasks ? yo : mo);
+  finishOutput(out, groups);
+  Var groupLoop = rowTasks ? mo : mg, taskLoop = rowTasks ? yo : mt;
 
   if (s.blockedInput)
-    scheduleBlockedInputTransform(s, out, yo, rowTasks, p);
+    scheduleBlockedInputTransform(s, out, taskLoop, rowTasks, p);
   else
-    scheduleInputTransform(s, out, yo, rowTasks, p);
+    scheduleInputTransform(s, out, taskLoop, rowTasks, p);
 
   // Products per channel group: register tiles of pt.tiles tiles (tx, ty
   // fused) x pt.blocks blocks, the input-channel reduction inside; a
   // tile's weights (C x pt.blocks vectors per position) are reused by
   // every tile of the row block from L1/L2.
-  s.product.compute_at(out, mo).vectorize(s.j, lanes);
+  s.product.compute_at(out, groupLoop).vectorize(s.j, lanes);
   {
     Var jo("jo"), ji("ji"), t("t"), to("to"), ti("ti"), mbo("mbo"), mbi("mbi");
     Stage u = s.product.update();
@@ -336,7 +373,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // RoundUp: tiles stay aligned to the tile grid when the image is not a
   // whole number of tiles (ShiftInwards would shift the last tile and
   // leave ox % m unknown: every position's select evaluated per pixel).
-  s.outputTransform.compute_at(out, mo)
+  s.outputTransform.compute_at(out, groupLoop)
       .split(s.ox, txo, uu, tile, TailStrategy::RoundUp)
       .split(s.oy, tyo, vv, tile, TailStrategy::RoundUp)
       .split(s.j, jo, ji, lanes)
