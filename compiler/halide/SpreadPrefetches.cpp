@@ -21,11 +21,13 @@ class SpreadPrefetchesPass : public IRMutator {
   bool inPrefetch = false;
 
   bool isTileLoop(const For *loop, const std::string &func) const {
-    if (loopFunc(loop->name) != func)
-      return false;
-    for (const std::string &s : suffixes)
-      if (ends_with(loop->name, s))
+    for (const std::string &s : suffixes) {
+      // A full loop name (no leading '.'): that loop, of any Func.
+      if (!starts_with(s, ".") && loop->name == s)
         return true;
+      if (loopFunc(loop->name) == func && ends_with(loop->name, s))
+        return true;
+    }
     return false;
   }
 

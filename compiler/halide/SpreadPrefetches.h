@@ -29,8 +29,10 @@ namespace kiln {
 /// Adds the pass to `pipeline` (after addPrefetchStrideFix). A loop is a
 /// tile loop when its lowered name ends with one of `tileLoopSuffixes`
 /// (e.g. ".px.pxo" for the loop pxo split from px) and it belongs to the
-/// Func of the loop holding the prefetch. Prefetches outside any tile loop
-/// are only made L2 prefetches.
+/// Func of the loop holding the prefetch, or when its name is one of them
+/// in full (no leading '.', e.g. "out.s0.y": a consumer's loop around the
+/// Func computed per tile). Prefetches outside any tile loop are only made
+/// L2 prefetches.
 void addSpreadPrefetches(Halide::Pipeline &pipeline,
                          const std::vector<std::string> &tileLoopSuffixes);
 

@@ -33,7 +33,37 @@ struct ConvCase {
   float clipMin = 0, clipMax = 0;
   /// Schedule for this Halide target instead of the host's (runJit).
   std::string target;
+  /// The kernel must hold L2 weight prefetches (SpreadPrefetches.h).
+  bool expectL2Prefetches = false;
 };
+
+/// Number of L2 prefetches (llvm.prefetch, locality 2) in `spec`'s kernel
+/// as lowered for `target`.
+int countL2Prefetches(const KernelSpec &spec, const std::string &target) {
+  struct Count : Halide::Internal::IRVisitor {
+    using IRVisitor::visit;
+    int found = 0;
+    void visit(const Halide::Internal::Call *op) override {
+      IRVisitor::visit(op);
+      if (op->name == "llvm.prefetch.p0" && op->args.size() == 4 &&
+          Halide::Internal::is_const(op->args[2], 2))
+        ++found;
+    }
+  } count;
+  BuiltPipeline built;
+  std::string error;
+  Halide::Target t =
+      target.empty() ? Halide::get_host_target() : Halide::Target(target);
+  if (!buildPipeline(spec, t, built, error)) {
+    ADD_FAILURE() << error;
+    return 0;
+  }
+  Halide::Module m = built.pipeline.compile_to_module(
+      built.arguments, spec.name, t.with_feature(Halide::Target::NoRuntime));
+  for (const Halide::Internal::LoweredFunc &f : m.functions())
+    f.body.accept(&count);
+  return count.found;
+}
 
 int64_t outDim(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0,
                int64_t p1) {
@@ -127,6 +157,8 @@ void runConvCase(const ConvCase &c, unsigned seed) {
       runJit(spec, kernelIn, c.residualInPlace ? (int)kernelIn.size() - 1 : -1,
              c.target);
   expectClose(c.blockOutput ? fromChannelBlocked(got) : got, want);
+  if (c.expectL2Prefetches)
+    EXPECT_GT(countL2Prefetches(spec, c.target), 0);
 }
 
 TEST(HalideConv, Plain) { runConvCase({}, 1); }
@@ -598,6 +630,41 @@ TEST(HalideConv, ChannelTileTasksSpreadPrefetchAvx512) {
   d.blockInput = d.blockResidual = d.blockOutput = true;
   d.target = kAvx512Target;
   runConvCase(d, 56);
+}
+
+// Channel-tile 1x1s over an unchunked reduction: on AVX-512 each step
+// prefetches the next channel tile's weights, shared out among the current
+// tile's rows and row tiles (CpuSchedule.cpp). MobileNetV2's 7x7 160 ->
+// 960 as 976 channels, ragged channel tiles (the last tile's prefetches run
+// past the weights: non-faulting), and a 14x14 1x1 with 4x more weights than
+// input (channel-tile tasks on that image too), unblocked input.
+TEST(HalideConv, ChannelTileTasksPrefetchNextTileAvx512) {
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "the host cannot run AVX-512 code";
+  ConvCase c;
+  c.C = 160;
+  c.M = 976;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.act = Activation::Clip, c.clipMin = 0, c.clipMax = 6;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  c.target = kAvx512Target;
+  c.expectL2Prefetches = true;
+  runConvCase(c, 57);
+  ConvCase d;
+  d.C = 64;
+  d.M = 1040;
+  d.H = d.W = 14;
+  d.KH = d.KW = 1;
+  d.bias = d.residual = true;
+  d.act = Activation::Relu;
+  d.packBlock = kConvChannelVectorBlock;
+  d.blockResidual = d.blockOutput = true;
+  d.target = kAvx512Target;
+  d.expectL2Prefetches = true;
+  runConvCase(d, 58);
 }
 
 TEST(HalideConv, ChannelVectorsPointwiseRaggedRow) {

@@ -83,12 +83,13 @@ const For *loopEndingWith(const std::vector<Stmt> &loops,
   return nullptr;
 }
 
-/// `out` lowered with the stride fix and the pass (tile loops: ".x.xo"),
-/// and the prefetches found in it.
-FindPrefetches lowerWithPass(Func out, ImageParam w) {
+/// `out` lowered with the stride fix and the pass (tile loops: ".x.xo",
+/// or `tileLoops`), and the prefetches found in it.
+FindPrefetches lowerWithPass(Func out, ImageParam w,
+                             std::vector<std::string> tileLoops = {".x.xo"}) {
   Pipeline p(out);
   addPrefetchStrideFix(p);
-  addSpreadPrefetches(p, {".x.xo"});
+  addSpreadPrefetches(p, tileLoops);
   Module m = p.compile_to_module({w}, "spread_prefetch",
                                  Target("x86-64-linux-avx2-no_runtime"));
   FindPrefetches finder;
@@ -131,6 +132,50 @@ TEST(SpreadPrefetches, EachStepOnceSpreadOverTiles) {
       if (is_const_one(c)) {
         ++owners;
         EXPECT_EQ(t, s * 8 / 16) << "step " << s;
+      }
+    }
+    EXPECT_EQ(owners, 1) << "step " << s;
+  }
+}
+
+// Tiles named in full: the consumer's loop around a Func computed per
+// tile (CpuSchedule.cpp's unchunked channel-tile 1x1s: the accumulator per
+// register tile of the output's rows, each step prefetching the next
+// channel tile). 64 steps over 8 tiles of the consumer; a same-named
+// suffix on the accumulator's own loops must not count.
+TEST(SpreadPrefetches, FullNamedTileLoopsOfTheConsumer) {
+  ImageParam w(Float(32), 1, "w");
+  Func acc("acc"), out("out");
+  Var x("x"), xo("xo"), xi("xi");
+  RDom r(0, 64, "r");
+  acc(x) = 0.0f;
+  acc(x) += w(r) * cast<float>(x);
+  out(x) = acc(x) + 1.0f;
+  out.bound(x, 0, 64).split(x, xo, xi, 8);
+  acc.compute_at(out, xo);
+  acc.update().prefetch(w, r, r, 64, PrefetchBoundStrategy::NonFaulting);
+  // The Func's own name: Halide makes a reused name unique ("out$2").
+  std::string tileLoop = out.name() + ".s0.x.xo";
+  FindPrefetches finder = lowerWithPass(out, w, {tileLoop});
+  EXPECT_EQ(finder.halidePrefetches, 0);
+  ASSERT_EQ(finder.found.size(), 1u);
+  const GuardedPrefetch &pf = finder.found[0];
+  EXPECT_EQ(pf.locality, 2);
+  ASSERT_TRUE(pf.condition.defined()) << "the prefetch is not guarded";
+  const For *tile = loopEndingWith(pf.loops, tileLoop);
+  const For *step = loopEndingWith(pf.loops, ".r$x");
+  ASSERT_TRUE(tile && step);
+  ASSERT_EQ(as_const_int(tile->extent).value_or(-1), 8);
+  ASSERT_EQ(as_const_int(step->extent).value_or(-1), 64);
+  for (int s = 0; s < 64; ++s) {
+    int owners = 0;
+    for (int t = 0; t < 8; ++t) {
+      Expr c = substitute(tile->name, tile->min + t, pf.condition);
+      c = simplify(substitute(step->name, step->min + s, c));
+      ASSERT_TRUE(is_const(c)) << c;
+      if (is_const_one(c)) {
+        ++owners;
+        EXPECT_EQ(t, s * 8 / 64) << "step " << s;
       }
     }
     EXPECT_EQ(owners, 1) << "step " << s;
