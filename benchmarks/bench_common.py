@@ -134,6 +134,23 @@ def compare(got, want, rtol=RTOL, atol=ATOL):
     return bad == 0, float(diff.max()) if diff.size else 0.0, bad
 
 
+def paired_round_ratio(times_a, times_b, runs):
+    """Median over rounds of (a's median / b's median in that round): the
+    engines' times as `interleaved` returns them, `runs` timed runs a round.
+    A slow phase of the machine that spans a round slows both engines in it
+    and cancels from that round's ratio (the ratio of the overall medians
+    mixes rounds from different phases)."""
+    if runs < 1 or len(times_a) != len(times_b) or len(times_a) % runs:
+        raise ValueError(f"paired_round_ratio: {len(times_a)} and {len(times_b)} "
+                         f"times are not whole rounds of {runs}")
+    ratios = []
+    for i in range(0, len(times_a), runs):
+        a = summarize(times_a[i:i + runs])["median_ms"]
+        b = summarize(times_b[i:i + runs])["median_ms"]
+        ratios.append(a / b)
+    return summarize(ratios)["median_ms"]
+
+
 def summarize(times):
     t = sorted(times)
     n = len(t)

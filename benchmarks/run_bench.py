@@ -88,6 +88,12 @@ def end_to_end(args, build, kiln, peak, name, out_dir):
                 # in the calmest moment of the run (this VM's noise slows a
                 # near-peak kernel more than a peer's, so the medians of a
                 # noisy run understate Kiln; see benchmarks/README.md).
+                # Per round (each engine's block of runs), then the median
+                # of the rounds' ratios: a slow phase spanning a round
+                # cancels from it (bench_common.paired_round_ratio).
+                for peer in ("onnxruntime", "openvino"):
+                    row[f"ratio_vs_{peer}_paired"] = round(bc.paired_round_ratio(
+                        times["kiln"], times[peer], args.runs), 3)
                 kiln_min = stats["kiln"]["min_ms"]
                 row["ratio_vs_onnxruntime_at_min"] = round(
                     kiln_min / stats["onnxruntime"]["min_ms"], 3)
@@ -117,12 +123,14 @@ def print_e2e(rows):
                           f"{r['ratio_vs_openvino']:.2f}" if eng == "kiln" else "",
                           f"{p['min_ms']:.2f}",
                           f"{r['ratio_vs_onnxruntime_at_min']:.2f}" if eng == "kiln" else "",
+                          f"{r['ratio_vs_onnxruntime_paired']:.2f}" if eng == "kiln" else "",
                           f"{p['gflops']:.1f}",
                           f"{r['percent_of_peak']:.1f}%" if eng == "kiln" else "",
                           ("ok" if p["matches_onnxruntime"] else "MISMATCH")
                           if "matches_onnxruntime" in p else ("ref" if eng == "onnxruntime" else "")])
     print(bc.fmt_table(["model", "thr", "engine", "median ms", "p90 ms", "kiln/ort",
-                        "kiln/ov", "min ms", "kiln/ort @min", "GFLOP/s", "% peak*thr",
+                        "kiln/ov", "min ms", "kiln/ort @min", "kiln/ort paired",
+                        "GFLOP/s", "% peak*thr",
                         "output"], table))
 
 
