@@ -83,10 +83,10 @@ const For *loopEndingWith(const std::vector<Stmt> &loops,
   return nullptr;
 }
 
-/// `out` lowered with the stride fix and the pass (tile loops: ".x.xo",
-/// or `tileLoops`), and the prefetches found in it.
+/// `out` lowered with the stride fix and the pass (tile loops:
+/// `tileLoops`), and the prefetches found in it.
 FindPrefetches lowerWithPass(Func out, ImageParam w,
-                             std::vector<std::string> tileLoops = {".x.xo"}) {
+                             const std::vector<std::string> &tileLoops) {
   Pipeline p(out);
   addPrefetchStrideFix(p);
   addSpreadPrefetches(p, tileLoops);
@@ -96,6 +96,38 @@ FindPrefetches lowerWithPass(Func out, ImageParam w,
   for (const LoweredFunc &f : m.functions())
     f.body.accept(&finder);
   return finder;
+}
+
+/// `out` lowered with the pass (tile loops: `tileLoop`) must hold one
+/// guarded L2 prefetch, whose step loop (name ending `stepSuffix`, `steps`
+/// long) is shared out among the `tiles` iterations of the tile loop: step
+/// s by tile s * tiles / steps alone.
+void expectEachStepOnce(Func out, ImageParam w, const std::string &tileLoop,
+                        const std::string &stepSuffix, int tiles, int steps) {
+  FindPrefetches finder = lowerWithPass(out, w, {tileLoop});
+  EXPECT_EQ(finder.halidePrefetches, 0);
+  ASSERT_EQ(finder.found.size(), 1u);
+  const GuardedPrefetch &pf = finder.found[0];
+  EXPECT_EQ(pf.locality, 2);
+  ASSERT_TRUE(pf.condition.defined()) << "the prefetch is not guarded";
+  const For *tile = loopEndingWith(pf.loops, tileLoop);
+  const For *step = loopEndingWith(pf.loops, stepSuffix);
+  ASSERT_TRUE(tile && step);
+  ASSERT_EQ(as_const_int(tile->extent).value_or(-1), tiles);
+  ASSERT_EQ(as_const_int(step->extent).value_or(-1), steps);
+  for (int s = 0; s < steps; ++s) {
+    int owners = 0;
+    for (int t = 0; t < tiles; ++t) {
+      Expr c = substitute(tile->name, tile->min + t, pf.condition);
+      c = simplify(substitute(step->name, step->min + s, c));
+      ASSERT_TRUE(is_const(c)) << c;
+      if (is_const_one(c)) {
+        ++owners;
+        EXPECT_EQ(t, s * tiles / steps) << "step " << s;
+      }
+    }
+    EXPECT_EQ(owners, 1) << "step " << s;
+  }
 }
 
 TEST(SpreadPrefetches, EachStepOnceSpreadOverTiles) {
@@ -112,37 +144,13 @@ TEST(SpreadPrefetches, EachStepOnceSpreadOverTiles) {
       .split(r, ro, ri, 16)
       .reorder(xi, ri, xo, ro)
       .prefetch(w, ri, ri, 16, PrefetchBoundStrategy::NonFaulting);
-  FindPrefetches finder = lowerWithPass(acc, w);
-  EXPECT_EQ(finder.halidePrefetches, 0);
-  ASSERT_EQ(finder.found.size(), 1u);
-  const GuardedPrefetch &pf = finder.found[0];
-  EXPECT_EQ(pf.locality, 2);
-  ASSERT_TRUE(pf.condition.defined()) << "the prefetch is not guarded";
-  const For *tile = loopEndingWith(pf.loops, ".x.xo");
-  const For *step = loopEndingWith(pf.loops, ".ri");
-  ASSERT_TRUE(tile && step);
-  ASSERT_EQ(as_const_int(tile->extent).value_or(-1), 8);
-  ASSERT_EQ(as_const_int(step->extent).value_or(-1), 16);
-  for (int s = 0; s < 16; ++s) {
-    int owners = 0;
-    for (int t = 0; t < 8; ++t) {
-      Expr c = substitute(tile->name, tile->min + t, pf.condition);
-      c = simplify(substitute(step->name, step->min + s, c));
-      ASSERT_TRUE(is_const(c)) << c;
-      if (is_const_one(c)) {
-        ++owners;
-        EXPECT_EQ(t, s * 8 / 16) << "step " << s;
-      }
-    }
-    EXPECT_EQ(owners, 1) << "step " << s;
-  }
+  expectEachStepOnce(acc, w, ".x.xo", ".ri", 8, 16);
 }
 
 // Tiles named in full: the consumer's loop around a Func computed per
 // tile (CpuSchedule.cpp's unchunked channel-tile 1x1s: the accumulator per
 // register tile of the output's rows, each step prefetching the next
-// channel tile). 64 steps over 8 tiles of the consumer; a same-named
-// suffix on the accumulator's own loops must not count.
+// channel tile). 64 steps over 8 tiles of the consumer.
 TEST(SpreadPrefetches, FullNamedTileLoopsOfTheConsumer) {
   ImageParam w(Float(32), 1, "w");
   Func acc("acc"), out("out");
@@ -156,30 +164,7 @@ TEST(SpreadPrefetches, FullNamedTileLoopsOfTheConsumer) {
   acc.update().prefetch(w, r, r, 64, PrefetchBoundStrategy::NonFaulting);
   // The Func's own name: Halide makes a reused name unique ("out$2").
   std::string tileLoop = out.name() + ".s0.x.xo";
-  FindPrefetches finder = lowerWithPass(out, w, {tileLoop});
-  EXPECT_EQ(finder.halidePrefetches, 0);
-  ASSERT_EQ(finder.found.size(), 1u);
-  const GuardedPrefetch &pf = finder.found[0];
-  EXPECT_EQ(pf.locality, 2);
-  ASSERT_TRUE(pf.condition.defined()) << "the prefetch is not guarded";
-  const For *tile = loopEndingWith(pf.loops, tileLoop);
-  const For *step = loopEndingWith(pf.loops, ".r$x");
-  ASSERT_TRUE(tile && step);
-  ASSERT_EQ(as_const_int(tile->extent).value_or(-1), 8);
-  ASSERT_EQ(as_const_int(step->extent).value_or(-1), 64);
-  for (int s = 0; s < 64; ++s) {
-    int owners = 0;
-    for (int t = 0; t < 8; ++t) {
-      Expr c = substitute(tile->name, tile->min + t, pf.condition);
-      c = simplify(substitute(step->name, step->min + s, c));
-      ASSERT_TRUE(is_const(c)) << c;
-      if (is_const_one(c)) {
-        ++owners;
-        EXPECT_EQ(t, s * 8 / 64) << "step " << s;
-      }
-    }
-    EXPECT_EQ(owners, 1) << "step " << s;
-  }
+  expectEachStepOnce(out, w, tileLoop, ".r$x", 8, 64);
 }
 
 TEST(SpreadPrefetches, WithoutTileLoopsOnlyL2) {
@@ -189,7 +174,7 @@ TEST(SpreadPrefetches, WithoutTileLoopsOnlyL2) {
   g(x) = w(x) * 2.0f;
   g.bound(x, 0, 256);
   g.prefetch(w, x, x, 64, PrefetchBoundStrategy::NonFaulting);
-  FindPrefetches finder = lowerWithPass(g, w);
+  FindPrefetches finder = lowerWithPass(g, w, {".x.xo"});
   EXPECT_EQ(finder.halidePrefetches, 0);
   ASSERT_FALSE(finder.found.empty());
   for (const GuardedPrefetch &pf : finder.found) {
