@@ -605,39 +605,38 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // tasks (weights re-read per block from L2) +4 to +17 %; two chunks
   // ahead as one.
   // (Fused kernels, whose weights come another way, unmeasured.)
-  if (chunkedReduction && tasks.byChannelTile && avx512 &&
-      conv.weights.defined()) {
-    VarOrRVar step = laneLoops.back();
-    int stepsPerChunk = laneLoops.size() > 1
-                            ? (int)(innerExtent / kActivationBlock)
-                            : (int)innerExtent;
-    u.prefetch(conv.weights, step, step, stepsPerChunk,
-               PrefetchBoundStrategy::NonFaulting);
-    f.prefetchTileLoops = {"." + px.name() + "." + pxo.name(), "." + py.name()};
-  }
-  // Channel-tile 1x1s over an unchunked reduction (tiles of whole rows,
-  // each reading its weight tile from memory in its first pixel tile, from
-  // L1 in the others): on AVX-512 each reduction step prefetches its lines
+  // Likewise channel-tile 1x1s over an unchunked reduction (tiles of whole
+  // rows, each reading its weight tile from memory in its first pixel tile,
+  // from L1 in the others): on AVX-512 each reduction step prefetches its lines
   // of the NEXT channel tile's weights into L2, shared out among the
   // current tile's pixel tiles (the output's rows and row tiles). Xeon
   // (Emerald Rapids), kernel_ab inside the networks, paired against the
   // unchanged kernels' drift, 1 / 2 threads: ResNet-50's six 14x14 256 ->
   // 1024 -2 to -6 % / within noise (two runs each), MobileNetV2's three
   // 7x7 160 -> 960 -4 to -6 % / -2 to -3 %.
-  if (!chunkedReduction && tasks.byChannelTile && avx512 && taps == 1 &&
-      registerTiles && conv.weights.defined()) {
+  bool prefetchNextChunk = chunkedReduction;
+  bool prefetchNextTile = !chunkedReduction && taps == 1 && registerTiles;
+  if ((prefetchNextChunk || prefetchNextTile) && tasks.byChannelTile &&
+      avx512 && conv.weights.defined()) {
     VarOrRVar step = laneLoops.back();
-    // Steps per channel tile: the next tile's weights start that many
-    // steps ahead (weights are [blocks][C][16]; past the last tile the
-    // prefetches run past the buffer, which x86 prefetches do not fault).
-    int stepsPerTile =
-        (laneLoops.size() > 1 ? (int)(conv.inputChannels / kActivationBlock)
-                              : (int)conv.inputChannels) *
-        tileBlocks;
-    u.prefetch(conv.weights, step, step, stepsPerTile,
+    int channelsPerStep = laneLoops.size() > 1 ? (int)kActivationBlock : 1;
+    // Steps ahead: one chunk, or one channel tile (weights are
+    // [blocks][C][16]; past the last tile or chunk the prefetches run past
+    // the buffer, which x86 prefetches do not fault).
+    int stepsAhead = prefetchNextChunk ? (int)innerExtent / channelsPerStep
+                                       : (int)conv.inputChannels /
+                                             channelsPerStep * tileBlocks;
+    u.prefetch(conv.weights, step, step, stepsAhead,
                PrefetchBoundStrategy::NonFaulting);
-    f.prefetchTileLoops = {out.name() + ".s0." + oy.name(),
-                           out.name() + ".s0." + ox.name() + "." + oxo.name()};
+    // The register tiles sharing out the steps: the accumulator's pixel
+    // tiles and rows, or (one accumulator per tile) the output's.
+    std::string outLoop = out.name() + ".s0.";
+    if (prefetchNextChunk)
+      f.prefetchTileLoops = {"." + px.name() + "." + pxo.name(),
+                             "." + py.name()};
+    else
+      f.prefetchTileLoops = {outLoop + oy.name(),
+                             outLoop + ox.name() + "." + oxo.name()};
   }
   if (lanes > 1)
     u.vectorize(ji);

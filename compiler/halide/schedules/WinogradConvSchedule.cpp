@@ -247,6 +247,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
       .split(om, mo, mi,
              (int)(s.blockedOutput ? groupBlocks : groupBlocks * block),
              TailStrategy::GuardWithIf);
+  Var groupLoop = rowTasks ? mo : mg, taskLoop = rowTasks ? yo : mt;
   // The rest per task split: tasks (mt) of `groupsPerTask` groups (mg).
   auto finishOutput = [&](Stage st, int groupsPerTask) {
     if (rowTasks)
@@ -262,7 +263,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
       if (outLanes > 1)
         st.vectorize(ox, outLanes, TailStrategy::ShiftInwards);
     }
-    st.parallel(rowTasks ? yo : mt);
+    st.parallel(taskLoop);
   };
   int groups = (int)((blocks + groupBlocks - 1) / groupBlocks);
   if (!rowTasks) {
@@ -282,7 +283,6 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
       finishOutput(out.specialize(runThreads() >= it->first), it->second);
   }
   finishOutput(out, groups);
-  Var groupLoop = rowTasks ? mo : mg, taskLoop = rowTasks ? yo : mt;
 
   if (s.blockedInput)
     scheduleBlockedInputTransform(s, out, taskLoop, rowTasks, p);
