@@ -355,6 +355,34 @@ TEST(HalideSeparableConv, BlockedMobileNet14x14) {
   runSeparableCase(sc, 21);
 }
 
+TEST(HalideSeparableConv, BlockedInputReadInPlaceRowTasks) {
+  // MobileNetV2's first separable kernel, smaller: a blocked input read in
+  // place (zero padding by a boundary condition, no copy), row-block
+  // tasks whose first and last rows and columns take the padding.
+  SeparableCase sc;
+  sc.c = 32;
+  sc.m = 16;
+  sc.h = sc.w = 30;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockOutput = true;
+  runSeparableCase(sc, 31);
+}
+
+TEST(HalideSeparableConv, BlockedInputReadInPlace5x5Stride2) {
+  // A 5x5 window, padding 2, stride 2 over an odd blocked image read in
+  // place; NCHW output with a partial last block of 16.
+  SeparableCase sc;
+  sc.c = 32;
+  sc.m = 24;
+  sc.h = sc.w = 19;
+  sc.k = 5;
+  sc.pad = 2;
+  sc.stride = 2;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = true;
+  runSeparableCase(sc, 32);
+}
+
 TEST(HalideSeparableConv, BlockedStride2To7x7) {
   // 14x14 -> 7x7 at stride 2 (no row tasks: whole stages in parallel over
   // channel blocks), NCHW output with a partial last block of 16.

@@ -36,30 +36,33 @@ void splitChannelVectorDepthwise(Func mid, int lanes) {
 
 namespace {
 
-/// The depthwise stage and the padded input copy of the channel-vector
-/// form (ConvPlan::blockedMid: mid(j, x, y, cb, n)): the stage per
-/// row-block task or, without row tasks, whole and in parallel over
-/// channel blocks; the copy per channel block inside it. (The copy per
-/// task or whole, in a parallel loop of its own: MobileNetV2's separable
-/// kernels 5-24 % slower, the network 2.7 % at 1 thread and 3.5 % at 2.)
+/// The depthwise stage and an NCHW input's padded copy of the
+/// channel-vector form (ConvPlan::blockedMid: mid(j, x, y, cb, n)): the
+/// stage per row-block task or, without row tasks, whole and in parallel
+/// over channel blocks; the copy per channel block inside it. (The copy
+/// per task or whole, in a parallel loop of its own: MobileNetV2's
+/// separable kernels 5-24 % slower, the network 2.7 % at 1 thread and 3.5
+/// % at 2.)
 void scheduleBlockedSeparableStages(KernelFuncs &f, const CpuScheduleParams &p,
                                     bool perTask) {
   int lanes = channelVectorLanes(p, (int)f.conv.weightBlock);
   Func mid = f.depthwiseStage;
   Var cb = mid.args()[3];
   splitChannelVectorDepthwise(mid, lanes);
-  Func copy = f.paddedInputs[0];
-  Var k = copy.args()[0], cx = copy.args()[1], cy = copy.args()[2],
-      ccb = copy.args()[3], cn = copy.args()[4];
-  copy.reorder(k, cx, cy, ccb, cn);
-  vectorizeChannelBlock(copy, k, lanes);
   if (perTask)
     mid.compute_at(f.taskLoop);
   else
     mid.compute_root().parallel(cb);
-  // The padded copy of one block of 16 channels right before the
-  // depthwise stage reads it (a few KiB, in L1).
-  copy.compute_at(mid, cb);
+  // An NCHW input's padded, transposed copy: one block of 16 channels
+  // right before the depthwise stage reads it. (A blocked input has no
+  // copy: the taps read it in place.)
+  for (Func copy : f.paddedInputs) {
+    Var k = copy.args()[0], cx = copy.args()[1], cy = copy.args()[2],
+        ccb = copy.args()[3], cn = copy.args()[4];
+    copy.reorder(k, cx, cy, ccb, cn);
+    vectorizeChannelBlock(copy, k, lanes);
+    copy.compute_at(mid, cb);
+  }
   scheduleWeightStages(f, lanes);
 }
 
