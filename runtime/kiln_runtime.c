@@ -11,6 +11,7 @@
 
 #include "kiln.h"
 #include "kiln_model_desc.h"
+#include "kiln_scratch.h"
 #include "kiln_thread_pool.h"
 #include "kiln_weights.h"
 
@@ -254,6 +255,9 @@ kiln_status kiln_model_create(const kiln_model_desc *desc, kiln_model **out) {
   model->last_error[0] = '\0';
   /* The kernels' parallel loops run on Kiln's pool (kiln_thread_pool.h). */
   kiln_pool_acquire();
+  /* The kernels' scratch buffers are reused from run to run
+   * (kiln_scratch.h). */
+  kiln_scratch_acquire();
   /* Route Halide errors into our buffer instead of stderr/abort. */
   halide_set_error_handler(kiln_capture_halide_error);
   *out = model;
@@ -268,6 +272,7 @@ void kiln_model_destroy(kiln_model *model) {
   free(model->arena);
   free(model);
   kiln_pool_release();
+  kiln_scratch_release();
 }
 
 /* --- queries ------------------------------------------------------------- */
