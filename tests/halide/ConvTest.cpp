@@ -1346,6 +1346,25 @@ TEST(HalideConv, BlockedWindowStride2FourteenColumns) {
   runConvCase(c, 97);
 }
 
+TEST(HalideConv, BlockedWindowStride2ReadInPlace) {
+  // A 3x3 stride-2 conv to rows of 15 pixels reads its padded blocked
+  // input in place (the padding a boundary condition, no phase-split
+  // copy): odd image, padding only at the top and left, a partial last
+  // block of output channels, NCHW output, batch 2.
+  ConvCase c;
+  c.N = 2;
+  c.C = 32;
+  c.M = 40;
+  c.H = c.W = 31;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = 1;
+  c.bias = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = true;
+  runConvCase(c, 99);
+}
+
 TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {
   // Blocked strided input read in place; NCHW residual and output (the
   // transposing epilogue), then NCHW input with a blocked residual.

@@ -132,7 +132,17 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     // input is read in place at any stride (no phase copy; the ResNet
     // downsampling 1x1 stride 2 convs read 1 in 4 input pixels).
     bool channelVectors = block == kConvChannelVectorBlock;
-    bool readInPlace = channelVectors && !padded;
+    // A padded blocked input of a strided window conv to rows of 14 pixels
+    // or more is read in place too, the zero padding a boundary condition
+    // (Halide's loop partitioning keeps the interior tiles free of it): no
+    // phase-split copy pass. ResNet-50's 3x3 stride-2 convs to 28x28 and
+    // 14x14 ran 12-22 % faster so (kernel_ab, paired, 1 and 2 threads).
+    // Not stride 1 (GoogLeNet's 5x5s at 28x28 and 14x14: 42-93 % slower)
+    // nor 7-pixel rows (ResNet-50's 14x14 -> 7x7: 14 % slower), where the
+    // border tiles are most of the work.
+    bool inPlacePadded = channelVectors && blockedInput && padded &&
+                         win.sh > 1 && win.sw > 1 && OW >= 14 && OH >= 14;
+    bool readInPlace = channelVectors && (!padded || inPlacePadded);
     if (split.materialize && !readInPlace) {
       // Materialized once per call (schedule): one pass over the part of
       // the input the taps read (only phase 0 for a strided 1x1).
@@ -164,11 +174,16 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
             in[0](vj, vx * (int)sw, vy * (int)sh, vcb, vn);
         f.conv.subsampledInput = subsampled;
       }
+      Func bounded;
+      if (inPlacePadded)
+        bounded = padSpatialBlocked(in[0], W, H, 0.0f, "x_bounded");
       Expr pixel =
-          subsampled.defined() ? blockedAt(subsampled, ox0, oy0, r.z, n)
-          : split.blocked      ? blockedAt(flat, py * (int)Wph + px + tapOffset,
-                                           tapPhase, r.z, n)
-          : blockedInput       ? blockedAt(in[0], ix, iy, r.z, n)
+          inPlacePadded          ? blockedAt(bounded, ix - (int)win.padLeft,
+                                             iy - (int)win.padTop, r.z, n)
+          : subsampled.defined() ? blockedAt(subsampled, ox0, oy0, r.z, n)
+          : split.blocked ? blockedAt(flat, py * (int)Wph + px + tapOffset,
+                                      tapPhase, r.z, n)
+          : blockedInput  ? blockedAt(in[0], ix, iy, r.z, n)
           : readInPlace
               ? in[0](ix, iy, r.z, n)
               : flat(py * (int)Wph + px + tapOffset, tapPhase, r.z, n);
