@@ -1365,6 +1365,30 @@ TEST(HalideConv, BlockedWindowStride2ReadInPlace) {
   runConvCase(c, 99);
 }
 
+TEST(HalideConv, BlockedWindow5x5UnrolledColumns) {
+  // GoogLeNet's 5x5 convs: padding 2, stride 1, blocked input and output;
+  // on 32 vector registers the window's 5 columns are unrolled
+  // (CpuSchedule.cpp). 14x14, and 28x28 with an NCHW output whose last
+  // block of 16 channels is partial.
+  ConvCase c;
+  c.C = 32;
+  c.M = 48;
+  c.H = c.W = 14;
+  c.KH = c.KW = 5;
+  c.pt = c.pl = c.pb = c.pr = 2;
+  c.bias = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  runConvCase(c, 100);
+  ConvCase d = c;
+  d.C = 16;
+  d.M = 40;
+  d.H = d.W = 28;
+  d.blockOutput = false;
+  runConvCase(d, 101);
+}
+
 TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {
   // Blocked strided input read in place; NCHW residual and output (the
   // transposing epilogue), then NCHW input with a blocked residual.

@@ -641,7 +641,12 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   if (lanes > 1)
     u.vectorize(ji);
   u.unroll(jo).unroll(pxi).unroll(mbi);
-  if (conv.kernelWidth > 1 && conv.kernelWidth <= 3)
+  // Windows of up to 3 columns unroll their taps' columns, and of up to 5
+  // with 32 vector registers: GoogLeNet's 5x5 convs -11 to -18 % so (Xeon,
+  // AVX-512, kernel_ab, paired). The 7x7 stems got 3-5 % slower and keep
+  // the loop; on 16 registers (AVX2) only 3 columns were measured.
+  int unrolledColumns = p.vectorRegisters > 16 ? 5 : 3;
+  if (conv.kernelWidth > 1 && conv.kernelWidth <= unrolledColumns)
     u.unroll(r.x);
 }
 
