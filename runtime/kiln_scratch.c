@@ -65,14 +65,18 @@ void *kiln_scratch_malloc(void *user_context, size_t bytes) {
   if (want == 0)
     want = KILN_SCRATCH_ALIGN;
   /* The smallest cached block that holds the request and is at most twice
-   * its size (a small request does not pin a large block). */
+   * its size (a small request does not pin a large block); an exact fit,
+   * the usual case from the second run on, ends the search. */
   kiln_scratch_cache *c = &scratch_cache;
   int best = -1;
-  for (int i = 0; i < KILN_SCRATCH_SLOTS; ++i) {
+  for (int i = 0; i < KILN_SCRATCH_SLOTS && c->blocks > 0; ++i) {
     size_t cap = c->slots[i].capacity;
-    if (c->slots[i].base && cap >= want && cap / 2 <= want &&
-        (best < 0 || cap < c->slots[best].capacity))
+    if (!c->slots[i].base || cap < want || cap / 2 > want)
+      continue;
+    if (best < 0 || cap < c->slots[best].capacity)
       best = i;
+    if (cap == want)
+      break;
   }
   if (best >= 0) {
     unsigned char *base = c->slots[best].base;
