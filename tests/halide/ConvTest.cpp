@@ -1389,6 +1389,33 @@ TEST(HalideConv, BlockedWindow5x5UnrolledColumns) {
   runConvCase(d, 101);
 }
 
+TEST(HalideConv, StemStride2ReadInPlaceNchw) {
+  // MobileNet's stem, smaller: 3 NCHW input channels, 3x3 stride 2 to rows
+  // of 16 pixels read in place (the padding a boundary condition, no
+  // phase-split copy), blocked output with a clip; then TensorFlow-style
+  // padding (bottom and right only) to an NCHW output, batch 2.
+  ConvCase c;
+  c.C = 3;
+  c.M = 32;
+  c.H = c.W = 32;
+  c.sh = c.sw = 2;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = true;
+  c.act = Activation::Clip;
+  c.clipMin = 0;
+  c.clipMax = 6;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockOutput = true;
+  runConvCase(c, 102);
+  ConvCase d = c;
+  d.N = 2;
+  d.H = d.W = 29;
+  d.pt = d.pl = 0;
+  d.M = 24;
+  d.blockOutput = false;
+  runConvCase(d, 103);
+}
+
 TEST(HalideConv, BlockedPointwiseStride2MixedLayouts) {
   // Blocked strided input read in place; NCHW residual and output (the
   // transposing epilogue), then NCHW input with a blocked residual.

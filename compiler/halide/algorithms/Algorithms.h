@@ -301,6 +301,14 @@ Halide::Func padSpatialBlocked(const Halide::ImageParam &in, int64_t width,
                                int64_t height, Halide::Expr value,
                                const std::string &name);
 
+/// The input read in place through a boundary condition: `value` outside
+/// [0,W) x [0,H), in its own layout (padSpatialBlocked for a blocked
+/// input, else NCHW f(x, y, c, n)). Meant to be inlined into the taps,
+/// where Halide's loop partitioning keeps the interior free of it.
+Halide::Func padSpatialInPlace(const Halide::ImageParam &in, bool blocked,
+                               int64_t width, int64_t height,
+                               Halide::Expr value, const std::string &name);
+
 /// Which of a conv's data input and residual (at `residualIndex`, or -1)
 /// are channel-blocked; fails if the spec blocks any other input.
 struct BlockedConvInputs {

@@ -193,6 +193,18 @@ Func padSpatialBlocked(const ImageParam &in, int64_t width, int64_t height,
   return padded;
 }
 
+Func padSpatialInPlace(const ImageParam &in, bool blocked, int64_t width,
+                       int64_t height, Expr value, const std::string &name) {
+  if (blocked)
+    return padSpatialBlocked(in, width, height, value, name);
+  Func bounded = BoundaryConditions::constant_exterior(
+      in, value, {{0, (int)width}, {0, (int)height}, Range(), Range()});
+  Var x("x"), y("y"), c("c"), n("n");
+  Func padded(name);
+  padded(x, y, c, n) = bounded(x, y, c, n);
+  return padded;
+}
+
 BlockedConvInputs requireBlockedConvInputs(const KernelSpec &spec,
                                            int residualIndex) {
   uint32_t allowed = 1u | (residualIndex >= 0 ? 1u << residualIndex : 0u);

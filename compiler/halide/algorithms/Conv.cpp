@@ -132,16 +132,17 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
     // input is read in place at any stride (no phase copy; the ResNet
     // downsampling 1x1 stride 2 convs read 1 in 4 input pixels).
     bool channelVectors = block == kConvChannelVectorBlock;
-    // A padded blocked input of a strided window conv to rows of 14 pixels
-    // or more is read in place too, the zero padding a boundary condition
-    // (Halide's loop partitioning keeps the interior tiles free of it): no
-    // phase-split copy pass. ResNet-50's 3x3 stride-2 convs to 28x28 and
-    // 14x14 ran 12-22 % faster so (kernel_ab, paired, 1 and 2 threads).
-    // Not stride 1 (GoogLeNet's 5x5s at 28x28 and 14x14: 42-93 % slower)
-    // nor 7-pixel rows (ResNet-50's 14x14 -> 7x7: 14 % slower), where the
-    // border tiles are most of the work.
-    bool inPlacePadded = channelVectors && blockedInput && padded &&
-                         win.sh > 1 && win.sw > 1 && OW >= 14 && OH >= 14;
+    // A padded input of a strided 3x3 window conv to rows of 14 pixels or
+    // more is read in place too, blocked or NCHW, the zero padding a
+    // boundary condition (Halide's loop partitioning keeps the interior
+    // tiles free of it): no phase-split copy pass. Xeon, kernel_ab, paired:
+    // ResNet-50's 3x3 stride-2 convs to 28x28 and 14x14 12-22 % faster at 1
+    // and 2 threads, MobileNetV2's 3x3 stem (NCHW) 28-33 %. Not stride 1
+    // (GoogLeNet's 5x5s at 28x28 and 14x14: 42-93 % slower), 7-pixel rows
+    // (ResNet-50's 14x14 -> 7x7: 14 % slower) nor the 7x7 stems (39-65 %
+    // slower): there the border tiles are most of the work.
+    bool inPlacePadded = channelVectors && padded && win.sh > 1 && win.sw > 1 &&
+                         KH <= 3 && KW <= 3 && OW >= 14 && OH >= 14;
     bool readInPlace = channelVectors && (!padded || inPlacePadded);
     if (split.materialize && !readInPlace) {
       // Materialized once per call (schedule): one pass over the part of
@@ -176,10 +177,12 @@ KernelFuncs buildConv2D(const KernelSpec &spec,
       }
       Func bounded;
       if (inPlacePadded)
-        bounded = padSpatialBlocked(in[0], W, H, 0.0f, "x_bounded");
+        bounded =
+            padSpatialInPlace(in[0], blockedInput, W, H, 0.0f, "x_bounded");
+      Expr bx = ix - (int)win.padLeft, by = iy - (int)win.padTop;
       Expr pixel =
-          inPlacePadded          ? blockedAt(bounded, ix - (int)win.padLeft,
-                                             iy - (int)win.padTop, r.z, n)
+          inPlacePadded ? (blockedInput ? blockedAt(bounded, bx, by, r.z, n)
+                                        : bounded(bx, by, r.z, n))
           : subsampled.defined() ? blockedAt(subsampled, ox0, oy0, r.z, n)
           : split.blocked ? blockedAt(flat, py * (int)Wph + px + tapOffset,
                                       tapPhase, r.z, n)
