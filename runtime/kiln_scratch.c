@@ -49,11 +49,17 @@ static void scratch_make_key(void) {
 
 static size_t *scratch_header(unsigned char *base) { return (size_t *)base; }
 
-static void scratch_drop(kiln_scratch_cache *c, int i) {
-  free(c->slots[i].base);
+/* Takes slot i's block out of the cache. */
+static unsigned char *scratch_take(kiln_scratch_cache *c, int i) {
+  unsigned char *base = c->slots[i].base;
   c->bytes -= c->slots[i].capacity;
   c->blocks--;
   c->slots[i].base = NULL;
+  return base;
+}
+
+static void scratch_drop(kiln_scratch_cache *c, int i) {
+  free(scratch_take(c, i));
 }
 
 void *kiln_scratch_malloc(void *user_context, size_t bytes) {
@@ -78,13 +84,8 @@ void *kiln_scratch_malloc(void *user_context, size_t bytes) {
     if (cap == want)
       break;
   }
-  if (best >= 0) {
-    unsigned char *base = c->slots[best].base;
-    c->bytes -= c->slots[best].capacity;
-    c->blocks--;
-    c->slots[best].base = NULL;
-    return base + KILN_SCRATCH_ALIGN;
-  }
+  if (best >= 0)
+    return scratch_take(c, best) + KILN_SCRATCH_ALIGN;
   unsigned char *base = (unsigned char *)aligned_alloc(
       KILN_SCRATCH_ALIGN, want + 2 * KILN_SCRATCH_ALIGN);
   if (!base)

@@ -135,7 +135,7 @@ KernelFuncs buildSeparableOnChannelVectors(const KernelSpec &spec,
     // interior pixels plain vector loads. (A padded copy per channel block
     // cost a store and a reload of every input vector: MobileNetV2's
     // separable kernels 2-28 % slower at 1 thread, its 112x112 one most.)
-    src = padSpatialBlocked(in[0], W, H, 0.0f, "x_padded");
+    src = padSpatialInPlace(in[0], /*blocked=*/true, W, H, 0.0f, "x_padded");
   } else {
     Func nchw = padSpatial(in[0], W, H, 0.0f, "x_nchw_padded");
     Var j("j"), x("x"), y("y"), cb("cb"), n("n");
