@@ -118,7 +118,8 @@ KernelFuncs buildWinogradConv2D(const KernelSpec &spec,
       ty = s.ty, mb = s.mb, n = s.n, ox = s.ox, oy = s.oy;
 
   // Input transform, rows then columns: V = B^T d B. A blocked input is
-  // padded as blocked: xpad(k, x, y, cb, n), channel cb * 16 + k.
+  // padded as blocked: xpad(k, x, y, cb, n), channel cb * 16 + k, a
+  // boundary condition the schedule leaves inline (read in place).
   s.blockedInput = blockedInput;
   std::function<Expr(Expr, Expr)> padded;
   if (blockedInput) {

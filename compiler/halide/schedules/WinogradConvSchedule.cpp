@@ -96,24 +96,25 @@ void scheduleInputTransform(WinogradStages &s, Func out, Var task,
       .unroll(s.j);
 }
 
-/// The same for a channel-blocked input: the padded copy and both
-/// transform stages run on 16-channel vectors (dense loads and stores), V
-/// stored channels innermost; the row transform of one tile's channel
-/// block (alpha x alpha vectors) is computed per tile.
+/// The same for a channel-blocked input, read in place: the zero padding
+/// is a boundary condition inlined into the row transform, and Halide's
+/// loop partitioning leaves the interior tiles plain vector loads (the
+/// border tiles select). Both transform stages run on 16-channel vectors
+/// (dense loads and stores), V stored channels innermost; the row
+/// transform of one tile's channel block (alpha x alpha vectors) is
+/// computed per tile. A padded copy per row-block task or per channel
+/// block cost a store and a reload of every input vector (6-7 % of
+/// ResNet-50's 56x56 kernel, `perf annotate`). Xeon (Emerald Rapids),
+/// kernel_ab inside the networks, paired against the unchanged kernels'
+/// drift: ResNet-50's eleven Winograd convs -0.5 to -5.7 % at 1 thread
+/// (sum -3.3 %, the others +0.2 %), -3.3 to +2.0 % at 2 (sum -1.0 %, the
+/// others +1.9 %); GoogLeNet's nine -1 % by the median (-6.6 to +2.3 %).
+/// (As a parallel loop of its own before the transform the copy had been
+/// 1-8 % slower still.)
 void scheduleBlockedInputTransform(WinogradStages &s, Func out, Var task,
-                                   bool rowTasks, const CpuScheduleParams &p) {
+                                   const CpuScheduleParams &p) {
   int lanes = vectorLanesFor(s.block, p.vectorLanes);
-  std::vector<Var> pv = s.paddedInput.args();
-  // The padded input per row-block task, or (one block of all rows) per
-  // block of 16 channels right before the input transform reads it, in L1:
-  // as a parallel loop of its own before the transform, ResNet-50's 14x14
-  // Winograd convs were 1-4 % slower at 1 thread and 2-8 % at 2.
   Var co("wco"), ci("wci");
-  if (rowTasks)
-    s.paddedInput.compute_at(out, task);
-  else
-    s.paddedInput.compute_at(s.inputTransform, co);
-  vectorizeChannelBlock(s.paddedInput, pv[0], lanes);
   int block = (int)s.block;
   // A block's vectors (two on AVX2) unrolled too: as a loop of two inside
   // each of the 36 unrolled positions, the 56x56 transforms took ~46 % of
@@ -285,7 +286,7 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
   finishOutput(out, groups);
 
   if (s.blockedInput)
-    scheduleBlockedInputTransform(s, out, taskLoop, rowTasks, p);
+    scheduleBlockedInputTransform(s, out, taskLoop, p);
   else
     scheduleInputTransform(s, out, taskLoop, rowTasks, p);
 
