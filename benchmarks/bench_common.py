@@ -81,8 +81,10 @@ def machine_info():
             "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
-def peak_gflops(build):
-    """Single-core fp32 FMA peak of this machine (benchmarks/peak_probe.cpp)."""
+def probe_core(build):
+    """(peak, median) GFLOP/s of benchmarks/peak_probe.cpp's short runs: the
+    single-core fp32 FMA peak of this machine, and what the core gave right
+    now (a median well below the peak: another tenant on the core)."""
     exe = build / "bench" / "peak_probe"
     exe.parent.mkdir(parents=True, exist_ok=True)
     src = ROOT / "benchmarks" / "peak_probe.cpp"
@@ -90,7 +92,9 @@ def peak_gflops(build):
         run(["c++", "-O2", "-march=native", src, "-o", exe])
     out = run([exe])
     log(out.strip())
-    return float(re.search(r"peak ([0-9.]+) GFLOP/s", out).group(1))
+    peak = float(re.search(r"peak ([0-9.]+) GFLOP/s", out).group(1))
+    median = re.search(r"median ([0-9.]+)", out)
+    return peak, float(median.group(1)) if median else peak
 
 
 def model_macs(kiln, model):

@@ -281,7 +281,7 @@ def main():
     info = bc.machine_info()
     bc.log(f"machine: {info['cpu']}, nproc {info['nproc']}, load average "
            f"{info['loadavg_start'][0]:.2f} at the start, {info['date_utc']}")
-    peak = bc.peak_gflops(build)
+    peak, core_start = bc.probe_core(build)
     if args.kernels:
         kb = build / "bin" / "kiln-kernel-bench"
         if kb.exists():
@@ -311,10 +311,18 @@ def main():
                                                  runs=max(args.runs, 10)))
 
     info["loadavg_end"] = list(os.getloadavg())
+    # The probe's median short run against its best, before and after: the
+    # share of its FMA throughput the core gave (on a shared VM another
+    # tenant takes it at times, and Kiln's near-peak kernels lose more of
+    # their speed then than a peer's). Contention for the caches and memory
+    # does not show in it.
+    core_end = bc.probe_core(build)[1]
+    info["fma_median_gflops_start"], info["fma_median_gflops_end"] = core_start, core_end
     print(f"\nEnd to end, batch 1, fp32 ({info['cpu']}, nproc {info['nproc']}, peak "
           f"{peak:.1f} GFLOP/s per core; load average {info['loadavg_start'][0]:.2f} -> "
-          f"{info['loadavg_end'][0]:.2f}); medians of {args.rounds} interleaved rounds x "
-          f"{args.runs} runs:")
+          f"{info['loadavg_end'][0]:.2f}; core share (FMA probe median / peak) "
+          f"{100 * core_start / peak:.0f}% -> {100 * core_end / peak:.0f}%); medians of "
+          f"{args.rounds} interleaved rounds x {args.runs} runs:")
     print_e2e(rows)
     bc.write_json(out_dir / "latest.json", rows)
     bc.write_json(out_dir / "latest_meta.json",
