@@ -93,8 +93,7 @@ def probe_core(build):
     out = run([exe])
     log(out.strip())
     peak = float(re.search(r"peak ([0-9.]+) GFLOP/s", out).group(1))
-    median = re.search(r"median ([0-9.]+)", out)
-    return peak, float(median.group(1)) if median else peak
+    return peak, float(re.search(r"median ([0-9.]+)", out).group(1))
 
 
 def model_macs(kiln, model):
