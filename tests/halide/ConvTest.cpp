@@ -825,6 +825,16 @@ TEST(HalideConv, ChannelVectorTileLiveBudget) {
   ChannelVectorTile rows = channelVectorTile(8, 1, 24, 56, 56, false, 31);
   EXPECT_EQ(rows.width, 8);
   EXPECT_EQ(rows.blocks, 2);
+  // Row-block register tiles on AVX-512 (maxSharedPixels 4): 8 x 2 spilled
+  // on Zen 4; 4 x 4, as cheap by the model, holds 4 broadcasts.
+  ChannelVectorTile narrow =
+      channelVectorTile(8, 1, 24, 56, 56, false, 31, /*maxSharedPixels=*/4);
+  EXPECT_EQ(narrow.width, 4);
+  EXPECT_EQ(narrow.blocks, 4);
+  // One block a tile is not bounded (its broadcasts fold into the FMAs).
+  ChannelVectorTile single =
+      channelVectorTile(1, 1, 24, 14, 14, false, 31, /*maxSharedPixels=*/4);
+  EXPECT_GT(single.width, 4);
 }
 
 TEST(HalideConv, PixelTilesOutsideChannelTilesRule) {

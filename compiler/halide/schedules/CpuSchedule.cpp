@@ -302,7 +302,8 @@ bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
 
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
-                                    bool dividingBlocks, int liveBudget) {
+                                    bool dividingBlocks, int liveBudget,
+                                    int maxSharedPixels) {
   // Fewest estimated cycles (the per-step model of convTile: FMAs / 2,
   // loads / 2, FMA latency 4, +1 overhead; ragged tiles cost full ones).
   // Weight vectors count twice: they stream from L2 (a layer's weights do
@@ -319,13 +320,17 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
       int accs = w * b * vectorsPerBlock;
       if (liveBudget > 0 && accs + b * vectorsPerBlock + w > liveBudget)
         continue;
+      if (maxSharedPixels > 0 && b * vectorsPerBlock > 1 && w > maxSharedPixels)
+        continue;
       double tiles =
           (double)((blocks + b - 1) / b) * ((width + w - 1) / w) * rows;
       double cost =
           tiles *
           (std::max({accs / 2.0, (2 * b * vectorsPerBlock + w) / 2.0, 4.0}) +
            1);
-      if (cost < best) {
+      // Bounded widths: at equal cost the narrower tile (fewer broadcasts).
+      bool narrower = maxSharedPixels > 0 && cost == best && w < t.width;
+      if (cost < best || narrower) {
         best = cost;
         t.width = w;
         t.blocks = b;
@@ -374,51 +379,6 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   else if (narrowWindow)
     budget = std::min(budget, p.vectorRegisters / 2);
 
-  // 1x1s on AVX-512 (32 registers, a block one vector): the tile's
-  // accumulators, its blocks' weight vectors and its broadcast pixels within 31
-  // registers. LLVM broadcasts the lane-unrolled pixels into registers ahead of
-  // their FMAs; beyond that the accumulators spilled (ResNet-50's 7x7 2048 ->
-  // 512 in 10 x 2 tiles: 20 + 2 + 10). Xeon (Emerald Rapids), kernel_ab inside
-  // the networks, paired against the unchanged kernels' drift, 1 / 2 threads:
-  // ResNet-50's 7x7 2048 -> 512 (now 5 x 4) -25 to -28 % / -20 to -22 %, its
-  // 56x56 256 -> 128 (3 x 8 -> 8 x 2) -10 / -14 %; GoogLeNet's 7x7 832 ->
-  // 128..256 up to -16 %, MobileNetV2's 7x7 960 -> 320 separable -16 / -7 %;
-  // the rest within noise. 16-register files keep their measured budget
-  // (pointwiseAccumulatorBudget); NEON (four vectors a block, its FMAs take a
-  // pixel by lane) is unmeasured.
-  int liveBudget = taps == 1 && avx512 ? p.vectorRegisters - 1 : 0;
-  ChannelVectorTile tile =
-      channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
-                        conv.outHeight, /*dividingBlocks=*/false, liveBudget);
-  // Of the two 8-accumulator tiles of a narrow window on 16 registers, 2
-  // pixels x 2 blocks where 4 pixels do not divide the row but 2 do: the
-  // model charges its weight loads twice and picks 4 x 1, whose last tile
-  // of a 14-pixel row recomputes 2 pixels; ResNet-50's 3x3 s2 256->256
-  // (28x28 -> 14x14) ran 3.15 -> 2.77 ms at 1 thread with 2 x 2 (AMD EPYC,
-  // kernel_ab; rows of 28 and 56 keep 4 x 1, unchanged).
-  if (narrowWindow && tile.width == 4 && tile.blocks == 1 &&
-      conv.outWidth % 4 != 0 && conv.outWidth % 2 == 0 && blocks % 2 == 0 &&
-      2 * 2 * vectorsPerBlock <= budget)
-    tile = {2, 2};
-  if (taps == 1 && 2 * 2 * vectorsPerBlock <= budget &&
-      flatPointwiseTwoBlockTiles(conv.outHeight, conv.outWidth,
-                                 conv.inputChannels, blocks, p.vectorRegisters))
-    tile = {2, 2};
-  int width = tile.width, tileBlocks = tile.blocks;
-
-  // The accumulator is computed per output tile (one row x the tile's
-  // channel blocks, a few KiB in L1) right before the epilogue reads it:
-  // no whole-output accumulator, bias pass and round trip through L2.
-  // A channel-blocked output (j, x, y, mb, n) is stored in the
-  // accumulator's layout: whole 16-channel vectors, tiled by blocks.
-  Func out = f.output;
-  bool blockedOut = conv.blockedOutput;
-  size_t d = blockedOut ? 1 : 0;
-  Var ox = f.vars[d], oy = f.vars[d + 1], m = f.vars[d + 2],
-      on = f.vars[d + 3];
-  Var mo("mo"), mi("mi"), yo("yo"), yi("yi"), task("task");
-  int outLanes = vectorLanesFor(conv.outWidth, p.vectorLanes);
-  ChannelVectorTasks tasks = channelVectorTasks(conv, tileBlocks * block);
   // Row blocks with a long reduction (>= 512 weights per output channel)
   // sweep it in chunks of 64 input channels outside the block's rows and
   // pixel tiles: a chunk's weights (tile blocks x 16 x 64 x KH x KW) stay
@@ -454,6 +414,68 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
     return (t.rows > 0 || t.byChannelTile) && reduction >= minReduction &&
            conv.inputChannels >= 2 * kReductionChunk;
   };
+  // 1x1s on AVX-512 (32 registers, a block one vector): the tile's
+  // accumulators, its blocks' weight vectors and its broadcast pixels within 31
+  // registers. LLVM broadcasts the lane-unrolled pixels into registers ahead of
+  // their FMAs; beyond that the accumulators spilled (ResNet-50's 7x7 2048 ->
+  // 512 in 10 x 2 tiles: 20 + 2 + 10). Xeon (Emerald Rapids), kernel_ab inside
+  // the networks, paired against the unchanged kernels' drift, 1 / 2 threads:
+  // ResNet-50's 7x7 2048 -> 512 (now 5 x 4) -25 to -28 % / -20 to -22 %, its
+  // 56x56 256 -> 128 (3 x 8 -> 8 x 2) -10 / -14 %; GoogLeNet's 7x7 832 ->
+  // 128..256 up to -16 %, MobileNetV2's 7x7 960 -> 320 separable -16 / -7 %;
+  // the rest within noise. 16-register files keep their measured budget
+  // (pointwiseAccumulatorBudget); NEON (four vectors a block, its FMAs take a
+  // pixel by lane) is unmeasured.
+  int liveBudget = taps == 1 && avx512 ? p.vectorRegisters - 1 : 0;
+  // Row-block 1x1s computed register tile by register tile (no chunked
+  // reduction, no weight prefetches in the loop) keep tiles of several
+  // blocks at most 4 pixels wide: LLVM's pre-RA scheduler hoists the
+  // broadcasts of the lane-unrolled steps (each feeds every block) and
+  // wider tiles spilled. AMD EPYC (Zen 4, AVX-512 on 256-bit units, where
+  // a zmm spill store takes 2 cycles): ResNet-50's 56x56 1x1s in 8 x 2
+  // tiles made 122-136 stack accesses each, 7 x 2 and 6 x 2 30-78, 4 x 4
+  // none; kernel_ab inside the networks, 1 thread, paired: ResNet-50's
+  // 56x56 1x1s -29 to -41 % (whole network -7.9 %), MobileNetV2 -3.2 %,
+  // GoogLeNet's 56x56 64 -> 64 -32 % (network within noise). Tiles of
+  // the same cost now go to the narrower one (fewer broadcasts live).
+  // Chunked reductions and channel-tile tasks (prefetches in the loop)
+  // measured no gain and keep the model's tile; 16-register files and NEON
+  // are unmeasured.
+  ChannelVectorTasks rowProbe = channelVectorTasks(conv, block);
+  bool rowRegisterTiles = rowProbe.rows > 0 && !chunkedFor(rowProbe);
+  int maxSharedPixels = taps == 1 && avx512 && rowRegisterTiles ? 4 : 0;
+  ChannelVectorTile tile = channelVectorTile(
+      blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight,
+      /*dividingBlocks=*/false, liveBudget, maxSharedPixels);
+  // Of the two 8-accumulator tiles of a narrow window on 16 registers, 2
+  // pixels x 2 blocks where 4 pixels do not divide the row but 2 do: the
+  // model charges its weight loads twice and picks 4 x 1, whose last tile
+  // of a 14-pixel row recomputes 2 pixels; ResNet-50's 3x3 s2 256->256
+  // (28x28 -> 14x14) ran 3.15 -> 2.77 ms at 1 thread with 2 x 2 (AMD EPYC,
+  // kernel_ab; rows of 28 and 56 keep 4 x 1, unchanged).
+  if (narrowWindow && tile.width == 4 && tile.blocks == 1 &&
+      conv.outWidth % 4 != 0 && conv.outWidth % 2 == 0 && blocks % 2 == 0 &&
+      2 * 2 * vectorsPerBlock <= budget)
+    tile = {2, 2};
+  if (taps == 1 && 2 * 2 * vectorsPerBlock <= budget &&
+      flatPointwiseTwoBlockTiles(conv.outHeight, conv.outWidth,
+                                 conv.inputChannels, blocks, p.vectorRegisters))
+    tile = {2, 2};
+  int width = tile.width, tileBlocks = tile.blocks;
+
+  // The accumulator is computed per output tile (one row x the tile's
+  // channel blocks, a few KiB in L1) right before the epilogue reads it:
+  // no whole-output accumulator, bias pass and round trip through L2.
+  // A channel-blocked output (j, x, y, mb, n) is stored in the
+  // accumulator's layout: whole 16-channel vectors, tiled by blocks.
+  Func out = f.output;
+  bool blockedOut = conv.blockedOutput;
+  size_t d = blockedOut ? 1 : 0;
+  Var ox = f.vars[d], oy = f.vars[d + 1], m = f.vars[d + 2],
+      on = f.vars[d + 3];
+  Var mo("mo"), mi("mi"), yo("yo"), yi("yi"), task("task");
+  int outLanes = vectorLanesFor(conv.outWidth, p.vectorLanes);
+  ChannelVectorTasks tasks = channelVectorTasks(conv, tileBlocks * block);
   bool chunkedReduction = chunkedFor(tasks);
   // Over the residual's buffer no output element may be computed twice (a
   // recomputed one would add its overwritten residual again): tails are
@@ -464,9 +486,9 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   TailStrategy overlapTail =
       overResidual ? TailStrategy::GuardWithIf : TailStrategy::ShiftInwards;
   if (overResidual && blockedOut && !chunkedReduction && blocks % tileBlocks) {
-    tile =
-        channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
-                          conv.outHeight, /*dividingBlocks=*/true, liveBudget);
+    tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
+                             conv.outHeight, /*dividingBlocks=*/true,
+                             liveBudget, maxSharedPixels);
     width = tile.width;
     tileBlocks = tile.blocks;
     tasks = channelVectorTasks(conv, tileBlocks * block);

@@ -128,14 +128,18 @@ void scheduleWeightStages(KernelFuncs &funcs, int lanes);
 /// only tiles whose block count divides `blocks` (unrolled producers need
 /// constant extents); `liveBudget` > 0 also bounds the registers a
 /// reduction step holds (accumulators + the blocks' weight vectors + the
-/// broadcast pixels). schedules/CpuSchedule.cpp.
+/// broadcast pixels); `maxSharedPixels` > 0 bounds the width of tiles of
+/// more than one vector (LLVM keeps their broadcasts in registers) and
+/// picks the narrower of tiles with the same estimate.
+/// schedules/CpuSchedule.cpp.
 struct ChannelVectorTile {
   int width = 1, blocks = 1;
 };
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks = false,
-                                    int liveBudget = 0);
+                                    int liveBudget = 0,
+                                    int maxSharedPixels = 0);
 
 /// Whether a channel-vector 1x1 conv in row-block tasks computes each
 /// pixel tile for every channel tile before the next pixel tile (instead of
