@@ -447,6 +447,17 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   ChannelVectorTile tile = channelVectorTile(
       blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight,
       /*dividingBlocks=*/false, liveBudget, maxSharedPixels);
+  // Chunked row blocks keep the model's tile but for 2 blocks wider than 4
+  // pixels (each broadcast feeding only two FMAs): ResNet-50's 14x14 1024
+  // -> 256 in 7 x 2 made 72 stack accesses; in 4 x 4 none, -4 to -8 %
+  // paired (kernel_ab, 14 rounds, Zen 4) while the unchanged kernels
+  // drifted +3 %. Its 1024 -> 512 and s2 512 -> 1024 (7 x 3) ran 1-12 %
+  // slower in 4 x 4 and stay.
+  if (taps == 1 && avx512 && rowProbe.rows > 0 && tile.blocks == 2 &&
+      tile.width > 4)
+    tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
+                             conv.outHeight, /*dividingBlocks=*/false,
+                             liveBudget, /*maxSharedPixels=*/4);
   // Of the two 8-accumulator tiles of a narrow window on 16 registers, 2
   // pixels x 2 blocks where 4 pixels do not divide the row but 2 do: the
   // model charges its weight loads twice and picks 4 x 1, whose last tile
