@@ -221,6 +221,7 @@ int compileModel(const CompileOptions &opt) {
                                   ? ActivationLayoutMode::Blocked
                                   : ActivationLayoutMode::Nchw;
   kernelizeOptions.vectorRegisters = vectorRegistersOf(halideTarget);
+  kernelizeOptions.halfRateVectors = halfRateWideVectorsOf(halideTarget);
   auto plan = kernelizeModule(*module, name, error, kernelizeOptions);
   if (!plan)
     return fail(opt.inputPath + ": " + error);

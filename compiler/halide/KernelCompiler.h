@@ -60,6 +60,12 @@ bool channelBlockedByDefault(const std::string &halideTarget);
 /// AVX-512, 32 with it and on AArch64.
 int vectorRegistersOf(const std::string &halideTarget);
 
+/// Whether a Halide target's widest vectors run at half rate: AVX-512 on
+/// 256-bit units (its processor tune is AMD Zen 4, as `host` resolves on
+/// one). Multiplies then cost as on AVX2 against memory traffic, and the
+/// Winograd rules of 16-register targets for stride-2 convs apply.
+bool halfRateWideVectorsOf(const std::string &halideTarget);
+
 bool resolveTarget(const std::string &kilnTarget,
                    std::string &halideTargetString, std::string &error);
 

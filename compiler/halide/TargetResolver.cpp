@@ -52,6 +52,14 @@ bool channelBlockedByDefault(const std::string &halideTarget) {
           t.has_feature(Halide::Target::AVX512_Skylake));
 }
 
+bool halfRateWideVectorsOf(const std::string &halideTarget) {
+  Halide::Target t(halideTarget);
+  return t.arch == Halide::Target::X86 &&
+         t.processor_tune == Halide::Target::Processor::ZnVer4 &&
+         (t.has_feature(Halide::Target::AVX512) ||
+          t.has_feature(Halide::Target::AVX512_Skylake));
+}
+
 int vectorRegistersOf(const std::string &halideTarget) {
   return cpuScheduleParams(Halide::Target(halideTarget)).vectorRegisters;
 }

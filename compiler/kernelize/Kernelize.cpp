@@ -81,7 +81,8 @@ public:
   Kernelizer(ModelPlan &plan, std::string &error,
              const KernelizeOptions &options)
       : plan(plan), error(error), convAlgorithm(options.convAlgorithm),
-        layoutMode(options.layout), vectorRegisters(options.vectorRegisters) {}
+        layoutMode(options.layout), vectorRegisters(options.vectorRegisters),
+        halfRateVectors(options.halfRateVectors) {}
 
   bool run(func::FuncOp main);
 
@@ -410,7 +411,7 @@ private:
                          pads))
       return 0;
     return winogradTileFor(ws[1], ws[0], y[2], y[3], ws[2], vectorRegisters,
-                           strides[0]);
+                           strides[0], halfRateVectors);
   }
   /// Points a Winograd conv call's weights at their transform U = G w G^T.
   bool transformWinogradWeightsOf(Conv2DOp conv, int64_t tile,
@@ -560,6 +561,7 @@ private:
   ConvAlgorithm convAlgorithm;
   ActivationLayoutMode layoutMode;
   int vectorRegisters;
+  bool halfRateVectors;
   void planConcatElision(func::FuncOp main);
 
   llvm::DenseMap<Value, int> storageOf;

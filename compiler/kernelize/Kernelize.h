@@ -36,6 +36,9 @@ struct KernelizeOptions {
   /// The target's vector register file (vectorRegistersOf): the Winograd
   /// rule takes small images too with 16 registers.
   int vectorRegisters = 32;
+  /// Whether the widest vectors run at half rate (halfRateWideVectorsOf):
+  /// the stride-2 Winograd rule of 16-register targets applies.
+  bool halfRateVectors = false;
 };
 
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).

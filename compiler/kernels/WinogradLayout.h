@@ -249,17 +249,24 @@ inline bool winogradApplies(int64_t groups, const std::vector<int64_t> &kernel,
 /// 20, before its 1x1 neighbours changed), ResNet-18's 128 -> 256 9-20 %
 /// faster direct at 2 threads, 7-10 % slower at 1: direct. On 7x7 outputs
 /// (16 tiles for 49 pixels) it would save 9 % of the multiplies for 2.8x
-/// the weights: direct. 32-register targets keep the direct conv
-/// (unmeasured).
+/// the weights: direct. AVX-512 on 256-bit units (`halfRateVectors`, AMD
+/// Zen 4) takes it as 16 registers do: ResNet-50's 128 -> 128 to 28x28
+/// -10 % at 1 thread, -5.5 % at 2 (paired, 8 rounds each; F(2x2) at 7x7
+/// there: -14 % by minima at 1 thread but +14 to +17 % paired at 2,
+/// direct). Full-rate 32-register targets keep the direct conv (on a Xeon
+/// the stride-2 F(2x2) to 28x28 lost 2 %, above).
 inline int64_t winogradTileFor(int64_t C, int64_t M, int64_t OH, int64_t OW,
                                int64_t kernel, int vectorRegisters = 32,
-                               int64_t stride = 1) {
+                               int64_t stride = 1,
+                               bool halfRateVectors = false) {
   if (C < 16 || M < 16)
     return 0;
   bool narrowFile = vectorRegisters <= 16;
   if (stride != 1)
-    return stride == 2 && kernel == 3 && narrowFile && OH * OW >= 28 * 28 ? 2
-                                                                          : 0;
+    return stride == 2 && kernel == 3 && (narrowFile || halfRateVectors) &&
+                   OH * OW >= 28 * 28
+               ? 2
+               : 0;
   if (kernel == 5) {
     if (narrowFile)
       return OH * OW >= 7 * 7 ? 2 : 0;

@@ -131,6 +131,19 @@ TEST(ResolveTarget, KilnNames) {
   ASSERT_TRUE(resolveTarget("arm-64-linux-arm_dot_prod", t, error)) << error;
 }
 
+TEST(ResolveTarget, HalfRateWideVectors) {
+  // AVX-512 tuned for Zen 4 (what `host` resolves to there) runs on
+  // 256-bit units; named targets, AVX2 and ARM do not claim it.
+  EXPECT_TRUE(halfRateWideVectorsOf(
+      "x86-64-linux-tune_znver4-avx-avx2-avx512-avx512_skylake-f16c-fma-"
+      "sse41"));
+  EXPECT_FALSE(halfRateWideVectorsOf(
+      "x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41"));
+  EXPECT_FALSE(halfRateWideVectorsOf(
+      "x86-64-linux-tune_znver4-avx-avx2-f16c-fma-sse41"));
+  EXPECT_FALSE(halfRateWideVectorsOf("arm-64-linux"));
+}
+
 TEST(ResolveTarget, RejectsNonsense) {
   std::string t, error;
   EXPECT_FALSE(resolveTarget("nonsense-target", t, error));

@@ -400,6 +400,33 @@ TEST(HalideWinogradConv, ResNet14x14BlockedResidualS2Avx2) {
   runWinogradCase(c, 65);
 }
 
+// The stride-2 F(2x2) scheduled for AVX-512 (16 lanes: the AMD Zen 4 rule,
+// winogradTileFor with halfRateVectors), blocked in and out, ragged
+// channel blocks.
+TEST(HalideWinogradConv, ResNet28x28BlockedS2Avx512) {
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "the host cannot run AVX-512 code";
+  WinogradCase c;
+  c.tile = 2, c.stride = 2;
+  c.C = 32, c.M = 48, c.H = 56, c.W = 56;
+  c.bias = true, c.act = Activation::Relu;
+  c.blockInput = c.blockOutput = true;
+  c.target = kAvx512Target;
+  runWinogradCase(c, 66);
+}
+
+TEST(WinogradRule, StrideTwoOnHalfRateVectors) {
+  // (C, M, OH, OW, kernel, vectorRegisters, stride, halfRateVectors).
+  // ResNet-50's 128 -> 128 to 28x28: direct on full-rate AVX-512, the
+  // stride-2 F(2x2) on 16 registers and on AVX-512 at half rate.
+  EXPECT_EQ(winogradTileFor(128, 128, 28, 28, 3, 32, 2, false), 0);
+  EXPECT_EQ(winogradTileFor(128, 128, 28, 28, 3, 16, 2, false), 2);
+  EXPECT_EQ(winogradTileFor(128, 128, 28, 28, 3, 32, 2, true), 2);
+  // Smaller outputs stay direct; stride 1 is unchanged (F(4x4) at 28x28).
+  EXPECT_EQ(winogradTileFor(256, 256, 14, 14, 3, 32, 2, true), 0);
+  EXPECT_EQ(winogradTileFor(128, 128, 28, 28, 3, 32, 1, true), 4);
+}
+
 // GoogLeNet's 96 -> 208 at 14x14 scheduled for AVX2 (8 lanes, 16
 // registers): the channel groups (3 blocks) do not divide the 13 blocks, so
 // the last group's products run past the weights' last block; they must
