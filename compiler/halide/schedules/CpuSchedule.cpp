@@ -453,8 +453,13 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // paired (kernel_ab, 14 rounds, Zen 4) while the unchanged kernels
   // drifted +3 %. Its 1024 -> 512 and s2 512 -> 1024 (7 x 3) ran 1-12 %
   // slower in 4 x 4 and stay.
-  if (taps == 1 && avx512 && rowProbe.rows > 0 && tile.blocks == 2 &&
-      tile.width > 4)
+  // Likewise the pointwise stage of separable kernels (its weights come
+  // another way: no prefetches in its loop): MobileNetV2's 7x7 960 -> 160
+  // and 14x14 s2 576 -> 160 in 7 x 2 made 78 stack accesses each; 4 x 4,
+  // none and -13 to -18 % paired at 1 and 2 threads (kernel_ab, 30 rounds;
+  // the network -1.6 / -3.3 %).
+  bool noPrefetch = rowProbe.rows > 0 || !conv.weights.defined();
+  if (taps == 1 && avx512 && noPrefetch && tile.blocks == 2 && tile.width > 4)
     tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
                              conv.outHeight, /*dividingBlocks=*/false,
                              liveBudget, /*maxSharedPixels=*/4);
