@@ -436,11 +436,11 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // tiles made 122-136 stack accesses each, 7 x 2 and 6 x 2 30-78, 4 x 4
   // none; kernel_ab inside the networks, 1 thread, paired: ResNet-50's
   // 56x56 1x1s -29 to -41 % (whole network -7.9 %), MobileNetV2 -3.2 %,
-  // GoogLeNet's 56x56 64 -> 64 -32 % (network within noise). Tiles of
-  // the same cost now go to the narrower one (fewer broadcasts live).
-  // Chunked reductions and channel-tile tasks (prefetches in the loop)
-  // measured no gain and keep the model's tile; 16-register files and NEON
-  // are unmeasured.
+  // GoogLeNet's 56x56 64 -> 64 -32 % (network within noise). Of tiles of
+  // the same cost the narrower one (fewer broadcasts live). Bounding
+  // chunked reductions and channel-tile tasks (prefetches in the loop) so
+  // measured no gain: they keep the model's tile but for the 2-block rule
+  // below. 16-register files and NEON are unmeasured.
   ChannelVectorTasks rowProbe = channelVectorTasks(conv, block);
   bool rowRegisterTiles = rowProbe.rows > 0 && !chunkedFor(rowProbe);
   int maxSharedPixels = taps == 1 && avx512 && rowRegisterTiles ? 4 : 0;
