@@ -444,9 +444,12 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   ChannelVectorTasks rowProbe = channelVectorTasks(conv, block);
   bool rowRegisterTiles = rowProbe.rows > 0 && !chunkedFor(rowProbe);
   int maxSharedPixels = taps == 1 && avx512 && rowRegisterTiles ? 4 : 0;
-  ChannelVectorTile tile = channelVectorTile(
-      blocks, vectorsPerBlock, budget, conv.outWidth, conv.outHeight,
-      /*dividingBlocks=*/false, liveBudget, maxSharedPixels);
+  auto pickTile = [&](bool dividingBlocks, int maxShared) {
+    return channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
+                             conv.outHeight, dividingBlocks, liveBudget,
+                             maxShared);
+  };
+  ChannelVectorTile tile = pickTile(/*dividingBlocks=*/false, maxSharedPixels);
   // Chunked row blocks keep the model's tile but for 2 blocks wider than 4
   // pixels (each broadcast feeding only two FMAs): ResNet-50's 14x14 1024
   // -> 256 in 7 x 2 made 72 stack accesses; in 4 x 4 none, -4 to -8 %
@@ -460,9 +463,7 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // the network -1.6 / -3.3 %).
   bool noPrefetch = rowProbe.rows > 0 || !conv.weights.defined();
   if (taps == 1 && avx512 && noPrefetch && tile.blocks == 2 && tile.width > 4)
-    tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
-                             conv.outHeight, /*dividingBlocks=*/false,
-                             liveBudget, /*maxSharedPixels=*/4);
+    tile = pickTile(/*dividingBlocks=*/false, /*maxShared=*/4);
   // Of the two 8-accumulator tiles of a narrow window on 16 registers, 2
   // pixels x 2 blocks where 4 pixels do not divide the row but 2 do: the
   // model charges its weight loads twice and picks 4 x 1, whose last tile
@@ -502,9 +503,7 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   TailStrategy overlapTail =
       overResidual ? TailStrategy::GuardWithIf : TailStrategy::ShiftInwards;
   if (overResidual && blockedOut && !chunkedReduction && blocks % tileBlocks) {
-    tile = channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
-                             conv.outHeight, /*dividingBlocks=*/true,
-                             liveBudget, maxSharedPixels);
+    tile = pickTile(/*dividingBlocks=*/true, maxSharedPixels);
     width = tile.width;
     tileBlocks = tile.blocks;
     tasks = channelVectorTasks(conv, tileBlocks * block);
