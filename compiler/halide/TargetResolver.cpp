@@ -53,11 +53,7 @@ bool channelBlockedByDefault(const std::string &halideTarget) {
 }
 
 bool halfRateWideVectorsOf(const std::string &halideTarget) {
-  Halide::Target t(halideTarget);
-  return t.arch == Halide::Target::X86 &&
-         t.processor_tune == Halide::Target::Processor::ZnVer4 &&
-         (t.has_feature(Halide::Target::AVX512) ||
-          t.has_feature(Halide::Target::AVX512_Skylake));
+  return cpuScheduleParams(Halide::Target(halideTarget)).halfRateVectors;
 }
 
 int vectorRegistersOf(const std::string &halideTarget) {

@@ -22,6 +22,7 @@
 #include "tests/halide/TestUtil.h"
 
 #include "compiler/halide/RunThreads.h"
+#include "compiler/halide/schedules/Schedule.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/WinogradLayout.h"
 
@@ -410,6 +411,49 @@ TEST(WinogradRule, StrideTwoOnHalfRateVectors) {
   // Smaller outputs stay direct; stride 1 is unchanged (F(4x4) at 28x28).
   EXPECT_EQ(winogradTileFor(256, 256, 14, 14, 3, 32, 2, true), 0);
   EXPECT_EQ(winogradTileFor(128, 128, 28, 28, 3, 32, 1, true), 4);
+}
+
+/// kAvx512Target tuned for AMD Zen 4 (AVX-512 on 256-bit units).
+const char *const kZen4Avx512Target =
+    "x86-64-linux-tune_znver4-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
+
+TEST(WinogradRule, ChannelChunksOnHalfRateVectors) {
+  CpuScheduleParams zen4 = cpuScheduleParams(Halide::Target(kZen4Avx512Target));
+  ASSERT_TRUE(zen4.halfRateVectors);
+  // One block of all rows: 64 channels, else the largest of 32 and 16 that
+  // divides them; 16 when none does (a ragged last chunk).
+  EXPECT_EQ(winogradChannelChunk(256, false, zen4), 64);
+  EXPECT_EQ(winogradChannelChunk(96, false, zen4), 32);
+  EXPECT_EQ(winogradChannelChunk(112, false, zen4), 16);
+  EXPECT_EQ(winogradChannelChunk(200, false, zen4), 16);
+  // Row blocks, full-rate AVX-512 and AVX2 keep their chunks.
+  EXPECT_EQ(winogradChannelChunk(256, true, zen4), 8);
+  CpuScheduleParams xeon = cpuScheduleParams(Halide::Target(kAvx512Target));
+  EXPECT_FALSE(xeon.halfRateVectors);
+  EXPECT_EQ(winogradChannelChunk(256, false, xeon), 8);
+  CpuScheduleParams avx2 = cpuScheduleParams(Halide::Target(kAvx2Target));
+  EXPECT_FALSE(avx2.halfRateVectors);
+  EXPECT_EQ(winogradChannelChunk(256, false, avx2), 16);
+}
+
+// The Zen 4 chunks in one block of all rows: 128 channels in two chunks of
+// 64 (channel-blocked, with a residual), GoogLeNet's 96 in three of 32
+// into 208 ragged output channels, and 40 in a ragged 16 + 16 + 8.
+TEST(HalideWinogradConv, Zen4ChannelChunksF3) {
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "the host does not run AVX-512 code";
+  WinogradCase c;
+  c.tile = 3, c.H = 14, c.W = 14;
+  c.target = kZen4Avx512Target;
+  c.C = 128, c.M = 64;
+  c.bias = c.residual = true, c.act = Activation::Relu;
+  c.blockInput = c.blockResidual = c.blockOutput = true;
+  runWinogradCase(c, 70);
+  c.residual = c.blockInput = c.blockResidual = c.blockOutput = false;
+  c.C = 96, c.M = 208;
+  runWinogradCase(c, 71);
+  c.C = 40, c.M = 48;
+  runWinogradCase(c, 72);
 }
 
 // GoogLeNet's 96 -> 208 at 14x14 scheduled for AVX2 (8 lanes, 16

@@ -32,6 +32,8 @@ CpuScheduleParams cpuScheduleParams(const Target &target) {
                   (target.arch == Target::ARM && target.bits == 64);
   p.vectorRegisters = wideFile ? 32 : 16;
   p.l2Bytes = target.arch == Target::X86 && !wideFile ? 512 << 10 : 2 << 20;
+  p.halfRateVectors = target.arch == Target::X86 && p.vectorLanes >= 16 &&
+                      target.processor_tune == Target::Processor::ZnVer4;
   return p;
 }
 

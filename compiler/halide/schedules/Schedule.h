@@ -36,11 +36,21 @@ struct CpuScheduleParams {
   /// Parallelize over enough outer rows to give the thread pool at least
   /// this many tasks (so load balances across cores).
   int64_t minParallelTasks = 16;
+  /// AVX-512 executed on 256-bit units (processor tune AMD Zen 4): one
+  /// 512-bit FMA a cycle, a zmm store two, so multiplies and accumulator
+  /// round trips cost twice as much against memory traffic as on the Xeons.
+  bool halfRateVectors = false;
 
   /// AVX-512's file: 16-lane vectors (a 16-channel block in one), 32 of
   /// them. The schedule rules measured only on the Xeons test this.
   bool avx512() const { return vectorLanes >= 16 && vectorRegisters > 16; }
 };
+
+/// Input channels per reduction chunk of a Winograd conv's products on
+/// CPUs that chunk them (schedules/WinogradConvSchedule.cpp): `rowTasks`
+/// when its tasks are row blocks, else one block of all rows.
+int winogradChannelChunk(int64_t inputChannels, bool rowTasks,
+                         const CpuScheduleParams &p);
 
 /// CPU parameters for an x86 or ARM target.
 CpuScheduleParams cpuScheduleParams(const Halide::Target &target);
