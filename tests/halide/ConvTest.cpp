@@ -837,6 +837,27 @@ TEST(HalideConv, ChannelVectorTileLiveBudget) {
   EXPECT_GT(single.width, 4);
 }
 
+TEST(HalideConv, ChannelVectorTileForChannelTileTasks) {
+  // ResNet-50's 7x7 3x3 512 -> 512 on AVX-512: 7 pixels x 3 blocks is
+  // cheapest at 1 thread, but its 11 tiles split 6 : 5 on two threads;
+  // charged for both, 7 x 2 (16 tiles, 8 : 8).
+  ChannelVectorTile oneThread = channelVectorTile(32, 1, 24, 7, 7);
+  EXPECT_EQ(oneThread.width, 7);
+  EXPECT_EQ(oneThread.blocks, 3);
+  ChannelVectorTile tasks = channelVectorTile(32, 1, 24, 7, 7, false, 0, 0,
+                                              /*channelTileTasks=*/true);
+  EXPECT_EQ(tasks.width, 7);
+  EXPECT_EQ(tasks.blocks, 2);
+  // GoogLeNet's 7x7 1x1 832 -> 32 (2 blocks, 49 flat pixels): 7 x 2 is one
+  // tile, one task for any thread count; 10 x 1 gives two.
+  ChannelVectorTile single = channelVectorTile(2, 1, 24, 49, 1, false, 31);
+  EXPECT_EQ(single.blocks, 2);
+  ChannelVectorTile split = channelVectorTile(2, 1, 24, 49, 1, false, 31, 0,
+                                              /*channelTileTasks=*/true);
+  EXPECT_EQ(split.blocks, 1);
+  EXPECT_EQ(split.width, 10);
+}
+
 TEST(HalideConv, PixelTilesOutsideChannelTilesRule) {
   // (outWidth, inputChannels, paddedChannels). ResNet-50's 56x56 1x1s
   // 256 -> 64 and 256 -> 128: rows of 56 KiB.

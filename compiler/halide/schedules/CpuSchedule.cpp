@@ -305,7 +305,8 @@ bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks, int liveBudget,
-                                    int maxSharedPixels) {
+                                    int maxSharedPixels,
+                                    bool channelTileTasks) {
   // Fewest estimated cycles (the per-step model of convTile: FMAs / 2,
   // loads / 2, FMA latency 4, +1 overhead; ragged tiles cost full ones).
   // Weight vectors count twice: they stream from L2 (a layer's weights do
@@ -324,8 +325,12 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
         continue;
       if (maxSharedPixels > 0 && b * vectorsPerBlock > 1 && w > maxSharedPixels)
         continue;
-      double tiles =
-          (double)((blocks + b - 1) / b) * ((width + w - 1) / w) * rows;
+      int64_t channelTiles = (blocks + b - 1) / b;
+      double tiles = (double)channelTiles * ((width + w - 1) / w) * rows;
+      // Channel-tile tasks: 1 thread's time plus 2 threads' (the busier
+      // takes the odd tile).
+      if (channelTileTasks)
+        tiles += tiles * ((channelTiles + 1) / 2) / channelTiles;
       double cost =
           tiles *
           (std::max({accs / 2.0, (2 * b * vectorsPerBlock + w) / 2.0, 4.0}) +
@@ -446,10 +451,22 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   ChannelVectorTasks rowProbe = channelVectorTasks(conv, block);
   bool rowRegisterTiles = rowProbe.rows > 0 && !chunkedFor(rowProbe);
   int maxSharedPixels = taps == 1 && avx512 && rowRegisterTiles ? 4 : 0;
+  // Channel-tile tasks (7x7 images) split ceil(n / 2) : floor(n / 2) on
+  // two threads: the tile is picked for 1 thread's time plus 2 threads'.
+  // AMD EPYC (Zen 4), kernel_ab inside the networks, minima / paired
+  // against the unchanged kernels' drift, 2 / 1 threads: GoogLeNet's
+  // 832 -> 32 (1 task in 7 x 2, 2 in 10 x 1) -46 to -48 % / -9 %, its
+  // 832 -> 160 (7 x 2 -> 4 x 5) -22 to -25 % / -6 to -16 %, ResNet-18's and
+  // ResNet-50's 3x3 512 -> 512 (7 x 3, 11 tiles -> 7 x 2, 16) -1 to -6 % /
+  // -2 to +1 %, MobileNetV2's 320 -> 1280 (7 x 3 -> 5 x 4) within noise.
+  // Not the pointwise stage of separable kernels (weights not in
+  // conv.weights): MobileNetV2's 7x7 960 -> 320 (5 x 4 -> 4 x 5) -3 to
+  // -6 % at 2 threads but +5 % at 1.
+  bool channelTileTasks = rowProbe.rows == 0 && conv.weights.defined();
   auto pickTile = [&](bool dividingBlocks, int maxShared) {
     return channelVectorTile(blocks, vectorsPerBlock, budget, conv.outWidth,
                              conv.outHeight, dividingBlocks, liveBudget,
-                             maxShared);
+                             maxShared, channelTileTasks);
   };
   ChannelVectorTile tile = pickTile(/*dividingBlocks=*/false, maxSharedPixels);
   // Chunked row blocks keep the model's tile but for 2 blocks wider than 4

@@ -140,7 +140,9 @@ void scheduleWeightStages(KernelFuncs &funcs, int lanes);
 /// reduction step holds (accumulators + the blocks' weight vectors + the
 /// broadcast pixels); `maxSharedPixels` > 0 bounds the width of tiles of
 /// more than one vector (LLVM keeps their broadcasts in registers) and
-/// picks the narrower of tiles with the same estimate.
+/// picks the narrower of tiles with the same estimate; `channelTileTasks`:
+/// each channel tile is a task, so the estimate also charges the busier of
+/// two threads (the tiles split ceil(tiles / 2) : floor(tiles / 2)).
 /// schedules/CpuSchedule.cpp.
 struct ChannelVectorTile {
   int width = 1, blocks = 1;
@@ -148,8 +150,8 @@ struct ChannelVectorTile {
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks = false,
-                                    int liveBudget = 0,
-                                    int maxSharedPixels = 0);
+                                    int liveBudget = 0, int maxSharedPixels = 0,
+                                    bool channelTileTasks = false);
 
 /// Whether a channel-vector 1x1 conv in row-block tasks computes each
 /// pixel tile for every channel tile before the next pixel tile (instead of
