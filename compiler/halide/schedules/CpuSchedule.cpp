@@ -451,8 +451,10 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   ChannelVectorTasks rowProbe = channelVectorTasks(conv, block);
   bool rowRegisterTiles = rowProbe.rows > 0 && !chunkedFor(rowProbe);
   int maxSharedPixels = taps == 1 && avx512 && rowRegisterTiles ? 4 : 0;
-  // Channel-tile tasks (7x7 images) split ceil(n / 2) : floor(n / 2) on
-  // two threads: the tile is picked for 1 thread's time plus 2 threads'.
+  // Channel-tile tasks (7x7 images; (row, channel tile) tasks where there
+  // are fewer than 8 tiles, one row on flat 1x1 outputs) split ceil(n / 2)
+  // : floor(n / 2) on two threads: the tile is picked for 1 thread's time
+  // plus 2 threads'.
   // AMD EPYC (Zen 4), kernel_ab inside the networks, minima / paired
   // against the unchanged kernels' drift, 2 / 1 threads: GoogLeNet's
   // 832 -> 32 (1 task in 7 x 2, 2 in 10 x 1) -46 to -48 % / -9 %, its

@@ -355,13 +355,12 @@ void scheduleWinogradConv(KernelFuncs &f, const CpuScheduleParams &p) {
     // (NEON, 32 registers too, takes no chunks: unmeasured.)
     bool avx512 = p.avx512();
     bool chunks = p.vectorRegisters <= 16 || avx512;
-    const int kChannelChunk =
-        winogradChannelChunk(s.inputChannels, rowTasks, p);
+    int channelChunk = winogradChannelChunk(s.inputChannels, rowTasks, p);
     bool chunkRows = weightBytes >= (avx512 ? 1 : 4) * p.l2Bytes;
     if (chunks && (!rowTasks || chunkRows) &&
-        s.inputChannels >= 2 * kChannelChunk) {
+        s.inputChannels >= 2 * channelChunk) {
       RVar rco("wr_co"), rci("wr_ci");
-      u.split(s.reduction.x, rco, rci, kChannelChunk)
+      u.split(s.reduction.x, rco, rci, channelChunk)
           .reorder(ji, jo, ti, mbi, rci, to, rco, mbo, s.a, s.b, s.n);
       // On AVX2 each chunk's weights stream from memory once, read first
       // by the chunk's first tile group: that load stalled the products
