@@ -6,10 +6,11 @@
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/ConvWeightLayout.h"
+#include "compiler/kernels/DenseWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
 #include "compiler/kernels/WinogradLayout.h"
-#include "compiler/passes/ConstantData.h"
 #include "compiler/onnx/OnnxImporter.h"
+#include "compiler/passes/ConstantData.h"
 #include "dialects/kiln/KilnOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -365,9 +366,9 @@ private:
     }
   }
 
-  /// A constant only read as packed (or Winograd-transformed) conv weights
-  /// gets no OIHW copy.
-  bool onlyPackedConvWeights(Value constant) {
+  /// A constant only read as packed (or Winograd-transformed) conv or
+  /// dense weights gets no copy in its own layout.
+  bool onlyPackedWeights(Value constant) {
     if (constant.use_empty())
       return false;
     for (OpOperand &use : constant.getUses()) {
@@ -384,6 +385,11 @@ private:
         if ((use.get() != ir.getExpandWeight() &&
              use.get() != ir.getDwWeight() && use.get() != ir.getPwWeight()) ||
             !packedWeightBlock(ir))
+          return false;
+        continue;
+      }
+      if (auto dense = dyn_cast<DenseOp>(use.getOwner())) {
+        if (use.get() != dense.getWeight() || !packsDenseWeights(dense))
           return false;
         continue;
       }
@@ -491,6 +497,39 @@ private:
   }
   llvm::DenseMap<std::pair<Value, int64_t>, int> packedStorageOf;
 
+  /// Whether a dense layer's weights are stored packed (DenseWeightLayout.h).
+  bool packsDenseWeights(DenseOp d) {
+    std::vector<int64_t> ws = shapeOf(d.getWeight());
+    return isa_and_nonnull<ConstantOp>(d.getWeight().getDefiningOp()) &&
+           denseWeightsPackable(ws[0], ws[1]);
+  }
+  /// Points the dense call's weight argument at its weights packed in
+  /// groups of 4 rows (stored once per constant).
+  bool packDenseWeightsOf(DenseOp d, KernelCall &call) {
+    if (!packsDenseWeights(d))
+      return true;
+    Value w = d.getWeight();
+    std::vector<int64_t> ws = shapeOf(w);
+    std::vector<int64_t> packedShape = packedDenseWeightShape(ws[0], ws[1]);
+    auto cached = denseStorageOf.find(w);
+    int storage = cached != denseStorageOf.end() ? cached->second : -1;
+    if (storage < 0) {
+      auto data = constantOf(w);
+      if (!data)
+        return fail(d, "constant weights are not readable as f32");
+      std::vector<float> packed = packDenseWeights(*data, ws[0], ws[1]);
+      if (packed.empty())
+        return fail(d, "weights do not match their shape");
+      storage = addWeights(packed);
+      denseStorageOf[w] = storage;
+    }
+    call.spec.weightBlock = kDenseWeightRows;
+    call.spec.inputShapes[1] = packedShape;
+    call.args[1] = {storage, packedShape, 0};
+    return true;
+  }
+  llvm::DenseMap<Value, int> denseStorageOf;
+
   /// A separable conv as a depthwise Conv2D kernel into an arena scratch
   /// tensor (live only between the two kernels) and a 1x1 Conv2D kernel
   /// with the op's epilogue.
@@ -578,8 +617,8 @@ private:
 bool Kernelizer::lower(Operation *op) {
   return llvm::TypeSwitch<Operation *, bool>(op)
       .Case<ConstantOp>([&](ConstantOp c) {
-        if (onlyPackedConvWeights(c.getResult()))
-          return true; // Stored packed, per conv (packConvWeightsOf).
+        if (onlyPackedWeights(c.getResult()))
+          return true; // Stored packed, per kernel (packConvWeightsOf, ...).
         auto data = readF32Constant(c.getResult());
         if (!data)
           return fail(op, "constant data is not readable as f32");
@@ -832,7 +871,7 @@ bool Kernelizer::lower(Operation *op) {
         if (!setEpilogueActivation(op, spec, d))
           return false;
         emit(op, spec, op->getOperands(), d.getResult());
-        return true;
+        return packDenseWeightsOf(d, plan.calls.back());
       })
       .Case<SoftmaxOp>([&](SoftmaxOp s) {
         KernelSpec spec;

@@ -2,6 +2,7 @@
 
 #include "compiler/kernelize/WeightPacking.h"
 
+#include "compiler/kernels/DenseWeightLayout.h"
 #include "compiler/kernels/WinogradLayout.h"
 
 #include <cstddef>
@@ -26,6 +27,21 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
     for (int64_t k = 0; k < inner; ++k)
       dst[k * block] = src[k];
   }
+  return packed;
+}
+
+std::vector<float> packDenseWeights(const std::vector<float> &w, int64_t N,
+                                    int64_t K) {
+  if (!denseWeightsPackable(N, K) || (int64_t)w.size() != N * K)
+    return {};
+  constexpr int64_t R = kDenseWeightRows, L = kDenseWeightLanes;
+  int64_t groups = (N + R - 1) / R, steps = K / L;
+  std::vector<float> packed((size_t)(groups * steps * R * L), 0.0f);
+  // packed[g][s][i][l] = w[g * R + i][s * L + l].
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t k = 0; k < K; ++k)
+      packed[(size_t)((((n / R) * steps + k / L) * R + n % R) * L + k % L)] =
+          w[(size_t)(n * K + k)];
   return packed;
 }
 

@@ -22,6 +22,12 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
                                    const std::vector<int64_t> &oihw,
                                    int64_t block);
 
+/// [N, K] Dense weights `w` to the layout [ceil(N/4), K/16, 4, 16] of
+/// DenseWeightLayout.h, rows past N zero. Empty if `w` does not match
+/// {N, K} or the weights are not packable (denseWeightsPackable).
+std::vector<float> packDenseWeights(const std::vector<float> &w, int64_t N,
+                                    int64_t K);
+
 /// OIHW r x r conv weights `w` of shape `oihw` ([M, C, r, r]) transformed
 /// for Winograd F(tile x tile, r x r) at `stride`: U = G g G^T per
 /// (output, input) channel pair, laid out as winogradWeightShape

@@ -114,6 +114,8 @@ struct KernelSpec {
   /// its pointwise weights, B = 16 only (channel vectors on small images).
   /// InvertedResidual: the same for its expand and project weights, B = 16
   /// only (every stage on channel vectors; E a multiple of 16).
+  /// Dense: 4 = weights [N, K] packed as [ceil(N/4), K/16, 4, 16]
+  /// (compiler/kernels/DenseWeightLayout.h).
   /// Serialized only when non-zero.
   int64_t weightBlock = 0;
   /// Conv2D: 0 = direct convolution; m = 2, 3 or 4 = Winograd F(m x m,

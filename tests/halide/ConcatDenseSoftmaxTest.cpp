@@ -2,6 +2,8 @@
 
 #include "tests/halide/TestUtil.h"
 
+#include "compiler/kernels/DenseWeightLayout.h"
+
 #include <cmath>
 
 namespace kiln::test {
@@ -46,8 +48,12 @@ TEST(HalideConcat, InnermostAxis) {
 
 TEST(HalideConcat, Axis0) { runConcat({{1, 8}, {3, 8}}, 0, 53); }
 
+/// Dense against a double-precision reference from [N, K] weights; with
+/// `packed` the kernel reads them packed as the kernelizer stores them
+/// (DenseWeightLayout.h); `targetName` as runJit's.
 void runDense(int64_t M, int64_t K, int64_t N, bool bias, Activation act,
-              unsigned seed) {
+              unsigned seed, bool packed = false,
+              const std::string &targetName = "") {
   KernelSpec spec;
   spec.kind = KernelKind::Dense;
   spec.name = "dense_test";
@@ -69,7 +75,15 @@ void runDense(int64_t M, int64_t K, int64_t N, bool bias, Activation act,
         s += (double)in[0].data[m * K + k] * in[1].data[n * K + k];
       want.data[m * N + n] = applyAct(spec, (float)s);
     }
-  expectClose(runJit(spec, in), want);
+  if (packed) {
+    Tensor w(packedDenseWeightShape(N, K));
+    w.data = packDenseWeights(in[1].data, N, K);
+    ASSERT_EQ(w.data.size(), w.numel());
+    in[1] = std::move(w);
+    spec.inputShapes[1] = in[1].shape;
+    spec.weightBlock = kDenseWeightRows;
+  }
+  expectClose(runJit(spec, in, -1, targetName), want);
 }
 
 TEST(HalideDense, WithBias) { runDense(3, 37, 21, true, Activation::None, 54); }
@@ -91,6 +105,56 @@ TEST(HalideDense, LongRowsVectorizedAlongK) {
 TEST(HalideDense, LongRowsBatch2RaggedOutputs) {
   // 37 outputs: chunks and groups of 4 outputs with tails; two rows.
   runDense(2, 512, 37, false, Activation::Relu, 58);
+}
+
+TEST(HalideDense, PackWeightsLayout) {
+  // packed[g][s][i][l] = w[4g + i][16s + l], zero past N.
+  int64_t N = 6, K = 128;
+  std::vector<float> w(N * K);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = (float)i + 1;
+  std::vector<float> p = packDenseWeights(w, N, K);
+  ASSERT_EQ(p.size(), 2u * 8 * 4 * 16);
+  for (int64_t n = 0; n < 8; ++n)
+    for (int64_t k = 0; k < K; ++k)
+      EXPECT_EQ(p[(((n / 4) * 8 + k / 16) * 4 + n % 4) * 16 + k % 16],
+                n < N ? w[n * K + k] : 0.0f)
+          << "n=" << n << " k=" << k;
+  // Rows too short to stream, or not whole steps of 16: not packed.
+  EXPECT_TRUE(packDenseWeights(std::vector<float>(6 * 64), 6, 64).empty());
+  EXPECT_TRUE(packDenseWeights(std::vector<float>(6 * 136), 6, 136).empty());
+  EXPECT_TRUE(packDenseWeights(w, N, K + 16).empty());
+}
+
+TEST(HalideDense, PackedClassifierRow) {
+  // MobileNetV2's head with the weights packed in groups of 4 rows.
+  runDense(1, 1280, 1000, true, Activation::None, 59, /*packed=*/true);
+}
+
+TEST(HalideDense, PackedRaggedRowsBatch2) {
+  // 37 outputs: the last group holds one row and three zero ones.
+  runDense(2, 512, 37, false, Activation::Relu, 60, /*packed=*/true);
+}
+
+TEST(HalideDense, PackedAvx2Lanes) {
+  // 16 lanes of a packed step are two AVX2 vectors.
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "host cannot run AVX2 code";
+  runDense(1, 2048, 100, true, Activation::None, 61, /*packed=*/true,
+           kAvx2Target);
+}
+
+TEST(HalideDense, PackedWeightsOfTheWrongShapeAreRejected) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Dense;
+  spec.name = "dense_bad";
+  spec.weightBlock = kDenseWeightRows;
+  spec.inputShapes = {{1, 256}, {1000, 256}};
+  spec.outputShape = {1, 1000};
+  BuiltPipeline built;
+  std::string error;
+  EXPECT_FALSE(buildPipeline(spec, Halide::get_host_target(), built, error));
+  EXPECT_NE(error.find("packed weights"), std::string::npos) << error;
 }
 
 void runSoftmax(std::vector<int64_t> shape, int64_t axis, float scale,

@@ -1,6 +1,7 @@
 //===- KernelCompilerTest.cpp - Object files and target names -------------===//
 
 #include "compiler/halide/KernelCompiler.h"
+#include "tests/halide/TestUtil.h"
 
 #include <gtest/gtest.h>
 
@@ -134,11 +135,8 @@ TEST(ResolveTarget, KilnNames) {
 TEST(ResolveTarget, HalfRateWideVectors) {
   // AVX-512 tuned for Zen 4 (what `host` resolves to there) runs on
   // 256-bit units; named targets, AVX2 and ARM do not claim it.
-  EXPECT_TRUE(halfRateWideVectorsOf(
-      "x86-64-linux-tune_znver4-avx-avx2-avx512-avx512_skylake-f16c-fma-"
-      "sse41"));
-  EXPECT_FALSE(halfRateWideVectorsOf(
-      "x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41"));
+  EXPECT_TRUE(halfRateWideVectorsOf(test::kZen4Avx512Target));
+  EXPECT_FALSE(halfRateWideVectorsOf(test::kAvx512Target));
   EXPECT_FALSE(halfRateWideVectorsOf(
       "x86-64-linux-tune_znver4-avx-avx2-f16c-fma-sse41"));
   EXPECT_FALSE(halfRateWideVectorsOf("arm-64-linux"));

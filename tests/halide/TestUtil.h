@@ -144,6 +144,11 @@ inline const char *const kAvx2Target = "x86-64-linux-avx-avx2-f16c-fma-sse41";
 inline const char *const kAvx512Target =
     "x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
 
+/// kAvx512Target tuned for AMD Zen 4 (AVX-512 on 256-bit units: the
+/// schedules for half-rate wide vectors); check hostRunsAvx512() first.
+inline const char *const kZen4Avx512Target =
+    "x86-64-linux-tune_znver4-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
+
 /// Whether the host can run code scheduled for kAvx512Target.
 inline bool hostRunsAvx512() {
   Halide::Target host = Halide::get_host_target();

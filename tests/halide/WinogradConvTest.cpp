@@ -413,10 +413,6 @@ TEST(WinogradRule, StrideTwoOnHalfRateVectors) {
   EXPECT_EQ(winogradTileFor(128, 128, 28, 28, 3, 32, 1, true), 4);
 }
 
-/// kAvx512Target tuned for AMD Zen 4 (AVX-512 on 256-bit units).
-const char *const kZen4Avx512Target =
-    "x86-64-linux-tune_znver4-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
-
 TEST(WinogradRule, ChannelChunksOnHalfRateVectors) {
   CpuScheduleParams zen4 = cpuScheduleParams(Halide::Target(kZen4Avx512Target));
   ASSERT_TRUE(zen4.halfRateVectors);

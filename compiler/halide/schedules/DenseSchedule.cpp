@@ -6,11 +6,15 @@
 // dot products are vectorized along K (rfactor: one partial sum per lane,
 // reduced across lanes at the end), reading each weight row as dense
 // vectors; 4 outputs share each loaded vector of x. Outputs are split into
-// chunks that run in parallel.
+// chunks that run in parallel. Packed weights (weight_block=4,
+// compiler/kernels/DenseWeightLayout.h) hold each step's 4 rows x 16 lanes
+// contiguously, so the steps read one stream; the lanes are then 16 on
+// every target (two AVX2 vectors, four NEON ones).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/schedules/Schedule.h"
+#include "compiler/kernels/DenseWeightLayout.h"
 
 #include <algorithm>
 
@@ -21,16 +25,20 @@ using namespace Halide;
 bool scheduleDenseAlongK(const KernelSpec &spec, KernelFuncs &f,
                          const CpuScheduleParams &p) {
   int64_t K = spec.inputShapes[0][1], N = spec.outputShape[1];
-  int lanes = p.vectorLanes;
+  if (p.vectorLanes < 4)
+    return false;
+  bool packed = spec.weightBlock == kDenseWeightRows;
+  int lanes = packed ? (int)kDenseWeightLanes : p.vectorLanes;
   // Short dot products gain nothing from a cross-lane reduction; the
   // generic per-output-vector schedule serves them.
-  if (lanes < 4 || K % lanes != 0 || K < 8 * lanes || N < 4)
+  if (K % lanes != 0 || K < 8 * lanes || N < 4)
     return false;
   Func out = f.output, acc = f.accumulator;
   RDom r = f.accumulatorDomain;
   Var j = f.vars[0], m = f.vars[1];
 
-  constexpr int kOutputsPerStep = 4;
+  // One packed group of weight rows per step.
+  constexpr int kOutputsPerStep = (int)kDenseWeightRows;
   int64_t chunks = std::min<int64_t>(p.minParallelTasks,
                                      (N + kOutputsPerStep - 1) /
                                          kOutputsPerStep);
