@@ -110,7 +110,7 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildSeparableConv2D(spec, in);
   case KernelKind::InvertedResidual:
     return buildInvertedResidual(spec, in,
-                                 target.natural_vector_size(Float(32)));
+                                 cpuScheduleParams(target).fullRateLanes());
   case KernelKind::Pad:
     return buildPad(spec, in);
   }

@@ -11,6 +11,7 @@
 #include "TestUtil.h"
 
 #include "compiler/halide/algorithms/Algorithms.h"
+#include "compiler/halide/schedules/Schedule.h"
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 
@@ -518,6 +519,32 @@ TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride1Avx2) {
   tc.residual = true;
   tc.target = kAvx2Target;
   runInvertedResidualCase(tc, 21);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksZen4) {
+  // AVX-512 on 256-bit units (Zen 4): 16-lane expand and depthwise stages,
+  // the project stage in 8-lane vectors, 3 per 24 channels
+  // (CpuScheduleParams::fullRateLanes).
+  if (!hostRunsAvx512())
+    GTEST_SKIP() << "host cannot run AVX-512 code";
+  EXPECT_EQ(
+      cpuScheduleParams(Halide::Target(kZen4Avx512Target)).fullRateLanes(), 8);
+  EXPECT_EQ(cpuScheduleParams(Halide::Target(kAvx512Target)).fullRateLanes(),
+            16);
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = tc.m = 24;
+  tc.e = 144;
+  tc.h = 19;
+  tc.w = 23;
+  tc.residual = true;
+  tc.target = kZen4Avx512Target;
+  runInvertedResidualCase(tc, 23);
+  tc.c = 16;
+  tc.e = 96;
+  tc.stride = 2;
+  tc.residual = false;
+  runInvertedResidualCase(tc, 24);
 }
 
 TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride2Avx2) {

@@ -360,12 +360,14 @@ void pointwiseOnChannelVectors(
 /// Output channels per accumulator block of a channel-vector 1x1 stage
 /// with M output channels: 16 (one packed weight block), or 8 where M is
 /// an odd number of 8-channel halves, the output is NCHW (a blocked one
-/// has whole blocks) and the target's vectors have at most 8 lanes. With
-/// 16 the last block's second half would be zero channels multiplied and
-/// dropped: a quarter of the FMAs of MobileNetV2's projections to 24
-/// channels (their kernels 9-14 % faster with 8 on an AVX2 Zen 3, at 1
-/// and 2 threads). With 16-lane vectors 8 would halve the vectors.
-int channelVectorAccumulatorBlock(const KernelSpec &spec, int vectorLanes);
+/// has whole blocks) and the target's full-rate vectors have at most 8
+/// lanes. With 16 the last block's second half would be zero channels
+/// multiplied and dropped: a quarter of the FMAs of MobileNetV2's
+/// projections to 24 channels (their kernels 9-14 % faster with 8 on an
+/// AVX2 Zen 3, at 1 and 2 threads; on AVX-512 at half rate, Zen 4, where
+/// 8-lane FMAs retire twice as fast as 16-lane ones, 2-5 %). Where
+/// 16-lane vectors run at full rate 8 would halve the FLOPs per FMA.
+int channelVectorAccumulatorBlock(const KernelSpec &spec, int fullRateLanes);
 
 // --- Op families --------------------------------------------------------===//
 
@@ -402,18 +404,19 @@ KernelFuncs buildBatchNorm(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
                                  const std::vector<Halide::ImageParam> &in);
-/// `vectorLanes`: the target's float vector width, which sizes the
-/// channel-vector form's project accumulator
+/// `fullRateLanes`: the widest float vector whose FMAs the target runs at
+/// full rate (its natural width, or 8 for AVX-512 on 256-bit units), which
+/// sizes the channel-vector form's project accumulator
 /// (channelVectorAccumulatorBlock).
 KernelFuncs buildInvertedResidual(const KernelSpec &spec,
                                   const std::vector<Halide::ImageParam> &in,
-                                  int vectorLanes);
+                                  int fullRateLanes);
 /// InvertedResidual with weightBlock 16: every stage on channel vectors
 /// (algorithms/InvertedResidualChannelVectors.cpp).
 KernelFuncs
 buildInvertedResidualChannelVectors(const KernelSpec &spec,
                                     const std::vector<Halide::ImageParam> &in,
-                                    int vectorLanes);
+                                    int fullRateLanes);
 KernelFuncs buildPad(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 

@@ -84,11 +84,11 @@ Func depthwiseOnChannelVectors(const Func &src, const ImageParam &weights,
   return mid;
 }
 
-int channelVectorAccumulatorBlock(const KernelSpec &spec, int vectorLanes) {
+int channelVectorAccumulatorBlock(const KernelSpec &spec, int fullRateLanes) {
   const int64_t half = kConvChannelVectorBlock / 2;
   int64_t M = spec.outputShape.size() > 1 ? spec.outputShape[1] : 0;
   bool oddHalves = M % kConvChannelVectorBlock == half;
-  return oddHalves && !spec.blockedOutput && vectorLanes <= half
+  return oddHalves && !spec.blockedOutput && fullRateLanes <= half
              ? (int)half
              : (int)kConvChannelVectorBlock;
 }

@@ -32,9 +32,9 @@ using namespace Halide;
 
 KernelFuncs buildInvertedResidual(const KernelSpec &spec,
                                   const std::vector<ImageParam> &in,
-                                  int vectorLanes) {
+                                  int fullRateLanes) {
   if (spec.weightBlock == kConvChannelVectorBlock)
-    return buildInvertedResidualChannelVectors(spec, in, vectorLanes);
+    return buildInvertedResidualChannelVectors(spec, in, fullRateLanes);
   if (spec.weightBlock)
     specFail("inverted residual weights are OIHW or packed in blocks of " +
              std::to_string(kConvChannelVectorBlock) + " (weight_block=" +

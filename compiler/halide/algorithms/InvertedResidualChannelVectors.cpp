@@ -12,8 +12,8 @@
 // y[n,m,oy,ox]          = act(acc(m % 16, ox, oy, m / 16, n) + residual)
 //
 // (acc in blocks of 8 channels where the output has an odd number of
-// 8-channel halves and the target's vectors are 8 lanes or fewer:
-// channelVectorAccumulatorBlock.)
+// 8-channel halves and the target's full-rate vectors are 8 lanes or
+// fewer: channelVectorAccumulatorBlock.)
 //
 // Element e of ex and mid is ex(e % 16, ..., e / 16, ...): 16 channels of
 // one pixel are one vector, so the depthwise taps are whole-vector loads at
@@ -40,7 +40,7 @@ using namespace Halide;
 KernelFuncs
 buildInvertedResidualChannelVectors(const KernelSpec &spec,
                                     const std::vector<ImageParam> &in,
-                                    int vectorLanes) {
+                                    int fullRateLanes) {
   const int block = (int)kConvChannelVectorBlock;
   const auto &xs = requireRank(spec, 0, 4, "x");
   int64_t C = xs[1], H = xs[2], W = xs[3];
@@ -86,7 +86,7 @@ buildInvertedResidualChannelVectors(const KernelSpec &spec,
                                        0, spec, f);
   pointwiseOnChannelVectors(mid, E, in[5], in[6], residualIndex,
                             blockedIn.residual, in, spec, f,
-                            channelVectorAccumulatorBlock(spec, vectorLanes));
+                            channelVectorAccumulatorBlock(spec, fullRateLanes));
 
   f.expandStage = ex;
   f.expandAccumulator = exAcc;

@@ -44,6 +44,11 @@ struct CpuScheduleParams {
   /// AVX-512's file: 16-lane vectors (a 16-channel block in one), 32 of
   /// them. The schedule rules measured only on the Xeons test this.
   bool avx512() const { return vectorLanes >= 16 && vectorRegisters > 16; }
+  /// The widest float vector whose FMAs run at full rate: 8 lanes where
+  /// 16-lane ones run on 256-bit units.
+  int fullRateLanes() const {
+    return halfRateVectors ? vectorLanes / 2 : vectorLanes;
+  }
 };
 
 /// Input channels per reduction chunk of a Winograd conv's products on
