@@ -505,11 +505,11 @@ TEST(HalideInvertedResidual, AccumulatorBlockOfOddHalves) {
   EXPECT_EQ(channelVectorAccumulatorBlock(spec, 8), 16);
 }
 
-TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride1Avx2) {
-  // MobileNetV2's 56x56 block (24 -> 144 -> 24 with the residual) on
-  // AVX2: the project stage accumulates 3 vectors of 8 channels.
-  if (!hostRunsAvx2())
-    GTEST_SKIP() << "host cannot run AVX2 code";
+namespace {
+
+/// MobileNetV2's 56x56 block, smaller (24 -> 144 -> 24 with the residual,
+/// 19x23), on channel vectors for `target`.
+InvertedResidualCase halfBlocksStride1Case(const char *target) {
   InvertedResidualCase tc;
   tc.channelVectors = true;
   tc.c = tc.m = 24;
@@ -517,8 +517,17 @@ TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride1Avx2) {
   tc.h = 19;
   tc.w = 23;
   tc.residual = true;
-  tc.target = kAvx2Target;
-  runInvertedResidualCase(tc, 21);
+  tc.target = target;
+  return tc;
+}
+
+} // namespace
+
+TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride1Avx2) {
+  // On AVX2 the project stage accumulates 3 vectors of 8 channels.
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "host cannot run AVX2 code";
+  runInvertedResidualCase(halfBlocksStride1Case(kAvx2Target), 21);
 }
 
 TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksZen4) {
@@ -531,14 +540,7 @@ TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksZen4) {
       cpuScheduleParams(Halide::Target(kZen4Avx512Target)).fullRateLanes(), 8);
   EXPECT_EQ(cpuScheduleParams(Halide::Target(kAvx512Target)).fullRateLanes(),
             16);
-  InvertedResidualCase tc;
-  tc.channelVectors = true;
-  tc.c = tc.m = 24;
-  tc.e = 144;
-  tc.h = 19;
-  tc.w = 23;
-  tc.residual = true;
-  tc.target = kZen4Avx512Target;
+  InvertedResidualCase tc = halfBlocksStride1Case(kZen4Avx512Target);
   runInvertedResidualCase(tc, 23);
   tc.c = 16;
   tc.e = 96;
