@@ -430,18 +430,13 @@ private:
         winogradWeightShape(shape[0], shape[1], tile, shape[2], stride);
     // One transform per weights, tile and stride (the key's second half).
     int64_t variant = tile * 8 + stride;
-    auto cached = winogradStorageOf.find({w, variant});
-    int storage = cached != winogradStorageOf.end() ? cached->second : -1;
-    if (storage < 0) {
-      auto data = constantOf(w);
-      if (!data)
-        return fail(conv, "constant weights are not readable as f32");
-      std::vector<float> u = winogradConvWeights(*data, shape, tile, stride);
-      if (u.empty())
-        return fail(conv, "weights do not match their shape");
-      storage = addWeights(u);
-      winogradStorageOf[{w, variant}] = storage;
-    }
+    int storage = transformedStorage(
+        conv, winogradStorageOf, std::make_pair(w, variant), w,
+        [&](const std::vector<float> &data) {
+          return winogradConvWeights(data, shape, tile, stride);
+        });
+    if (storage < 0)
+      return false;
     call.spec.weightBlock = kWinogradBlock;
     call.spec.winogradTile = tile;
     call.spec.inputShapes[1] = uShape;
@@ -449,6 +444,30 @@ private:
     return true;
   }
   llvm::DenseMap<std::pair<Value, int64_t>, int> winogradStorageOf;
+
+  /// The storage of constant weights `w` rearranged by `transform` (their
+  /// data -> the floats to store, empty if the data does not fit), cached
+  /// in `cache` under `key` so each rearrangement is stored once; -1 after
+  /// a failure reported on `op`.
+  template <typename Key, typename Transform>
+  int transformedStorage(Operation *op, llvm::DenseMap<Key, int> &cache,
+                         const Key &key, Value w, Transform transform) {
+    if (auto cached = cache.find(key); cached != cache.end())
+      return cached->second;
+    auto data = constantOf(w);
+    if (!data) {
+      fail(op, "constant weights are not readable as f32");
+      return -1;
+    }
+    std::vector<float> stored = transform(*data);
+    if (stored.empty()) {
+      fail(op, "weights do not match their shape");
+      return -1;
+    }
+    int storage = addWeights(stored);
+    cache[key] = storage;
+    return storage;
+  }
 
   /// Points the conv call's weight argument at compile-time packed weights.
   bool packConvWeightsOf(Conv2DOp conv, KernelCall &call) {
@@ -511,18 +530,12 @@ private:
     Value w = d.getWeight();
     std::vector<int64_t> ws = shapeOf(w);
     std::vector<int64_t> packedShape = packedDenseWeightShape(ws[0], ws[1]);
-    auto cached = denseStorageOf.find(w);
-    int storage = cached != denseStorageOf.end() ? cached->second : -1;
-    if (storage < 0) {
-      auto data = constantOf(w);
-      if (!data)
-        return fail(d, "constant weights are not readable as f32");
-      std::vector<float> packed = packDenseWeights(*data, ws[0], ws[1]);
-      if (packed.empty())
-        return fail(d, "weights do not match their shape");
-      storage = addWeights(packed);
-      denseStorageOf[w] = storage;
-    }
+    int storage = transformedStorage(
+        d, denseStorageOf, w, w, [&](const std::vector<float> &data) {
+          return packDenseWeights(data, ws[0], ws[1]);
+        });
+    if (storage < 0)
+      return false;
     call.spec.weightBlock = kDenseWeightRows;
     call.spec.inputShapes[1] = packedShape;
     call.args[1] = {storage, packedShape, 0};
