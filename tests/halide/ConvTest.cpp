@@ -831,6 +831,12 @@ TEST(HalideConv, ChannelVectorTileLiveBudget) {
       channelVectorTile(8, 1, 24, 56, 56, false, 31, /*maxSharedPixels=*/4);
   EXPECT_EQ(narrow.width, 4);
   EXPECT_EQ(narrow.blocks, 4);
+  // MobileNetV2's 24-channel projections on Zen 4 (3 blocks of 8 lanes,
+  // rows of 56 pixels): 8 x 3 (35 live, an accumulator spilled) -> 7 x 3.
+  EXPECT_EQ(live(channelVectorTile(3, 1, 24, 56, 1)), 35);
+  ChannelVectorTile projection = channelVectorTile(3, 1, 24, 56, 1, false, 31);
+  EXPECT_EQ(projection.width, 7);
+  EXPECT_EQ(projection.blocks, 3);
   // One block a tile is not bounded (its broadcasts fold into the FMAs).
   ChannelVectorTile single =
       channelVectorTile(1, 1, 24, 14, 14, false, 31, /*maxSharedPixels=*/4);
