@@ -843,6 +843,19 @@ TEST(HalideConv, ChannelVectorTileLiveBudget) {
   EXPECT_GT(single.width, 4);
 }
 
+TEST(HalideConv, HalfRowTasks) {
+  // (outHeight, channelTiles, pixelTiles). MobileNetV2's 7x7 960 -> 320:
+  // one flat row, 5 channel tiles, 10 pixel tiles -> 10 tasks.
+  EXPECT_TRUE(halfRowTasks(1, 5, 10));
+  EXPECT_TRUE(halfRowTasks(1, 3, 2));
+  EXPECT_TRUE(halfRowTasks(7, 1, 2));
+  // Even counts, one task, 9 tasks, rows of one pixel tile keep whole rows.
+  EXPECT_FALSE(halfRowTasks(1, 4, 10));
+  EXPECT_FALSE(halfRowTasks(1, 1, 10));
+  EXPECT_FALSE(halfRowTasks(3, 3, 10));
+  EXPECT_FALSE(halfRowTasks(1, 5, 1));
+}
+
 TEST(HalideConv, ChannelVectorTileForChannelTileTasks) {
   // ResNet-50's 7x7 3x3 512 -> 512 on AVX-512: 7 pixels x 3 blocks is
   // cheapest at 1 thread, but its 11 tiles split 6 : 5 on two threads;

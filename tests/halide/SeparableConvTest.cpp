@@ -412,6 +412,20 @@ TEST(HalideSeparableConv, BlockedFlat7x7Residual) {
   runSeparableCase(sc, 25);
 }
 
+TEST(HalideSeparableConv, BlockedFlat7x7HalfRowTasks) {
+  // MobileNetV2's 7x7 960 -> 320: one flat row of 49 pixels in 5 channel
+  // tiles on AVX-512, each row split into two tasks of whole pixel tiles
+  // (halfRowTasks) whose overlap is computed twice.
+  SeparableCase sc;
+  sc.c = 960;
+  sc.m = 320;
+  sc.h = sc.w = 7;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.blockInput = sc.blockOutput = true;
+  sc.flatten = true;
+  runSeparableCase(sc, 29);
+}
+
 TEST(HalideSeparableConv, BlockedFlatStride2OddImageBatch2) {
   // 13x11 -> 7x6 at stride 2 (q % 6, q / 6), batch 2, NCHW input
   // transposed into channel vectors, flat NCHW output with a partial last

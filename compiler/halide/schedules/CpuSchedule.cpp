@@ -268,6 +268,21 @@ void scheduleWeightStages(KernelFuncs &f, int lanes) {
   }
 }
 
+bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles) {
+  // An odd number of tasks splits ceil(n / 2) : floor(n / 2) on two
+  // threads; MobileNetV2's 7x7 separable 960 -> 320 (one flat row of 49
+  // pixels, 5 channel tiles of 5 pixels x 4 blocks) idled one thread for
+  // 44-50 us of its ~180 in 2-thread traces. In 10 half-row tasks nothing
+  // is computed twice but a channel tile's weights are read by two tasks
+  // (from L2 when one thread runs both). Zen 4, kernel_ab, 20 rounds: that
+  // kernel -13 % by minima, -8 % paired at 2 threads, +1.6 / +1.9 % at 1
+  // (the network's other kernels within +-2 %). One task (GoogLeNet's 7x7
+  // 1x1s of one channel tile) was -23 % at 2 threads but +14 to +33 % at
+  // 1 and keeps its row; 8 tasks and more are left to the tile choice.
+  int64_t tasks = outHeight * channelTiles;
+  return tasks >= 3 && tasks < 8 && tasks % 2 == 1 && pixelTiles >= 2;
+}
+
 bool flatPointwiseTwoBlockTiles(int64_t outHeight, int64_t outWidth,
                                 int64_t inputChannels, int64_t blocks,
                                 int vectorRegisters) {
@@ -557,7 +572,23 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
     out.reorder(ox, mi, oy, mo, on).fuse(mo, on, task).parallel(task);
     accLevel = LoopLevel(out, chunkedReduction ? task : oy);
   } else {
-    out.reorder(ox, mi, oy, mo, on).fuse(oy, mo, task).parallel(task);
+    int64_t channelTiles = (blocks + tileBlocks - 1) / tileBlocks;
+    int64_t pixelTiles = (conv.outWidth + width - 1) / width;
+    // Over a residual no element may be computed twice (the halves'
+    // overlap is shifted inwards), so those keep whole rows.
+    bool halfRows = registerTiles && !overResidual &&
+                    halfRowTasks(conv.outHeight, channelTiles, pixelTiles);
+    if (halfRows) {
+      Var oxh("oxh"), oxr("oxr"), rowPart("row_part");
+      out.split(ox, oxh, oxr, (int)((pixelTiles + 1) / 2 * width), overlapTail);
+      ox = oxr;
+      out.reorder(ox, mi, oy, oxh, mo, on)
+          .fuse(oy, oxh, rowPart)
+          .fuse(rowPart, mo, task)
+          .parallel(task);
+    } else {
+      out.reorder(ox, mi, oy, mo, on).fuse(oy, mo, task).parallel(task);
+    }
     accLevel = LoopLevel(out, task);
   }
   if (Func sum = conv.residualSum; sum.defined())

@@ -166,6 +166,12 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
 bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
                                    int64_t paddedChannels);
 
+/// Whether a channel-vector conv in (row, channel tile) tasks splits each
+/// row into two halves of whole pixel tiles, each half its own task: an
+/// odd number of tasks from 3 to 7 (`outHeight` rows x `channelTiles`)
+/// and rows of at least 2 of its `pixelTiles` (see CpuSchedule.cpp).
+bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles);
+
 /// Whether a channel-vector 1x1 conv whose output is one flat row (a small
 /// image seen as H*W pixels, kernels/PointwiseFlattening.h) of `blocks`
 /// 16-channel blocks over `inputChannels` takes register tiles of 2 pixels
