@@ -277,8 +277,8 @@ bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles) {
   // (from L2 when one thread runs both). Zen 4, kernel_ab, 20 rounds: that
   // kernel -13 % by minima, -8 % paired at 2 threads, +1.6 / +1.9 % at 1
   // (the network's other kernels within +-2 %). One task (GoogLeNet's 7x7
-  // 1x1s of one channel tile) was -23 % at 2 threads but +14 to +33 % at
-  // 1 and keeps its row; 8 tasks and more are left to the tile choice.
+  // 1x1 832 -> 48, one channel tile) was -23 % at 2 threads but +14 to
+  // +33 % at 1 and keeps its row; 8 tasks and more are left to the tile choice.
   int64_t tasks = outHeight * channelTiles;
   return tasks >= 3 && tasks < 8 && tasks % 2 == 1 && pixelTiles >= 2;
 }
