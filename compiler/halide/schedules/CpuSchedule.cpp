@@ -272,13 +272,14 @@ bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles) {
   // An odd number of tasks splits ceil(n / 2) : floor(n / 2) on two
   // threads; MobileNetV2's 7x7 separable 960 -> 320 (one flat row of 49
   // pixels, 5 channel tiles of 5 pixels x 4 blocks) idled one thread for
-  // 44-50 us of its ~180 in 2-thread traces. In 10 half-row tasks nothing
-  // is computed twice but a channel tile's weights are read by two tasks
-  // (from L2 when one thread runs both). Zen 4, kernel_ab, 20 rounds: that
-  // kernel -13 % by minima, -8 % paired at 2 threads, +1.6 / +1.9 % at 1
-  // (the network's other kernels within +-2 %). One task (GoogLeNet's 7x7
-  // 1x1 832 -> 48, one channel tile) was -23 % at 2 threads but +14 to
-  // +33 % at 1 and keeps its row; 8 tasks and more are left to the tile choice.
+  // 44-50 us of its ~180 in 2-thread traces. In 10 half-row tasks the
+  // halves overlap by less than a pixel tile, and a channel tile's weights
+  // are read by two tasks (from L2 when one thread runs both). Zen 4,
+  // kernel_ab, 20 rounds: that kernel -13 % by minima, -8 % paired at 2
+  // threads, +1.6 / +1.9 % at 1 (the network's other kernels within +-2 %). One
+  // task (GoogLeNet's 7x7 1x1 832 -> 48, one channel tile) was -23 % at 2
+  // threads but +14 to +33 % at 1 and keeps its row; 8 tasks and more are left
+  // to the tile choice.
   int64_t tasks = outHeight * channelTiles;
   return tasks >= 3 && tasks < 8 && tasks % 2 == 1 && pixelTiles >= 2;
 }

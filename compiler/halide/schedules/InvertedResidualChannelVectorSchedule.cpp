@@ -72,11 +72,13 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
   // 28 -> 14 blocks ran 50 % faster tile by tile on an AMD EPYC, at 1 and
   // 2 threads; its stride-1 blocks ran 0-5 % slower so and keep the row).
   // On AVX-512 the tile's accumulators, weight vectors and broadcast
-  // pixels stay within 31 registers, as for the 1x1 convs (CpuSchedule.cpp). MobileNetV2's 24-channel projections (3 blocks of 8
+  // pixels stay within 31 registers, as for the 1x1 convs
+  // (CpuSchedule.cpp). MobileNetV2's 24-channel projections (3 blocks of 8
   // lanes on Zen 4) took 8 pixels x 3 blocks: 24 + 8 + 1 live, one
   // accumulator spilled and reloaded every reduction step; 7 x 3 holds
   // 29. Zen 4, kernel_ab, 24 rounds: its 112 -> 56 and 56x56 blocks -1 to
-  // -2 % at 1 thread, -3.5 to -4.7 % at 2 (the unchanged kernels +-4 %).
+  // -2 % at 1 thread, -3.5 to -4.7 % at 2 (the unchanged kernels -5 to
+  // +4 %).
   int64_t outBlocks = conv.paddedChannels / block;
   int liveBudget = p.avx512() ? p.vectorRegisters - 1 : 0;
   ChannelVectorTile projectTile =
