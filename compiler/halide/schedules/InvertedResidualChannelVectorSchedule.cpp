@@ -171,7 +171,8 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
                           /*dividingBlocks=*/true);
     Var xo("ex_xo"), xi("ex_xi"), bo("ex_bo"), bi("ex_bi");
     // RoundUp over pixels: ex is scratch, extra columns read the clamped
-    // input and are masked. The tile's blocks divide E / 16 exactly.
+    // input and no depthwise tap reads them. The tile's blocks divide E /
+    // 16 exactly.
     ChannelBlockLoops exLoops = vectorizeChannelBlock(ex, j, lanes);
     ex.store_at(out, task)
         .compute_at(row)
