@@ -843,6 +843,19 @@ TEST(HalideConv, ChannelVectorTileLiveBudget) {
   EXPECT_GT(single.width, 4);
 }
 
+TEST(HalideConv, InvertedResidualTaskRows) {
+  // MobileNetV2: the 56x56 stride-1 block in 2 tasks, the 112 -> 56 block
+  // in 4; 28x28 and 14x14 images in 2 at either stride; tiny images in 1.
+  EXPECT_EQ(invertedResidualTaskRows(56, 1), 28);
+  EXPECT_EQ(invertedResidualTaskRows(56, 2), 14);
+  EXPECT_EQ(invertedResidualTaskRows(28, 1), 14);
+  EXPECT_EQ(invertedResidualTaskRows(28, 2), 14);
+  EXPECT_EQ(invertedResidualTaskRows(14, 2), 7);
+  EXPECT_EQ(invertedResidualTaskRows(112, 1), 56);
+  EXPECT_EQ(invertedResidualTaskRows(57, 2), 15);
+  EXPECT_EQ(invertedResidualTaskRows(3, 1), 3);
+}
+
 TEST(HalideConv, HalfRowTasks) {
   // (outHeight, channelTiles, pixelTiles). MobileNetV2's 7x7 960 -> 320:
   // one flat row, 5 channel tiles, 10 pixel tiles -> 10 tasks.

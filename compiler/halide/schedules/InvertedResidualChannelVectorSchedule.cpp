@@ -22,23 +22,24 @@ namespace kiln {
 
 using namespace Halide;
 
-namespace {
-
-/// Output rows per task: about 14 (4 tasks at 56x56, 2 at 28x28 and
-/// 14x14), at least two tasks so two threads share the work; each task
-/// recomputes the window's halo rows of the expand stage once. (Measured
-/// on MobileNetV2 in a noisy phase of the VM: 2 tasks everywhere were 8-33
-/// % slower per kernel at 2 threads, 7-row tasks 13-48 % slower at 1 and
-/// 2 threads.)
-int64_t taskRows(int64_t outHeight) {
+int64_t invertedResidualTaskRows(int64_t outHeight, int64_t stride) {
+  // About 14 rows a task at stride 2 (4 tasks at 56x56, 2 at 28x28 and
+  // 14x14), at least two tasks so two threads share the work; each task
+  // recomputes the window's halo rows of the expand stage once. (Measured
+  // on MobileNetV2 in a noisy phase of the VM, with the expand over the
+  // padded grid: 2 tasks everywhere were 8-33 % slower per kernel at 2
+  // threads, 7-row tasks 13-48 % slower at 1 and 2 threads.) At stride 1
+  // a task's halo is two more expand rows (one at stride 2), so stride-1
+  // blocks take just two tasks: MobileNetV2's 56x56 block (14 % of its
+  // expand rows recomputed in 4 tasks) -5 to -6 % at 1 thread and -10 to
+  // -14 % at 2 (Zen 4, kernel_ab, 20-24 rounds, twice); its 112 -> 56
+  // block in 2 tasks was 9-10 % slower at 1 and 2 threads and keeps 4.
   if (outHeight < 4)
     return outHeight;
-  int64_t tasks = std::max<int64_t>(2, outHeight / 14);
+  int64_t tasks = stride == 1 ? 2 : std::max<int64_t>(2, outHeight / 14);
   tasks += tasks % 2;
   return (outHeight + tasks - 1) / tasks;
 }
-
-} // namespace
 
 void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
                                             const CpuScheduleParams &p) {
@@ -62,7 +63,7 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
   Var ox = f.vars[d], oy = f.vars[d + 1], m = f.vars[d + 2],
       on = f.vars[d + 3];
   Var yo("yo"), yi("yi"), task("task");
-  int64_t rows = taskRows(conv.outHeight);
+  int64_t rows = invertedResidualTaskRows(conv.outHeight, conv.stride);
   out.split(oy, yo, yi, (int)rows, TailStrategy::ShiftInwards);
   // The project stage's register tile. Strided blocks with a blocked
   // output run it tile by tile to the output, the accumulator in

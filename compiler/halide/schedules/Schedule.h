@@ -166,6 +166,11 @@ ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
 bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
                                    int64_t paddedChannels);
 
+/// Output rows per task of a channel-vector inverted residual kernel with
+/// `outHeight` output rows at `stride` (its expand stage's halo rows are
+/// recomputed once per task; see InvertedResidualChannelVectorSchedule.cpp).
+int64_t invertedResidualTaskRows(int64_t outHeight, int64_t stride);
+
 /// Whether a channel-vector conv in (row, channel tile) tasks splits each
 /// row into two halves of whole pixel tiles, each half its own task: an
 /// odd number of tasks from 3 to 7 (`outHeight` rows x `channelTiles`)
