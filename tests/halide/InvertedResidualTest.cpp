@@ -15,6 +15,8 @@
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 
+#include <optional>
+
 using namespace kiln;
 using namespace kiln::test;
 
@@ -121,9 +123,18 @@ KernelSpec invertedResidualSpec(const InvertedResidualCase &tc) {
   return spec;
 }
 
-void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
+/// A case's spec and random inputs: `in` as the reference reads them,
+/// `kernelIn` as the kernel does (packed weights, blocked arguments).
+struct PreparedCase {
+  KernelSpec spec;
+  std::vector<Tensor> in, kernelIn;
+};
+
+void prepareInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed,
+                                 PreparedCase &pc) {
   std::mt19937 rng(seed);
-  KernelSpec spec = invertedResidualSpec(tc);
+  KernelSpec &spec = pc.spec;
+  spec = invertedResidualSpec(tc);
   // Expand biases in [0.5, 2]: exAct(bias) is then non-zero (ReLU6 of a
   // positive bias), so padding applied before the activation would show.
   std::vector<Tensor> in = {randomTensor({tc.n, tc.c, tc.h, tc.w}, rng),
@@ -137,7 +148,6 @@ void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
     in.push_back(randomTensor(spec.outputShape, rng));
   for (const Tensor &t : in)
     spec.inputShapes.push_back(t.shape);
-  Tensor want = referenceInvertedResidual(tc, spec, in);
   std::vector<Tensor> kernelIn = in;
   if (tc.channelVectors) {
     spec.weightBlock = kConvChannelVectorBlock;
@@ -158,7 +168,15 @@ void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
     kernelIn[7] = toChannelBlocked(kernelIn[7]);
   }
   spec.blockedOutput = tc.blockOutput;
-  Tensor got = runJit(spec, kernelIn, -1, tc.target);
+  pc.in = std::move(in);
+  pc.kernelIn = std::move(kernelIn);
+}
+
+void runInvertedResidualCase(const InvertedResidualCase &tc, unsigned seed) {
+  PreparedCase pc;
+  ASSERT_NO_FATAL_FAILURE(prepareInvertedResidualCase(tc, seed, pc));
+  Tensor want = referenceInvertedResidual(tc, pc.spec, pc.in);
+  Tensor got = runJit(pc.spec, pc.kernelIn, -1, tc.target);
   expectClose(tc.blockOutput ? fromChannelBlocked(got) : got, want);
 }
 
@@ -567,4 +585,81 @@ TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride2Avx2) {
   tc.act = Activation::Relu;
   tc.target = kAvx2Target;
   runInvertedResidualCase(tc, 22);
+}
+
+namespace {
+
+/// Elements of the expand stage's allocation in `tc`'s channel-vector
+/// kernel as lowered for the host (the largest Allocate named ex...).
+int64_t expandStorageElements(const InvertedResidualCase &tc) {
+  struct Find : Halide::Internal::IRVisitor {
+    using IRVisitor::visit;
+    int64_t elements = 0;
+    void visit(const Halide::Internal::Allocate *op) override {
+      IRVisitor::visit(op);
+      bool expand = op->name == "ex" || op->name.rfind("ex$", 0) == 0;
+      if (!expand)
+        return;
+      int64_t e = 1;
+      for (const Halide::Expr &x : op->extents) {
+        std::optional<int64_t> c = Halide::Internal::as_const_int(x);
+        if (!c) {
+          ADD_FAILURE() << op->name << ": extent " << x << " not constant";
+          return;
+        }
+        e *= *c;
+      }
+      elements = std::max(elements, e);
+    }
+  } find;
+  PreparedCase pc;
+  prepareInvertedResidualCase(tc, 1, pc);
+  BuiltPipeline built;
+  std::string error;
+  Halide::Target t = Halide::get_host_target();
+  if (!buildPipeline(pc.spec, t, built, error)) {
+    ADD_FAILURE() << error;
+    return 0;
+  }
+  Halide::Module m = built.pipeline.compile_to_module(
+      built.arguments, pc.spec.name, t.with_feature(Halide::Target::NoRuntime));
+  for (const Halide::Internal::LoweredFunc &f : m.functions())
+    f.body.accept(&find);
+  return find.elements;
+}
+
+} // namespace
+
+TEST(HalideInvertedResidual, ExpandFoldRows) {
+  EXPECT_EQ(expandFoldRows(1), 1);
+  EXPECT_EQ(expandFoldRows(3), 4);
+  EXPECT_EQ(expandFoldRows(4), 4);
+  EXPECT_EQ(expandFoldRows(5), 8);
+  EXPECT_EQ(expandFoldRows(9), 16);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsExpandStorageFolds) {
+  // MobileNetV2's 112 -> 56 block at half size: tasks of 14 output rows
+  // read 29 expand rows; the kernel keeps 4 (a 3-row window) of 96
+  // channels, whatever the register tiles round the row's width up to.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 24;
+  tc.h = tc.w = 56;
+  tc.stride = 2;
+  tc.blockInput = true;
+  int64_t rowElements = tc.e * (tc.w + 16);
+  EXPECT_GT(expandStorageElements(tc), 0);
+  EXPECT_LE(expandStorageElements(tc), 4 * rowElements);
+  // A 5x5 window at dilation 2 reads 9 rows: 16 kept.
+  tc.k = 5;
+  tc.dilation = 2;
+  tc.pad = 4;
+  tc.stride = 1;
+  tc.h = 48;
+  EXPECT_GT(expandStorageElements(tc), 8 * tc.e * tc.w);
+  EXPECT_LE(expandStorageElements(tc), 16 * rowElements);
+  runInvertedResidualCase(tc, 25);
 }

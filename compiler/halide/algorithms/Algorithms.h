@@ -130,6 +130,10 @@ struct KernelFuncs {
   Halide::Func expandStage, expandAccumulator, expandMask;
   Halide::RDom expandDomain;
   ConvPlan expandConv;
+  /// Channel-vector InvertedResidual: rows of the expand stage one output
+  /// row's depthwise taps read, (KH - 1) * dilation + 1 (its storage folds
+  /// to a window of them).
+  int64_t expandWindowRows = 0;
   /// Small weight Funcs re-laid out inside the kernel (the channel-vector
   /// inverted residual's depthwise weights as 16-channel vectors): a
   /// schedule computes them once per call.

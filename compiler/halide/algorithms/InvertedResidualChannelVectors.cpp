@@ -102,6 +102,7 @@ buildInvertedResidualChannelVectors(const KernelSpec &spec,
   f.expandConv.paddedChannels = E;
   f.expandConv.inputChannels = C;
   f.expandConv.blockedInput = blockedIn.input;
+  f.expandWindowRows = (win.kh - 1) * win.dh + 1;
   f.conv.stride = win.sh;
   return f;
 }

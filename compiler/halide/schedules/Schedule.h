@@ -171,6 +171,12 @@ bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
 /// recomputed once per task; see InvertedResidualChannelVectorSchedule.cpp).
 int64_t invertedResidualTaskRows(int64_t outHeight, int64_t stride);
 
+/// Rows the expand stage of a channel-vector inverted residual keeps for a
+/// task, given the rows one output row's depthwise window reads: the
+/// smallest power of two that holds the window (a sliding window over
+/// them, in L2, instead of storage for every row of the task).
+int64_t expandFoldRows(int64_t windowRows);
+
 /// Whether a channel-vector conv in (row, channel tile) tasks splits each
 /// row into two halves of whole pixel tiles, each half its own task: an
 /// odd number of tasks from 3 to 7 (`outHeight` rows x `channelTiles`)
