@@ -856,6 +856,43 @@ TEST(HalideConv, InvertedResidualTaskRows) {
   EXPECT_EQ(invertedResidualTaskRows(3, 1), 3);
 }
 
+TEST(HalideConv, ChannelVectorsPointwiseEvenRowTiles) {
+  // MobileNetV2's 14x14 1x1 96 -> 576 at a third of its channels: row
+  // blocks of 7 rows, channel-blocked input and output, ReLU6; on AVX-512
+  // 2-pixel x 6-block register tiles (EvenRowPointwiseTile).
+  ConvCase c;
+  c.C = 32;
+  c.M = 192;
+  c.H = c.W = 14;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.act = Activation::Clip;
+  c.clipMin = 0.0f;
+  c.clipMax = 6.0f;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  runConvCase(c, 58);
+}
+
+TEST(HalideConv, EvenRowPointwiseTile) {
+  // MobileNetV2's 14x14 1x1s: 3 x 6 recomputes a pixel of every row ->
+  // 2 x 6 (36 and 24 blocks), 2 x 4 (4 blocks), 2 x 5 (GoogLeNet-like 5).
+  EXPECT_EQ(evenRowPointwiseTile({3, 6}, 14, 36).width, 2);
+  EXPECT_EQ(evenRowPointwiseTile({3, 6}, 14, 36).blocks, 6);
+  EXPECT_EQ(evenRowPointwiseTile({3, 6}, 14, 24).blocks, 6);
+  EXPECT_EQ(evenRowPointwiseTile({4, 4}, 14, 4).blocks, 4);
+  EXPECT_EQ(evenRowPointwiseTile({3, 5}, 14, 5).blocks, 5);
+  EXPECT_EQ(evenRowPointwiseTile({3, 6}, 14, 12).blocks, 6);
+  // Rows the tile divides, odd rows, one-block and narrow or wide tiles
+  // keep the model's tile.
+  EXPECT_EQ(evenRowPointwiseTile({4, 4}, 28, 24).width, 4);
+  EXPECT_EQ(evenRowPointwiseTile({3, 6}, 15, 36).width, 3);
+  EXPECT_EQ(evenRowPointwiseTile({3, 6}, 7, 36).width, 3);
+  EXPECT_EQ(evenRowPointwiseTile({12, 1}, 112, 1).width, 12);
+  EXPECT_EQ(evenRowPointwiseTile({2, 9}, 14, 36).blocks, 9);
+  EXPECT_EQ(evenRowPointwiseTile({7, 2}, 20, 4).width, 7);
+}
+
 TEST(HalideConv, HalfRowTasks) {
   // (outHeight, channelTiles, pixelTiles). MobileNetV2's 7x7 960 -> 320:
   // one flat row, 5 channel tiles, 10 pixel tiles -> 10 tasks.

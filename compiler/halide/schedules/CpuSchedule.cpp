@@ -318,6 +318,26 @@ bool pixelTilesOutsideChannelTiles(int64_t outWidth, int64_t inputChannels,
          paddedChannels <= 128;
 }
 
+ChannelVectorTile evenRowPointwiseTile(ChannelVectorTile tile, int64_t outWidth,
+                                       int64_t blocks) {
+  // The model picks 3 pixels x 6 blocks on MobileNetV2's 14x14 1x1s (its
+  // weight loads, counted twice, make 2-pixel tiles look load-bound), so
+  // the last tile of each row recomputes a pixel: 15 of 14 (7 %). In 2 x 6
+  // the FMAs set the pace. Zen 4, kernel_ab, 20-24 rounds, minima and
+  // paired, 1 / 2 threads: MobileNetV2's 64 -> 384 and 96 -> 576 -6 / -4
+  // to -5 %, its 14x14 separable kernels' pointwise stages -2 %,
+  // GoogLeNet's 480 -> 192, 96 and 64 -3 / -2 to -3 %. 2 x 9 and 2 x 12
+  // (more weight vectors per step, past L1 over a 96-channel reduction)
+  // were -3 to +15 %.
+  if (tile.blocks < 2 || tile.width <= 2 || tile.width > 4 ||
+      outWidth % tile.width == 0 || outWidth % 2 != 0)
+    return tile;
+  for (int b = 6; b >= 1; --b)
+    if (blocks % b == 0)
+      return {2, b};
+  return tile;
+}
+
 ChannelVectorTile channelVectorTile(int64_t blocks, int vectorsPerBlock,
                                     int budget, int64_t width, int64_t rows,
                                     bool dividingBlocks, int liveBudget,
@@ -515,6 +535,8 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
       flatPointwiseTwoBlockTiles(conv.outHeight, conv.outWidth,
                                  conv.inputChannels, blocks, p.vectorRegisters))
     tile = {2, 2};
+  if (taps == 1 && maxSharedPixels > 0)
+    tile = evenRowPointwiseTile(tile, conv.outWidth, blocks);
   int width = tile.width, tileBlocks = tile.blocks;
 
   // The accumulator is computed per output tile (one row x the tile's

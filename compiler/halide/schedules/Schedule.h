@@ -183,6 +183,15 @@ int64_t expandFoldRows(int64_t windowRows);
 /// and rows of at least 2 of its `pixelTiles` (see CpuSchedule.cpp).
 bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles);
 
+/// The register tile of a channel-vector 1x1 conv whose tiles are at most
+/// 4 pixels wide (maxSharedPixels) when `tile`, picked by the cost model,
+/// is 3-4 pixels x several blocks and leaves a ragged last tile on rows of
+/// `outWidth` pixels that 2 divides:
+/// 2 pixels x the most blocks up to 6 that divide `blocks` (see
+/// CpuSchedule.cpp). Otherwise `tile`.
+ChannelVectorTile evenRowPointwiseTile(ChannelVectorTile tile, int64_t outWidth,
+                                       int64_t blocks);
+
 /// Whether a channel-vector 1x1 conv whose output is one flat row (a small
 /// image seen as H*W pixels, kernels/PointwiseFlattening.h) of `blocks`
 /// 16-channel blocks over `inputChannels` takes register tiles of 2 pixels
