@@ -874,6 +874,35 @@ TEST(HalideConv, ChannelVectorsPointwiseEvenRowTiles) {
   runConvCase(c, 58);
 }
 
+TEST(HalideConv, DividingSingleBlockTile) {
+  // 112-, 28- and 49-pixel rows: 12 -> 8, 10 -> 7, 10 -> 7.
+  EXPECT_EQ(dividingSingleBlockTile({12, 1}, 112).width, 8);
+  EXPECT_EQ(dividingSingleBlockTile({10, 1}, 28).width, 7);
+  EXPECT_EQ(dividingSingleBlockTile({10, 1}, 49).width, 7);
+  EXPECT_EQ(dividingSingleBlockTile({10, 1}, 49).blocks, 1);
+  // Dividing widths, several blocks, and no divisor down to half the
+  // width keep the model's tile.
+  EXPECT_EQ(dividingSingleBlockTile({8, 1}, 56).width, 8);
+  EXPECT_EQ(dividingSingleBlockTile({3, 6}, 14).width, 3);
+  EXPECT_EQ(dividingSingleBlockTile({12, 1}, 13).width, 12);
+  EXPECT_EQ(dividingSingleBlockTile({12, 1}, 23).width, 12);
+}
+
+TEST(HalideConv, ChannelVectorsPointwiseOneBlockDividingTile) {
+  // GoogLeNet's 28x28 1x1 192 -> 16 at a third of its input channels: one
+  // output block, rows of 28 in 7-pixel register tiles.
+  ConvCase c;
+  c.C = 64;
+  c.M = 16;
+  c.H = c.W = 28;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  runConvCase(c, 59);
+}
+
 TEST(HalideConv, EvenRowPointwiseTile) {
   // MobileNetV2's 14x14 1x1s: 3 x 6 recomputes a pixel of every row ->
   // 2 x 6 (36 and 24 blocks), 2 x 4 (4 blocks), 2 x 5 (GoogLeNet-like 5).

@@ -192,6 +192,13 @@ bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles);
 ChannelVectorTile evenRowPointwiseTile(ChannelVectorTile tile, int64_t outWidth,
                                        int64_t blocks);
 
+/// The register tile of a channel-vector 1x1 conv when `tile`, picked by
+/// the cost model, is one block wide and leaves a ragged last tile on rows
+/// of `outWidth` pixels: the widest width down to half of it that divides
+/// the row, one block (see CpuSchedule.cpp). Otherwise `tile`.
+ChannelVectorTile dividingSingleBlockTile(ChannelVectorTile tile,
+                                          int64_t outWidth);
+
 /// Whether a channel-vector 1x1 conv whose output is one flat row (a small
 /// image seen as H*W pixels, kernels/PointwiseFlattening.h) of `blocks`
 /// 16-channel blocks over `inputChannels` takes register tiles of 2 pixels
