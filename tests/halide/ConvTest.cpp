@@ -903,6 +903,34 @@ TEST(HalideConv, ChannelVectorsPointwiseOneBlockDividingTile) {
   runConvCase(c, 59);
 }
 
+TEST(HalideConv, FivePixelFlatTile) {
+  // A flat row of 49 pixels: 4 x 5 -> 5 x 5 (50 pixels computed, not 52).
+  EXPECT_EQ(fivePixelFlatTile({4, 5}, 49).width, 5);
+  EXPECT_EQ(fivePixelFlatTile({4, 5}, 49).blocks, 5);
+  // Rows 4 divides, rows where 5-pixel tiles compute as much, other tiles.
+  EXPECT_EQ(fivePixelFlatTile({4, 5}, 56).width, 4);
+  EXPECT_EQ(fivePixelFlatTile({4, 5}, 7).width, 4);
+  EXPECT_EQ(fivePixelFlatTile({4, 4}, 49).width, 4);
+  EXPECT_EQ(fivePixelFlatTile({3, 5}, 49).width, 3);
+}
+
+TEST(HalideConv, ChannelVectorsFlatPointwiseFivePixelTiles) {
+  // GoogLeNet's 7x7 1x1 832 -> 160 at a quarter of its input channels:
+  // one flat row of 49 pixels in 5-pixel x 5-block register tiles on
+  // AVX-512.
+  ConvCase c;
+  c.C = 208;
+  c.M = 160;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.act = Activation::Relu;
+  c.packBlock = kConvChannelVectorBlock;
+  c.flatten = true;
+  c.blockInput = c.blockOutput = true;
+  runConvCase(c, 60);
+}
+
 TEST(HalideConv, EvenRowPointwiseTile) {
   // MobileNetV2's 14x14 1x1s: 3 x 6 recomputes a pixel of every row ->
   // 2 x 6 (36 and 24 blocks), 2 x 4 (4 blocks), 2 x 5 (GoogLeNet-like 5).

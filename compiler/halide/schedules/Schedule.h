@@ -192,6 +192,13 @@ bool halfRowTasks(int64_t outHeight, int64_t channelTiles, int64_t pixelTiles);
 ChannelVectorTile evenRowPointwiseTile(ChannelVectorTile tile, int64_t outWidth,
                                        int64_t blocks);
 
+/// The register tile of a channel-vector 1x1 conv on AVX-512 when `tile`,
+/// picked by the cost model, is 4 pixels x 5 blocks and rows of
+/// `outWidth` pixels take fewer whole 5-pixel tiles than 4-pixel ones
+/// (a 7x7 image's flat row of 49): 5 x 5 (see CpuSchedule.cpp).
+/// Otherwise `tile`.
+ChannelVectorTile fivePixelFlatTile(ChannelVectorTile tile, int64_t outWidth);
+
 /// The register tile of a channel-vector 1x1 conv when `tile`, picked by
 /// the cost model, is one block wide and leaves a ragged last tile on rows
 /// of `outWidth` pixels: the widest width down to half of it that divides
