@@ -856,21 +856,33 @@ TEST(HalideConv, InvertedResidualTaskRows) {
   EXPECT_EQ(invertedResidualTaskRows(3, 1), 3);
 }
 
-TEST(HalideConv, ChannelVectorsPointwiseEvenRowTiles) {
-  // MobileNetV2's 14x14 1x1 96 -> 576 at a third of its channels: row
-  // blocks of 7 rows, channel-blocked input and output, ReLU6; on AVX-512
-  // 2-pixel x 6-block register tiles (EvenRowPointwiseTile).
+namespace {
+
+/// A square 1x1 conv with bias on channel vectors, channel-blocked input
+/// and output.
+ConvCase blockedPointwiseCase(int64_t C, int64_t M, int64_t size,
+                              Activation act) {
   ConvCase c;
-  c.C = 32;
-  c.M = 192;
-  c.H = c.W = 14;
+  c.C = C;
+  c.M = M;
+  c.H = c.W = size;
   c.KH = c.KW = 1;
   c.bias = true;
-  c.act = Activation::Clip;
-  c.clipMin = 0.0f;
-  c.clipMax = 6.0f;
+  c.act = act;
   c.packBlock = kConvChannelVectorBlock;
   c.blockInput = c.blockOutput = true;
+  return c;
+}
+
+} // namespace
+
+TEST(HalideConv, ChannelVectorsPointwiseEvenRowTiles) {
+  // MobileNetV2's 14x14 1x1 96 -> 576 at a third of its channels: row
+  // blocks of 7 rows, ReLU6; on AVX-512 2-pixel x 6-block register tiles
+  // (EvenRowPointwiseTile).
+  ConvCase c = blockedPointwiseCase(32, 192, 14, Activation::Clip);
+  c.clipMin = 0.0f;
+  c.clipMax = 6.0f;
   runConvCase(c, 58);
 }
 
@@ -891,16 +903,7 @@ TEST(HalideConv, DividingSingleBlockTile) {
 TEST(HalideConv, ChannelVectorsPointwiseOneBlockDividingTile) {
   // GoogLeNet's 28x28 1x1 192 -> 16 at a third of its input channels: one
   // output block, rows of 28 in 7-pixel register tiles.
-  ConvCase c;
-  c.C = 64;
-  c.M = 16;
-  c.H = c.W = 28;
-  c.KH = c.KW = 1;
-  c.bias = true;
-  c.act = Activation::Relu;
-  c.packBlock = kConvChannelVectorBlock;
-  c.blockInput = c.blockOutput = true;
-  runConvCase(c, 59);
+  runConvCase(blockedPointwiseCase(64, 16, 28, Activation::Relu), 59);
 }
 
 TEST(HalideConv, FivePixelFlatTile) {
@@ -918,16 +921,8 @@ TEST(HalideConv, ChannelVectorsFlatPointwiseFivePixelTiles) {
   // GoogLeNet's 7x7 1x1 832 -> 160 at a quarter of its input channels:
   // one flat row of 49 pixels in 5-pixel x 5-block register tiles on
   // AVX-512.
-  ConvCase c;
-  c.C = 208;
-  c.M = 160;
-  c.H = c.W = 7;
-  c.KH = c.KW = 1;
-  c.bias = true;
-  c.act = Activation::Relu;
-  c.packBlock = kConvChannelVectorBlock;
+  ConvCase c = blockedPointwiseCase(208, 160, 7, Activation::Relu);
   c.flatten = true;
-  c.blockInput = c.blockOutput = true;
   runConvCase(c, 60);
 }
 

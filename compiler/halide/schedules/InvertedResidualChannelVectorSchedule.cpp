@@ -167,10 +167,11 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
   // storage folds to the window's rows (rounded up to a power of two):
   // Halide did not fold it by itself once the depthwise stage read it
   // through a boundary condition, and MobileNetV2's 112 -> 56 block then
-  // stored 28 rows a task (1.2 MB, past L2); folded, it ran 2.5-5 % faster
-  // at 1 thread and 7-10 % at 2 (Zen 4, kernel_ab, 20 rounds). Register tiles
-  // of pixels x blocks of expanded channels, each accumulated over the C input
-  // channels and stored once, activated and masked.
+  // stored 28 rows a task (1.2 MB, past L2); folded, it ran 2-5 % faster
+  // at 1 and 2 threads (Zen 4, kernel_ab, 20 rounds, twice; by minima and
+  // paired). Register tiles of pixels x blocks of expanded channels, each
+  // accumulated over the C input channels and stored once, activated and
+  // masked.
   {
     const ConvPlan &ec = f.expandConv;
     Func ex = f.expandStage, exAcc = f.expandAccumulator;
