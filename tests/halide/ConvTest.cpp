@@ -50,19 +50,7 @@ int countL2Prefetches(const KernelSpec &spec, const std::string &target) {
         ++found;
     }
   } count;
-  BuiltPipeline built;
-  std::string error;
-  Halide::Target t =
-      target.empty() ? Halide::get_host_target() : Halide::Target(target);
-  if (!buildPipeline(spec, t, built, error)) {
-    ADD_FAILURE() << error;
-    return 0;
-  }
-  Halide::Module m = built.pipeline.compile_to_module(
-      built.arguments, spec.name, t.with_feature(Halide::Target::NoRuntime));
-  for (const Halide::Internal::LoweredFunc &f : m.functions())
-    f.body.accept(&count);
-  return count.found;
+  return visitLoweredKernel(spec, target, count) ? count.found : 0;
 }
 
 int64_t outDim(int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0,

@@ -210,6 +210,27 @@ inline Tensor runJit(const KernelSpec &spec, const std::vector<Tensor> &inputs,
   return out;
 }
 
+/// Lowers `spec`'s kernel for `targetName` (empty: the host) and runs
+/// `visitor` over every lowered function body, to inspect the generated
+/// statement; false (and a test failure) when the spec does not build.
+inline bool visitLoweredKernel(const KernelSpec &spec,
+                               const std::string &targetName,
+                               Halide::Internal::IRVisitor &visitor) {
+  BuiltPipeline built;
+  std::string error;
+  Halide::Target t = targetName.empty() ? Halide::get_host_target()
+                                        : Halide::Target(targetName);
+  if (!buildPipeline(spec, t, built, error)) {
+    ADD_FAILURE() << error;
+    return false;
+  }
+  Halide::Module m = built.pipeline.compile_to_module(
+      built.arguments, spec.name, t.with_feature(Halide::Target::NoRuntime));
+  for (const Halide::Internal::LoweredFunc &f : m.functions())
+    f.body.accept(&visitor);
+  return true;
+}
+
 /// buildPipeline must reject `spec` with a message containing `expected`.
 inline void expectSpecError(const KernelSpec &spec,
                             const std::string &expected) {
