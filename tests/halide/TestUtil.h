@@ -15,11 +15,13 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -210,12 +212,13 @@ inline Tensor runJit(const KernelSpec &spec, const std::vector<Tensor> &inputs,
   return out;
 }
 
-/// Lowers `spec`'s kernel for `targetName` (empty: the host) and runs
-/// `visitor` over every lowered function body, to inspect the generated
-/// statement; false (and a test failure) when the spec does not build.
-inline bool visitLoweredKernel(const KernelSpec &spec,
-                               const std::string &targetName,
-                               Halide::Internal::IRVisitor &visitor) {
+/// Lowers `spec`'s kernel for `targetName` (empty: the host) and calls
+/// `visit` with every lowered function (each parallel loop's body is a
+/// function of its own, its task index the second argument); false (and a
+/// test failure) when the spec does not build.
+inline bool forEachLoweredFunction(
+    const KernelSpec &spec, const std::string &targetName,
+    const std::function<void(const Halide::Internal::LoweredFunc &)> &visit) {
   BuiltPipeline built;
   std::string error;
   Halide::Target t = targetName.empty() ? Halide::get_host_target()
@@ -227,8 +230,75 @@ inline bool visitLoweredKernel(const KernelSpec &spec,
   Halide::Module m = built.pipeline.compile_to_module(
       built.arguments, spec.name, t.with_feature(Halide::Target::NoRuntime));
   for (const Halide::Internal::LoweredFunc &f : m.functions())
-    f.body.accept(&visitor);
+    visit(f);
   return true;
+}
+
+/// Runs `visitor` over every lowered function body of `spec`'s kernel (as
+/// forEachLoweredFunction), to inspect the generated statement.
+inline bool visitLoweredKernel(const KernelSpec &spec,
+                               const std::string &targetName,
+                               Halide::Internal::IRVisitor &visitor) {
+  return forEachLoweredFunction(
+      spec, targetName,
+      [&](const Halide::Internal::LoweredFunc &f) { f.body.accept(&visitor); });
+}
+
+/// Loops over a task's output rows (a loop named ...yi) that `spec`'s
+/// kernel, lowered for `targetName`, runs inside a branch on its task
+/// index alone: tasks split off as a parallel loop's prologue or epilogue,
+/// whose inner loops Halide no longer partitions (parallelTasks,
+/// compiler/halide/schedules/Schedule.h). -1 when the spec does not build.
+inline int rowLoopsInTaskBranches(const KernelSpec &spec,
+                                  const std::string &targetName) {
+  using namespace Halide::Internal;
+  struct VariableNames : IRVisitor {
+    using IRVisitor::visit;
+    std::set<std::string> names;
+    void visit(const Variable *op) override { names.insert(op->name); }
+  };
+  struct Find : IRVisitor {
+    using IRVisitor::visit;
+    std::set<std::string> fromTask; // the task index and lets of it alone
+    int branches = 0, rowLoops = 0;
+    bool onTaskAlone(const Halide::Expr &e) const {
+      VariableNames v;
+      e.accept(&v);
+      if (v.names.empty())
+        return false;
+      for (const std::string &n : v.names)
+        if (!fromTask.count(n))
+          return false;
+      return true;
+    }
+    void visit(const LetStmt *op) override {
+      if (onTaskAlone(op->value))
+        fromTask.insert(op->name);
+      IRVisitor::visit(op);
+    }
+    void visit(const IfThenElse *op) override {
+      bool onTask = onTaskAlone(op->condition);
+      branches += onTask;
+      IRVisitor::visit(op);
+      branches -= onTask;
+    }
+    void visit(const For *op) override {
+      const std::string &n = op->name;
+      if (branches > 0 && n.size() > 3 &&
+          (n.compare(n.size() - 3, 3, ".yi") == 0 ||
+           n.find(".yi.") != std::string::npos))
+        ++rowLoops;
+      IRVisitor::visit(op);
+    }
+  } find;
+  bool built =
+      forEachLoweredFunction(spec, targetName, [&](const LoweredFunc &f) {
+        if (f.name.find("par_for") == std::string::npos || f.args.size() < 2)
+          return;
+        find.fromTask = {f.args[1].name};
+        f.body.accept(&find);
+      });
+  return built ? find.rowLoops : -1;
 }
 
 /// buildPipeline must reject `spec` with a message containing `expected`.

@@ -40,4 +40,10 @@ void applySchedule(const KernelSpec &spec, KernelFuncs &funcs,
   }
 }
 
+void parallelTasks(Stage stage, const VarOrRVar &task, bool alikeTasks) {
+  stage.parallel(task);
+  if (alikeTasks)
+    stage.partition(task, Partition::Never);
+}
+
 } // namespace kiln

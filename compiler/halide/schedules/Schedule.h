@@ -298,6 +298,19 @@ ChannelBlockLoops vectorizeChannelBlock(Halide::Stage f, Halide::Var k,
 /// stay inside the buffer, which needs extent >= lanes).
 int vectorLanesFor(int64_t extent, int lanes);
 
+/// Runs `task`, a loop of row-block tasks, in parallel; where the tasks
+/// are alike (the blocks divide the rows), the loop is never partitioned.
+/// Halide otherwise splits off the tasks that touch a border (padding, a
+/// guarded tail) as the loop's prologue and epilogue and, to bound code
+/// size, partitions no loop inside them: the first and last tasks then
+/// run every row with the border's selects, and a guarded tile tail's
+/// `if` inside the innermost reduction. Kept whole, the loops inside each
+/// task are partitioned (only the border rows and tiles take the checks).
+/// Where the last block is short, the partition keeps the other tasks'
+/// extents constant, so the loop stays partitionable.
+void parallelTasks(Halide::Stage stage, const Halide::VarOrRVar &task,
+                   bool alikeTasks);
+
 // A CUDA schedule goes beside these as schedules/CudaSchedule.cpp
 // (scheduleForCuda: gpu_tile the output, accumulators in registers) and is
 // selected in applySchedule when the target has the CUDA feature.
