@@ -589,16 +589,17 @@ TEST(HalideInvertedResidual, ChannelVectorsHalfBlocksStride2Avx2) {
 
 namespace {
 
-/// Elements of the expand stage's allocation in `tc`'s channel-vector
-/// kernel as lowered for the host (the largest Allocate named ex...).
-int64_t expandStorageElements(const InvertedResidualCase &tc) {
+/// Elements of the largest allocation named `name` (or `name`$...) in
+/// `tc`'s channel-vector kernel as lowered for its target.
+int64_t allocationElements(const InvertedResidualCase &tc,
+                           const std::string &name) {
   struct Find : Halide::Internal::IRVisitor {
     using IRVisitor::visit;
+    std::string name;
     int64_t elements = 0;
     void visit(const Halide::Internal::Allocate *op) override {
       IRVisitor::visit(op);
-      bool expand = op->name == "ex" || op->name.rfind("ex$", 0) == 0;
-      if (!expand)
+      if (op->name != name && op->name.rfind(name + "$", 0) != 0)
         return;
       int64_t e = 1;
       for (const Halide::Expr &x : op->extents) {
@@ -612,9 +613,10 @@ int64_t expandStorageElements(const InvertedResidualCase &tc) {
       elements = std::max(elements, e);
     }
   } find;
+  find.name = name;
   PreparedCase pc;
   prepareInvertedResidualCase(tc, 1, pc);
-  return visitLoweredKernel(pc.spec, "", find) ? find.elements : 0;
+  return visitLoweredKernel(pc.spec, tc.target, find) ? find.elements : 0;
 }
 
 } // namespace
@@ -644,6 +646,26 @@ TEST(HalideInvertedResidual, ChannelVectorsRowTasksAlikeAvx2) {
     runInvertedResidualCase(tc, 28);
 }
 
+TEST(HalideInvertedResidual, ChannelVectorsExpandTilesOf8AccumulatorsAvx2) {
+  // MobileNetV2's 112 -> 56 block on 16 registers: expand tiles of at most
+  // 8 accumulator vectors (4 pixels x 16 channels); 5 x 16 spilled one.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 24;
+  tc.h = tc.w = 112;
+  tc.stride = 2;
+  tc.blockInput = true;
+  tc.target = kAvx2Target;
+  int64_t accumulator = allocationElements(tc, "ex_acc");
+  EXPECT_GT(accumulator, 0);
+  EXPECT_LE(accumulator, 8 * 8);
+  tc.h = tc.w = 40;
+  if (hostRunsAvx2())
+    runInvertedResidualCase(tc, 29);
+}
+
 TEST(HalideInvertedResidual, ExpandFoldRows) {
   EXPECT_EQ(expandFoldRows(1), 1);
   EXPECT_EQ(expandFoldRows(3), 4);
@@ -665,7 +687,7 @@ TEST(HalideInvertedResidual, ChannelVectorsExpandStorageFolds) {
   tc.stride = 2;
   tc.blockInput = true;
   int64_t rowElements = tc.e * (tc.w + 16);
-  int64_t stride2 = expandStorageElements(tc);
+  int64_t stride2 = allocationElements(tc, "ex");
   EXPECT_GT(stride2, 0);
   EXPECT_LE(stride2, 4 * rowElements);
   // A 5x5 window at dilation 2 reads 9 rows: 16 kept.
@@ -674,7 +696,7 @@ TEST(HalideInvertedResidual, ChannelVectorsExpandStorageFolds) {
   tc.pad = 4;
   tc.stride = 1;
   tc.h = 48;
-  int64_t dilated = expandStorageElements(tc);
+  int64_t dilated = allocationElements(tc, "ex");
   EXPECT_GT(dilated, 8 * tc.e * tc.w);
   EXPECT_LE(dilated, 16 * rowElements);
   runInvertedResidualCase(tc, 25);

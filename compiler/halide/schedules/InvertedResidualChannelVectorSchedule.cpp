@@ -183,8 +183,16 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &f,
         eb = ec.accVars[3], n = ec.accVars[4];
     const int exBlock = (int)ec.weightBlock;
     int64_t blocks = ec.paddedChannels / exBlock;
+    // On 16 registers the expand tiles take at most 8 accumulators (4
+    // pixels x 2 vectors, as every MobileNetV2 block but one already
+    // chose): its 112 -> 56 block took 5 x 2 (115 of 112 pixels) under
+    // the 1x1s' budget of 10, and LLVM spilled an accumulator through the
+    // stack every step of the expand's unrolled 16-channel reduction (a
+    // store and reload on the FMA chain). Zen 3 EPYC, kernel_ab, 16 rounds:
+    // that block -18.5 % at 1 thread, -8.6 to -17.7 % at 2.
+    int expandBudget = p.vectorRegisters <= 16 ? std::min(budget, 8) : budget;
     ChannelVectorTile t =
-        channelVectorTile(blocks, exBlock / lanes, budget, ec.outWidth, 1,
+        channelVectorTile(blocks, exBlock / lanes, expandBudget, ec.outWidth, 1,
                           /*dividingBlocks=*/true);
     Var xo("ex_xo"), xi("ex_xi"), bo("ex_bo"), bi("ex_bi");
     // RoundUp over pixels: ex is scratch, extra columns read the clamped
