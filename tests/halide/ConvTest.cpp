@@ -677,6 +677,36 @@ TEST(HalideConv, ChannelTileTasksPrefetchNextTileAvx512) {
   runConvCase(d, 58);
 }
 
+// The same prefetches on AVX2: MobileNetV2's 7x7 160 -> 960 (channel-tile
+// tasks, next tile's weights) and a 7x7 3x3 over a chunked reduction.
+TEST(HalideConv, ChannelTileTasksPrefetchAvx2) {
+  if (!hostRunsAvx2())
+    GTEST_SKIP() << "host cannot run AVX2 code";
+  ConvCase c;
+  c.C = 160;
+  c.M = 960;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  c.target = kAvx2Target;
+  c.expectL2Prefetches = true;
+  runConvCase(c, 81);
+  ConvCase d;
+  d.C = 256;
+  d.M = 144;
+  d.H = d.W = 7;
+  d.pt = d.pl = d.pb = d.pr = 1;
+  d.bias = d.residual = true;
+  d.act = Activation::Relu;
+  d.packBlock = kConvChannelVectorBlock;
+  d.blockInput = d.blockResidual = d.blockOutput = true;
+  d.target = kAvx2Target;
+  d.expectL2Prefetches = true;
+  runConvCase(d, 82);
+}
+
 TEST(HalideConv, ChannelVectorsPointwiseRaggedRow) {
   // 1x1 on 9x11 (rows of 11 pixels), 64 channels, no bias.
   ConvCase c;

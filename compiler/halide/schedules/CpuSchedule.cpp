@@ -763,11 +763,15 @@ void scheduleChannelVectorConv(KernelFuncs &f, const CpuScheduleParams &p) {
   // (Emerald Rapids), kernel_ab inside the networks, paired against the
   // unchanged kernels' drift, 1 / 2 threads: ResNet-50's six 14x14 256 ->
   // 1024 -2 to -6 % / within noise (two runs each), MobileNetV2's three
-  // 7x7 160 -> 960 -4 to -6 % / -2 to -3 %.
+  // 7x7 160 -> 960 -4 to -6 % / -2 to -3 %. On AVX2 too (Zen 3 EPYC,
+  // kernel_ab, 12 rounds, minima and paired, 1 / 2 threads): those three
+  // -10 to -12 % / -5 to -12 %, MobileNetV2's 7x7 320 -> 1280 -8 to -12 %
+  // / -6 to -9 %, ResNet-50's 14x14 and 7x7 convs -1 to -12 % / -3 to
+  // -14 % (its 3x3 512 -> 512 -12 %). x86 only: on NEON unmeasured.
   bool prefetchNextChunk = chunkedReduction;
   bool prefetchNextTile = !chunkedReduction && taps == 1 && registerTiles;
   if ((prefetchNextChunk || prefetchNextTile) && tasks.byChannelTile &&
-      avx512 && conv.weights.defined()) {
+      p.vectorLanes >= 8 && conv.weights.defined()) {
     VarOrRVar step = laneLoops.back();
     int channelsPerStep = laneLoops.size() > 1 ? (int)kActivationBlock : 1;
     // Steps ahead: one chunk, or one channel tile (weights are
