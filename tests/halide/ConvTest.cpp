@@ -642,6 +642,22 @@ TEST(HalideConv, ChannelTileTasksSpreadPrefetchAvx512) {
   runConvCase(d, 56);
 }
 
+/// MobileNetV2's 7x7 160 -> M 1x1 (M = 960 in the network), channel
+/// vectors in and out, scheduled for `target`; its kernel must prefetch.
+ConvCase pointwise7x7PrefetchCase(int64_t M, const char *target) {
+  ConvCase c;
+  c.C = 160;
+  c.M = M;
+  c.H = c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.blockInput = c.blockOutput = true;
+  c.target = target;
+  c.expectL2Prefetches = true;
+  return c;
+}
+
 // Channel-tile 1x1s over an unchunked reduction: on AVX-512 each step
 // prefetches the next channel tile's weights, shared out among the current
 // tile's rows and row tiles (CpuSchedule.cpp). MobileNetV2's 7x7 160 ->
@@ -651,17 +667,8 @@ TEST(HalideConv, ChannelTileTasksSpreadPrefetchAvx512) {
 TEST(HalideConv, ChannelTileTasksPrefetchNextTileAvx512) {
   if (!hostRunsAvx512())
     GTEST_SKIP() << "the host cannot run AVX-512 code";
-  ConvCase c;
-  c.C = 160;
-  c.M = 976;
-  c.H = c.W = 7;
-  c.KH = c.KW = 1;
-  c.bias = true;
+  ConvCase c = pointwise7x7PrefetchCase(976, kAvx512Target);
   c.act = Activation::Clip, c.clipMin = 0, c.clipMax = 6;
-  c.packBlock = kConvChannelVectorBlock;
-  c.blockInput = c.blockOutput = true;
-  c.target = kAvx512Target;
-  c.expectL2Prefetches = true;
   runConvCase(c, 57);
   ConvCase d;
   d.C = 64;
@@ -682,17 +689,7 @@ TEST(HalideConv, ChannelTileTasksPrefetchNextTileAvx512) {
 TEST(HalideConv, ChannelTileTasksPrefetchAvx2) {
   if (!hostRunsAvx2())
     GTEST_SKIP() << "host cannot run AVX2 code";
-  ConvCase c;
-  c.C = 160;
-  c.M = 960;
-  c.H = c.W = 7;
-  c.KH = c.KW = 1;
-  c.bias = true;
-  c.packBlock = kConvChannelVectorBlock;
-  c.blockInput = c.blockOutput = true;
-  c.target = kAvx2Target;
-  c.expectL2Prefetches = true;
-  runConvCase(c, 81);
+  runConvCase(pointwise7x7PrefetchCase(960, kAvx2Target), 81);
   ConvCase d;
   d.C = 256;
   d.M = 144;

@@ -619,6 +619,23 @@ int64_t allocationElements(const InvertedResidualCase &tc,
   return visitLoweredKernel(pc.spec, tc.target, find) ? find.elements : 0;
 }
 
+/// MobileNetV2's 112 -> 56 block (16 -> 96 -> 24, stride 2, blocked
+/// input) on `size` x `size` images, on channel vectors for `target`
+/// (empty: the host).
+InvertedResidualCase mobileNetStride2BlockCase(int64_t size,
+                                               const std::string &target) {
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 16;
+  tc.e = 96;
+  tc.m = 24;
+  tc.h = tc.w = size;
+  tc.stride = 2;
+  tc.blockInput = true;
+  tc.target = target;
+  return tc;
+}
+
 } // namespace
 
 TEST(HalideInvertedResidual, ChannelVectorsRowTasksAlikeAvx2) {
@@ -627,15 +644,7 @@ TEST(HalideInvertedResidual, ChannelVectorsRowTasksAlikeAvx2) {
   // border's checks, its depthwise and project loops unpartitioned (that
   // task 33 % slower, the kernel 8 % at 1 thread and 15 % at 2 on a Zen 3
   // EPYC). At half size the same 4 tasks (of 7 rows), run.
-  InvertedResidualCase tc;
-  tc.channelVectors = true;
-  tc.c = 16;
-  tc.e = 96;
-  tc.m = 24;
-  tc.h = tc.w = 112;
-  tc.stride = 2;
-  tc.blockInput = true;
-  tc.target = kAvx2Target;
+  InvertedResidualCase tc = mobileNetStride2BlockCase(112, kAvx2Target);
   PreparedCase pc;
   prepareInvertedResidualCase(tc, 1, pc);
   EXPECT_EQ(rowLoopsInTaskBranches(pc.spec, tc.target), 0);
@@ -649,15 +658,7 @@ TEST(HalideInvertedResidual, ChannelVectorsRowTasksAlikeAvx2) {
 TEST(HalideInvertedResidual, ChannelVectorsExpandTilesOf8AccumulatorsAvx2) {
   // MobileNetV2's 112 -> 56 block on 16 registers: expand tiles of at most
   // 8 accumulator vectors (4 pixels x 16 channels); 5 x 16 spilled one.
-  InvertedResidualCase tc;
-  tc.channelVectors = true;
-  tc.c = 16;
-  tc.e = 96;
-  tc.m = 24;
-  tc.h = tc.w = 112;
-  tc.stride = 2;
-  tc.blockInput = true;
-  tc.target = kAvx2Target;
+  InvertedResidualCase tc = mobileNetStride2BlockCase(112, kAvx2Target);
   int64_t accumulator = allocationElements(tc, "ex_acc");
   EXPECT_GT(accumulator, 0);
   EXPECT_LE(accumulator, 8 * 8);
@@ -678,14 +679,7 @@ TEST(HalideInvertedResidual, ChannelVectorsExpandStorageFolds) {
   // MobileNetV2's 112 -> 56 block at half size: tasks of 14 output rows
   // read 29 expand rows; the kernel keeps 4 (a 3-row window) of 96
   // channels, whatever the register tiles round the row's width up to.
-  InvertedResidualCase tc;
-  tc.channelVectors = true;
-  tc.c = 16;
-  tc.e = 96;
-  tc.m = 24;
-  tc.h = tc.w = 56;
-  tc.stride = 2;
-  tc.blockInput = true;
+  InvertedResidualCase tc = mobileNetStride2BlockCase(56, "");
   int64_t rowElements = tc.e * (tc.w + 16);
   int64_t stride2 = allocationElements(tc, "ex");
   EXPECT_GT(stride2, 0);
