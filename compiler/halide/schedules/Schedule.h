@@ -306,8 +306,8 @@ int vectorLanesFor(int64_t extent, int lanes);
 /// run every row with the border's selects, and a guarded tile tail's
 /// `if` inside the innermost reduction. Kept whole, the loops inside each
 /// task are partitioned (only the border rows and tiles take the checks).
-/// Where the last block is short, the partition keeps the other tasks'
-/// extents constant, so the loop stays partitionable.
+/// Where the last block is short, the loop is partitioned as before: that
+/// keeps the other tasks' extents constant.
 void parallelTasks(Halide::Stage stage, const Halide::VarOrRVar &task,
                    bool alikeTasks);
 
