@@ -37,11 +37,11 @@ std::vector<float> packDenseWeights(const std::vector<float> &w, int64_t N,
   constexpr int64_t R = kDenseWeightRows, L = kDenseWeightLanes;
   int64_t groups = (N + R - 1) / R, steps = K / L;
   std::vector<float> packed((size_t)(groups * steps * R * L), 0.0f);
-  // packed[g][s][i][l] = w[g * R + i][s * L + l].
+  // packed[i][g][s][l] = w[g * R + i][s * L + l].
   for (int64_t n = 0; n < N; ++n)
     for (int64_t k = 0; k < K; ++k)
-      packed[(size_t)((((n / R) * steps + k / L) * R + n % R) * L + k % L)] =
-          w[(size_t)(n * K + k)];
+      packed[(size_t)((((n % R) * groups + n / R) * steps + k / L) * L +
+                      k % L)] = w[(size_t)(n * K + k)];
   return packed;
 }
 

@@ -22,7 +22,7 @@ std::vector<float> packConvWeights(const std::vector<float> &w,
                                    const std::vector<int64_t> &oihw,
                                    int64_t block);
 
-/// [N, K] Dense weights `w` to the layout [ceil(N/4), K/16, 4, 16] of
+/// [N, K] Dense weights `w` to the layout [4, ceil(N/4), K/16, 16] of
 /// DenseWeightLayout.h, rows past N zero. Empty if `w` does not match
 /// {N, K} or the weights are not packable (denseWeightsPackable).
 std::vector<float> packDenseWeights(const std::vector<float> &w, int64_t N,

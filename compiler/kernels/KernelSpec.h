@@ -114,7 +114,7 @@ struct KernelSpec {
   /// its pointwise weights, B = 16 only (channel vectors on small images).
   /// InvertedResidual: the same for its expand and project weights, B = 16
   /// only (every stage on channel vectors; E a multiple of 16).
-  /// Dense: 4 = weights [N, K] packed as [ceil(N/4), K/16, 4, 16]
+  /// Dense: 4 = weights [N, K] packed as [4, ceil(N/4), K/16, 16]
   /// (compiler/kernels/DenseWeightLayout.h).
   /// Serialized only when non-zero.
   int64_t weightBlock = 0;

@@ -108,7 +108,7 @@ TEST(HalideDense, LongRowsBatch2RaggedOutputs) {
 }
 
 TEST(HalideDense, PackWeightsLayout) {
-  // packed[g][s][i][l] = w[4g + i][16s + l], zero past N.
+  // packed[i][g][s][l] = w[4g + i][16s + l], zero past N.
   int64_t N = 6, K = 128;
   std::vector<float> w(N * K);
   for (size_t i = 0; i < w.size(); ++i)
@@ -117,7 +117,7 @@ TEST(HalideDense, PackWeightsLayout) {
   ASSERT_EQ(p.size(), 2u * 8 * 4 * 16);
   for (int64_t n = 0; n < 8; ++n)
     for (int64_t k = 0; k < K; ++k)
-      EXPECT_EQ(p[(((n / 4) * 8 + k / 16) * 4 + n % 4) * 16 + k % 16],
+      EXPECT_EQ(p[(((n % 4) * 2 + n / 4) * 8 + k / 16) * 16 + k % 16],
                 n < N ? w[n * K + k] : 0.0f)
           << "n=" << n << " k=" << k;
   // Rows too short to stream, or not whole steps of 16: not packed.

@@ -2,7 +2,7 @@
 //
 // y[m, j] = act(bias[j] + sum_k x[m, k] * w[j, k]); Halide indexes a 2-D
 // [rows, cols] tensor as (col, row). With weight_block=4 the weights come
-// packed as [ceil(N/4), K/16, 4, 16] (compiler/kernels/DenseWeightLayout.h).
+// packed as [4, ceil(N/4), K/16, 16] (compiler/kernels/DenseWeightLayout.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,7 +48,7 @@ KernelFuncs buildDense(const KernelSpec &spec,
   acc(j, m) = spec.hasBias ? in[2](j) : Expr(0.0f);
   // w[j, k], read from the packed groups when packed.
   constexpr int R = (int)kDenseWeightRows, L = (int)kDenseWeightLanes;
-  Expr w = packed ? in[1](r % L, j % R, r / L, j / R) : in[1](r, j);
+  Expr w = packed ? in[1](r % L, r / L, j / R, j % R) : in[1](r, j);
   acc(j, m) += in[0](r, m) * w;
   f.output(j, m) = applyActivation(spec, acc(j, m));
   f.accumulator = acc;

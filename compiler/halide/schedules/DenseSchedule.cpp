@@ -7,9 +7,9 @@
 // reduced across lanes at the end), reading each weight row as dense
 // vectors; 4 outputs share each loaded vector of x. Outputs are split into
 // chunks that run in parallel. Packed weights (weight_block=4,
-// compiler/kernels/DenseWeightLayout.h) hold each step's 4 rows x 16 lanes
-// contiguously, so the steps read one stream; the lanes are then 16 on
-// every target (two AVX2 vectors, four NEON ones).
+// compiler/kernels/DenseWeightLayout.h) hold each of a step's 4 rows in a
+// region of its own, so the steps read 4 sequential streams side by side;
+// the lanes are then 16 on every target (two AVX2 vectors, four NEON ones).
 //
 //===----------------------------------------------------------------------===//
 
