@@ -507,17 +507,24 @@ TEST(HalideConv, PackedPointwiseStride2Blocked) {
   runConvCase(c, 43);
 }
 
-TEST(HalideConv, PackedChannelBlocked3x3SmallImage) {
-  // 256 input channels (blocked), 7x7 image, 40 channels (5 blocks).
+// A 3x3 (pad 1) on a 7x7 image over 256 input channels (a blocked
+// reduction), with bias, residual and ReLU: M output channels, weights
+// packed in blocks of packBlock.
+ConvCase smallImage3x3Case(int64_t M, int64_t packBlock) {
   ConvCase c;
   c.C = 256;
-  c.M = 40;
+  c.M = M;
   c.H = c.W = 7;
   c.pt = c.pl = c.pb = c.pr = 1;
   c.bias = c.residual = true;
-  c.packBlock = kConvWeightBlock;
   c.act = Activation::Relu;
-  runConvCase(c, 44);
+  c.packBlock = packBlock;
+  return c;
+}
+
+TEST(HalideConv, PackedChannelBlocked3x3SmallImage) {
+  // 256 input channels (blocked), 7x7 image, 40 channels (5 blocks).
+  runConvCase(smallImage3x3Case(40, kConvWeightBlock), 44);
 }
 
 TEST(HalideConv, PackedStem7x7Stride2) {
@@ -598,15 +605,7 @@ TEST(HalideConv, StemRowTasksAlikeAvx2) {
 
 TEST(HalideConv, ChannelVectors3x3SmallImageOddBlocks) {
   // 7x7, 40 channels = 2.5 blocks, 256 input channels (blocked reduction).
-  ConvCase c;
-  c.C = 256;
-  c.M = 40;
-  c.H = c.W = 7;
-  c.pt = c.pl = c.pb = c.pr = 1;
-  c.bias = c.residual = true;
-  c.act = Activation::Relu;
-  c.packBlock = kConvChannelVectorBlock;
-  runConvCase(c, 50);
+  runConvCase(smallImage3x3Case(40, kConvChannelVectorBlock), 50);
 }
 
 // 7x7 images with many output channels run channel-tile tasks over a
@@ -690,14 +689,7 @@ TEST(HalideConv, ChannelTileTasksPrefetchAvx2) {
   if (!hostRunsAvx2())
     GTEST_SKIP() << "host cannot run AVX2 code";
   runConvCase(pointwise7x7PrefetchCase(960, kAvx2Target), 81);
-  ConvCase d;
-  d.C = 256;
-  d.M = 144;
-  d.H = d.W = 7;
-  d.pt = d.pl = d.pb = d.pr = 1;
-  d.bias = d.residual = true;
-  d.act = Activation::Relu;
-  d.packBlock = kConvChannelVectorBlock;
+  ConvCase d = smallImage3x3Case(144, kConvChannelVectorBlock);
   d.blockInput = d.blockResidual = d.blockOutput = true;
   d.target = kAvx2Target;
   d.expectL2Prefetches = true;
