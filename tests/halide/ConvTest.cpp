@@ -148,10 +148,13 @@ void runConvCase(const ConvCase &c, unsigned seed) {
       runJit(spec, kernelIn, c.residualInPlace ? (int)kernelIn.size() - 1 : -1,
              c.target);
   expectClose(c.blockOutput ? fromChannelBlocked(got) : got, want);
-  if (c.expectL2Prefetches)
+  // Braces: gtest's EXPECT_* expand to an if/else of their own.
+  if (c.expectL2Prefetches) {
     EXPECT_GT(countL2Prefetches(spec, c.target), 0);
-  if (c.expectAlikeTasks)
+  }
+  if (c.expectAlikeTasks) {
     EXPECT_EQ(rowLoopsInTaskBranches(spec, c.target), 0);
+  }
 }
 
 TEST(HalideConv, Plain) { runConvCase({}, 1); }
