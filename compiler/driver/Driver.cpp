@@ -222,6 +222,8 @@ int compileModel(const CompileOptions &opt) {
                                   : ActivationLayoutMode::Nchw;
   kernelizeOptions.vectorRegisters = vectorRegistersOf(halideTarget);
   kernelizeOptions.halfRateVectors = halfRateWideVectorsOf(halideTarget);
+  kernelizeOptions.zeroSkipPointwise =
+      opt.zeroSkip && zeroSkipPointwiseByDefault(halideTarget);
   auto plan = kernelizeModule(*module, name, error, kernelizeOptions);
   if (!plan)
     return fail(opt.inputPath + ": " + error);

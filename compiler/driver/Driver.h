@@ -42,6 +42,11 @@ struct CompileOptions {
   // (NCHW16c); Nchw keeps every tensor NCHW; Auto picks by target
   // (channelBlockedByDefault).
   ActivationLayoutMode layout = ActivationLayoutMode::Auto;
+  // Whether separable kernels skip the zeros of their ReLU'd depthwise
+  // result where the target supports it (zeroSkipPointwiseByDefault):
+  // off by default (slower than the dense kernels on Zen 3, benchmarks/
+  // README.md "Zero-skipping pointwise stage (session 44)").
+  bool zeroSkip = false;
   // Codegen: worker processes (0 = one per core) and the kernel cache
   // (compiler/driver/KernelCache.h).
   int jobs = 0;

@@ -55,6 +55,11 @@ bool compileKernels(const std::vector<KernelSpec> &specs,
 /// are half or all of a block of 16 channels.
 bool channelBlockedByDefault(const std::string &halideTarget);
 
+/// Whether fused separable kernels can skip the zeros of their ReLU'd
+/// depthwise result on `halideTarget` (KernelizeOptions::zeroSkipPointwise,
+/// with `kiln compile --zero-skip=on`): x86 with AVX2.
+bool zeroSkipPointwiseByDefault(const std::string &halideTarget);
+
 /// The vector registers a Halide target's CPU schedules plan register
 /// tiles for (CpuScheduleParams::vectorRegisters): 16 on x86 without
 /// AVX-512, 32 with it and on AArch64.

@@ -9,8 +9,8 @@
 
 #include "compiler/halide/PipelineBuilder.h"
 
+#include "compiler/halide/KernelJitExterns.h"
 #include "compiler/halide/PrefetchStrideFix.h"
-#include "compiler/halide/RunThreads.h"
 #include "compiler/halide/SpreadPrefetches.h"
 #include "compiler/halide/algorithms/Algorithms.h"
 #include "compiler/halide/schedules/Schedule.h"
@@ -182,7 +182,7 @@ bool buildPipeline(const KernelSpec &spec, const Target &target,
     applySchedule(spec, funcs, target);
 
     out.pipeline = Pipeline(funcs.output);
-    addRunThreadsJitExtern(out.pipeline);
+    addKernelJitExterns(out.pipeline);
     addPrefetchStrideFix(out.pipeline);
     if (!funcs.prefetchTileLoops.empty())
       addSpreadPrefetches(out.pipeline, funcs.prefetchTileLoops);

@@ -24,8 +24,8 @@ Expr runThreads() {
   return max(call, 1);
 }
 
-void addRunThreadsJitExtern(Pipeline &pipeline) {
-  pipeline.set_jit_externs({{kRunThreadsSymbol, JITExtern(&jitParallelism)}});
+std::pair<std::string, JITExtern> runThreadsJitExtern() {
+  return {kRunThreadsSymbol, JITExtern(&jitParallelism)};
 }
 
 void setJitRunThreads(int threads) { jitRunThreads.store(threads); }

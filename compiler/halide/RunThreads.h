@@ -16,14 +16,17 @@
 
 #include "Halide.h"
 
+#include <string>
+#include <utility>
+
 namespace kiln {
 
 /// An Int(32) Expr, >= 1: the threads a parallel loop of the kernel would
 /// use in this run.
 Halide::Expr runThreads();
 
-/// Lets a JIT-compiled pipeline resolve runThreads().
-void addRunThreadsJitExtern(Halide::Pipeline &pipeline);
+/// The JIT extern that resolves runThreads() (KernelJitExterns.h).
+std::pair<std::string, Halide::JITExtern> runThreadsJitExtern();
 
 /// What runThreads() returns in JIT-compiled pipelines (1 until set;
 /// values below 1 count as 1).

@@ -39,17 +39,27 @@ bool resolveTarget(const std::string &kilnTarget,
   return false;
 }
 
+namespace {
+bool x86WithAvx2(const Halide::Target &t) {
+  return t.arch == Halide::Target::X86 &&
+         (t.has_feature(Halide::Target::AVX2) ||
+          t.has_feature(Halide::Target::AVX512) ||
+          t.has_feature(Halide::Target::AVX512_Skylake));
+}
+} // namespace
+
 bool channelBlockedByDefault(const std::string &halideTarget) {
   // x86 with AVX2 or AVX-512 (a 16-channel block is two or one vectors).
   // Measured on an AVX2-only AMD EPYC (Zen 3), blocked vs NCHW: ResNet-50's
   // kernel sum 132 -> 103 ms, MobileNetV2 end to end 16.4-17.4 -> 13.8-14.4
   // ms. (AVX2 code on an AVX-512 Xeon had measured blocked 9 % slower; the
   // AVX2-only core decides.)
-  Halide::Target t(halideTarget);
-  return t.arch == Halide::Target::X86 &&
-         (t.has_feature(Halide::Target::AVX2) ||
-          t.has_feature(Halide::Target::AVX512) ||
-          t.has_feature(Halide::Target::AVX512_Skylake));
+  return x86WithAvx2(Halide::Target(halideTarget));
+}
+
+bool zeroSkipPointwiseByDefault(const std::string &halideTarget) {
+  // The kernel's fast path is AVX2 (runtime/kiln_zero_skip_pointwise.c).
+  return x86WithAvx2(Halide::Target(halideTarget));
 }
 
 bool halfRateWideVectorsOf(const std::string &halideTarget) {

@@ -20,6 +20,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -83,7 +84,8 @@ public:
              const KernelizeOptions &options)
       : plan(plan), error(error), convAlgorithm(options.convAlgorithm),
         layoutMode(options.layout), vectorRegisters(options.vectorRegisters),
-        halfRateVectors(options.halfRateVectors) {}
+        halfRateVectors(options.halfRateVectors),
+        zeroSkipPointwise(options.zeroSkipPointwise) {}
 
   bool run(func::FuncOp main);
 
@@ -329,6 +331,33 @@ private:
     return y[2] * y[3] > kConvChannelVectorMaxPointwisePixels &&
            !layouts.blocked.contains(sep.getInput()) &&
            !layouts.blocked.contains(sep.getResult());
+  }
+  /// Whether a fused separable kernel's pointwise stage skips the zeros of
+  /// its depthwise result (KernelSpec::zeroSkipPointwise,
+  /// runtime/kiln_zero_skip_pointwise.h): a ReLU or ReLU6 depthwise stage
+  /// (about half its outputs zero), the channel-vector form with whole
+  /// blocks of 16 channels in and out, at least 256 input channels (the
+  /// compaction costs a few percent of a list of 64), every pointwise
+  /// weight finite (a skipped 0 * inf would have been NaN).
+  bool skipsPointwiseZeros(SeparableConv2DOp sep, const KernelSpec &spec) {
+    if (!zeroSkipPointwise || !spec.blockedOutput || !spec.inputBlocked(0) ||
+        spec.weightBlock != kConvChannelVectorBlock ||
+        (spec.hasResidual && !spec.inputBlocked(5)))
+      return false;
+    bool zeroFloor =
+        spec.dwActivation == Activation::Relu ||
+        (spec.dwActivation == Activation::Clip && spec.dwActParam0 == 0.0f);
+    bool epilogue = spec.activation == Activation::None ||
+                    spec.activation == Activation::Relu ||
+                    spec.activation == Activation::Clip;
+    std::vector<int64_t> x = shapeOf(sep.getInput()),
+                         y = shapeOf(sep.getResult());
+    if (!zeroFloor || !epilogue || x[1] < 256 ||
+        x[1] % kConvChannelVectorBlock || y[1] % kConvChannelVectorBlock)
+      return false;
+    auto w = constantOf(sep.getPwWeight());
+    return w && std::all_of(w->begin(), w->end(),
+                            [](float v) { return std::isfinite(v); });
   }
   /// Whether an op runs in a channel-vector form, and so can read and
   /// write channel-blocked tensors (ActivationLayouts.h): a direct
@@ -614,6 +643,7 @@ private:
   ActivationLayoutMode layoutMode;
   int vectorRegisters;
   bool halfRateVectors;
+  bool zeroSkipPointwise;
   void planConcatElision(func::FuncOp main);
 
   llvm::DenseMap<Value, int> storageOf;
@@ -688,6 +718,8 @@ bool Kernelizer::lower(Operation *op) {
                             /*arg=*/1, plan.calls.back())))
           return false;
         flattenPointwiseViews(plan.calls.back());
+        plan.calls.back().spec.zeroSkipPointwise =
+            skipsPointwiseZeros(c, plan.calls.back().spec);
         return true;
       })
       .Case<InvertedResidualOp>([&](InvertedResidualOp c) {

@@ -39,6 +39,10 @@ struct KernelizeOptions {
   /// Whether the widest vectors run at half rate (halfRateWideVectorsOf):
   /// the stride-2 Winograd rule of 16-register targets applies.
   bool halfRateVectors = false;
+  /// Whether fused separable kernels may skip the zeros of a ReLU'd
+  /// depthwise result in their pointwise stage (--zero-skip=on on a target
+  /// where zeroSkipPointwiseByDefault holds).
+  bool zeroSkipPointwise = false;
 };
 
 /// `name` becomes the C prefix of every symbol (sanitized by the caller).

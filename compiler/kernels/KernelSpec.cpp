@@ -212,6 +212,8 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseBool(value, out.hasResidual);
     else if (key == "residual_in_place")
       ok = parseBool(value, out.residualInPlace);
+    else if (key == "zero_skip_pointwise")
+      ok = parseBool(value, out.zeroSkipPointwise);
     else if (key == "activation")
       ok = parseActivation(value, out.activation);
     else if (key == "clip_min")
@@ -378,6 +380,8 @@ std::string KernelSpec::serialize() const {
   os << "has_residual=" << (hasResidual ? 1 : 0) << '\n';
   if (residualInPlace)
     os << "residual_in_place=1\n";
+  if (zeroSkipPointwise)
+    os << "zero_skip_pointwise=1\n";
   os << "activation=" << activationName(activation) << '\n';
   os << "clip_min=" << formatFloat(clipMin) << '\n';
   os << "clip_max=" << formatFloat(clipMax) << '\n';

@@ -148,6 +148,11 @@ struct KernelSpec {
   /// output element is then written once, right after its residual element
   /// is read: no overlapping (recomputed) tiles. Serialized only when set.
   bool residualInPlace = false;
+  /// SeparableConv2D on channel vectors (blocked input and output, packed
+  /// weights): the pointwise stage skips the depthwise result's zeros
+  /// (runtime/kiln_zero_skip_pointwise.h), set only when every pointwise
+  /// weight is finite. Serialized only when set.
+  bool zeroSkipPointwise = false;
   Activation activation = Activation::None;
   float clipMin = 0.0f, clipMax = 0.0f;
 

@@ -133,6 +133,24 @@ TEST(KernelSpecText, ResidualInPlaceRoundTrip) {
                                  back, error));
 }
 
+TEST(KernelSpecText, ZeroSkipPointwiseRoundTrip) {
+  // zero_skip_pointwise is part of the text (the cache key) only when set.
+  KernelSpec s = sampleConv();
+  s.kind = KernelKind::SeparableConv2D;
+  s.zeroSkipPointwise = true;
+  std::string text = s.serialize();
+  EXPECT_NE(text.find("\nzero_skip_pointwise=1\n"), std::string::npos) << text;
+  KernelSpec back;
+  std::string error;
+  ASSERT_TRUE(KernelSpec::parse(text, back, error)) << error;
+  EXPECT_TRUE(back.zeroSkipPointwise);
+  EXPECT_EQ(back.serialize(), text);
+  EXPECT_EQ(sampleConv().serialize().find("zero_skip"), std::string::npos);
+  EXPECT_FALSE(KernelSpec::parse("kind=SeparableConv2D\nname=c\ninputs=[1]\n"
+                                 "output=[1]\nzero_skip_pointwise=2\n",
+                                 back, error));
+}
+
 TEST(KernelSpecText, WinogradTileRoundTrip) {
   // winograd_tile is part of the text (the cache key) only when set, and
   // only F(2x2), F(3x3) and F(4x4) parse.

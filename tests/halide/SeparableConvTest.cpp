@@ -12,6 +12,7 @@
 #include "compiler/kernelize/WeightPacking.h"
 #include "compiler/kernels/ConvWeightLayout.h"
 #include "compiler/kernels/PointwiseFlattening.h"
+#include "runtime/kiln_zero_skip_pointwise.h"
 
 using namespace kiln;
 using namespace kiln::test;
@@ -36,6 +37,9 @@ struct SeparableCase {
   bool flatten = false;
   /// Depthwise weights packed in blocks of 16 channels.
   bool packDepthwise = false;
+  /// The pointwise stage skips the depthwise result's zeros
+  /// (KernelSpec::zeroSkipPointwise; blocked arguments, packed weights).
+  bool zeroSkip = false;
 };
 
 Tensor referenceSeparable(const SeparableCase &sc, const KernelSpec &spec,
@@ -123,6 +127,7 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
   if (sc.blockResidual)
     spec.blockedInputs |= 1u << 5;
   spec.blockedOutput = sc.blockOutput;
+  spec.zeroSkipPointwise = sc.zeroSkip;
   if (sc.flatten) {
     ASSERT_TRUE(flattensSeparablePointwise(spec));
     for (size_t i : flattenSeparablePointwise(spec))
@@ -563,4 +568,70 @@ TEST(HalideSeparableConv, BlockedArgumentsNeedPackedWeights) {
   spec.outputShape = {1, 6, 9, 11};
   spec.blockedInputs = 1;
   expectSpecError(spec, "input 0 is channel-blocked, which only");
+}
+
+/// MobileNetV2-like zero-skipping cases: blocked arguments, packed weights,
+/// a ReLU6 depthwise stage (about half its results zero).
+SeparableCase zeroSkipCase(int64_t c, int64_t m, int64_t hw) {
+  SeparableCase sc;
+  sc.c = c;
+  sc.m = m;
+  sc.h = sc.w = hw;
+  sc.packBlock = kConvChannelVectorBlock;
+  sc.packDepthwise = true;
+  sc.blockInput = sc.blockOutput = true;
+  sc.zeroSkip = true;
+  return sc;
+}
+
+TEST(HalideSeparableConv, ZeroSkip14x14Residual) {
+  // 576 -> 96 on 14x14 (a row per task, one register tile of 6 output
+  // blocks, 9 lists of 64 channels), with the residual.
+  SeparableCase sc = zeroSkipCase(576, 96, 14);
+  sc.residual = sc.blockResidual = true;
+  runSeparableCase(sc, 41);
+}
+
+TEST(HalideSeparableConv, ZeroSkipFlat7x7) {
+  // 960 -> 160 on a flattened 7x7 output (tasks of 5 pixels, the last
+  // shifted inwards): tiles of 6 and 4 output blocks.
+  SeparableCase sc = zeroSkipCase(960, 160, 7);
+  sc.flatten = true;
+  runSeparableCase(sc, 42);
+}
+
+TEST(HalideSeparableConv, ZeroSkipStride2ReluEpilogueOddTiles) {
+  // ReLU depthwise stage and epilogue, 13x13 -> 7x7 at stride 2, 80
+  // output channels (one tile of 5 blocks), 48 input channels (one list
+  // shorter than 64).
+  SeparableCase sc = zeroSkipCase(48, 80, 13);
+  sc.stride = 2;
+  sc.dwAct = Activation::Relu;
+  sc.act = Activation::Relu;
+  sc.flatten = true;
+  runSeparableCase(sc, 43);
+}
+
+TEST(HalideSeparableConv, ZeroSkipPortableLoops) {
+  // The loops for CPUs without AVX2 on the same kind of case.
+  SeparableCase sc = zeroSkipCase(96, 48, 9);
+  sc.residual = sc.blockResidual = true;
+  sc.act = Activation::Relu;
+  kiln_zero_skip_pointwise_portable_only = 1;
+  runSeparableCase(sc, 44);
+  kiln_zero_skip_pointwise_portable_only = 0;
+}
+
+TEST(HalideSeparableConv, ZeroSkipRejectsUnblockedArguments) {
+  // The zero-skipping form exists only on channel vectors.
+  KernelSpec spec = separable3x3Spec("zs_nchw");
+  spec.inputShapes = {{1, 32, 7, 7}, {32, 1, 3, 3}, {32}, {1, 32, 1, 1, 16},
+                      {16}};
+  spec.outputShape = {1, 16, 7, 7};
+  spec.weightBlock = kConvChannelVectorBlock;
+  spec.blockedInputs = 1u;
+  spec.dwActivation = Activation::Relu;
+  spec.zeroSkipPointwise = true;
+  expectSpecError(spec, "zero_skip_pointwise needs a channel-blocked input, "
+                        "output and residual");
 }

@@ -54,6 +54,10 @@ const char *kUsage =
     "                      large enough images use Winograd F(4x4, 3x3),\n"
     "                      5x5 ones F(2x2, 5x5); direct: every conv is\n"
     "                      a direct convolution\n"
+    "      --zero-skip=on|off\n"
+    "                      on: on x86 with AVX2, separable convs whose\n"
+    "                      depthwise stage ends in a ReLU skip its zero\n"
+    "                      outputs in the 1x1 stage; off (default): dense\n"
     "      --layout=auto|blocked|nchw\n"
     "                      blocked: tensors between channel-vector kernels\n"
     "                      are stored channel-blocked (NCHW16c) and\n"
@@ -135,6 +139,11 @@ int runCompile(const std::vector<std::string> &args) {
       else if (!missing)
         return usageError("--conv-algorithm must be auto or direct, got '" +
                           v + "'");
+    } else if (takeValue(args, i, "--zero-skip", v, missing)) {
+      if (v == "on" || v == "off")
+        opt.zeroSkip = v == "on";
+      else if (!missing)
+        return usageError("--zero-skip must be on or off, got '" + v + "'");
     } else if (takeValue(args, i, "--layout", v, missing)) {
       if (v == "auto")
         opt.layout = kiln::ActivationLayoutMode::Auto;

@@ -119,6 +119,10 @@ struct KernelFuncs {
   /// the accumulator) that the pointwise reduction reads; a schedule
   /// computes it per pixel tile of the accumulator.
   Halide::Func depthwiseStage;
+  /// SeparableConv2D with zeroSkipPointwise: the extern pointwise stage
+  /// (ZeroSkipSeparable.cpp) that the output copies; depthwiseStage is
+  /// then the whole depthwise result, pixel-major.
+  Halide::Func zeroSkipPointwise;
   /// Conv2D with winogradTile: the Winograd stages (output is the epilogue
   /// over their result); null otherwise.
   std::shared_ptr<WinogradStages> winograd;
@@ -406,6 +410,12 @@ KernelFuncs buildLRN(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildBatchNorm(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
+/// A separable conv whose pointwise stage skips the depthwise result's
+/// zeros (KernelSpec::zeroSkipPointwise): ZeroSkipSeparable.cpp.
+KernelFuncs buildZeroSkipSeparable(const KernelSpec &spec,
+                                   const std::vector<Halide::ImageParam> &in,
+                                   const SeparableOperands &ops, int64_t C,
+                                   int64_t H, int64_t W);
 KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
                                  const std::vector<Halide::ImageParam> &in);
 /// `fullRateLanes`: the widest float vector whose FMAs the target runs at

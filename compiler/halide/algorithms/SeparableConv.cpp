@@ -158,6 +158,8 @@ KernelFuncs buildSeparableConv2D(const KernelSpec &spec,
   const auto &xs = requireRank(spec, 0, 4, "x");
   int64_t C = xs[1], H = xs[2], W = xs[3];
   SeparableOperands ops = requireSeparableOperands(spec, 1, C, xs);
+  if (spec.zeroSkipPointwise)
+    return buildZeroSkipSeparable(spec, in, ops, C, H, W);
   if (spec.blockedInputs || spec.blockedOutput)
     return buildSeparableOnChannelVectors(spec, in, ops, C, H, W);
   int64_t KH = ops.kernelHeight, KW = ops.kernelWidth, M = ops.M;

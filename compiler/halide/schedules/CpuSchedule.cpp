@@ -1174,6 +1174,10 @@ void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
     scheduleBlockedMaxPool(funcs, params);
     return;
   }
+  if (spec.kind == KernelKind::SeparableConv2D && spec.zeroSkipPointwise) {
+    scheduleZeroSkipSeparable(funcs, params);
+    return;
+  }
   if (spec.kind == KernelKind::SeparableConv2D) {
     scheduleSeparableConv(spec, funcs, params);
     return;

@@ -222,6 +222,12 @@ bool flatPointwiseTwoBlockTiles(int64_t outHeight, int64_t outWidth,
 void scheduleChannelVectorConv(KernelFuncs &funcs,
                                const CpuScheduleParams &params);
 
+/// A separable kernel with zeroSkipPointwise on CPU: the depthwise result
+/// whole, then output tasks calling the extern pointwise stage.
+/// schedules/ZeroSkipSeparableSchedule.cpp.
+void scheduleZeroSkipSeparable(KernelFuncs &funcs,
+                               const CpuScheduleParams &params);
+
 /// The fused depthwise + pointwise kernel on CPU: the depthwise result is
 /// computed per pointwise pixel tile. schedules/SeparableConvSchedule.cpp.
 void scheduleSeparableConv(const KernelSpec &spec, KernelFuncs &funcs,
