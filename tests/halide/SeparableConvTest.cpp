@@ -617,9 +617,11 @@ TEST(HalideSeparableConv, ZeroSkipPortableLoops) {
   SeparableCase sc = zeroSkipCase(96, 48, 9);
   sc.residual = sc.blockResidual = true;
   sc.act = Activation::Relu;
-  kiln_zero_skip_pointwise_portable_only = 1;
+  struct PortableOnly { // reset even when the case fails
+    PortableOnly() { kiln_zero_skip_pointwise_portable_only = 1; }
+    ~PortableOnly() { kiln_zero_skip_pointwise_portable_only = 0; }
+  } portableOnly;
   runSeparableCase(sc, 44);
-  kiln_zero_skip_pointwise_portable_only = 0;
 }
 
 TEST(HalideSeparableConv, ZeroSkipRejectsUnblockedArguments) {
