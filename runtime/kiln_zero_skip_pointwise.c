@@ -36,7 +36,7 @@ typedef struct kzs_args {
   ptrdiff_t mid_x, mid_y;
   const float *w;     /* channel k, block mb: w + k * 16 + mb * w_block */
   ptrdiff_t w_block;
-  const float *bias;  /* padded to whole blocks by the caller's check */
+  const float *bias;  /* M floats, M a multiple of 16 */
   const float *res;   /* NULL without a residual */
   ptrdiff_t res_x, res_y, res_mb;
   float *out;
@@ -306,7 +306,8 @@ static int kzs_run(halide_buffer_t *mid, halide_buffer_t *weights,
       }
     return 0;
   }
-  if (C % KZS_LANES_BLOCK || M % B || !bias->host || bias->dim[0].min ||
+  if (C <= 0 || W <= 0 || H <= 0 || M <= 0 || C % B || M % B ||
+      !bias->host || bias->dim[0].min ||
       bias->dim[0].extent < M || mid->dimensions != 5 ||
       weights->dimensions != 5 || out->dimensions != 5 ||
       mid->dim[0].stride != 1 || mid->dim[3].stride != B ||
@@ -314,8 +315,11 @@ static int kzs_run(halide_buffer_t *mid, halide_buffer_t *weights,
       mid->dim[1].extent < W || mid->dim[2].extent < H ||
       mid->dim[3].extent * B != C ||
       weights->dim[0].stride != 1 || weights->dim[3].stride != B ||
-      weights->dim[3].min || weights->dim[4].min || out->dim[0].stride != 1 ||
-      out->dim[0].min || out->dim[0].extent != B ||
+      weights->dim[3].min || weights->dim[4].min ||
+      weights->dim[3].extent < C || weights->dim[4].extent * B < M ||
+      out->dim[0].stride != 1 || out->dim[0].min || out->dim[0].extent != B ||
+      /* batch 1 only (the kernelizer's rule) */
+      mid->dim[4].extent != 1 || out->dim[4].extent != 1 || out->dim[4].min ||
       (residual && (residual->dimensions != 5 || residual->dim[0].stride != 1 ||
                     !kzs_covers(residual, out))))
     return -1;
@@ -351,7 +355,9 @@ static int kzs_run(halide_buffer_t *mid, halide_buffer_t *weights,
   a.activation = activation;
   a.act_min = act_min;
   a.act_max = act_max;
+  /* Rows of W pixels, or one flattened row of all W * H. */
   if (a.x0 < 0 || a.y0 < 0 || a.mb0 < 0 || a.mb1 > M / B ||
+      (a.y1 > 1 && a.x1 > W) ||
       (int64_t)(a.x1 - 1) + (int64_t)W * (a.y1 - 1) >= (int64_t)W * H)
     return -1;
 #ifdef KZS_HAVE_AVX2_PATH

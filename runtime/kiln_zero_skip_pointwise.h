@@ -30,7 +30,8 @@
  *   residual, out [16, X, Y, M/16, 1], channel-blocked; an output row may
  *            be the whole image flattened (Y = 1, X = W * H): output pixel
  *            (x, y) reads mid pixel q = x + W * y either way.
- * activation: 0 none, 1 max(v, 0), 2 min(max(v, act_min), act_max).
+ * Batch 1 only. activation: 0 none, 1 max(v, 0), 2 min(max(v, act_min),
+ * act_max).
  * Returns 0, or -1 when a buffer is not laid out as above. Off the
  * compiler's selection (AVX2, every weight finite, M % 16 == 0) it is
  * still exact: without AVX2 it runs portable loops.

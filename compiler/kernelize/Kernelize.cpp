@@ -336,9 +336,9 @@ private:
   /// its depthwise result (KernelSpec::zeroSkipPointwise,
   /// runtime/kiln_zero_skip_pointwise.h): a ReLU or ReLU6 depthwise stage
   /// (about half its outputs zero), the channel-vector form with whole
-  /// blocks of 16 channels in and out, at least 256 input channels (the
-  /// compaction costs a few percent of a list of 64), every pointwise
-  /// weight finite (a skipped 0 * inf would have been NaN).
+  /// blocks of 16 channels in and out, batch 1, at least 256 input
+  /// channels (the compaction costs a few percent of a list of 64), every
+  /// pointwise weight finite (a skipped 0 * inf would have been NaN).
   bool skipsPointwiseZeros(SeparableConv2DOp sep, const KernelSpec &spec) {
     if (!zeroSkipPointwise || !spec.blockedOutput || !spec.inputBlocked(0) ||
         spec.weightBlock != kConvChannelVectorBlock ||
@@ -352,7 +352,7 @@ private:
                     spec.activation == Activation::Clip;
     std::vector<int64_t> x = shapeOf(sep.getInput()),
                          y = shapeOf(sep.getResult());
-    if (!zeroFloor || !epilogue || x[1] < 256 ||
+    if (!zeroFloor || !epilogue || x[0] != 1 || x[1] < 256 ||
         x[1] % kConvChannelVectorBlock || y[1] % kConvChannelVectorBlock)
       return false;
     auto w = constantOf(sep.getPwWeight());

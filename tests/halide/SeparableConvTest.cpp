@@ -637,3 +637,16 @@ TEST(HalideSeparableConv, ZeroSkipRejectsUnblockedArguments) {
   expectSpecError(spec, "zero_skip_pointwise needs a channel-blocked input, "
                         "output and residual");
 }
+
+TEST(HalideSeparableConv, ZeroSkipRejectsBatch2) {
+  KernelSpec spec = separable3x3Spec("zs_batch2");
+  spec.inputShapes = {{2, 32, 7, 7}, {32, 1, 3, 3}, {32}, {1, 32, 1, 1, 16},
+                      {16}};
+  spec.outputShape = {2, 16, 7, 7};
+  spec.weightBlock = kConvChannelVectorBlock;
+  spec.blockedInputs = 1u;
+  spec.blockedOutput = true;
+  spec.dwActivation = Activation::Relu;
+  spec.zeroSkipPointwise = true;
+  expectSpecError(spec, "zero_skip_pointwise needs batch 1, got 2");
+}

@@ -54,6 +54,9 @@ KernelFuncs buildZeroSkipSeparable(const KernelSpec &spec,
     specFail("zero_skip_pointwise needs a channel-blocked input, output and "
              "residual and whole blocks of " +
              std::to_string(block) + " channels in and out");
+  if (spec.inputShapes[0][0] != 1)
+    specFail("zero_skip_pointwise needs batch 1, got " +
+             std::to_string(spec.inputShapes[0][0]));
   KernelFuncs f = makeOutputFuncs(spec);
   Func src = padSpatialInPlace(in[0], /*blocked=*/true, W, H, 0.0f, "x_padded");
   Func mid = depthwiseOnChannelVectors(
