@@ -141,6 +141,17 @@ int compileModel(const CompileOptions &opt) {
     return fail(error);
   if (opt.outputPath.empty() && opt.stopAfter >= Phase::Codegen)
     return fail("no output file: pass -o OUT");
+  if (!opt.outputPath.empty() && opt.stopAfter >= Phase::Link) {
+    // Checked before the work: a missing folder would otherwise surface
+    // as the linker's error after the whole compile.
+    fs::path dir = fs::absolute(opt.outputPath).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+      return fail("cannot write '" + opt.outputPath + "': folder '" +
+                  dir.string() + "' does not exist");
+    if (fs::is_directory(opt.outputPath, ec))
+      return fail("cannot write '" + opt.outputPath + "': it is a folder");
+  }
   if (!opt.dumpDir.empty()) {
     std::error_code ec;
     fs::create_directories(opt.dumpDir, ec);

@@ -149,6 +149,8 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
     layer.kernelKind = kernelKindName(call.spec.kind);
     if (call.spec.kind == KernelKind::Conv2D)
       layer.algorithm = convAlgorithmName(call.spec);
+    if (call.spec.zeroSkipPointwise)
+      layer.algorithm = "zero-skipping pointwise";
     layer.epilogue = epilogueOf(call.spec);
     // Shapes as the spec has them: logical NCHW for channel-blocked
     // arguments too (whole blocks, so the same bytes).

@@ -83,6 +83,15 @@ def main():
             p = run([args.kiln, "compile", model, "-o", out, "--target=host", "--emit=exe"])
             problems += check_failure(f"compile {name}", p, expect_all=expect)
 
+        # An output path kiln cannot write: said before compiling, naming it.
+        first = next(iter(spec["runtime_errors"].values()))["model"]
+        model = os.path.join(args.models, first, "model.onnx")
+        for out, expect in ((os.path.join(work, "missing", "net"),
+                             ["does not exist", os.path.join(work, "missing")]),
+                            (work, ["is a folder"])):
+            p = run([args.kiln, "compile", model, "-o", out, "--target=host"])
+            problems += check_failure(f"compile -o {out}", p, expect_all=expect)
+
         for case, rt in spec["runtime_errors"].items():
             model_dir = os.path.join(args.models, rt["model"])
             meta = load_meta(model_dir)
