@@ -624,29 +624,30 @@ TEST(HalideSeparableConv, ZeroSkipPortableLoops) {
   runSeparableCase(sc, 44);
 }
 
-TEST(HalideSeparableConv, ZeroSkipRejectsUnblockedArguments) {
-  // The zero-skipping form exists only on channel vectors.
-  KernelSpec spec = separable3x3Spec("zs_nchw");
-  spec.inputShapes = {{1, 32, 7, 7}, {32, 1, 3, 3}, {32}, {1, 32, 1, 1, 16},
-                      {16}};
-  spec.outputShape = {1, 16, 7, 7};
+/// A zero-skipping 32 -> 16 separable spec on a 7x7 image with a blocked
+/// input, for the spec-error tests.
+KernelSpec zeroSkipSpec(const std::string &name, int64_t batch,
+                        bool blockedOutput) {
+  KernelSpec spec = separable3x3Spec(name);
+  spec.inputShapes = {{batch, 32, 7, 7}, {32, 1, 3, 3}, {32},
+                      {1, 32, 1, 1, 16}, {16}};
+  spec.outputShape = {batch, 16, 7, 7};
   spec.weightBlock = kConvChannelVectorBlock;
   spec.blockedInputs = 1u;
+  spec.blockedOutput = blockedOutput;
   spec.dwActivation = Activation::Relu;
   spec.zeroSkipPointwise = true;
-  expectSpecError(spec, "zero_skip_pointwise needs a channel-blocked input, "
-                        "output and residual");
+  return spec;
+}
+
+TEST(HalideSeparableConv, ZeroSkipRejectsUnblockedArguments) {
+  // The zero-skipping form exists only on channel vectors.
+  expectSpecError(zeroSkipSpec("zs_nchw", 1, /*blockedOutput=*/false),
+                  "zero_skip_pointwise needs a channel-blocked input, "
+                  "output and residual");
 }
 
 TEST(HalideSeparableConv, ZeroSkipRejectsBatch2) {
-  KernelSpec spec = separable3x3Spec("zs_batch2");
-  spec.inputShapes = {{2, 32, 7, 7}, {32, 1, 3, 3}, {32}, {1, 32, 1, 1, 16},
-                      {16}};
-  spec.outputShape = {2, 16, 7, 7};
-  spec.weightBlock = kConvChannelVectorBlock;
-  spec.blockedInputs = 1u;
-  spec.blockedOutput = true;
-  spec.dwActivation = Activation::Relu;
-  spec.zeroSkipPointwise = true;
-  expectSpecError(spec, "zero_skip_pointwise needs batch 1, got 2");
+  expectSpecError(zeroSkipSpec("zs_batch2", 2, /*blockedOutput=*/true),
+                  "zero_skip_pointwise needs batch 1, got 2");
 }
