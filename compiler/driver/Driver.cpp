@@ -234,7 +234,7 @@ int compileModel(const CompileOptions &opt) {
   kernelizeOptions.vectorRegisters = vectorRegistersOf(halideTarget);
   kernelizeOptions.halfRateVectors = halfRateWideVectorsOf(halideTarget);
   kernelizeOptions.zeroSkipPointwise =
-      opt.zeroSkip && zeroSkipPointwiseByDefault(halideTarget);
+      opt.zeroSkip && zeroSkipPointwiseSupported(halideTarget);
   auto plan = kernelizeModule(*module, name, error, kernelizeOptions);
   if (!plan)
     return fail(opt.inputPath + ": " + error);

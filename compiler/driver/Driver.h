@@ -43,7 +43,7 @@ struct CompileOptions {
   // (channelBlockedByDefault).
   ActivationLayoutMode layout = ActivationLayoutMode::Auto;
   // Whether separable kernels skip the zeros of their ReLU'd depthwise
-  // result where the target supports it (zeroSkipPointwiseByDefault):
+  // result where the target supports it (zeroSkipPointwiseSupported):
   // off by default (slower than the dense kernels on Zen 3, benchmarks/
   // README.md "Zero-skipping pointwise stage (session 44)").
   bool zeroSkip = false;

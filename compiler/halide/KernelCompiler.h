@@ -58,7 +58,7 @@ bool channelBlockedByDefault(const std::string &halideTarget);
 /// Whether fused separable kernels can skip the zeros of their ReLU'd
 /// depthwise result on `halideTarget` (KernelizeOptions::zeroSkipPointwise,
 /// with `kiln compile --zero-skip=on`): x86 with AVX2.
-bool zeroSkipPointwiseByDefault(const std::string &halideTarget);
+bool zeroSkipPointwiseSupported(const std::string &halideTarget);
 
 /// The vector registers a Halide target's CPU schedules plan register
 /// tiles for (CpuScheduleParams::vectorRegisters): 16 on x86 without

@@ -57,7 +57,7 @@ bool channelBlockedByDefault(const std::string &halideTarget) {
   return x86WithAvx2(Halide::Target(halideTarget));
 }
 
-bool zeroSkipPointwiseByDefault(const std::string &halideTarget) {
+bool zeroSkipPointwiseSupported(const std::string &halideTarget) {
   // The kernel's fast path is AVX2 (runtime/kiln_zero_skip_pointwise.c).
   return x86WithAvx2(Halide::Target(halideTarget));
 }

@@ -41,7 +41,7 @@ struct KernelizeOptions {
   bool halfRateVectors = false;
   /// Whether fused separable kernels may skip the zeros of a ReLU'd
   /// depthwise result in their pointwise stage (--zero-skip=on on a target
-  /// where zeroSkipPointwiseByDefault holds).
+  /// where zeroSkipPointwiseSupported holds).
   bool zeroSkipPointwise = false;
 };
 
