@@ -1,7 +1,8 @@
 # ===- e2e_common.py - Shared helpers of the Kiln end-to-end tests --------=== #
 #
 # Result comparison (elementwise tolerance + classifier top-5) and process
-# helpers used by run_e2e.py, run_bad_inputs.py and c_api/run_c_api.py.
+# helpers used by run_e2e.py, run_bad_inputs.py, run_mutated_models.py and
+# c_api/run_c_api.py.
 #
 # ===----------------------------------------------------------------------=== #
 
@@ -81,6 +82,18 @@ def load_meta(model_dir):
         raise E2EFailure(f"{path}: missing (were the models generated?)")
     with open(path) as f:
         return json.load(f)
+
+
+# Exit codes catch signals; these catch crash reports printed by handlers
+# (LLVM's stack dump, libstdc++'s uncaught-exception message, assert()).
+CRASH_MARKERS = ("segmentation", "assertion", "core dumped", "stack dump",
+                 "please submit a bug report", "terminate called")
+
+
+def crash_signs(text):
+    """The crash markers found in a process's output (case-insensitive)."""
+    low = text.lower()
+    return [m for m in CRASH_MARKERS if m in low]
 
 
 def describe_exit(rc):

@@ -19,19 +19,10 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import (E2EFailure, describe_exit, kiln_compile,  # noqa: E402
-                        load_meta, main_wrapper, run)
+from e2e_common import (E2EFailure, crash_signs, describe_exit,  # noqa: E402
+                        kiln_compile, load_meta, main_wrapper, run)
 
-# Exit codes catch signals; these catch crash reports printed by handlers
-# (LLVM's stack dump, libstdc++'s uncaught-exception message, assert()).
-CRASH_MARKERS = ("segmentation", "assertion", "core dumped", "stack dump",
-                 "please submit a bug report", "terminate called")
 VALGRIND_ERROR_RC = 99
-
-
-def crash_signs(text):
-    low = text.lower()
-    return [m for m in CRASH_MARKERS if m in low]
 
 
 def check_failure(what, p, expect_all=(), expect_any=()):
