@@ -15,8 +15,10 @@
 #    error that names the model file, never by a signal, a timeout or a
 #    crash report.
 #  * valid (--valid N): keeps the graph well-formed but moves it off the
-#    shapes the fixed tests use (input height / width, batch, strides,
-#    pads, dilations, auto_pad, pool windows, epsilons), compiled with one
+#    shapes and values the fixed tests use (input height / width, batch,
+#    strides, pads, dilations, auto_pad, pool windows, epsilons, Gemm
+#    alpha / beta, Pad modes, new initializer values: zeroed, scaled, half
+#    zero or random weights, biases, statistics, Clip bounds), compiled with one
 #    of kiln's option sets (fusion off, layouts, direct convs, zero-skipping,
 #    AVX2). Cases onnxruntime rejects are skipped; kiln may reject a case
 #    only with an error of ALLOWED_REJECTIONS; otherwise its executable's outputs
@@ -141,10 +143,50 @@ def mutate_malformed(onnx, numpy_helper, m, rng):
     return "none"
 
 
-def mutate_valid(onnx, m, rng):
+def mutate_valid(onnx, numpy_helper, m, rng):
     """One shape-moving mutation that keeps model m well-formed."""
     g = m.graph
-    kind = rng.randrange(6)
+    kind = rng.randrange(9)
+    if kind == 6:  # new values for a float initializer: weights, biases,
+        # batch-norm statistics, Clip bounds, Pad values
+        floats = [t for t in g.initializer if t.data_type == onnx.TensorProto.FLOAT]
+        if not floats:
+            return "none"
+        t = rng.choice(floats)
+        a = numpy_helper.to_array(t).astype(np.float32)
+        how = rng.randrange(4)
+        if how == 0:
+            a = np.zeros_like(a)
+        elif how == 1:
+            a = a * np.float32(rng.choice([-1.0, 0.25, 4.0]))
+        elif how == 2:  # half the values zero (sparse weights, dead channels)
+            a = np.where(rng_normal(rng, a.shape) > 0, a, 0).astype(np.float32)
+        else:
+            a = rng_normal(rng, a.shape) * np.float32(rng.choice([0.1, 1.0, 3.0]))
+        if "var" in t.name:  # variances stay positive
+            a = np.abs(a) + np.float32(1e-3)
+        t.CopyFrom(numpy_helper.from_array(a.astype(np.float32), t.name))
+        return f"{t.name} values"
+    if kind == 7:  # Gemm scale factors
+        gemms = [n for n in g.node if n.op_type == "Gemm"]
+        if not gemms:
+            return "none"
+        n = rng.choice(gemms)
+        for name in ("alpha", "beta"):
+            for a in [a for a in n.attribute if a.name == name]:
+                n.attribute.remove(a)
+            n.attribute.append(onnx.helper.make_attribute(name, rng.choice([0.5, 1.0, -2.0])))
+        return f"{n.name}.alpha/beta"
+    if kind == 8:  # Pad mode
+        pads = [n for n in g.node if n.op_type == "Pad"]
+        if not pads:
+            return "none"
+        n = rng.choice(pads)
+        for a in [a for a in n.attribute if a.name == "mode"]:
+            n.attribute.remove(a)
+        n.attribute.append(onnx.helper.make_attribute(
+            "mode", rng.choice(["constant", "reflect", "edge"])))
+        return f"{n.name}.mode"
     if kind in (0, 1):
         names = ("strides", "pads", "dilations", "kernel_shape", "ceil_mode",
                  "count_include_pad", "epsilon")
@@ -242,7 +284,7 @@ def run_malformed(args, onnx, numpy_helper, models, rng, work):
     return failures
 
 
-def run_valid(args, onnx, models, rng, work):
+def run_valid(args, onnx, numpy_helper, models, rng, work):
     import onnxruntime as ort
     failures = []
     counts = {"compared": 0, "onnxruntime rejects": 0, "kiln rejects": 0,
@@ -250,7 +292,7 @@ def run_valid(args, onnx, models, rng, work):
     for i in range(args.valid):
         src = rng.choice(models)
         m = onnx.load(src)
-        kinds = [mutate_valid(onnx, m, rng) for _ in range(rng.randint(1, 2))]
+        kinds = [mutate_valid(onnx, numpy_helper, m, rng) for _ in range(rng.randint(1, 2))]
         options = rng.choice(OPTION_SETS)
         # Let onnxruntime infer the new shapes.
         del m.graph.value_info[:]
@@ -345,7 +387,7 @@ def main():
         os.makedirs(work)
         rng = random.Random(args.seed)
         failures = run_malformed(args, onnx, numpy_helper, models, rng, work)
-        failures += run_valid(args, onnx, models, rng, work)
+        failures += run_valid(args, onnx, numpy_helper, models, rng, work)
         if failures:
             raise E2EFailure(f"{len(failures)} mutated-model case(s) failed (seed "
                              f"{args.seed}; cases kept in {work}):\n" + "\n".join(failures))

@@ -828,6 +828,21 @@ TEST_F(OnnxImporterTest, ClipVariants) {
   EXPECT_EQ(clip.getMax().convertToFloat(), 6.0f);
 }
 
+// ONNX: min > max sets every value to max (Min(max, Max(x, min))).
+TEST_F(OnnxImporterTest, ClipMinAboveMaxClampsToMax) {
+  Model m;
+  m.input("x", {1, 4});
+  m.floats("lo", {}, {2.0f});
+  m.floats("hi", {}, {-1.5f});
+  m.node("Clip", "inverted", {"x", "lo", "hi"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto clip = firstOp<kiln::ClipOp>(*module);
+  EXPECT_EQ(clip.getMin().convertToFloat(), -1.5f);
+  EXPECT_EQ(clip.getMax().convertToFloat(), -1.5f);
+}
+
 TEST_F(OnnxImporterTest, ReshapeCopiesAndInfersDims) {
   Model m;
   m.input("x", {2, 3, 4});

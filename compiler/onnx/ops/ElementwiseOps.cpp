@@ -1,7 +1,8 @@
 //===- ElementwiseOps.cpp - Activations and Add ---------------------------===//
 //
 // Relu, Sigmoid, HardSigmoid and HardSwish map one-to-one onto kiln ops.
-// Clip bounds (inputs since opset 11) are read at import time. An Add of a
+// Clip bounds (inputs since opset 11) are read at import time (min > max
+// becomes min = max, as the spec defines it). An Add of a
 // constant bias right after a bias-less dense layer (MatMul + Add) becomes
 // that dense layer's bias.
 //
@@ -89,6 +90,10 @@ LogicalResult kiln::convertClip(GraphImporter &imp) {
     imp.setOutputAlias(0, 0);
     return success();
   }
+  // ONNX: min > max sets every value to max (Min(max, Max(x, min))), which
+  // is clip(x, max, max); kiln.clip keeps min <= max.
+  if (bounds[0] > bounds[1])
+    bounds[0] = bounds[1];
   FailureOr<Value> result;
   if (present[0] && bounds[0] == 0.0f && !present[1]) {
     result = imp.createWithType<ReluOp>(input->getType(), *input);
