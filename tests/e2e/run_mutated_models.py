@@ -143,6 +143,14 @@ def mutate_malformed(onnx, numpy_helper, m, rng):
     return "none"
 
 
+def set_attribute(onnx, node, name, value, replaces=()):
+    """Gives node attribute `name` = value, dropping any old one and those
+    named in `replaces`."""
+    for a in [a for a in node.attribute if a.name == name or a.name in replaces]:
+        node.attribute.remove(a)
+    node.attribute.append(onnx.helper.make_attribute(name, value))
+
+
 def mutate_valid(onnx, numpy_helper, m, rng):
     """One shape-moving mutation that keeps model m well-formed."""
     g = m.graph
@@ -173,19 +181,14 @@ def mutate_valid(onnx, numpy_helper, m, rng):
             return "none"
         n = rng.choice(gemms)
         for name in ("alpha", "beta"):
-            for a in [a for a in n.attribute if a.name == name]:
-                n.attribute.remove(a)
-            n.attribute.append(onnx.helper.make_attribute(name, rng.choice([0.5, 1.0, -2.0])))
+            set_attribute(onnx, n, name, rng.choice([0.5, 1.0, -2.0]))
         return f"{n.name}.alpha/beta"
     if kind == 8:  # Pad mode
         pads = [n for n in g.node if n.op_type == "Pad"]
         if not pads:
             return "none"
         n = rng.choice(pads)
-        for a in [a for a in n.attribute if a.name == "mode"]:
-            n.attribute.remove(a)
-        n.attribute.append(onnx.helper.make_attribute(
-            "mode", rng.choice(["constant", "reflect", "edge"])))
+        set_attribute(onnx, n, "mode", rng.choice(["constant", "reflect", "edge"]))
         return f"{n.name}.mode"
     if kind in (0, 1):
         names = ("strides", "pads", "dilations", "kernel_shape", "ceil_mode",
@@ -220,19 +223,15 @@ def mutate_valid(onnx, numpy_helper, m, rng):
         if not convs:
             return "none"
         n = rng.choice(convs)
-        for a in [a for a in n.attribute if a.name == "dilations"]:
-            n.attribute.remove(a)
         d = rng.choice([2, 3])
-        n.attribute.append(onnx.helper.make_attribute("dilations", [d, rng.choice([1, d])]))
+        set_attribute(onnx, n, "dilations", [d, rng.choice([1, d])])
         return f"{n.name}.dilations"
     if kind == 5:
         n = rng.choice(g.node)
         if n.op_type not in ("Conv", "MaxPool", "AveragePool"):
             return "none"
-        for a in [a for a in n.attribute if a.name == "pads"]:
-            n.attribute.remove(a)
-        n.attribute.append(onnx.helper.make_attribute(
-            "auto_pad", rng.choice(["SAME_UPPER", "SAME_LOWER", "VALID"])))
+        set_attribute(onnx, n, "auto_pad", rng.choice(["SAME_UPPER", "SAME_LOWER", "VALID"]),
+                      replaces=("pads",))
         return f"{n.name}.auto_pad"
     return "none"
 
