@@ -84,6 +84,14 @@ def load_meta(model_dir):
         return json.load(f)
 
 
+def clear_inferred_shapes(model):
+    """Drops a ModelProto's intermediate and output shapes, so that a
+    changed input shape is propagated anew (by onnxruntime, by kiln)."""
+    del model.graph.value_info[:]
+    for o in model.graph.output:
+        o.type.tensor_type.ClearField("shape")
+
+
 # Exit codes catch signals; these catch crash reports printed by handlers
 # (LLVM's stack dump, libstdc++'s uncaught-exception message, assert()).
 CRASH_MARKERS = ("segmentation", "assertion", "core dumped", "stack dump",

@@ -40,8 +40,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import (E2EFailure, compare, crash_signs,  # noqa: E402
-                        describe_exit, main_wrapper, run)
+from e2e_common import (E2EFailure, clear_inferred_shapes, compare,  # noqa: E402
+                        crash_signs, describe_exit, main_wrapper, run)
 
 # Values that stress the importer's arithmetic and checks.
 EXTREME_INTS = (0, -1, 1, 2, 3, -7, 7, 65536, 1000000, 1 << 31, -(1 << 31), 1 << 62)
@@ -293,10 +293,7 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
         m = onnx.load(src)
         kinds = [mutate_valid(onnx, numpy_helper, m, rng) for _ in range(rng.randint(1, 2))]
         options = rng.choice(OPTION_SETS)
-        # Let onnxruntime infer the new shapes.
-        del m.graph.value_info[:]
-        for o in m.graph.output:
-            o.type.tensor_type.ClearField("shape")
+        clear_inferred_shapes(m)
         data = m.SerializeToString()
         what = (f"valid case {i} ({os.path.basename(os.path.dirname(src))}: "
                 f"{', '.join(kinds)}; {' '.join(options) or 'default options'})")

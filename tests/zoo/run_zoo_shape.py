@@ -20,8 +20,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from e2e_common import (E2EFailure, check_top5, compare, kiln_compile,  # noqa: E402
-                        main_wrapper, run_checked)
+from e2e_common import (E2EFailure, check_top5, clear_inferred_shapes,  # noqa: E402
+                        compare, kiln_compile, main_wrapper, run_checked)
 
 
 def main():
@@ -43,9 +43,7 @@ def main():
             raise E2EFailure(f"--shape {args.shape}: the model's input has rank {len(dims)}")
         for d, v in zip(dims, shape):
             d.dim_value = v
-        del m.graph.value_info[:]
-        for o in m.graph.output:
-            o.type.tensor_type.ClearField("shape")
+        clear_inferred_shapes(m)
         work = os.path.abspath(args.workdir)
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
