@@ -19,6 +19,14 @@ RTOL = 1e-3
 ATOL = 1e-4
 
 
+def target_runner(target, qemu="qemu-aarch64"):
+    """The command prefix that runs an executable built for `target` here:
+    arm-64-linux ones under qemu with the cross toolchain's sysroot."""
+    if target.startswith("arm-64"):
+        return [qemu, "-L", "/usr/aarch64-linux-gnu"]
+    return []
+
+
 class E2EFailure(Exception):
     """A check failed; the message says which and why."""
 

@@ -22,9 +22,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import (ATOL, RTOL, E2EFailure, check_top5, compare,  # noqa: E402
-                        kiln_compile, load_meta, main_wrapper, run_checked)
-
-QEMU_SYSROOT = "/usr/aarch64-linux-gnu"
+                        kiln_compile, load_meta, main_wrapper, run_checked,
+                        target_runner)
 
 
 def case_files(meta, case):
@@ -89,9 +88,7 @@ def main():
         kiln_compile(args.kiln, os.path.join(args.model_dir, "model.onnx"), exe,
                      args.target, "exe", args.kiln_flag)
 
-        runner = []
-        if args.target.startswith("arm-64"):
-            runner = [args.qemu, "-L", QEMU_SYSROOT]
+        runner = target_runner(args.target, args.qemu)
         failures = []
         for case in args.case or [None]:
             failures += run_case(meta, args, work, exe, runner, case)

@@ -3,6 +3,7 @@
 #
 #   run_mutated_models.py --kiln BIN --models DIR --workdir W
 #                         [--seed S] [--malformed N] [--valid N]
+#                         [--target host|arm-64-linux] [--qemu BIN]
 #
 # Two seeded, reproducible campaigns over the generated test models
 # (DIR/*/model.onnx), each case a copy of one model with 1-3 mutations:
@@ -18,11 +19,13 @@
 #    shapes and values the fixed tests use (input height / width, batch,
 #    strides, pads, dilations, auto_pad, pool windows, epsilons, Gemm
 #    alpha / beta, Pad modes, new initializer values: zeroed, scaled, half
-#    zero or random weights, biases, statistics, Clip bounds), compiled with one
-#    of kiln's option sets (fusion off, layouts, direct convs, zero-skipping,
-#    AVX2). Cases onnxruntime rejects are skipped; kiln may reject a case
-#    only with an error of ALLOWED_REJECTIONS; otherwise its executable's outputs
-#    must match onnxruntime's on a random input (rtol 1e-3, atol 1e-4).
+#    zero or random weights, biases, statistics, Clip bounds), compiled
+#    with one of kiln's option sets (fusion off, layouts, direct convs,
+#    zero-skipping, AVX2; with --target arm-64-linux for that target and
+#    run under qemu). Cases onnxruntime rejects are skipped; kiln may
+#    reject a case only with an error of ALLOWED_REJECTIONS; otherwise its
+#    executable's outputs must match onnxruntime's on a random input
+#    (rtol 1e-3, atol 1e-4).
 #
 # A failing case is kept in the work folder (case_<n>.onnx) with the command
 # that failed. The case list depends only on the seed and the models.
@@ -41,7 +44,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import (E2EFailure, clear_inferred_shapes, compare,  # noqa: E402
-                        crash_signs, describe_exit, main_wrapper, run)
+                        crash_signs, describe_exit, main_wrapper, run,
+                        target_runner)
 
 # Values that stress the importer's arithmetic and checks.
 EXTREME_INTS = (0, -1, 1, 2, 3, -7, 7, 65536, 1000000, 1 << 31, -(1 << 31), 1 << 62)
@@ -53,11 +57,18 @@ OPS = ("Conv", "Relu", "Add", "Concat", "MaxPool", "AveragePool", "Gemm", "Flatt
 # shape inference truncate (in - window) / stride toward zero, so they give
 # an output of 1 where the spec's floor gives 0; kiln refuses the window).
 ALLOWED_REJECTIONS = ("unsupported", "does not fit input")
-# Compile options of the valid campaign (one set per case).
-OPTION_SETS = ([], ["--no-fuse"], ["--layout=nchw"], ["--layout=blocked"],
-               ["--conv-algorithm=direct"], ["--zero-skip=on"]) + (
-                   (["--target=x86-64-linux-avx2"],)
-                   if platform.machine() in ("x86_64", "AMD64") else ())
+# Compile options of the valid campaign (one set per case), per --target.
+HOST_OPTION_SETS = ([], ["--no-fuse"], ["--layout=nchw"], ["--layout=blocked"],
+                    ["--conv-algorithm=direct"], ["--zero-skip=on"]) + (
+                        (["--target=x86-64-linux-avx2"],)
+                        if platform.machine() in ("x86_64", "AMD64") else ())
+CROSS_OPTION_SETS = ([], ["--no-fuse"], ["--layout=blocked"], ["--conv-algorithm=direct"])
+
+
+def option_sets(target):
+    if target == "host":
+        return HOST_OPTION_SETS
+    return tuple([f"--target={target}"] + o for o in CROSS_OPTION_SETS)
 
 
 def mutate_malformed(onnx, numpy_helper, m, rng):
@@ -292,7 +303,7 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
         src = rng.choice(models)
         m = onnx.load(src)
         kinds = [mutate_valid(onnx, numpy_helper, m, rng) for _ in range(rng.randint(1, 2))]
-        options = rng.choice(OPTION_SETS)
+        options = rng.choice(option_sets(args.target))
         clear_inferred_shapes(m)
         data = m.SerializeToString()
         what = (f"valid case {i} ({os.path.basename(os.path.dirname(src))}: "
@@ -335,7 +346,7 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
             for k, o in enumerate(sess.get_outputs()):
                 outs.append(os.path.join(work, f"out_{i}_{k}.npy"))
                 cmd += ["--output", f"{o.name}={outs[-1]}"]
-            p = run(cmd, timeout=120, echo=False)
+            p = run(target_runner(args.target, args.qemu) + cmd, timeout=300, echo=False)
             if p.returncode:
                 failures.append(f"{what}: run: {describe_exit(p.returncode)}\n{p.stderr.rstrip()}")
                 continue
@@ -369,6 +380,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--malformed", type=int, default=100, help="malformed cases")
     ap.add_argument("--valid", type=int, default=20, help="valid cases")
+    ap.add_argument("--target", default="host",
+                    help="kiln target of the valid cases: host or arm-64-linux (run under "
+                         "--qemu)")
+    ap.add_argument("--qemu", default="qemu-aarch64", help="runner for arm-64-linux")
     args = ap.parse_args()
 
     def body():
