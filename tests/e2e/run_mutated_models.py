@@ -27,7 +27,8 @@
 #    executable's outputs must match onnxruntime's on a random input
 #    (rtol 1e-3, atol 1e-4).
 #
-# A failing case is kept in the work folder (case_<n>.onnx) with the command
+# A failing case is kept in the work folder (malformed_<n>.onnx, or
+# valid_<n>_model.onnx with its inputs and outputs) with the command
 # that failed. The case list depends only on the seed and the models.
 #
 # ===----------------------------------------------------------------------=== #
@@ -273,7 +274,7 @@ def run_malformed(args, onnx, numpy_helper, models, rng, work):
                 raw[rng.randrange(len(raw))] = rng.randrange(256)
             data = bytes(raw)
             kinds.append("flipped bytes")
-        model = os.path.join(work, f"case_{i}.onnx")
+        model = os.path.join(work, f"malformed_{i}.onnx")
         with open(model, "wb") as f:
             f.write(data)
         what = f"malformed case {i} ({os.path.basename(os.path.dirname(src))}: {', '.join(kinds)})"
@@ -323,10 +324,11 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
         if any(not np.all(np.abs(w) < 1e38) for w in wants):
             counts["not finite"] += 1
             continue
-        model = os.path.join(work, f"case_{i}.onnx")
+        prefix = os.path.join(work, f"valid_{i}_")
+        model = prefix + "model.onnx"
         with open(model, "wb") as f:
             f.write(data)
-        exe = os.path.join(work, f"net_{i}")
+        exe = prefix + "net"
         try:
             p = run([args.kiln, "compile", model, "-o", exe, *options], timeout=600, echo=False)
             if p.returncode:
@@ -339,12 +341,12 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
                                 f"\n{p.stderr.rstrip()}")
                 continue
             cmd, outs = [exe], []
-            for name, x in feeds.items():
-                path = os.path.join(work, f"in_{i}_{len(cmd)}.npy")
+            for k, (name, x) in enumerate(feeds.items()):
+                path = f"{prefix}in_{k}.npy"
                 np.save(path, x)
                 cmd += ["--input", f"{name}={path}"]
             for k, o in enumerate(sess.get_outputs()):
-                outs.append(os.path.join(work, f"out_{i}_{k}.npy"))
+                outs.append(f"{prefix}out_{k}.npy")
                 cmd += ["--output", f"{o.name}={outs[-1]}"]
             p = run(target_runner(args.target, args.qemu) + cmd, timeout=300, echo=False)
             if p.returncode:
@@ -356,9 +358,8 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
             failures.append(f"{what}: {e}")
             continue
         counts["compared"] += 1
-        for path in glob.glob(os.path.join(work, f"*_{i}*")) + [model]:
-            if os.path.exists(path):
-                os.remove(path)
+        for path in glob.glob(prefix + "*"):
+            os.remove(path)
     print("valid: " + ", ".join(f"{v} {k}" for k, v in counts.items()) +
           f", {len(failures)} failed")
     # Most cases must reach the comparison, else the campaign proves little.
