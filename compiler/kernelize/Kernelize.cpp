@@ -848,6 +848,8 @@ bool Kernelizer::lower(Operation *op) {
         spec.kind = KernelKind::Pad;
         spec.pads.assign(p.getPads().begin(), p.getPads().end());
         spec.padValue = p.getValue().convertToFloat();
+        if (!parsePadMode(p.getMode().str(), spec.padMode))
+          return fail(op, "has an unknown pad mode '" + p.getMode().str() + "'");
         emit(op, spec, op->getOperands(), p.getResult());
         return true;
       })

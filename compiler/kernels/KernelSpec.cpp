@@ -240,6 +240,8 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseList(value, out.perm);
     else if (key == "pad_value")
       ok = parseFloat(value, out.padValue);
+    else if (key == "pad_mode")
+      ok = parsePadMode(value, out.padMode);
     else if (key == "dw_activation")
       ok = parseActivation(value, out.dwActivation);
     else if (key == "dw_act_param0")
@@ -327,6 +329,30 @@ const char *kernelKindName(KernelKind kind) {
   return "unknown";
 }
 
+const char *padModeName(PadMode mode) {
+  switch (mode) {
+  case PadMode::Constant:
+    return "constant";
+  case PadMode::Edge:
+    return "edge";
+  case PadMode::Reflect:
+    return "reflect";
+  case PadMode::Wrap:
+    return "wrap";
+  }
+  return "unknown";
+}
+
+bool parsePadMode(const std::string &text, PadMode &out) {
+  for (PadMode m :
+       {PadMode::Constant, PadMode::Edge, PadMode::Reflect, PadMode::Wrap})
+    if (text == padModeName(m)) {
+      out = m;
+      return true;
+    }
+  return false;
+}
+
 const char *activationName(Activation act) {
   switch (act) {
   case Activation::None:
@@ -407,8 +433,13 @@ std::string KernelSpec::serialize() const {
     os << "dw_act_param0=" << formatFloat(dwActParam0) << '\n';
     os << "dw_act_param1=" << formatFloat(dwActParam1) << '\n';
   }
-  if (kind == KernelKind::Pad)
+  if (kind == KernelKind::Pad) {
     os << "pad_value=" << formatFloat(padValue) << '\n';
+    // Only a non-constant mode is written, so the text (the cache key) of
+    // a constant pad stays as it was before modes existed.
+    if (padMode != PadMode::Constant)
+      os << "pad_mode=" << padModeName(padMode) << '\n';
+  }
   return os.str();
 }
 

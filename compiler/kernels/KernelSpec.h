@@ -92,6 +92,11 @@ enum class KernelKind {
 /// x * max(0, min(1, x / 6 + 0.5)); Sigmoid is 1 / (1 + exp(-x)).
 enum class Activation { None, Relu, Clip, Sigmoid, HardSigmoid, HardSwish };
 
+/// What a Pad kernel writes outside its input (ONNX Pad's modes): padValue,
+/// the nearest input cell, the input mirrored about its end cells (not
+/// repeating them), or the input repeated.
+enum class PadMode { Constant, Edge, Reflect, Wrap };
+
 struct KernelSpec {
   KernelKind kind = KernelKind::Conv2D;
   /// C symbol of the generated function; unique within one artifact.
@@ -169,8 +174,9 @@ struct KernelSpec {
   /// Concat and Softmax.
   int64_t axis = 1;
 
-  /// Pad: the value of the padded cells (may be +-inf). Serialized only
-  /// for that kind.
+  /// Pad: the mode, and for PadMode::Constant the value of the padded
+  /// cells (may be +-inf). Serialized only for that kind.
+  PadMode padMode = PadMode::Constant;
   float padValue = 0.0f;
 
   /// HardSigmoid activation parameters.
@@ -199,6 +205,9 @@ bool parseSpecs(const std::string &text, std::vector<KernelSpec> &out,
 
 const char *kernelKindName(KernelKind kind);
 const char *activationName(Activation act);
+/// ONNX's names: "constant", "edge", "reflect", "wrap".
+const char *padModeName(PadMode mode);
+bool parsePadMode(const std::string &text, PadMode &out);
 
 } // namespace kiln
 

@@ -104,6 +104,9 @@ struct FoldPadIntoWindowOp : OpRewritePattern<PadOp> {
       return rewriter.notifyMatchFailure(pad, "pads the N or C dimension");
     if (!pad.getResult().hasOneUse())
       return rewriter.notifyMatchFailure(pad, "result has several uses");
+    if (pad.getMode() != "constant")
+      return rewriter.notifyMatchFailure(
+          pad, "mode '" + pad.getMode() + "' is not a constant border");
     // ONNX [n, c, h, w begins, n, c, h, w ends] -> [top, left, bottom, right].
     int64_t spatial[4] = {p[2], p[3], p[6], p[7]};
     float value = pad.getValue().convertToFloat();

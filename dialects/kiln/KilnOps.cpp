@@ -944,6 +944,11 @@ LogicalResult PadOp::verify() {
     return failure();
   if (std::isnan(getValue().convertToFloat()))
     return emitOpError() << "value must not be NaN";
+  StringRef mode = getMode();
+  if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+      mode != "wrap")
+    return emitOpError() << "mode '" << mode
+                         << "' is not one of constant, edge, reflect, wrap";
   return verifyInferredShape(*this, *shape);
 }
 

@@ -486,23 +486,34 @@ def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
 
 def Kiln_PadOp : Kiln_Op<"pad", [Pure,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
-  let summary = "Constant padding of any dimensions (ONNX Pad, mode constant)";
+  let summary = "Padding of any dimensions (ONNX Pad: constant, edge, reflect, wrap)";
   let description = [{
     `pads` has 2 x rank values in ONNX order, all begins then all ends:
     `[x1_begin, x2_begin, ..., x1_end, x2_end, ...]`. Dimension d of the
-    result is `input[d] + pads[d] + pads[rank + d]`; every cell outside the
-    input holds `value` (which may be -inf, not NaN). Pads are non-negative
-    (cropping is not supported). `kiln-fold-pad` moves the spatial padding
-    of a pad into the conv2d / pooling op that reads it; the rest becomes a
-    Pad kernel. Folds: a pad whose pads are all zero is its input.
+    result is `input[d] + pads[d] + pads[rank + d]`. Pads are non-negative
+    (cropping is not supported). `mode` says what the cells outside the
+    input hold, as ONNX Pad defines it:
+    - `constant` (the default): `value` (which may be -inf, not NaN);
+    - `edge`: the nearest cell of the input (its index clamped);
+    - `reflect`: the input mirrored about its first and last cell, which
+      are not repeated (`[a b c]` padded by 2 each side is
+      `[c b a b c b a]`); pads wider than the input keep reflecting;
+    - `wrap`: the input repeated (the index modulo the dimension).
+    `value` is ignored by the non-constant modes (tensors are never
+    empty, so there is always a cell to copy). `kiln-fold-pad` moves the spatial padding of a
+    constant pad into the conv2d / pooling op that reads it; the rest
+    becomes a Pad kernel. Folds: a pad whose pads are all zero is its input.
 
     ```mlir
     %y = kiln.pad %x {pads = array<i64: 0, 0, 1, 2, 0, 0, 1, 2>, value = 0.0 : f32}
          : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x8xf32>
+    %z = kiln.pad %x {mode = "reflect", pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
+         : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x6xf32>
     ```
   }];
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$pads,
-      DefaultValuedAttr<F32Attr, "0.0f">:$value);
+      DefaultValuedAttr<F32Attr, "0.0f">:$value,
+      DefaultValuedStrAttr<StrAttr, "constant">:$mode);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

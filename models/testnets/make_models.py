@@ -31,6 +31,8 @@ from onnx import TensorProto, helper, numpy_helper
 OPSET = 13
 # IR version 8 is the one that goes with opset 13; onnxruntime 1.30 reads it.
 IR_VERSION = 8
+# The IR versions of the other opsets a model may ask for (GraphBuilder.opset).
+IR_VERSION_OF = {19: 9}
 
 
 class GraphBuilder:
@@ -44,6 +46,7 @@ class GraphBuilder:
         self.inputs = []
         self.outputs = []
         self.counter = 0
+        self.opset = OPSET
 
     def fresh(self, base):
         self.counter += 1
@@ -132,8 +135,8 @@ class GraphBuilder:
         self.add_output(out_name, out_shape)
         graph = helper.make_graph(self.nodes, self.name, self.inputs, self.outputs, self.inits)
         model = helper.make_model(graph, producer_name="kiln-testnets",
-                                  opset_imports=[helper.make_opsetid("", OPSET)])
-        model.ir_version = IR_VERSION
+                                  opset_imports=[helper.make_opsetid("", self.opset)])
+        model.ir_version = IR_VERSION if self.opset == OPSET else IR_VERSION_OF[self.opset]
         return model
 
 
@@ -370,12 +373,36 @@ def pads(g):
     return g.finish(y, "output", [1, 11, 4, 4]), []
 
 
+def pad_modes(g):
+    """ONNX Pad's edge, reflect and wrap modes (opset 19 for wrap), none of
+    which can fold into a conv: a reflect border before an unpadded conv (the
+    style-transfer pattern), an asymmetric edge pad before a max pool, a wrap
+    (circular) pad before a conv, and a reflect pad of the channel dim. Pads
+    stay within n - 1 cells, where onnxruntime agrees with the ONNX
+    reference (numpy.pad)."""
+    g.opset = 19
+    x = g.add_input("input", [1, 3, 10, 12])
+
+    def pad(y, amounts, mode):
+        ins = [y, g.const("pads", np.array(amounts, np.int64))]
+        return g.node("Pad", ins, "pad", mode=mode)
+
+    y = pad(x, [0, 0, 2, 2, 0, 0, 2, 2], "reflect")                 # 14x16
+    y = g.relu(g.conv(y, 3, 8, 3, pads=[0, 0, 0, 0]))                # 12x14
+    y = pad(y, [0, 0, 1, 0, 0, 0, 0, 1], "edge")                    # 13x15
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[2, 2], strides=[2, 2])  # 6x7
+    y = pad(y, [0, 0, 1, 1, 0, 0, 1, 1], "wrap")                    # 8x9
+    y = g.conv(y, 8, 8, 3, pads=[0, 0, 0, 0])                        # 6x7
+    y = pad(y, [0, 1, 0, 0, 0, 2, 0, 0], "reflect")                 # 11 channels
+    return g.finish(y, "output", [1, 11, 6, 7]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
     residual_projection, inception_block, inception_blocked, winograd_5x5,
     relu6_clip, batch2, non_square,
-    matmul_add_head, external_data, multi_io, democnn, pads)}
+    matmul_add_head, external_data, multi_io, democnn, pads, pad_modes)}
 
 
 def seed_of(name):
@@ -420,7 +447,7 @@ def write_good_model(outdir, name):
 
     meta = {
         "name": name,
-        "opset": OPSET,
+        "opset": g.opset,
         "inputs": [{"name": vi.name, "shape": list(inputs[k].shape)}
                    for k, vi in enumerate(model.graph.input)],
         "outputs": [{"name": vo.name, "shape": list(outputs[k].shape)}

@@ -200,7 +200,9 @@ def mutate_valid(onnx, numpy_helper, m, rng):
         if not pads:
             return "none"
         n = rng.choice(pads)
-        set_attribute(onnx, n, "mode", rng.choice(["constant", "reflect", "edge"]))
+        opset = max(o.version for o in m.opset_import if o.domain in ("", "ai.onnx"))
+        modes = ["constant", "reflect", "edge"] + (["wrap"] if opset >= 19 else [])
+        set_attribute(onnx, n, "mode", rng.choice(modes))
         return f"{n.name}.mode"
     if kind in (0, 1):
         names = ("strides", "pads", "dilations", "kernel_shape", "ceil_mode",

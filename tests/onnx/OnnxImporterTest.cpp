@@ -129,6 +129,13 @@ struct Model {
     a->set_f(v);
   }
   static void attr(onnx::NodeProto *n, const std::string &name,
+                   const char *v) {
+    auto *a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+  }
+  static void attr(onnx::NodeProto *n, const std::string &name,
                    std::vector<int64_t> v) {
     auto *a = n->add_attribute();
     a->set_name(name);
@@ -614,6 +621,42 @@ TEST_F(OnnxImporterTest, PadAttributesBeforeOpset11) {
   EXPECT_EQ(shapeOf(op.getType()), (std::vector<int64_t>{1, 2, 4, 6}));
 }
 
+TEST_F(OnnxImporterTest, PadModesImportAsTheirMode) {
+  // Edge, reflect and wrap (opset 19) keep their mode; the value input is
+  // ignored there, so the op carries the default.
+  for (const char *mode : {"edge", "reflect", "wrap"}) {
+    Model m(19);
+    m.input("x", {1, 2, 3, 4});
+    m.ints("pads", {8}, {0, 0, 2, 1, 0, 0, 0, 3});
+    m.floats("value", {}, {7.0f}, /*raw=*/false);
+    auto *pad = m.node("Pad", "pad", {"x", "pads", "value"}, {"y"});
+    Model::attr(pad, "mode", mode);
+    m.output("y");
+    auto module = import(m.write(dir));
+    ASSERT_TRUE(module) << mode << ": " << error;
+    auto op = firstOp<kiln::PadOp>(*module);
+    EXPECT_EQ(op.getMode(), mode);
+    EXPECT_EQ(op.getValue().convertToFloat(), 0.0f) << mode;
+    EXPECT_EQ(op.getPads(), (ArrayRef<int64_t>{0, 0, 2, 1, 0, 0, 0, 3}));
+    EXPECT_EQ(shapeOf(op.getType()), (std::vector<int64_t>{1, 2, 5, 8}));
+  }
+}
+
+TEST_F(OnnxImporterTest, ReflectPadBeforeConvStaysAPad) {
+  // Only a constant zero border can become the conv's own padding.
+  Model m = convModel();
+  m.graph->mutable_node(0)->set_input(0, "xp");
+  m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+  auto *pad = m.node("Pad", "pad", {"x", "pads"}, {"xp"});
+  Model::attr(pad, "mode", "reflect");
+  m.graph->mutable_node()->SwapElements(0, 1);
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  auto op = firstOp<kiln::PadOp>(*module);
+  EXPECT_EQ(op.getMode(), "reflect");
+  EXPECT_EQ(firstOp<kiln::Conv2DOp>(*module).getInput(), op.getResult());
+}
+
 TEST_F(OnnxImporterTest, PadByNothingIsTheInput) {
   Model m;
   m.input("x", {2, 3});
@@ -656,6 +699,15 @@ TEST_F(OnnxImporterTest, PadErrors) {
          m.node("Pad", "pad", {"x", "pads"}, {"y"});
        },
        "unsupported: the pads ('pads') is computed at run time"},
+      {"wrap before opset 19",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4});
+         m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+         auto *pad = m.node("Pad", "pad", {"x", "pads"}, {"y"});
+         Model::attr(pad, "mode", "wrap");
+       },
+       "Pad mode 'wrap' needs opset 19 or later (the model imports opset "
+       "13)"},
   };
   for (auto &c : cases) {
     Model m;
@@ -1049,17 +1101,15 @@ TEST_F(OnnxImporterTest, UnsupportedVariantsSayUnsupported) {
          Model::attr(p, "kernel_shape", std::vector<int64_t>{2, 2, 2});
        },
        "unsupported: only 2-D pooling"},
-      {"reflect pad",
+      {"unknown pad mode",
        [](Model &m) {
          m.input("x", {1, 2, 4, 4});
          m.ints("pads", {8}, {0, 0, 1, 1, 0, 0, 1, 1});
          auto *pad = m.node("Pad", "pad", {"x", "pads"}, {"y"});
-         auto *mode = pad->add_attribute();
-         mode->set_name("mode");
-         mode->set_type(onnx::AttributeProto::STRING);
-         mode->set_s("reflect");
+         Model::attr(pad, "mode", "symmetric");
        },
-       "unsupported: Pad mode 'reflect' (only mode 'constant' is supported)"},
+       "unsupported: Pad mode 'symmetric' (supported: constant, edge, "
+       "reflect, wrap)"},
   };
   for (auto &c : cases) {
     Model m;

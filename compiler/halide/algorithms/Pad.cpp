@@ -1,8 +1,10 @@
 //===- Pad.cpp - Constant padding of a tensor of any rank -----------------===//
 //
-// y[i] = x[i - begin] where that index is inside x, else spec.padValue. The
-// pads the MLIR side could not fold into a conv2d or pooling window (a
-// non-zero value, padded N/C dims, a pad with several readers) land here.
+// y[i] = x[i - begin] where that index is inside x; outside it, per
+// spec.padMode, spec.padValue or the input cell that ONNX Pad's edge /
+// reflect / wrap mode names. The constant pads the MLIR side could not fold
+// into a conv2d or pooling window (a non-zero value, padded N/C dims, a pad
+// with several readers) and every pad of another mode land here.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,17 +37,47 @@ KernelFuncs buildPad(const KernelSpec &spec,
     specFail("pad value is NaN");
 
   KernelFuncs f = makeOutputFuncs(spec);
-  // Halide dim k is ONNX dim rank - 1 - k. Indices are clamped so bounds
-  // inference never asks for more than the input's static extent.
+  // Halide dim k is ONNX dim rank - 1 - k. Every mode maps the output index
+  // to an input index inside x (no dim is empty: buildPipeline refuses
+  // those), so bounds inference never asks for more than the input's static
+  // extent.
   std::vector<Expr> args(rank);
   Expr inside = Internal::const_true();
   for (size_t k = 0; k < rank; ++k) {
     size_t d = rank - 1 - k;
     Expr i = f.vars[k] - (int)spec.pads[d];
-    inside = inside && i >= 0 && i < (int)xs[d];
-    args[k] = clamp(i, 0, (int)xs[d] - 1);
+    int n = (int)xs[d];
+    inside = inside && i >= 0 && i < n;
+    if (spec.pads[d] == 0 && spec.pads[rank + d] == 0) {
+      args[k] = i; // not padded: the index is always inside
+      continue;
+    }
+    switch (spec.padMode) {
+    case PadMode::Constant:
+    case PadMode::Edge:
+      args[k] = clamp(i, 0, n - 1);
+      break;
+    case PadMode::Wrap:
+      args[k] = i % n; // Halide's % of a positive divisor is never negative
+      break;
+    case PadMode::Reflect: {
+      // Mirroring about cells 0 and n - 1 repeats with period 2 (n - 1);
+      // within one period the index walks up to n - 1 and back down.
+      if (n == 1) {
+        args[k] = 0;
+        break;
+      }
+      // The clamp changes no value; it tells bounds inference so.
+      Expr j = i % (2 * (n - 1));
+      args[k] = clamp(min(j, 2 * (n - 1) - j), 0, n - 1);
+      break;
+    }
+    }
   }
-  f.output(f.vars) = select(inside, in[0](args), Expr(spec.padValue));
+  if (spec.padMode == PadMode::Constant)
+    f.output(f.vars) = select(inside, in[0](args), Expr(spec.padValue));
+  else
+    f.output(f.vars) = in[0](args);
   return f;
 }
 

@@ -1,6 +1,6 @@
 //===- ConvOps.cpp - Conv -> kiln.conv2d, Pad -> kiln.pad -----------------===//
 //
-// Conv becomes kiln.conv2d (2-D, NCHW). Pad (constant mode) becomes
+// Conv becomes kiln.conv2d (2-D, NCHW). Pad (any mode) becomes
 // kiln.pad; kiln-fold-pad later moves a spatial zero pad in front of a conv
 // or pool into that op's own pads.
 //
@@ -144,9 +144,13 @@ LogicalResult kiln::convertPad(GraphImporter &imp) {
   auto mode = attrs.getString("mode", "constant");
   if (failed(mode))
     return failure();
-  if (*mode != "constant")
+  if (*mode != "constant" && *mode != "edge" && *mode != "reflect" &&
+      *mode != "wrap")
     return imp.fail("unsupported: Pad mode '" + *mode +
-                    "' (only mode 'constant' is supported)");
+                    "' (supported: constant, edge, reflect, wrap)");
+  if (*mode == "wrap" && imp.opset() < 19)
+    return imp.fail("Pad mode 'wrap' needs opset 19 or later (the model "
+                    "imports opset " + Twine(imp.opset()) + ")");
   auto input = imp.input(0);
   if (failed(input))
     return failure();
@@ -168,7 +172,9 @@ LogicalResult kiln::convertPad(GraphImporter &imp) {
   }
   OpBuilder &b = imp.getBuilder();
   auto result = imp.createInferred<PadOp>(
-      *input, b.getDenseI64ArrayAttr(allPads), b.getF32FloatAttr(value));
+      *input, b.getDenseI64ArrayAttr(allPads),
+      b.getF32FloatAttr(*mode == "constant" ? value : 0.0f),
+      b.getStringAttr(*mode));
   if (failed(result))
     return failure();
   imp.setOutput(0, *result);

@@ -904,6 +904,14 @@ func.func @pad_nan_value(%x: tensor<2x3xf32>) -> tensor<3x3xf32> {
 
 // -----
 
+func.func @pad_unknown_mode(%x: tensor<2x3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{'kiln.pad' op mode 'symmetric' is not one of constant, edge, reflect, wrap}}
+  %y = kiln.pad %x {pads = array<i64: 1, 0, 0, 0>, mode = "symmetric"} : (tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+
+// -----
+
 func.func @inverted_residual_expand_shape(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x3x1x1xf32>, %eb: tensor<12xf32>, %dw: tensor<12x1x3x3xf32>, %db: tensor<12xf32>, %pw: tensor<4x12x1x1xf32>, %pb: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+1 {{'kiln.inverted_residual' expand_weight 12x3x1x1 must be Ex4x1x1}}
   %y = kiln.inverted_residual %x, %ew, %eb, %dw, %db, %pw, %pb {strides = array<i64: 1, 1>,

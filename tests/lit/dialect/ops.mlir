@@ -291,6 +291,25 @@ func.func @pad_minus_inf(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
   return %y : tensor<1x2x5x5xf32>
 }
 
+// A non-constant mode is printed; the default one is not.
+// CHECK-LABEL: func.func @pad_modes
+// CHECK: kiln.pad %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+// CHECK: kiln.pad %{{.*}} {mode = "edge", pads = array<i64: 2, 0, 0, 1>} : (tensor<2x3xf32>) -> tensor<4x4xf32>
+// CHECK: kiln.pad %{{.*}} {mode = "wrap", pads = array<i64: 0, 4, 1, 0>} : (tensor<2x3xf32>) -> tensor<3x7xf32>
+// CHECK: kiln.pad %{{.*}} {pads = array<i64: 1, 0, 0, 0>} : (tensor<2x3xf32>) -> tensor<3x3xf32>
+func.func @pad_modes(%x: tensor<1x2x3x3xf32>, %z: tensor<2x3xf32>)
+    -> (tensor<1x2x5x5xf32>, tensor<4x4xf32>, tensor<3x7xf32>, tensor<3x3xf32>) {
+  %a = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "reflect"}
+       : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  %b = kiln.pad %z {pads = array<i64: 2, 0, 0, 1>, mode = "edge"}
+       : (tensor<2x3xf32>) -> tensor<4x4xf32>
+  %c = kiln.pad %z {pads = array<i64: 0, 4, 1, 0>, mode = "wrap"}
+       : (tensor<2x3xf32>) -> tensor<3x7xf32>
+  %d = kiln.pad %z {pads = array<i64: 1, 0, 0, 0>, mode = "constant"}
+       : (tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %a, %b, %c, %d : tensor<1x2x5x5xf32>, tensor<4x4xf32>, tensor<3x7xf32>, tensor<3x3xf32>
+}
+
 // CHECK-LABEL: func.func @separable_conv2d_plain
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<1x8x6x6xf32>, %[[DW:[^:]*]]: tensor<8x1x3x3xf32>, %[[DB:[^:]*]]: tensor<8xf32>, %[[PW:[^:]*]]: tensor<4x8x1x1xf32>, %[[PB:[^:]*]]: tensor<4xf32>)
 // CHECK: kiln.separable_conv2d %[[X]], %[[DW]], %[[DB]], %[[PW]], %[[PB]] {dilations = array<i64: 1, 1>, dw_activation = "clip", dw_clip_max = 6.000000e+00 : f32, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}

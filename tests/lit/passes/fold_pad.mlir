@@ -320,3 +320,34 @@ func.func @infinite_pad_into_avg_pool(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x4x4
        : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// Edge, reflect and wrap borders copy input cells: no conv pads that way,
+// so each stays a kiln.pad in front of its reader.
+// CHECK-LABEL: func.func @other_modes_stay
+// CHECK: %[[P:.*]] = kiln.pad %{{.*}} {mode = "reflect"
+// CHECK: kiln.conv2d %[[P]]
+// CHECK: %[[Q:.*]] = kiln.pad %{{.*}} {mode = "edge"
+// CHECK: kiln.max_pool2d %[[Q]]
+// CHECK: %[[R:.*]] = kiln.pad %{{.*}} {mode = "wrap"
+// CHECK: kiln.avg_pool2d %[[R]]
+func.func @other_modes_stay(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>)
+    -> (tensor<1x4x8x8xf32>, tensor<1x3x9x9xf32>, tensor<1x3x8x8xf32>) {
+  %p = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "reflect"}
+       : (tensor<1x3x8x8xf32>) -> tensor<1x3x10x10xf32>
+  %y = kiln.conv2d %p, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %q = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "edge"}
+       : (tensor<1x3x8x8xf32>) -> tensor<1x3x10x10xf32>
+  %m = kiln.max_pool2d %q {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>,
+         pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+       : (tensor<1x3x10x10xf32>) -> tensor<1x3x9x9xf32>
+  %r = kiln.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "wrap"}
+       : (tensor<1x3x8x8xf32>) -> tensor<1x3x10x10xf32>
+  %a = kiln.avg_pool2d %r {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>,
+         pads = array<i64: 0, 0, 0, 0>, count_include_pad = false}
+       : (tensor<1x3x10x10xf32>) -> tensor<1x3x8x8xf32>
+  return %y, %m, %a : tensor<1x4x8x8xf32>, tensor<1x3x9x9xf32>, tensor<1x3x8x8xf32>
+}
