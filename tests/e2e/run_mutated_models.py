@@ -18,7 +18,8 @@
 #  * valid (--valid N): keeps the graph well-formed but moves it off the
 #    shapes and values the fixed tests use (input height / width, batch,
 #    strides, pads, dilations, auto_pad, pool windows, epsilons, Gemm
-#    alpha / beta, Pad modes, new initializer values: zeroed, scaled, half
+#    alpha / beta, Pad modes (also a conv's or pool's padding moved into a
+#    Pad node of a random mode), new initializer values: zeroed, scaled, half
 #    zero or random weights, biases, statistics, Clip bounds), compiled
 #    with one of kiln's option sets (fusion off, layouts, direct convs,
 #    zero-skipping, AVX2; with --target arm-64-linux for that target and
@@ -163,6 +164,59 @@ def set_attribute(onnx, node, name, value, replaces=()):
     node.attribute.append(onnx.helper.make_attribute(name, value))
 
 
+def explicit_pads(node):
+    """The pads of a Conv / MaxPool / AveragePool that pads explicitly (no
+    auto_pad), or None."""
+    if node.op_type not in ("Conv", "MaxPool", "AveragePool"):
+        return None
+    attrs = {a.name: a for a in node.attribute}
+    if "auto_pad" in attrs and attrs["auto_pad"].s not in (b"", b"NOTSET"):
+        return None
+    pads = list(attrs["pads"].ints) if "pads" in attrs else []
+    return pads if len(pads) == 4 and any(pads) else None
+
+
+def mutate_pad_mode(onnx, numpy_helper, m, rng):
+    """A random ONNX Pad mode (constant with a random value, edge, reflect,
+    wrap) on an existing Pad node, or on a new Pad node that takes over the
+    padding of a padded Conv / pool (whose own pads become 0), so every
+    shape stays as it was. Wrap raises the model to opset 19, where it
+    exists (the test models' other ops mean the same there)."""
+    g = m.graph
+    mode = rng.choice(["constant", "edge", "reflect", "wrap"])
+    pad_nodes = [n for n in g.node if n.op_type == "Pad"]
+    windows = [n for n in g.node if explicit_pads(n)]
+    if not pad_nodes and not windows:
+        return "none"
+    if mode == "wrap":
+        for o in m.opset_import:
+            if o.domain in ("", "ai.onnx") and o.version < 19:
+                o.version = 19
+                m.ir_version = max(m.ir_version, 9)
+    if pad_nodes and (not windows or rng.random() < 0.3):
+        n = rng.choice(pad_nodes)
+        set_attribute(onnx, n, "mode", mode)
+        return f"{n.name}.mode={mode}"
+    n = rng.choice(windows)
+    top, left, bottom, right = explicit_pads(n)
+    base = f"{n.name}_mut_pad"
+    pads = np.array([0, 0, top, left, 0, 0, bottom, right], np.int64)
+    g.initializer.append(numpy_helper.from_array(pads, f"{base}_pads"))
+    inputs = [n.input[0], f"{base}_pads"]
+    if mode == "constant":
+        value = np.array(rng.choice([0.0, 0.5, -1.0]), np.float32)
+        g.initializer.append(numpy_helper.from_array(value, f"{base}_value"))
+        inputs.append(f"{base}_value")
+    pad = onnx.helper.make_node("Pad", inputs, [f"{base}_out"], name=base, mode=mode)
+    n.input[0] = f"{base}_out"
+    set_attribute(onnx, n, "pads", [0, 0, 0, 0])
+    nodes = list(g.node)
+    nodes.insert(nodes.index(n), pad)
+    del g.node[:]
+    g.node.extend(nodes)
+    return f"{n.name}'s pads as a Pad, mode={mode}"
+
+
 def mutate_valid(onnx, numpy_helper, m, rng):
     """One shape-moving mutation that keeps model m well-formed."""
     g = m.graph
@@ -195,15 +249,8 @@ def mutate_valid(onnx, numpy_helper, m, rng):
         for name in ("alpha", "beta"):
             set_attribute(onnx, n, name, rng.choice([0.5, 1.0, -2.0]))
         return f"{n.name}.alpha/beta"
-    if kind == 8:  # Pad mode
-        pads = [n for n in g.node if n.op_type == "Pad"]
-        if not pads:
-            return "none"
-        n = rng.choice(pads)
-        opset = max(o.version for o in m.opset_import if o.domain in ("", "ai.onnx"))
-        modes = ["constant", "reflect", "edge"] + (["wrap"] if opset >= 19 else [])
-        set_attribute(onnx, n, "mode", rng.choice(modes))
-        return f"{n.name}.mode"
+    if kind == 8:  # Pad modes
+        return mutate_pad_mode(onnx, numpy_helper, m, rng)
     if kind in (0, 1):
         names = ("strides", "pads", "dilations", "kernel_shape", "ceil_mode",
                  "count_include_pad", "epsilon")
@@ -320,11 +367,15 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
             wants = sess.run(None, feeds)
         except Exception:  # noqa: BLE001 - any onnxruntime refusal skips the case
             counts["onnxruntime rejects"] += 1
+            if args.verbose:
+                print(f"{what}: onnxruntime rejects it")
             continue
         # onnxruntime's MaxPool gives the lowest float where a window holds
         # only -inf (kiln: -inf): such outputs are not compared.
         if any(not np.all(np.abs(w) < 1e38) for w in wants):
             counts["not finite"] += 1
+            if args.verbose:
+                print(f"{what}: not finite")
             continue
         prefix = os.path.join(work, f"valid_{i}_")
         model = prefix + "model.onnx"
@@ -360,6 +411,8 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
             failures.append(f"{what}: {e}")
             continue
         counts["compared"] += 1
+        if args.verbose:
+            print(f"{what}: matches onnxruntime")
         for path in glob.glob(prefix + "*"):
             os.remove(path)
     print("valid: " + ", ".join(f"{v} {k}" for k, v in counts.items()) +
@@ -383,6 +436,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--malformed", type=int, default=100, help="malformed cases")
     ap.add_argument("--valid", type=int, default=20, help="valid cases")
+    ap.add_argument("--verbose", action="store_true",
+                    help="print every valid case and its verdict")
     ap.add_argument("--target", default="host",
                     help="kiln target of the valid cases: host or arm-64-linux (run under "
                          "--qemu)")
