@@ -34,6 +34,9 @@ const Activation kAllActivations[] = {
     Activation::None,    Activation::Relu,        Activation::Clip,
     Activation::Sigmoid, Activation::HardSigmoid, Activation::HardSwish};
 
+const PadMode kAllPadModes[] = {PadMode::Constant, PadMode::Edge,
+                                PadMode::Reflect, PadMode::Wrap};
+
 void writeList(std::ostream &os, const std::vector<int64_t> &values) {
   os << '[';
   for (size_t i = 0; i < values.size(); ++i)
@@ -129,22 +132,24 @@ bool parseShapeList(const std::string &text,
   return true;
 }
 
-bool parseKind(const std::string &text, KernelKind &out) {
-  for (KernelKind k : kAllKinds)
-    if (text == kernelKindName(k)) {
-      out = k;
+/// The value of `values` whose name is `text`.
+template <typename T, size_t N>
+bool parseByName(const std::string &text, const T (&values)[N],
+                 const char *(*name)(T), T &out) {
+  for (T v : values)
+    if (text == name(v)) {
+      out = v;
       return true;
     }
   return false;
 }
 
+bool parseKind(const std::string &text, KernelKind &out) {
+  return parseByName(text, kAllKinds, kernelKindName, out);
+}
+
 bool parseActivation(const std::string &text, Activation &out) {
-  for (Activation a : kAllActivations)
-    if (text == activationName(a)) {
-      out = a;
-      return true;
-    }
-  return false;
+  return parseByName(text, kAllActivations, activationName, out);
 }
 
 std::string lineError(size_t lineNo, const std::string &line,
@@ -344,13 +349,7 @@ const char *padModeName(PadMode mode) {
 }
 
 bool parsePadMode(const std::string &text, PadMode &out) {
-  for (PadMode m :
-       {PadMode::Constant, PadMode::Edge, PadMode::Reflect, PadMode::Wrap})
-    if (text == padModeName(m)) {
-      out = m;
-      return true;
-    }
-  return false;
+  return parseByName(text, kAllPadModes, padModeName, out);
 }
 
 const char *activationName(Activation act) {
