@@ -397,12 +397,35 @@ def pad_modes(g):
     return g.finish(y, "output", [1, 11, 6, 7]), []
 
 
+def shuffle_squeeze(g):
+    """Shape ops of exported CNNs: ShuffleNet's channel shuffle (Reshape to
+    groups, Transpose, Reshape back) between two convs, a global pool's
+    Squeeze before the classifier and an Unsqueeze after it; a second
+    output, the features under Transpose's default perm (dims reversed)."""
+    x = g.add_input("input", [1, 8, 10, 10])
+    y = g.relu(g.conv(x, 8, 16, 3))                                   # 16x10x10
+    y = g.node("Reshape", [y, g.const("shape", np.array([1, 4, 4, 10, 10], np.int64))],
+               "reshape")
+    y = g.node("Transpose", [y], "transpose", perm=[0, 2, 1, 3, 4])
+    y = g.node("Reshape", [y, g.const("shape", np.array([1, 16, 10, 10], np.int64))],
+               "reshape")
+    f = g.relu(g.conv(y, 16, 16, 1))
+    y = g.node("GlobalAveragePool", [f], "gap")                       # 1x16x1x1
+    y = g.node("Squeeze", [y, g.const("axes", np.array([2, 3], np.int64))], "squeeze")
+    y = g.gemm(y, 16, 10)                                             # 1x10
+    y = g.node("Unsqueeze", [y, g.const("axes", np.array([-1], np.int64))], "unsqueeze")
+    g.finish(y, "output", [1, 10, 1])
+    t = g.node("Transpose", [f], "transpose")                         # 10x10x16x1
+    return g.finish(t, "features_t", [10, 10, 16, 1]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
     residual_projection, inception_block, inception_blocked, winograd_5x5,
     relu6_clip, batch2, non_square,
-    matmul_add_head, external_data, multi_io, democnn, pads, pad_modes)}
+    matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
+    shuffle_squeeze)}
 
 
 def seed_of(name):

@@ -27,7 +27,8 @@
 #
 # Input freezing: kiln compiles static graphs, so operands that ONNX allows
 # to be computed but that fix shapes or modes (Reshape's shape, Pad's pads,
-# constant_value and axes, Dropout's training_mode) are turned into
+# constant_value and axes, Squeeze's / Unsqueeze's axes, Dropout's
+# training_mode) are turned into
 # initializers holding the test's input values when the test feeds them as
 # graph inputs. Such tests are marked "frozen: NAME" in the listing. Float
 # data operands (e.g. Clip's min/max) are never frozen. Scalar inputs and
@@ -64,13 +65,13 @@ SUPPORTED_OPS = [
     "Conv", "BatchNormalization", "Relu", "Clip", "Add", "Mul", "Sigmoid",
     "HardSigmoid", "HardSwish", "MaxPool", "AveragePool", "GlobalAveragePool",
     "Concat", "Gemm", "MatMul", "Flatten", "Reshape", "Softmax", "Pad", "LRN",
-    "Identity", "Dropout",
+    "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test
 # feeds them as graph inputs (see the file comment).
 FREEZABLE = {("Reshape", 1), ("Pad", 1), ("Pad", 2), ("Pad", 3),
-             ("Dropout", 2)}
+             ("Dropout", 2), ("Squeeze", 1), ("Unsqueeze", 1)}
 
 COMPILE_TIMEOUT = 300
 RUN_TIMEOUT = 60

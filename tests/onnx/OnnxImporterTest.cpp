@@ -909,6 +909,142 @@ TEST_F(OnnxImporterTest, ReshapeCopiesAndInfersDims) {
             (std::vector<int64_t>{2, 6, 2}));
 }
 
+TEST_F(OnnxImporterTest, SqueezeUnsqueezeAndTransposeShapes) {
+  // Opset 13: axes are an input. Squeeze without axes drops every size-1
+  // axis; Unsqueeze's axes index the result (negative ones too, in any
+  // order); Transpose without perm reverses the dims.
+  Model m;
+  m.input("x", {1, 3, 1, 4});
+  m.ints("sq_axes", {1}, {-2});
+  m.node("Squeeze", "sq", {"x", "sq_axes"}, {"a"}); // 1x3x4
+  m.node("Squeeze", "sq_all", {"a"}, {"b"});        // 3x4
+  m.ints("un_axes", {2}, {-1, 0});
+  m.node("Unsqueeze", "un", {"b", "un_axes"}, {"c"}); // 1x3x4x1
+  auto *t = m.node("Transpose", "t", {"c"}, {"d"});
+  Model::attr(t, "perm", std::vector<int64_t>{0, 2, 3, 1}); // 1x4x1x3
+  m.node("Transpose", "t_rev", {"d"}, {"y"});                // 3x1x4x1
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  std::vector<std::vector<int64_t>> reshapes, transposes;
+  module->walk([&](kiln::ReshapeOp op) {
+    reshapes.push_back(shapeOf(op.getType()));
+  });
+  std::vector<std::vector<int64_t>> perms;
+  module->walk([&](kiln::TransposeOp op) {
+    transposes.push_back(shapeOf(op.getType()));
+    perms.emplace_back(op.getPerm().begin(), op.getPerm().end());
+  });
+  EXPECT_EQ(reshapes, (std::vector<std::vector<int64_t>>{
+                          {1, 3, 4}, {3, 4}, {1, 3, 4, 1}}));
+  EXPECT_EQ(transposes,
+            (std::vector<std::vector<int64_t>>{{1, 4, 1, 3}, {3, 1, 4, 1}}));
+  EXPECT_EQ(perms,
+            (std::vector<std::vector<int64_t>>{{0, 2, 3, 1}, {3, 2, 1, 0}}));
+}
+
+TEST_F(OnnxImporterTest, SqueezeUnsqueezeAxesAttributeBeforeOpset13) {
+  Model m(/*opset=*/11);
+  m.input("x", {2, 1, 3});
+  auto *sq = m.node("Squeeze", "sq", {"x"}, {"a"});
+  Model::attr(sq, "axes", std::vector<int64_t>{1});
+  auto *un = m.node("Unsqueeze", "un", {"a"}, {"y"});
+  Model::attr(un, "axes", std::vector<int64_t>{1, 3});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  std::vector<int64_t> last;
+  module->walk([&](kiln::ReshapeOp op) { last = shapeOf(op.getType()); });
+  EXPECT_EQ(last, (std::vector<int64_t>{2, 1, 3, 1}));
+}
+
+TEST_F(OnnxImporterTest, ShapeOpErrors) {
+  struct Case {
+    const char *what;
+    std::function<void(Model &)> build;
+    const char *expected;
+  };
+  std::vector<Case> cases = {
+      {"squeeze of a size-3 axis",
+       [](Model &m) {
+         m.input("x", {1, 3});
+         m.ints("axes", {1}, {1});
+         m.node("Squeeze", "sq", {"x", "axes"}, {"y"});
+       },
+       "node 'sq' (Squeeze): axis 1 has size 3; only size-1 axes can be "
+       "squeezed"},
+      {"squeeze to a scalar",
+       [](Model &m) {
+         m.input("x", {1, 1});
+         m.node("Squeeze", "sq", {"x"}, {"y"});
+       },
+       "unsupported: squeezing every axis (a scalar result)"},
+      {"empty squeeze axes",
+       [](Model &m) {
+         m.input("x", {1, 3});
+         m.ints("axes", {0}, {});
+         m.node("Squeeze", "sq", {"x", "axes"}, {"y"});
+       },
+       "unsupported: an empty axes list"},
+      {"unsqueeze axis twice",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.ints("axes", {2}, {0, -4});
+         m.node("Unsqueeze", "un", {"x", "axes"}, {"y"});
+       },
+       "axis -4 is given twice"},
+      {"unsqueeze axis out of range",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.ints("axes", {1}, {3});
+         m.node("Unsqueeze", "un", {"x", "axes"}, {"y"});
+       },
+       "axis 3 is out of range for rank 3"},
+      {"unsqueeze without axes",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.node("Unsqueeze", "un", {"x"}, {"y"});
+       },
+       "missing the axes to insert"},
+      {"unsqueeze beyond rank 8",
+       [](Model &m) {
+         m.input("x", {2, 3, 1, 1, 1, 1, 1});
+         m.ints("axes", {2}, {0, 1});
+         m.node("Unsqueeze", "un", {"x", "axes"}, {"y"});
+       },
+       "the result has rank 9; at most 8 is supported"},
+      {"computed unsqueeze axes",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.input("axes", {1});
+         m.node("Unsqueeze", "un", {"x", "axes"}, {"y"});
+       },
+       "unsupported: the axes ('axes') is computed at run time"},
+      {"transpose perm repeats a dim",
+       [](Model &m) {
+         m.input("x", {2, 3, 4});
+         auto *t = m.node("Transpose", "t", {"x"}, {"y"});
+         Model::attr(t, "perm", std::vector<int64_t>{0, 2, 2});
+       },
+       "node 't' (Transpose): perm is not a permutation of 0..2"},
+      {"transpose perm of the wrong rank",
+       [](Model &m) {
+         m.input("x", {2, 3, 4});
+         auto *t = m.node("Transpose", "t", {"x"}, {"y"});
+         Model::attr(t, "perm", std::vector<int64_t>{1, 0});
+       },
+       "perm has 2 entries; the input has rank 3"},
+  };
+  for (auto &c : cases) {
+    Model m;
+    c.build(m);
+    m.output("y");
+    std::string message = importError(m.write(dir));
+    EXPECT_NE(message.find(c.expected), std::string::npos)
+        << c.what << ": " << message;
+  }
+}
+
 TEST_F(OnnxImporterTest, FlattenAndConcatNegativeAxis) {
   Model m;
   m.input("a", {1, 2, 3, 3});

@@ -1,7 +1,9 @@
-//===- StructureOps.cpp - Concat, Flatten, Reshape, Identity, Constant ----===//
+//===- StructureOps.cpp - Concat, Flatten, Reshape, Transpose, ... --------===//
 //
-// Shape-only ops. Reshape's target shape is read at import time (it must be
-// constant); Identity and inference-mode Dropout only rename a tensor.
+// Shape-only ops: Concat, Flatten, Reshape, Squeeze, Unsqueeze, Transpose,
+// Identity, Dropout, Constant. Reshape's target shape and Squeeze's /
+// Unsqueeze's axes are read at import time (they must be constant);
+// Identity and inference-mode Dropout only rename a tensor.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/GraphImporter.h"
@@ -139,6 +141,128 @@ LogicalResult kiln::convertReshape(GraphImporter &imp) {
     return imp.fail("the target shape has rank " + Twine(shape.size()) +
                     "; at most 8 is supported");
   return emitReshape(imp, shape);
+}
+
+/// Squeeze's / Unsqueeze's axes: the `axes` attribute before opset 13, the
+/// constant input 1 from 13 on; std::nullopt when absent. Each is
+/// normalized against `rank` and must be unique.
+static FailureOr<std::optional<SmallVector<int64_t>>>
+readAxes(GraphImporter &imp, int64_t rank) {
+  SmallVector<int64_t> raw;
+  if (imp.opset() < 13) {
+    auto attr = imp.attributes().getInts("axes");
+    if (failed(attr))
+      return failure();
+    if (!*attr)
+      return std::optional<SmallVector<int64_t>>();
+    raw.assign((*attr)->begin(), (*attr)->end());
+  } else {
+    if (!imp.hasInput(1))
+      return std::optional<SmallVector<int64_t>>();
+    auto data = imp.requireConstantInput(1, "the axes");
+    if (failed(data))
+      return failure();
+    if ((*data)->isFloat() || (*data)->dims.size() > 1)
+      return imp.fail("the axes must be a 1-D int64 tensor");
+    raw.assign((*data)->ints.begin(), (*data)->ints.end());
+  }
+  SmallVector<int64_t> axes;
+  for (int64_t a : raw) {
+    int64_t normalized = a < 0 ? a + rank : a;
+    if (normalized < 0 || normalized >= rank)
+      return imp.fail("axis " + Twine(a) + " is out of range for rank " +
+                      Twine(rank));
+    if (llvm::is_contained(axes, normalized))
+      return imp.fail("axis " + Twine(a) + " is given twice");
+    axes.push_back(normalized);
+  }
+  return std::optional<SmallVector<int64_t>>(std::move(axes));
+}
+
+LogicalResult kiln::convertSqueeze(GraphImporter &imp) {
+  auto in = inputShape(imp);
+  if (failed(in))
+    return failure();
+  int64_t rank = in->size();
+  auto axes = readAxes(imp, rank);
+  if (failed(axes))
+    return failure();
+  if (*axes && (*axes)->empty())
+    return imp.fail("unsupported: an empty axes list (onnxruntime squeezes "
+                    "every size-1 axis there, the ONNX reference none)");
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool squeezed = *axes ? llvm::is_contained(**axes, d) : (*in)[d] == 1;
+    if (squeezed && (*in)[d] != 1)
+      return imp.fail("axis " + Twine(d) + " has size " + Twine((*in)[d]) +
+                      "; only size-1 axes can be squeezed");
+    if (!squeezed)
+      shape.push_back((*in)[d]);
+  }
+  if (shape.empty())
+    return imp.fail("unsupported: squeezing every axis (a scalar result)");
+  return emitReshape(imp, shape);
+}
+
+LogicalResult kiln::convertUnsqueeze(GraphImporter &imp) {
+  auto in = inputShape(imp);
+  if (failed(in))
+    return failure();
+  int64_t inRank = in->size();
+  // The output rank is known before the axes: one new axis per entry.
+  int64_t count = 0;
+  if (imp.opset() < 13) {
+    auto attr = imp.attributes().getInts("axes");
+    if (failed(attr))
+      return failure();
+    count = *attr ? (int64_t)(*attr)->size() : 0;
+  } else if (const TensorData *data = imp.constantInput(1)) {
+    count = data->numElements();
+  }
+  int64_t rank = inRank + count;
+  if (rank > 8)
+    return imp.fail("the result has rank " + Twine(rank) +
+                    "; at most 8 is supported");
+  auto axes = readAxes(imp, rank);
+  if (failed(axes))
+    return failure();
+  if (!*axes || (*axes)->empty())
+    return imp.fail("missing the axes to insert");
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0, next = 0; d < rank; ++d)
+    shape.push_back(llvm::is_contained(**axes, d) ? 1 : (*in)[next++]);
+  return emitReshape(imp, shape);
+}
+
+LogicalResult kiln::convertTranspose(GraphImporter &imp) {
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = GraphImporter::shapeOf(*input).size();
+  auto attr = imp.attributes().getInts("perm");
+  if (failed(attr))
+    return failure();
+  SmallVector<int64_t> perm;
+  if (*attr)
+    perm.assign((*attr)->begin(), (*attr)->end());
+  else // ONNX's default: the dimensions reversed
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+  if ((int64_t)perm.size() != rank)
+    return imp.fail("perm has " + Twine(perm.size()) +
+                    " entries; the input has rank " + Twine(rank));
+  SmallVector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return imp.fail("perm is not a permutation of 0.." + Twine(rank - 1));
+    seen[p] = true;
+  }
+  auto result = imp.createInferred<TransposeOp>(
+      *input, imp.getBuilder().getDenseI64ArrayAttr(perm));
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
 }
 
 LogicalResult kiln::convertIdentity(GraphImporter &imp) {
