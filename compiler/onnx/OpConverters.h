@@ -8,6 +8,7 @@
 #ifndef KILN_COMPILER_ONNX_OPCONVERTERS_H
 #define KILN_COMPILER_ONNX_OPCONVERTERS_H
 
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -53,6 +54,13 @@ mlir::LogicalResult convertTranspose(GraphImporter &importer);
 mlir::LogicalResult convertIdentity(GraphImporter &importer);
 mlir::LogicalResult convertDropout(GraphImporter &importer);
 mlir::LogicalResult convertConstant(GraphImporter &importer);
+// ops/ArithmeticOps.cpp
+mlir::LogicalResult convertSub(GraphImporter &importer);
+mlir::LogicalResult convertDiv(GraphImporter &importer);
+/// `value * factor` with a one-element constant factor named after the
+/// node's output plus `suffix`.
+mlir::FailureOr<mlir::Value> scaleBy(GraphImporter &importer, mlir::Value value,
+                                     float factor, llvm::StringRef suffix);
 // ops/ClassifierOps.cpp
 mlir::LogicalResult convertGemm(GraphImporter &importer);
 mlir::LogicalResult convertMatMul(GraphImporter &importer);

@@ -18,6 +18,8 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("HardSwish", convertHardSwish)
       .Case("Clip", convertClip)
       .Case("Add", convertAdd)
+      .Case("Sub", convertSub)
+      .Case("Div", convertDiv)
       .Case("MaxPool", convertMaxPool)
       .Case("AveragePool", convertAveragePool)
       .Case("GlobalAveragePool", convertGlobalAveragePool)
@@ -39,7 +41,7 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
 int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
   return llvm::StringSwitch<int64_t>(opType)
       // Before: `broadcast`/`axis` attributes instead of numpy broadcasting.
-      .Cases({"Add", "Mul", "Gemm"}, 7)
+      .Cases({"Add", "Sub", "Mul", "Div", "Gemm"}, 7)
       // Before: `spatial` / `is_test` attributes.
       .Case("BatchNormalization", 9)
       // Before: `is_test`; from 7 on inference Dropout is the identity.

@@ -419,13 +419,30 @@ def shuffle_squeeze(g):
     return g.finish(t, "features_t", [10, 10, 16, 1]), []
 
 
+def sub_div(g):
+    """Sub and Div as exported models use them: input normalization with
+    per-channel constants ((x - mean) / std) before the first conv, a Sub
+    of two computed tensors, a Div by a scalar constant and a Sub from a
+    constant (1 - y)."""
+    x = g.add_input("input", [1, 3, 16, 16])
+    mean = g.const("mean", np.array([0.485, 0.456, 0.406], np.float32).reshape(1, 3, 1, 1))
+    std = g.const("std", np.array([0.229, 0.224, 0.225], np.float32).reshape(1, 3, 1, 1))
+    y = g.node("Div", [g.node("Sub", [x, mean], "sub"), std], "div")
+    a = g.relu(g.conv(y, 3, 8, 3))
+    b = g.conv(a, 8, 8, 1)
+    y = g.node("Sub", [a, b], "sub")
+    y = g.node("Div", [y, g.const("two", np.array(2.0, np.float32))], "div")
+    y = g.node("Sub", [g.const("one", np.array([1.0], np.float32)), y], "sub")
+    return g.finish(y, "output", [1, 8, 16, 16]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
     residual_projection, inception_block, inception_blocked, winograd_5x5,
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
-    shuffle_squeeze)}
+    shuffle_squeeze, sub_div)}
 
 
 def seed_of(name):

@@ -65,7 +65,7 @@ SUPPORTED_OPS = [
     "Conv", "BatchNormalization", "Relu", "Clip", "Add", "Mul", "Sigmoid",
     "HardSigmoid", "HardSwish", "MaxPool", "AveragePool", "GlobalAveragePool",
     "Concat", "Gemm", "MatMul", "Flatten", "Reshape", "Softmax", "Pad", "LRN",
-    "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose",
+    "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose", "Sub", "Div",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test

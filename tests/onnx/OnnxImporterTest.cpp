@@ -1045,6 +1045,63 @@ TEST_F(OnnxImporterTest, ShapeOpErrors) {
   }
 }
 
+TEST_F(OnnxImporterTest, SubAndDivBecomeAddAndMul) {
+  // x - c: x + (-c); x / c: x * (1 / c); a - b of computed tensors:
+  // a + b * -1.
+  Model m;
+  m.input("x", {1, 2, 3, 3});
+  m.floats("c", {1, 2, 1, 1}, {0.5f, -4.0f}, /*raw=*/false);
+  m.floats("d", {1, 2, 1, 1}, {0.25f, -8.0f}, /*raw=*/false);
+  m.node("Sub", "sub", {"x", "c"}, {"a"});
+  m.node("Div", "div", {"a", "d"}, {"b"});
+  m.node("Relu", "relu", {"b"}, {"r"});
+  m.node("Sub", "sub2", {"b", "r"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  std::vector<kiln::AddOp> adds;
+  module->walk([&](kiln::AddOp op) { adds.push_back(op); });
+  ASSERT_EQ(adds.size(), 2u);
+  EXPECT_EQ(constantFloats(adds[0].getRhs()),
+            (std::vector<float>{-0.5f, 4.0f}));
+  std::vector<kiln::MulOp> muls;
+  module->walk([&](kiln::MulOp op) { muls.push_back(op); });
+  ASSERT_EQ(muls.size(), 2u);
+  EXPECT_EQ(muls[0].getLhs(), adds[0].getResult());
+  EXPECT_EQ(constantFloats(muls[0].getRhs()),
+            (std::vector<float>{4.0f, -0.125f}));
+  // sub2: b + r * -1.
+  EXPECT_EQ(muls[1].getLhs().getDefiningOp<kiln::ReluOp>() != nullptr, true);
+  EXPECT_EQ(constantFloats(muls[1].getRhs()), (std::vector<float>{-1.0f}));
+  EXPECT_EQ(adds[1].getLhs(), muls[0].getResult());
+  EXPECT_EQ(adds[1].getRhs(), muls[1].getResult());
+}
+
+TEST_F(OnnxImporterTest, DivErrors) {
+  {
+    Model m;
+    m.input("x", {1, 4});
+    m.input("y", {1, 4});
+    m.node("Div", "div", {"x", "y"}, {"z"});
+    m.output("z");
+    EXPECT_NE(importError(m.write(dir)).find(
+                  "node 'div' (Div): unsupported: the divisor ('y') is "
+                  "computed at run time"),
+              std::string::npos);
+  }
+  {
+    Model m;
+    m.input("x", {1, 2});
+    m.floats("tiny", {2}, {1.0f, 1e-39f}, /*raw=*/false);
+    m.node("Div", "div", {"x", "tiny"}, {"z"});
+    m.output("z");
+    std::string message = importError(m.write(dir));
+    EXPECT_NE(message.find("whose reciprocal overflows float32"),
+              std::string::npos)
+        << message;
+  }
+}
+
 TEST_F(OnnxImporterTest, FlattenAndConcatNegativeAxis) {
   Model m;
   m.input("a", {1, 2, 3, 3});

@@ -83,19 +83,6 @@ FailureOr<Value> transpose2D(GraphImporter &imp, Value matrix) {
       matrix, imp.getBuilder().getDenseI64ArrayAttr({1, 0}));
 }
 
-/// `value * factor` with a one-element constant factor.
-FailureOr<Value> scaleBy(GraphImporter &imp, Value value, float factor,
-                         StringRef suffix) {
-  auto data = std::make_shared<TensorData>();
-  data->name = imp.node().output(0) + suffix.str();
-  data->dims = {1};
-  data->floats = {factor};
-  auto constant = imp.emitConstant(*data);
-  if (failed(constant))
-    return failure();
-  return imp.createInferred<MulOp>(value, *constant);
-}
-
 /// Gemm whose B (or C) is computed at run time: B is brought into the
 /// dense N x K layout with kiln.transpose, alpha and beta become kiln.mul by
 /// a scalar, and C is added with numpy broadcasting.
