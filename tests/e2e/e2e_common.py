@@ -92,6 +92,21 @@ def load_meta(model_dir):
         return json.load(f)
 
 
+def reference_session(model, quiet=False):
+    """An onnxruntime CPU session of `model` (a path or serialized bytes)
+    with graph optimizations off: reference semantics, as the test models'
+    own references. With them on, onnxruntime moved a zero Pad into a
+    MaxPool (whose padding never wins the max) and changed a BN-folded
+    conv's rounding beyond the tolerance (mutation seed 61, cases 27 and
+    55). `quiet` silences its log (its refusals may be expected)."""
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    if quiet:
+        opts.log_severity_level = 4
+    return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+
+
 def clear_inferred_shapes(model):
     """Drops a ModelProto's intermediate and output shapes, so that a
     changed input shape is propagated anew (by onnxruntime, by kiln)."""

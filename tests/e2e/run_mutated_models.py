@@ -46,14 +46,14 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import (E2EFailure, clear_inferred_shapes, compare,  # noqa: E402
-                        crash_signs, describe_exit, main_wrapper, run,
-                        target_runner)
+                        crash_signs, describe_exit, main_wrapper,
+                        reference_session, run, target_runner)
 
 # Values that stress the importer's arithmetic and checks.
 EXTREME_INTS = (0, -1, 1, 2, 3, -7, 7, 65536, 1000000, 1 << 31, -(1 << 31), 1 << 62)
 OPS = ("Conv", "Relu", "Add", "Concat", "MaxPool", "AveragePool", "Gemm", "Flatten",
        "Reshape", "BatchNormalization", "Clip", "GlobalAveragePool", "Softmax", "MatMul",
-       "Transpose", "Pad", "Mul")
+       "Transpose", "Pad", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze")
 # Errors kiln may give on a case onnxruntime runs: what it does not support,
 # and a pool window wider than its input plus padding (onnxruntime and ONNX's
 # shape inference truncate (in - window) / stride toward zero, so they give
@@ -345,7 +345,6 @@ def run_malformed(args, onnx, numpy_helper, models, rng, work):
 
 
 def run_valid(args, onnx, numpy_helper, models, rng, work):
-    import onnxruntime as ort
     failures = []
     counts = {"compared": 0, "onnxruntime rejects": 0, "kiln rejects": 0,
               "not finite": 0}
@@ -359,9 +358,7 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
         what = (f"valid case {i} ({os.path.basename(os.path.dirname(src))}: "
                 f"{', '.join(kinds)}; {' '.join(options) or 'default options'})")
         try:
-            opts = ort.SessionOptions()
-            opts.log_severity_level = 4  # its refusals are expected, not news
-            sess = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
+            sess = reference_session(data, quiet=True)  # refusals are expected
             feeds = {x.name: np.asarray(rng_normal(rng, [int(d) for d in x.shape]))
                      for x in sess.get_inputs()}
             wants = sess.run(None, feeds)

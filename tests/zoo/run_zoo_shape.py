@@ -21,7 +21,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 from e2e_common import (E2EFailure, check_top5, clear_inferred_shapes,  # noqa: E402
-                        compare, kiln_compile, main_wrapper, run_checked)
+                        compare, kiln_compile, main_wrapper, reference_session,
+                        run_checked)
 
 
 def main():
@@ -35,7 +36,6 @@ def main():
 
     def body():
         import onnx
-        import onnxruntime as ort
         shape = [int(v) for v in args.shape.split(",")]
         m = onnx.load(os.path.join(args.model_dir, "model.onnx"))
         dims = m.graph.input[0].type.tensor_type.shape.dim
@@ -51,7 +51,7 @@ def main():
         onnx.save(m, model)
 
         x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
-        sess = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+        sess = reference_session(model)
         want = sess.run(None, {sess.get_inputs()[0].name: x})[0]
         exe = os.path.join(work, "net")
         kiln_compile(args.kiln, model, exe, "host", "exe", extra=args.kiln_flag)
