@@ -179,6 +179,24 @@ protected:
     return error;
   }
 
+  /// A model built on a fresh Model (output "y") whose import must fail
+  /// with a message containing `expected`.
+  struct ErrorCase {
+    const char *what;
+    std::function<void(Model &)> build;
+    const char *expected;
+  };
+  void expectImportErrors(const std::vector<ErrorCase> &cases) {
+    for (const auto &c : cases) {
+      Model m;
+      c.build(m);
+      m.output("y");
+      std::string message = importError(m.write(dir));
+      EXPECT_NE(message.find(c.expected), std::string::npos)
+          << c.what << ": " << message;
+    }
+  }
+
   static func::FuncOp mainOf(ModuleOp module) {
     return module.lookupSymbol<func::FuncOp>("main");
   }
@@ -671,12 +689,7 @@ TEST_F(OnnxImporterTest, PadByNothingIsTheInput) {
 }
 
 TEST_F(OnnxImporterTest, PadErrors) {
-  struct Case {
-    const char *what;
-    std::function<void(Model &)> build;
-    const char *expected;
-  };
-  std::vector<Case> cases = {
+  expectImportErrors({
       {"negative pads",
        [](Model &m) {
          m.input("x", {1, 2, 4, 4});
@@ -708,15 +721,7 @@ TEST_F(OnnxImporterTest, PadErrors) {
        },
        "Pad mode 'wrap' needs opset 19 or later (the model imports opset "
        "13)"},
-  };
-  for (auto &c : cases) {
-    Model m;
-    c.build(m);
-    m.output("y");
-    std::string message = importError(m.write(dir));
-    EXPECT_NE(message.find(c.expected), std::string::npos)
-        << c.what << ": " << message;
-  }
+  });
 }
 
 TEST_F(OnnxImporterTest, GemmTransBZeroTransposesAndScalesWeight) {
@@ -959,12 +964,7 @@ TEST_F(OnnxImporterTest, SqueezeUnsqueezeAxesAttributeBeforeOpset13) {
 }
 
 TEST_F(OnnxImporterTest, ShapeOpErrors) {
-  struct Case {
-    const char *what;
-    std::function<void(Model &)> build;
-    const char *expected;
-  };
-  std::vector<Case> cases = {
+  expectImportErrors({
       {"squeeze of a size-3 axis",
        [](Model &m) {
          m.input("x", {1, 3});
@@ -1034,15 +1034,7 @@ TEST_F(OnnxImporterTest, ShapeOpErrors) {
          Model::attr(t, "perm", std::vector<int64_t>{1, 0});
        },
        "perm has 2 entries; the input has rank 3"},
-  };
-  for (auto &c : cases) {
-    Model m;
-    c.build(m);
-    m.output("y");
-    std::string message = importError(m.write(dir));
-    EXPECT_NE(message.find(c.expected), std::string::npos)
-        << c.what << ": " << message;
-  }
+  });
 }
 
 TEST_F(OnnxImporterTest, SubAndDivBecomeAddAndMul) {
@@ -1248,12 +1240,7 @@ TEST_F(OnnxImporterTest, LRNWithoutSizeIsAnError) {
 }
 
 TEST_F(OnnxImporterTest, UnsupportedVariantsSayUnsupported) {
-  struct Case {
-    const char *what;
-    std::function<void(Model &)> build;
-    const char *expected;
-  };
-  std::vector<Case> cases = {
+  expectImportErrors({
       {"integer input",
        [](Model &m) {
          m.input("x", {2, 2})
@@ -1303,15 +1290,7 @@ TEST_F(OnnxImporterTest, UnsupportedVariantsSayUnsupported) {
        },
        "unsupported: Pad mode 'symmetric' (supported: constant, edge, "
        "reflect, wrap)"},
-  };
-  for (auto &c : cases) {
-    Model m;
-    c.build(m);
-    m.output("y");
-    std::string message = importError(m.write(dir));
-    EXPECT_NE(message.find(c.expected), std::string::npos)
-        << c.what << ": " << message;
-  }
+  });
 }
 
 TEST_F(OnnxImporterTest, ScalarGraphInputIsAOneElementVector) {
