@@ -41,25 +41,17 @@ static FailureOr<Value> mappedConstant(GraphImporter &imp,
   return imp.emitConstant(mapped);
 }
 
-static LogicalResult emitBinary(GraphImporter &imp,
-                                FailureOr<Value> (*create)(GraphImporter &,
-                                                           Value, Value),
-                                Value lhs, FailureOr<Value> rhs) {
+/// lhs OpTy rhs as the node's output.
+template <typename OpTy>
+static LogicalResult emitBinary(GraphImporter &imp, Value lhs,
+                                FailureOr<Value> rhs) {
   if (failed(rhs))
     return failure();
-  auto result = create(imp, lhs, *rhs);
+  auto result = imp.createInferred<OpTy>(lhs, *rhs);
   if (failed(result))
     return failure();
   imp.setOutput(0, *result);
   return success();
-}
-
-static FailureOr<Value> createAdd(GraphImporter &imp, Value a, Value b) {
-  return imp.createInferred<AddOp>(a, b);
-}
-
-static FailureOr<Value> createMul(GraphImporter &imp, Value a, Value b) {
-  return imp.createInferred<MulOp>(a, b);
 }
 
 LogicalResult kiln::convertSub(GraphImporter &imp) {
@@ -68,13 +60,14 @@ LogicalResult kiln::convertSub(GraphImporter &imp) {
     return failure();
   const TensorData *b = imp.constantInput(1);
   if (b && b->isFloat())
-    return emitBinary(imp, createAdd, *lhs,
-                      mappedConstant(
-                          imp, *b, [](float v) { return -v; }, "_negated"));
+    return emitBinary<AddOp>(
+        imp, *lhs,
+        mappedConstant(
+            imp, *b, [](float v) { return -v; }, "_negated"));
   auto rhs = imp.input(1);
   if (failed(rhs))
     return failure();
-  return emitBinary(imp, createAdd, *lhs, scaleBy(imp, *rhs, -1.0f, "_neg"));
+  return emitBinary<AddOp>(imp, *lhs, scaleBy(imp, *rhs, -1.0f, "_neg"));
 }
 
 LogicalResult kiln::convertDiv(GraphImporter &imp) {
@@ -93,8 +86,8 @@ LogicalResult kiln::convertDiv(GraphImporter &imp) {
       return imp.fail("unsupported: the divisor holds " + value.str() +
                       ", whose reciprocal overflows float32");
     }
-  return emitBinary(imp, createMul, *lhs,
-                    mappedConstant(
-                        imp, *b, [](float v) { return 1.0f / v; },
-                        "_reciprocal"));
+  return emitBinary<MulOp>(
+      imp, *lhs,
+      mappedConstant(
+          imp, *b, [](float v) { return 1.0f / v; }, "_reciprocal"));
 }
