@@ -102,6 +102,10 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildMul(spec, in);
   case KernelKind::Transpose:
     return buildTranspose(spec, in);
+  case KernelKind::Reduce:
+    return buildReduce(spec, in);
+  case KernelKind::PRelu:
+    return buildPRelu(spec, in);
   case KernelKind::LRN:
     return buildLRN(spec, in);
   case KernelKind::BatchNorm:
@@ -129,6 +133,7 @@ size_t expectedInputCount(const KernelSpec &spec) {
   case KernelKind::Activation:
   case KernelKind::Softmax:
   case KernelKind::Transpose:
+  case KernelKind::Reduce:
   case KernelKind::LRN:
   case KernelKind::Pad:
     return 1;
@@ -138,6 +143,7 @@ size_t expectedInputCount(const KernelSpec &spec) {
     return 5;
   case KernelKind::Add:
   case KernelKind::Mul:
+  case KernelKind::PRelu:
     return 2;
   case KernelKind::Dense:
     return 2 + spec.hasBias;

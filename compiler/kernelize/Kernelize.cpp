@@ -11,6 +11,7 @@
 #include "compiler/kernels/WinogradLayout.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/passes/ConstantData.h"
+#include "dialects/kiln/Activations.h"
 #include "dialects/kiln/KilnOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -180,7 +181,7 @@ private:
   }
 
   /// `lo` and `hi` are the op's clip_min / clip_max attributes: clip's
-  /// bounds, or hard_sigmoid's alpha and beta.
+  /// bounds, hard_sigmoid's alpha and beta, or leaky_relu's alpha.
   bool setActivation(Operation *op, KernelSpec &spec, StringRef act,
                      float lo, float hi) {
     if (act == "none")
@@ -199,7 +200,10 @@ private:
       spec.actBeta = hi;
     } else if (act == "hard_swish")
       spec.activation = Activation::HardSwish;
-    else
+    else if (act == "leaky_relu") {
+      spec.activation = Activation::LeakyRelu;
+      spec.actAlpha = lo;
+    } else
       return fail(op, "unknown activation '" + act.str() + "'");
     return true;
   }
@@ -658,6 +662,14 @@ private:
 };
 
 bool Kernelizer::lower(Operation *op) {
+  if (std::optional<ActivationAttrs> act = activationOf(op)) {
+    KernelSpec spec;
+    spec.kind = KernelKind::Activation;
+    if (!setActivation(op, spec, act->name, act->param0, act->param1))
+      return false;
+    emit(op, spec, op->getOperands(), op->getResult(0));
+    return true;
+  }
   return llvm::TypeSwitch<Operation *, bool>(op)
       .Case<ConstantOp>([&](ConstantOp c) {
         if (onlyPackedWeights(c.getResult()))
@@ -781,22 +793,6 @@ bool Kernelizer::lower(Operation *op) {
         plan.calls.push_back(std::move(call));
         return true;
       })
-      .Case<ReluOp>([&](ReluOp r) {
-        KernelSpec spec;
-        spec.kind = KernelKind::Activation;
-        spec.activation = Activation::Relu;
-        emit(op, spec, op->getOperands(), r.getResult());
-        return true;
-      })
-      .Case<ClipOp>([&](ClipOp c) {
-        KernelSpec spec;
-        spec.kind = KernelKind::Activation;
-        spec.activation = Activation::Clip;
-        spec.clipMin = c.getMin().convertToFloat();
-        spec.clipMax = c.getMax().convertToFloat();
-        emit(op, spec, op->getOperands(), c.getResult());
-        return true;
-      })
       .Case<AddOp>([&](AddOp a) {
         KernelSpec spec;
         spec.kind = KernelKind::Add;
@@ -807,29 +803,6 @@ bool Kernelizer::lower(Operation *op) {
         KernelSpec spec;
         spec.kind = KernelKind::Mul;
         emit(op, spec, op->getOperands(), m.getResult());
-        return true;
-      })
-      .Case<SigmoidOp>([&](SigmoidOp s) {
-        KernelSpec spec;
-        spec.kind = KernelKind::Activation;
-        spec.activation = Activation::Sigmoid;
-        emit(op, spec, op->getOperands(), s.getResult());
-        return true;
-      })
-      .Case<HardSigmoidOp>([&](HardSigmoidOp h) {
-        KernelSpec spec;
-        spec.kind = KernelKind::Activation;
-        spec.activation = Activation::HardSigmoid;
-        spec.actAlpha = h.getAlpha().convertToFloat();
-        spec.actBeta = h.getBeta().convertToFloat();
-        emit(op, spec, op->getOperands(), h.getResult());
-        return true;
-      })
-      .Case<HardSwishOp>([&](HardSwishOp h) {
-        KernelSpec spec;
-        spec.kind = KernelKind::Activation;
-        spec.activation = Activation::HardSwish;
-        emit(op, spec, op->getOperands(), h.getResult());
         return true;
       })
       .Case<LRNOp>([&](LRNOp l) {
@@ -858,6 +831,22 @@ bool Kernelizer::lower(Operation *op) {
         spec.kind = KernelKind::Transpose;
         spec.perm.assign(t.getPerm().begin(), t.getPerm().end());
         emit(op, spec, op->getOperands(), t.getResult());
+        return true;
+      })
+      .Case<PReluOp>([&](PReluOp p) {
+        KernelSpec spec;
+        spec.kind = KernelKind::PRelu;
+        emit(op, spec, op->getOperands(), p.getResult());
+        return true;
+      })
+      .Case<ReduceOp>([&](ReduceOp r) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Reduce;
+        if (!parseReduceKind(r.getKind().str(), spec.reduce))
+          return fail(op, "has an unknown kind '" + r.getKind().str() + "'");
+        spec.axes.assign(r.getAxes().begin(), r.getAxes().end());
+        spec.keepdims = r.getKeepdims();
+        emit(op, spec, op->getOperands(), r.getResult());
         return true;
       })
       .Case<MaxPool2DOp>([&](MaxPool2DOp p) {

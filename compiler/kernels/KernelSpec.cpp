@@ -28,14 +28,18 @@ const KernelKind kAllKinds[] = {
     KernelKind::Softmax,       KernelKind::Mul,           KernelKind::Transpose,
     KernelKind::LRN,           KernelKind::BatchNorm,
     KernelKind::SeparableConv2D, KernelKind::Pad,
-    KernelKind::InvertedResidual};
+    KernelKind::InvertedResidual, KernelKind::Reduce, KernelKind::PRelu};
 
 const Activation kAllActivations[] = {
-    Activation::None,    Activation::Relu,        Activation::Clip,
-    Activation::Sigmoid, Activation::HardSigmoid, Activation::HardSwish};
+    Activation::None,     Activation::Relu,        Activation::Clip,
+    Activation::Sigmoid,  Activation::HardSigmoid, Activation::HardSwish,
+    Activation::LeakyRelu};
 
 const PadMode kAllPadModes[] = {PadMode::Constant, PadMode::Edge,
                                 PadMode::Reflect, PadMode::Wrap};
+
+const ReduceKind kAllReduceKinds[] = {ReduceKind::Sum, ReduceKind::Mean,
+                                      ReduceKind::Max, ReduceKind::Min};
 
 void writeList(std::ostream &os, const std::vector<int64_t> &values) {
   os << '[';
@@ -247,6 +251,12 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseFloat(value, out.padValue);
     else if (key == "pad_mode")
       ok = parsePadMode(value, out.padMode);
+    else if (key == "reduce")
+      ok = parseReduceKind(value, out.reduce);
+    else if (key == "axes")
+      ok = parseList(value, out.axes);
+    else if (key == "keepdims")
+      ok = parseBool(value, out.keepdims);
     else if (key == "dw_activation")
       ok = parseActivation(value, out.dwActivation);
     else if (key == "dw_act_param0")
@@ -330,8 +340,30 @@ const char *kernelKindName(KernelKind kind) {
     return "Pad";
   case KernelKind::InvertedResidual:
     return "InvertedResidual";
+  case KernelKind::Reduce:
+    return "Reduce";
+  case KernelKind::PRelu:
+    return "PRelu";
   }
   return "unknown";
+}
+
+const char *reduceKindName(ReduceKind kind) {
+  switch (kind) {
+  case ReduceKind::Sum:
+    return "sum";
+  case ReduceKind::Mean:
+    return "mean";
+  case ReduceKind::Max:
+    return "max";
+  case ReduceKind::Min:
+    return "min";
+  }
+  return "unknown";
+}
+
+bool parseReduceKind(const std::string &text, ReduceKind &out) {
+  return parseByName(text, kAllReduceKinds, reduceKindName, out);
 }
 
 const char *padModeName(PadMode mode) {
@@ -366,6 +398,8 @@ const char *activationName(Activation act) {
     return "hard_sigmoid";
   case Activation::HardSwish:
     return "hard_swish";
+  case Activation::LeakyRelu:
+    return "leaky_relu";
   }
   return "unknown";
 }
@@ -438,6 +472,12 @@ std::string KernelSpec::serialize() const {
     // a constant pad stays as it was before modes existed.
     if (padMode != PadMode::Constant)
       os << "pad_mode=" << padModeName(padMode) << '\n';
+  }
+  if (kind == KernelKind::Reduce) {
+    os << "reduce=" << reduceKindName(reduce) << '\n';
+    os << "axes=";
+    writeList(os, axes);
+    os << "\nkeepdims=" << (keepdims ? 1 : 0) << '\n';
   }
   return os.str();
 }

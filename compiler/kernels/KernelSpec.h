@@ -45,7 +45,7 @@ enum class KernelKind {
   /// y = act(a + b).
   Add,
   /// inputs: x (any shape). y = act(x). Used for standalone relu/clip/
-  /// sigmoid/hard_sigmoid/hard_swish.
+  /// sigmoid/hard_sigmoid/hard_swish/leaky_relu.
   Activation,
   /// inputs: x0..x{k-1}, all the output's rank, equal except on `axis`.
   Concat,
@@ -55,9 +55,15 @@ enum class KernelKind {
   Softmax,
   /// inputs: a, b (numpy broadcast, like Add). y = act(a * b).
   Mul,
+  /// inputs: x, slope (numpy broadcast to x). y = x < 0 ? slope * x : x.
+  PRelu,
   /// inputs: x (rank r). y = x permuted by `perm` (r values):
   /// y.shape[i] = x.shape[perm[i]].
   Transpose,
+  /// inputs: x (rank r). y = `reduce` (sum, mean, max, min) of x over
+  /// `axes` (increasing, in 0..r-1), kept as size-1 dims with `keepdims`,
+  /// dropped otherwise.
+  Reduce,
   /// inputs: x[N,C,...]. Local response normalization across channels:
   /// y = x / (bias + alpha / size * sum(x^2 over channels
   ///     c - floor((size-1)/2) .. c + ceil((size-1)/2)))^beta.
@@ -89,13 +95,26 @@ enum class KernelKind {
 /// Elementwise activations, usable as an epilogue or standalone. Parameters:
 /// Clip uses clipMin/clipMax; HardSigmoid uses actAlpha/actBeta
 /// (y = max(0, min(1, alpha * x + beta))); HardSwish is
-/// x * max(0, min(1, x / 6 + 0.5)); Sigmoid is 1 / (1 + exp(-x)).
-enum class Activation { None, Relu, Clip, Sigmoid, HardSigmoid, HardSwish };
+/// x * max(0, min(1, x / 6 + 0.5)); Sigmoid is 1 / (1 + exp(-x)); LeakyRelu
+/// is x < 0 ? actAlpha * x : x.
+enum class Activation {
+  None,
+  Relu,
+  Clip,
+  Sigmoid,
+  HardSigmoid,
+  HardSwish,
+  LeakyRelu
+};
 
 /// What a Pad kernel writes outside its input (ONNX Pad's modes): padValue,
 /// the nearest input cell, the input mirrored about its end cells (not
 /// repeating them), or the input repeated.
 enum class PadMode { Constant, Edge, Reflect, Wrap };
+
+/// What a Reduce kernel computes over its axes (ONNX ReduceSum, ReduceMean,
+/// ReduceMax, ReduceMin).
+enum class ReduceKind { Sum, Mean, Max, Min };
 
 struct KernelSpec {
   KernelKind kind = KernelKind::Conv2D;
@@ -162,7 +181,8 @@ struct KernelSpec {
   float clipMin = 0.0f, clipMax = 0.0f;
 
   /// SeparableConv2D and InvertedResidual: the depthwise stage's activation
-  /// and its parameters (Clip: min/max; HardSigmoid: alpha/beta).
+  /// and its parameters (Clip: min/max; HardSigmoid: alpha/beta;
+  /// LeakyRelu: alpha).
   /// Serialized only for those kinds.
   Activation dwActivation = Activation::None;
   float dwActParam0 = 0.0f, dwActParam1 = 0.0f;
@@ -179,7 +199,7 @@ struct KernelSpec {
   PadMode padMode = PadMode::Constant;
   float padValue = 0.0f;
 
-  /// HardSigmoid activation parameters.
+  /// HardSigmoid (alpha, beta) and LeakyRelu (alpha) activation parameters.
   float actAlpha = 0.0f, actBeta = 0.0f;
   /// LRN: window size (channels) and alpha, beta, bias.
   int64_t size = 0;
@@ -188,6 +208,12 @@ struct KernelSpec {
   float epsilon = 0.0f;
   /// Transpose: output dim i reads input dim perm[i].
   std::vector<int64_t> perm;
+
+  /// Reduce: what, over which axes, and whether they stay as size-1 dims.
+  /// Serialized only for that kind.
+  ReduceKind reduce = ReduceKind::Sum;
+  std::vector<int64_t> axes;
+  bool keepdims = true;
 
   /// Stable text form: one `key=value` per line, fixed key order.
   std::string serialize() const;
@@ -208,6 +234,10 @@ const char *activationName(Activation act);
 /// ONNX's names: "constant", "edge", "reflect", "wrap".
 const char *padModeName(PadMode mode);
 bool parsePadMode(const std::string &text, PadMode &out);
+/// ONNX's op names without "Reduce", lower case: "sum", "mean", "max",
+/// "min" (also the kiln.reduce `kind` attribute).
+const char *reduceKindName(ReduceKind kind);
+bool parseReduceKind(const std::string &text, ReduceKind &out);
 
 } // namespace kiln
 

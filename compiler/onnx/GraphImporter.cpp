@@ -456,6 +456,14 @@ void GraphImporter::setOutput(unsigned i, Value value) {
     tensors[node().output(i)].value = value;
 }
 
+LogicalResult GraphImporter::setCreatedOutput(unsigned i,
+                                              FailureOr<Value> created) {
+  if (failed(created))
+    return failure();
+  setOutput(i, *created);
+  return success();
+}
+
 void GraphImporter::setOutputConstant(unsigned i,
                                       std::shared_ptr<const TensorData> data) {
   if ((int)i < node().output_size() && !node().output(i).empty())

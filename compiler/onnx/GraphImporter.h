@@ -84,6 +84,10 @@ public:
   /// True when output `i` exists and something reads it.
   bool isOutputUsed(unsigned i) const;
   void setOutput(unsigned i, mlir::Value value);
+  /// Output `i` is `created` (a createInferred / createWithType result)
+  /// unless creating it failed (already reported); the converters' last step.
+  mlir::LogicalResult setCreatedOutput(unsigned i,
+                                       mlir::FailureOr<mlir::Value> created);
   void setOutputConstant(unsigned i, std::shared_ptr<const TensorData> data);
   /// Output `i` is input `inputIndex` unchanged (Identity, Dropout).
   void setOutputAlias(unsigned i, unsigned inputIndex);

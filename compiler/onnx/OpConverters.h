@@ -38,12 +38,20 @@ mlir::LogicalResult convertRelu(GraphImporter &importer);
 mlir::LogicalResult convertSigmoid(GraphImporter &importer);
 mlir::LogicalResult convertHardSigmoid(GraphImporter &importer);
 mlir::LogicalResult convertHardSwish(GraphImporter &importer);
+mlir::LogicalResult convertLeakyRelu(GraphImporter &importer);
+mlir::LogicalResult convertPRelu(GraphImporter &importer);
 mlir::LogicalResult convertClip(GraphImporter &importer);
 mlir::LogicalResult convertAdd(GraphImporter &importer);
 // ops/PoolingOps.cpp
 mlir::LogicalResult convertMaxPool(GraphImporter &importer);
 mlir::LogicalResult convertAveragePool(GraphImporter &importer);
 mlir::LogicalResult convertGlobalAveragePool(GraphImporter &importer);
+// ops/ReductionOps.cpp
+mlir::LogicalResult convertReduceSum(GraphImporter &importer);
+mlir::LogicalResult convertReduceMean(GraphImporter &importer);
+mlir::LogicalResult convertReduceMax(GraphImporter &importer);
+mlir::LogicalResult convertReduceMin(GraphImporter &importer);
+mlir::LogicalResult convertGlobalMaxPool(GraphImporter &importer);
 // ops/StructureOps.cpp
 mlir::LogicalResult convertConcat(GraphImporter &importer);
 mlir::LogicalResult convertFlatten(GraphImporter &importer);

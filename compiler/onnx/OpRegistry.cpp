@@ -16,6 +16,8 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("Sigmoid", convertSigmoid)
       .Case("HardSigmoid", convertHardSigmoid)
       .Case("HardSwish", convertHardSwish)
+      .Case("LeakyRelu", convertLeakyRelu)
+      .Case("PRelu", convertPRelu)
       .Case("Clip", convertClip)
       .Case("Add", convertAdd)
       .Case("Sub", convertSub)
@@ -23,6 +25,11 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("MaxPool", convertMaxPool)
       .Case("AveragePool", convertAveragePool)
       .Case("GlobalAveragePool", convertGlobalAveragePool)
+      .Case("GlobalMaxPool", convertGlobalMaxPool)
+      .Case("ReduceSum", convertReduceSum)
+      .Case("ReduceMean", convertReduceMean)
+      .Case("ReduceMax", convertReduceMax)
+      .Case("ReduceMin", convertReduceMin)
       .Case("Concat", convertConcat)
       .Case("Flatten", convertFlatten)
       .Case("Reshape", convertReshape)
@@ -40,14 +47,15 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
 
 int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
   return llvm::StringSwitch<int64_t>(opType)
-      // Before: `broadcast`/`axis` attributes instead of numpy broadcasting.
-      .Cases({"Add", "Sub", "Mul", "Div", "Gemm"}, 7)
+      // Before: `broadcast`/`axis` attributes (PRelu: no broadcasting) instead
+      // of numpy broadcasting.
+      .Cases({"Add", "Sub", "Mul", "Div", "Gemm", "PRelu"}, 7)
       // Before: `spatial` / `is_test` attributes.
       .Case("BatchNormalization", 9)
       // Before: `is_test`; from 7 on inference Dropout is the identity.
       .Case("Dropout", 7)
       // Before: `consumed_inputs` (legacy optimization hint).
-      .Cases({"Relu", "Sigmoid", "HardSigmoid"}, 6)
+      .Cases({"Relu", "Sigmoid", "HardSigmoid", "LeakyRelu"}, 6)
       // Before: `axis` was optional (default 1).
       .Case("Concat", 4)
       // Before: the target shape was an attribute.

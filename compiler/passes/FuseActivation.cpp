@@ -1,15 +1,14 @@
-//===- FuseActivation.cpp - Fuse relu / clip into conv2d / dense ----------===//
+//===- FuseActivation.cpp - Fuse activations into conv2d / dense ----------===//
 //
 // kiln-fuse-activation: see Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/passes/Passes.h"
 #include "compiler/passes/RewriteConfig.h"
+#include "dialects/kiln/Activations.h"
 #include "dialects/kiln/KilnOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
-
-#include <cmath>
 
 namespace kiln {
 #define GEN_PASS_DEF_FUSEACTIVATIONPASS
@@ -21,58 +20,43 @@ using namespace kiln;
 
 namespace {
 
-/// The epilogue activation an elementwise op stands for.
-struct Activation {
-  StringRef name; // "relu" or "clip"
-  float min = 0.0f, max = 0.0f;
-};
-
-Activation activationOf(ReluOp) { return {"relu"}; }
-
-Activation activationOf(ClipOp clip) {
-  float lo = clip.getMin().convertToFloat();
-  float hi = clip.getMax().convertToFloat();
-  // clip(0, +inf) is relu; relu is the kernels' cheaper, common form.
-  if (lo == 0.0f && std::isinf(hi) && hi > 0)
-    return {"relu"};
-  return {"clip", lo, hi};
-}
-
 /// Gives `producer` (Conv2DOp or DenseOp, activation "none") the activation
 /// and makes it replace `act`.
 template <typename ProducerOp>
-void setActivation(ProducerOp producer, const Activation &activation,
+void setActivation(ProducerOp producer, const ActivationAttrs &activation,
                    PatternRewriter &rewriter) {
   rewriter.modifyOpInPlace(producer, [&] {
     producer.setActivation(activation.name);
-    if (activation.name == "clip") {
-      producer.setClipMinAttr(rewriter.getF32FloatAttr(activation.min));
-      producer.setClipMaxAttr(rewriter.getF32FloatAttr(activation.max));
-    }
+    producer.setClipMinAttr(rewriter.getF32FloatAttr(activation.param0));
+    producer.setClipMaxAttr(rewriter.getF32FloatAttr(activation.param1));
   });
 }
 
-template <typename ActivationOp>
-struct FuseActivationIntoProducer : OpRewritePattern<ActivationOp> {
-  using OpRewritePattern<ActivationOp>::OpRewritePattern;
+/// Any standalone activation op (Activations.h) whose input is a conv2d or
+/// dense result read by nothing else.
+struct FuseActivationIntoProducer : RewritePattern {
+  explicit FuseActivationIntoProducer(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
 
-  LogicalResult matchAndRewrite(ActivationOp act,
+  LogicalResult matchAndRewrite(Operation *act,
                                 PatternRewriter &rewriter) const override {
-    Value input = act.getInput();
+    std::optional<ActivationAttrs> activation = activationOf(act);
+    if (!activation)
+      return failure();
+    Value input = act->getOperand(0);
     if (!input.hasOneUse())
       return rewriter.notifyMatchFailure(act, "input has other uses");
     Operation *producer = input.getDefiningOp();
     if (!producer)
       return failure();
-    Activation activation = activationOf(act);
     if (auto conv = dyn_cast<Conv2DOp>(producer)) {
       if (conv.getActivation() != "none")
         return rewriter.notifyMatchFailure(act, "conv has an activation");
-      setActivation(conv, activation, rewriter);
+      setActivation(conv, *activation, rewriter);
     } else if (auto dense = dyn_cast<DenseOp>(producer)) {
       if (dense.getActivation() != "none")
         return rewriter.notifyMatchFailure(act, "dense has an activation");
-      setActivation(dense, activation, rewriter);
+      setActivation(dense, *activation, rewriter);
     } else {
       return rewriter.notifyMatchFailure(act, "input is not conv2d or dense");
     }
@@ -85,8 +69,7 @@ struct FuseActivationPass
     : public kiln::impl::FuseActivationPassBase<FuseActivationPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseActivationIntoProducer<ReluOp>,
-                 FuseActivationIntoProducer<ClipOp>>(&getContext());
+    patterns.add<FuseActivationIntoProducer>(&getContext());
     int64_t before = countActivations(), after;
     // Not converging only means some candidates were left unfused.
     (void)applyPatternsGreedily(getOperation(), std::move(patterns),
@@ -97,7 +80,8 @@ struct FuseActivationPass
 
   int64_t countActivations() {
     int64_t n = 0;
-    getOperation().walk([&](Operation *op) { n += isa<ReluOp, ClipOp>(op); });
+    getOperation().walk(
+        [&](Operation *op) { n += activationOf(op).has_value(); });
     return n;
   }
 };

@@ -142,13 +142,16 @@ def FuseResidualAddPass : Pass<"kiln-fuse-residual-add", "mlir::func::FuncOp"> {
 }
 
 def FuseActivationPass : Pass<"kiln-fuse-activation", "mlir::func::FuncOp"> {
-  let summary = "Fuse kiln.relu / kiln.clip into the preceding conv2d or "
-                "dense epilogue";
+  let summary = "Fuse standalone activations (relu, clip, sigmoid, "
+                "hard_sigmoid, hard_swish, leaky_relu) into the preceding "
+                "conv2d or dense epilogue";
   let description = [{
-    A `kiln.relu` or `kiln.clip` whose input is a `kiln.conv2d` or
-    `kiln.dense` with activation "none", read only by it, becomes that op's
-    activation: "relu", or "clip" with `clip_min` / `clip_max`
-    (`clip(0, +inf)` is "relu").
+    A standalone activation op (`kiln.relu`, `kiln.clip`, `kiln.sigmoid`,
+    `kiln.hard_sigmoid`, `kiln.hard_swish`, `kiln.leaky_relu`) whose input
+    is a `kiln.conv2d` or `kiln.dense` with activation "none", read only by
+    it, becomes that op's activation, its parameters in `clip_min` /
+    `clip_max` (clip's bounds, hard_sigmoid's alpha and beta, leaky_relu's
+    alpha; `clip(0, +inf)` is "relu").
 
     Before:
     ```mlir

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
+#include "dialects/kiln/Activations.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -142,16 +143,13 @@ LogicalResult verifyInferredShape(Operation *op, ArrayRef<int64_t> inferred) {
                            << formatShape(inferred);
 }
 
-/// `lo` and `hi` are the clip_min / clip_max attributes: clip's bounds, or
-/// hard_sigmoid's alpha and beta.
+/// `lo` and `hi` are the clip_min / clip_max attributes: clip's bounds,
+/// hard_sigmoid's alpha and beta, or leaky_relu's alpha.
 LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
                                float hi) {
-  if (act != "none" && act != "relu" && act != "clip" && act != "sigmoid" &&
-      act != "hard_sigmoid" && act != "hard_swish")
-    return op->emitOpError()
-           << "unknown activation '" << act
-           << "' (expected none, relu, clip, sigmoid, hard_sigmoid or "
-              "hard_swish)";
+  if (!isActivationName(act))
+    return op->emitOpError() << "unknown activation '" << act << "' (expected "
+                             << activationNameList() << ")";
   if (act == "clip" && (std::isnan(lo) || std::isnan(hi)))
     return op->emitOpError() << "clip_min and clip_max must not be NaN";
   if (act == "clip" && lo > hi)
@@ -160,6 +158,9 @@ LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
     return op->emitOpError()
            << "hard_sigmoid alpha (clip_min) " << lo << " and beta (clip_max) "
            << hi << " must be finite";
+  if (act == "leaky_relu" && !std::isfinite(lo))
+    return op->emitOpError()
+           << "leaky_relu alpha (clip_min) " << lo << " must be finite";
   return success();
 }
 
@@ -605,6 +606,49 @@ LogicalResult MulOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// PReluOp
+//===----------------------------------------------------------------------===//
+
+/// The input's shape when `slope` broadcasts to it (ONNX's unidirectional
+/// broadcast: the slope never widens the input).
+static FailureOr<SmallVector<int64_t>>
+preluShape(std::optional<Location> loc, ArrayRef<int64_t> input,
+           ArrayRef<int64_t> slope) {
+  auto shape = broadcastShape(loc, "kiln.prelu", input, slope);
+  if (failed(shape))
+    return failure();
+  if (ArrayRef<int64_t>(*shape) != input) {
+    if (loc)
+      emitError(*loc) << "'kiln.prelu' slope shape " << formatShape(slope)
+                      << " would widen the input shape "
+                      << formatShape(input);
+    return failure();
+  }
+  return shape;
+}
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        ValueRange operands, DictionaryAttr,
+                                        OpaqueProperties, RegionRange,
+                                        SmallVectorImpl<Type> &results) {
+  if (failed(checkInferenceOperands(loc, "kiln.prelu", operands)))
+    return failure();
+  auto shape = preluShape(loc, shapeOf(operands[0]), shapeOf(operands[1]));
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult PReluOp::verify() {
+  auto shape = preluShape(getLoc(), shapeOf(getInput()), shapeOf(getSlope()));
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
 // HardSigmoidOp
 //===----------------------------------------------------------------------===//
 
@@ -613,6 +657,13 @@ LogicalResult HardSigmoidOp::verify() {
   if (!std::isfinite(alpha) || !std::isfinite(beta))
     return emitOpError() << "alpha " << alpha << " and beta " << beta
                          << " must be finite";
+  return success();
+}
+
+LogicalResult LeakyReluOp::verify() {
+  float alpha = getAlpha().convertToFloat();
+  if (!std::isfinite(alpha))
+    return emitOpError() << "alpha " << alpha << " must be finite";
   return success();
 }
 
@@ -698,6 +749,65 @@ GlobalAvgPoolOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
 LogicalResult GlobalAvgPoolOp::verify() {
   auto in = shapeOf(getInput());
   return verifyInferredShape(*this, {in[0], in[1], 1, 1});
+}
+
+//===----------------------------------------------------------------------===//
+// ReduceOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>>
+reduceShape(std::optional<Location> loc, ArrayRef<int64_t> in, StringRef kind,
+            ArrayRef<int64_t> axes, bool keepdims) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.reduce' " << msg;
+    return failure();
+  };
+  if (kind != "sum" && kind != "mean" && kind != "max" && kind != "min")
+    return fail("unknown kind '" + kind + "' (expected sum, mean, max or min)");
+  if (axes.empty())
+    return fail("needs at least one axis");
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i] < 0 || axes[i] >= (int64_t)in.size())
+      return fail("axis " + Twine(axes[i]) + " is out of range for rank " +
+                  Twine(in.size()));
+    if (i && axes[i] <= axes[i - 1])
+      return fail("axes must be distinct and increasing");
+  }
+  SmallVector<int64_t> out;
+  for (size_t d = 0; d < in.size(); ++d) {
+    bool reduced = llvm::is_contained(axes, (int64_t)d);
+    if (!reduced)
+      out.push_back(in[d]);
+    else if (keepdims)
+      out.push_back(1);
+  }
+  return out;
+}
+
+LogicalResult ReduceOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         ValueRange operands,
+                                         DictionaryAttr attrs,
+                                         OpaqueProperties props, RegionRange,
+                                         SmallVectorImpl<Type> &results) {
+  ReduceOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.reduce", operands)))
+    return failure();
+  auto shape = reduceShape(loc, shapeOf(a.getInput()), a.getKind(),
+                           a.getAxes(), a.getKeepdims());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  auto shape = reduceShape(getLoc(), shapeOf(getInput()), getKind(),
+                           getAxes(), getKeepdims());
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
 }
 
 //===----------------------------------------------------------------------===//

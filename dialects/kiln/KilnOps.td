@@ -16,7 +16,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Activation names an epilogue may carry: "none", "relu", "clip" (clamp to
 // [clip_min, clip_max]), "sigmoid", "hard_sigmoid" (max(0, min(1,
 // clip_min * x + clip_max)): the two parameter attributes carry alpha and
-// beta) and "hard_swish" (x * max(0, min(1, x / 6 + 0.5))).
+// beta), "hard_swish" (x * max(0, min(1, x / 6 + 0.5))) and "leaky_relu"
+// (x < 0 ? alpha * x : x, alpha in clip_min). dialects/kiln/Activations.h
+// lists them.
 def Kiln_ActivationAttr : DefaultValuedStrAttr<StrAttr, "none">;
 
 //===----------------------------------------------------------------------===//
@@ -56,8 +58,8 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure, AttrSizedOperandSegments,
     [top, left, bottom, right]. Depthwise convolution is `groups = C` with
     M a multiple of C. `activation` is "none", "relu", "clip"
     (clamp to [clip_min, clip_max]; ReLU6 is clip 0..6), "sigmoid",
-    "hard_sigmoid" (alpha = clip_min, beta = clip_max) or "hard_swish". In
-    the custom
+    "hard_sigmoid" (alpha = clip_min, beta = clip_max), "hard_swish" or
+    "leaky_relu" (alpha = clip_min). In the custom
     syntax the epilogue operands follow the weight as `, bias %b` and/or
     `, residual %r`, in that order.
 
@@ -354,6 +356,41 @@ def Kiln_HardSwishOp : Kiln_Op<"hard_swish", [Pure, SameOperandsAndResultType]> 
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def Kiln_PReluOp : Kiln_Op<"prelu", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "x < 0 ? slope * x : x, slope broadcast to x";
+  let description = [{
+    ONNX PRelu: `slope` broadcasts to `input` numpy-style (right-aligned;
+    typically Cx1x1 for an NCHW input, one slope per channel) and the result
+    has the input's shape.
+
+    ```mlir
+    %y = kiln.prelu %x, %s : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$slope);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input `,` $slope attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_LeakyReluOp : Kiln_Op<"leaky_relu", [Pure,
+    SameOperandsAndResultType]> {
+  let summary = "x < 0 ? alpha * x : x";
+  let description = [{
+    ONNX LeakyRelu; `alpha` defaults to 0.01 and must be finite.
+
+    ```mlir
+    %y = kiln.leaky_relu %x {alpha = 0.1 : f32} : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
@@ -413,6 +450,28 @@ def Kiln_GlobalAvgPoolOp : Kiln_Op<"global_avg_pool", [Pure,
   }];
   let arguments = (ins Kiln_Tensor4D:$input);
   let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_ReduceOp : Kiln_Op<"reduce", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Sum, mean, max or min over some dimensions";
+  let description = [{
+    ONNX ReduceSum / ReduceMean / ReduceMax / ReduceMin: `kind` is "sum",
+    "mean", "max" or "min"; `axes` are distinct dims in 0..rank-1, in
+    increasing order, at least one. With `keepdims` the reduced dims stay
+    as size 1, otherwise they are dropped. The importer turns a mean or max
+    over H and W of an NCHW tensor into the global pooling kernels instead.
+
+    ```mlir
+    %y = kiln.reduce %x {kind = "mean", axes = array<i64: 1>, keepdims = false}
+         : (tensor<3x2x2xf32>) -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, StrAttr:$kind,
+      DenseI64ArrayAttr:$axes, DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }

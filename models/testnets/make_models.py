@@ -32,7 +32,7 @@ OPSET = 13
 # IR version 8 is the one that goes with opset 13; onnxruntime 1.30 reads it.
 IR_VERSION = 8
 # The IR versions of the other opsets a model may ask for (GraphBuilder.opset).
-IR_VERSION_OF = {19: 9}
+IR_VERSION_OF = {14: 8, 19: 9}
 
 
 class GraphBuilder:
@@ -436,13 +436,79 @@ def sub_div(g):
     return g.finish(y, "output", [1, 8, 16, 16]), []
 
 
+def activation_epilogues(g):
+    """The activations of darknet / YOLO and MobileNetV3 backbones, each
+    fused into the conv or dense before it: conv-BN-LeakyRelu(0.1) (the
+    darknet block), a depthwise-separable pair with leaky stages, HardSwish
+    after a conv, a squeeze-excite branch (GAP, 1x1 conv + Relu, 1x1 conv +
+    HardSigmoid, Mul), a per-channel PRelu (slopes 32x1x1, some negative),
+    a Sigmoid after a conv, a LeakyRelu after an Add
+    (standalone: nothing to fuse into) and a leaky classifier (Gemm +
+    LeakyRelu(0.2)). Opset 14 for HardSwish."""
+    g.opset = 14
+    x = g.add_input("input", [1, 3, 20, 20])
+
+    def leaky(y, alpha=0.1):
+        return g.node("LeakyRelu", [y], "leaky", alpha=alpha)
+
+    y = leaky(g.conv_bn(x, 3, 16, 3, relu=False))                     # 16x20x20
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[2, 2], strides=[2, 2])  # 10x10
+    y = leaky(g.conv_bn(y, 16, 16, 3, group=16, relu=False), 0.2)   # depthwise
+    y = leaky(g.conv_bn(y, 16, 32, 1, pads=[0, 0, 0, 0], relu=False))
+    h = g.node("HardSwish", [g.conv(y, 32, 32, 3)], "hswish")
+    s = g.node("GlobalAveragePool", [h], "gap")                       # 32x1x1
+    s = g.relu(g.conv(s, 32, 8, 1, pads=[0, 0, 0, 0]))
+    s = g.node("HardSigmoid", [g.conv(s, 8, 32, 1, pads=[0, 0, 0, 0])], "hsig")
+    y = g.node("Mul", [h, s], "mul")
+    slope = g.rng.uniform(-0.5, 0.5, (32, 1, 1)).astype(np.float32)
+    y = g.node("PRelu", [y, g.const("slope", slope)], "prelu")          # per channel
+    z = g.node("Sigmoid", [g.conv(y, 32, 32, 1, pads=[0, 0, 0, 0])], "sigmoid")
+    y = leaky(g.node("Add", [y, z], "add"), 0.05)
+    y = g.node("GlobalAveragePool", [y], "gap")
+    y = g.node("Flatten", [y], "flatten", axis=1)
+    y = g.node("LeakyRelu", [g.gemm(y, 32, 10, scale=3.0)], "leaky", alpha=0.2)
+    return g.finish(y, "output", [1, 10]), []
+
+
+def cbam_reductions(g):
+    """Reductions as exported CNNs use them: a CBAM block (channel attention
+    from ReduceMean over H, W and GlobalMaxPool through 1x1 convs and a
+    Sigmoid; spatial attention from ReduceMax and ReduceMean over channels,
+    concatenated, a 7x7 conv and a Sigmoid, broadcast over the channels by
+    Mul), a ReduceMean(H, W, keepdims=0) head before Gemm (the Keras /
+    tf2onnx global pool), and a second output reducing W by ReduceMin and
+    channels by ReduceSum (axes as an input: opset 13)."""
+    x = g.add_input("input", [1, 3, 16, 16])
+    y = g.relu(g.conv(x, 3, 16, 3))                                   # 16x16x16
+
+    def mlp(v):
+        v = g.relu(g.conv(v, 16, 4, 1, pads=[0, 0, 0, 0]))
+        return g.conv(v, 4, 16, 1, pads=[0, 0, 0, 0])
+
+    avg = g.node("ReduceMean", [y], "reducemean", axes=[2, 3])        # 16x1x1
+    mx = g.node("GlobalMaxPool", [y], "globalmaxpool")
+    att = g.node("Sigmoid", [g.node("Add", [mlp(avg), mlp(mx)], "add")], "sigmoid")
+    y = g.node("Mul", [y, att], "mul")
+    cmax = g.node("ReduceMax", [y], "reducemax", axes=[1])            # 1x16x16
+    cmean = g.node("ReduceMean", [y], "reducemean", axes=[-3])
+    s = g.node("Concat", [cmax, cmean], "concat", axis=1)             # 2x16x16
+    s = g.node("Sigmoid", [g.conv(s, 2, 1, 7)], "sigmoid")
+    y = g.node("Mul", [y, s], "mul")
+    head = g.node("ReduceMean", [y], "reducemean", axes=[2, 3], keepdims=0)  # 1x16
+    g.finish(g.gemm(head, 16, 10), "output", [1, 10])
+    w = g.node("ReduceMin", [y], "reducemin", axes=[3], keepdims=0)  # 1x16x16
+    w = g.node("ReduceSum", [w, g.const("axes", np.array([1], np.int64))],
+               "reducesum", keepdims=0)                              # 1x16
+    return g.finish(w, "row_profile", [1, 16]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
     residual_projection, inception_block, inception_blocked, winograd_5x5,
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
-    shuffle_squeeze, sub_div)}
+    shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions)}
 
 
 def seed_of(name):

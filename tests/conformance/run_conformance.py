@@ -66,12 +66,16 @@ SUPPORTED_OPS = [
     "HardSigmoid", "HardSwish", "MaxPool", "AveragePool", "GlobalAveragePool",
     "Concat", "Gemm", "MatMul", "Flatten", "Reshape", "Softmax", "Pad", "LRN",
     "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose", "Sub", "Div",
+    "LeakyRelu", "GlobalMaxPool", "ReduceSum", "ReduceMean", "ReduceMax",
+    "ReduceMin", "PRelu",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test
 # feeds them as graph inputs (see the file comment).
 FREEZABLE = {("Reshape", 1), ("Pad", 1), ("Pad", 2), ("Pad", 3),
-             ("Dropout", 2), ("Squeeze", 1), ("Unsqueeze", 1)}
+             ("Dropout", 2), ("Squeeze", 1), ("Unsqueeze", 1),
+             ("ReduceSum", 1), ("ReduceMean", 1), ("ReduceMax", 1),
+             ("ReduceMin", 1)}
 
 COMPILE_TIMEOUT = 300
 RUN_TIMEOUT = 60

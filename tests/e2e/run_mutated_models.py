@@ -217,10 +217,46 @@ def mutate_pad_mode(onnx, numpy_helper, m, rng):
     return f"{n.name}'s pads as a Pad, mode={mode}"
 
 
+ACTIVATIONS = ("Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "LeakyRelu",
+               "PRelu")
+
+
+def mutate_activation(onnx, numpy_helper, m, rng):
+    """Replaces an activation node by another kind (all fuse into a conv or
+    Gemm before them): LeakyRelu with an alpha below 0, in 0..1 or above 1,
+    PRelu with one slope, HardSigmoid with new parameters, Relu, Sigmoid,
+    HardSwish (opset >= 14)."""
+    g = m.graph
+    acts = [n for n in g.node if n.op_type in ACTIVATIONS]
+    if not acts:
+        return "none"
+    n = rng.choice(acts)
+    opset = max((o.version for o in m.opset_import if o.domain in ("", "ai.onnx")),
+                default=1)
+    kinds = [k for k in ACTIVATIONS if k != "Clip" and (k != "HardSwish" or opset >= 14)]
+    kind = rng.choice(kinds)
+    del n.input[1:]
+    del n.attribute[:]
+    n.op_type = kind
+    if kind == "LeakyRelu":
+        set_attribute(onnx, n, "alpha", rng.choice([-0.5, 0.01, 0.1, 0.3, 1.5]))
+    elif kind == "HardSigmoid":
+        set_attribute(onnx, n, "alpha", rng.choice([0.2, 0.5, 1.0 / 6.0]))
+        set_attribute(onnx, n, "beta", rng.choice([0.5, 0.25]))
+    elif kind == "PRelu":
+        slope = n.name + "_slope"
+        g.initializer.append(numpy_helper.from_array(
+            np.array([rng.choice([-0.25, 0.1, 0.5])], np.float32), slope))
+        n.input.append(slope)
+    return f"{n.name} -> {kind}"
+
+
 def mutate_valid(onnx, numpy_helper, m, rng):
     """One shape-moving mutation that keeps model m well-formed."""
     g = m.graph
-    kind = rng.randrange(9)
+    kind = rng.randrange(10)
+    if kind == 9:
+        return mutate_activation(onnx, numpy_helper, m, rng)
     if kind == 6:  # new values for a float initializer: weights, biases,
         # batch-norm statistics, Clip bounds, Pad values
         floats = [t for t in g.initializer if t.data_type == onnx.TensorProto.FLOAT]

@@ -53,12 +53,13 @@ TEST(HalideConcat, Axis0) { runConcat({{1, 8}, {3, 8}}, 0, 53); }
 /// (DenseWeightLayout.h); `targetName` as runJit's.
 void runDense(int64_t M, int64_t K, int64_t N, bool bias, Activation act,
               unsigned seed, bool packed = false,
-              const std::string &targetName = "") {
+              const std::string &targetName = "", float actAlpha = 0) {
   KernelSpec spec;
   spec.kind = KernelKind::Dense;
   spec.name = "dense_test";
   spec.hasBias = bias;
   spec.activation = act;
+  spec.actAlpha = actAlpha;
   spec.inputShapes = {{M, K}, {N, K}};
   if (bias)
     spec.inputShapes.push_back({N});
@@ -105,6 +106,11 @@ TEST(HalideDense, LongRowsVectorizedAlongK) {
 TEST(HalideDense, LongRowsBatch2RaggedOutputs) {
   // 37 outputs: chunks and groups of 4 outputs with tails; two rows.
   runDense(2, 512, 37, false, Activation::Relu, 58);
+}
+
+TEST(HalideDense, LeakyReluAndSigmoidEpilogues) {
+  runDense(2, 96, 37, true, Activation::LeakyRelu, 59, false, "", 0.2f);
+  runDense(1, 1280, 100, true, Activation::Sigmoid, 60, true);
 }
 
 TEST(HalideDense, PackWeightsLayout) {

@@ -31,6 +31,8 @@ struct ConvCase {
   bool residualInPlace = false;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
+  /// HardSigmoid's alpha / beta, LeakyRelu's alpha.
+  float actAlpha = 0, actBeta = 0;
   /// Schedule for this Halide target instead of the host's (runJit).
   std::string target;
   /// The kernel must hold L2 weight prefetches (SpreadPrefetches.h).
@@ -107,6 +109,8 @@ void runConvCase(const ConvCase &c, unsigned seed) {
   spec.activation = c.act;
   spec.clipMin = c.clipMin;
   spec.clipMax = c.clipMax;
+  spec.actAlpha = c.actAlpha;
+  spec.actBeta = c.actBeta;
   int64_t OH = outDim(c.H, c.KH, c.sh, c.dh, c.pt, c.pb);
   int64_t OW = outDim(c.W, c.KW, c.sw, c.dw, c.pl, c.pr);
   spec.outputShape = {c.N, c.M, OH, OW};
@@ -601,6 +605,76 @@ TEST(HalideConv, StemRowTasksAlikeAvx2) {
   c.target = kAvx2Target;
   c.expectAlikeTasks = true;
   runConvCase(c, 48);
+}
+
+// Every activation kiln-fuse-activation puts into a conv's epilogue, on the
+// schedule families a conv takes: pixel vectors with packed weights and a
+// residual (applied before the activation), a flattened 1x1 on channel
+// vectors with blocked input and output, and a small-image 3x3 on channel
+// vectors. LeakyRelu with alpha > 1 as well (a max(x, alpha x) shortcut
+// would be wrong there).
+struct EpilogueActivation {
+  Activation act;
+  float alpha, beta;
+};
+
+ConvCase withActivation(ConvCase c, const EpilogueActivation &a) {
+  c.act = a.act;
+  c.actAlpha = a.alpha;
+  c.actBeta = a.beta;
+  return c;
+}
+
+ConvCase packedResidual3x3Case() {
+  ConvCase c;
+  c.C = 19;
+  c.M = 21;
+  c.H = 11;
+  c.W = 13;
+  c.pt = c.pl = c.pb = c.pr = 1;
+  c.bias = c.residual = true;
+  c.packBlock = kConvWeightBlock;
+  return c;
+}
+
+ConvCase blockedFlatPointwiseCase() {
+  ConvCase c;
+  c.C = 48;
+  c.M = 32;
+  c.H = 9;
+  c.W = 7;
+  c.KH = c.KW = 1;
+  c.bias = true;
+  c.packBlock = kConvChannelVectorBlock;
+  c.flatten = true;
+  c.blockInput = c.blockOutput = true;
+  return c;
+}
+
+TEST(HalideConv, EpilogueLeakyReluEverySchedule) {
+  const EpilogueActivation leaky[] = {{Activation::LeakyRelu, 0.1f, 0},
+                                      {Activation::LeakyRelu, 1.5f, 0}};
+  unsigned seed = 70;
+  for (const EpilogueActivation &a : leaky) {
+    SCOPED_TRACE(a.alpha);
+    runConvCase(withActivation(packedResidual3x3Case(), a), seed++);
+    runConvCase(withActivation(blockedFlatPointwiseCase(), a), seed++);
+    runConvCase(
+        withActivation(smallImage3x3Case(40, kConvChannelVectorBlock), a),
+        seed++);
+  }
+}
+
+TEST(HalideConv, EpilogueSigmoidHardSigmoidHardSwish) {
+  runConvCase(withActivation(packedResidual3x3Case(),
+                             {Activation::Sigmoid, 0, 0}),
+              80);
+  runConvCase(withActivation(blockedFlatPointwiseCase(),
+                             {Activation::HardSigmoid, 0.3f, 0.4f}),
+              81);
+  runConvCase(withActivation(smallImage3x3Case(40, kConvChannelVectorBlock),
+                             {Activation::HardSwish, 0, 0}),
+              82);
 }
 
 // Channel vectors (blocks of 16, small images): tiles of pixels along a row

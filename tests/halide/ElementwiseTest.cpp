@@ -1,4 +1,4 @@
-//===- ElementwiseTest.cpp - Add, Mul, ChannelAffine, Activation kernels --===//
+//===- ElementwiseTest.cpp - Add, Mul, PRelu, ChannelAffine, Activation ---===//
 
 #include "tests/halide/TestUtil.h"
 
@@ -30,7 +30,10 @@ void runBinary(KernelKind kind, std::vector<int64_t> a, std::vector<int64_t> b,
   for (size_t i = 0; i < want.numel(); ++i) {
     std::vector<int64_t> idx = unravel(i, out);
     float x = broadcastAt(ta, idx), y = broadcastAt(tb, idx);
-    want.data[i] = applyAct(spec, kind == KernelKind::Mul ? x * y : x + y);
+    float v = kind == KernelKind::Mul     ? x * y
+              : kind == KernelKind::PRelu ? (x < 0 ? y * x : x) // y: slope
+                                          : x + y;
+    want.data[i] = applyAct(spec, v);
   }
   expectClose(runJit(spec, {ta, tb}), want);
 }
@@ -59,6 +62,19 @@ TEST(HalideAdd, BroadcastLowerRankAndBothSides) {
 
 TEST(HalideAdd, HardSwishEpilogue) {
   runAdd({1, 8, 6, 20}, {8, 1, 1}, {1, 8, 6, 20}, Activation::HardSwish, 50);
+}
+
+TEST(HalidePRelu, SlopePerChannel) {
+  // PyTorch's export: one slope per channel, shaped [C, 1, 1].
+  runBinary(KernelKind::PRelu, {2, 8, 5, 7}, {8, 1, 1}, {2, 8, 5, 7},
+            Activation::None, 45);
+}
+
+TEST(HalidePRelu, SlopeScalarTrailingAndFull) {
+  runBinary(KernelKind::PRelu, {3, 11}, {1}, {3, 11}, Activation::None, 46);
+  runBinary(KernelKind::PRelu, {3, 11}, {11}, {3, 11}, Activation::None, 47);
+  runBinary(KernelKind::PRelu, {2, 3, 4}, {2, 3, 4}, {2, 3, 4},
+            Activation::None, 48);
 }
 
 TEST(HalideMul, EqualShapes) {
@@ -185,6 +201,9 @@ void runParamActivation(std::vector<int64_t> shape, Activation act, float alpha,
     case Activation::HardSwish:
       want.data[i] = v * std::max(0.0f, std::min(1.0f, v / 6.0f + 0.5f));
       break;
+    case Activation::LeakyRelu:
+      want.data[i] = v < 0 ? alpha * v : v;
+      break;
     default:
       FAIL() << "not a parameterized activation";
     }
@@ -206,6 +225,16 @@ TEST(HalideActivation, HardSigmoidCustom) {
 
 TEST(HalideActivation, HardSwish) {
   runParamActivation({1, 16, 5, 13}, Activation::HardSwish, 0, 0, 58);
+}
+
+TEST(HalideActivation, LeakyReluDefaultAlpha) {
+  runParamActivation({2, 8, 5, 7}, Activation::LeakyRelu, 0.01f, 0, 59);
+}
+
+TEST(HalideActivation, LeakyReluAlphaAboveOneAndNegative) {
+  // Not max(x, alpha x): that is another function when alpha > 1 or < 0.
+  runParamActivation({37}, Activation::LeakyRelu, 1.5f, 0, 60);
+  runParamActivation({3, 11}, Activation::LeakyRelu, -0.5f, 0, 61);
 }
 
 } // namespace

@@ -51,6 +51,9 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.bias, b.bias);
   EXPECT_EQ(a.epsilon, b.epsilon);
   EXPECT_EQ(a.perm, b.perm);
+  EXPECT_EQ(a.reduce, b.reduce);
+  EXPECT_EQ(a.axes, b.axes);
+  EXPECT_EQ(a.keepdims, b.keepdims);
   EXPECT_EQ(a.weightBlock, b.weightBlock);
   EXPECT_EQ(a.winogradTile, b.winogradTile);
   EXPECT_EQ(a.blockedInputs, b.blockedInputs);
@@ -264,6 +267,7 @@ TEST(KernelSpecText, Names) {
   EXPECT_STREQ(kernelKindName(KernelKind::LRN), "LRN");
   EXPECT_STREQ(activationName(Activation::HardSigmoid), "hard_sigmoid");
   EXPECT_STREQ(activationName(Activation::HardSwish), "hard_swish");
+  EXPECT_STREQ(activationName(Activation::LeakyRelu), "leaky_relu");
 }
 
 TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
@@ -297,7 +301,19 @@ TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
   mul.inputShapes = {{3, 4}, {4}};
   mul.outputShape = {3, 4};
   mul.activation = Activation::Sigmoid;
-  std::vector<KernelSpec> specs{lrn, t, bn, mul}, back;
+  KernelSpec leaky = mul;
+  leaky.name = "leaky";
+  leaky.activation = Activation::LeakyRelu;
+  leaky.actAlpha = 0.1f;
+  KernelSpec reduce;
+  reduce.kind = KernelKind::Reduce;
+  reduce.name = "reduce";
+  reduce.inputShapes = {{2, 3, 4}};
+  reduce.outputShape = {3};
+  reduce.reduce = ReduceKind::Min;
+  reduce.axes = {0, 2};
+  reduce.keepdims = false;
+  std::vector<KernelSpec> specs{lrn, t, bn, mul, leaky, reduce}, back;
   std::string error;
   ASSERT_TRUE(parseSpecs(serializeSpecs(specs), back, error)) << error;
   ASSERT_EQ(back.size(), specs.size());

@@ -25,6 +25,8 @@ struct SeparableCase {
   Activation dwAct = Activation::Clip;
   float dwParam0 = 0.0f, dwParam1 = 6.0f;
   Activation act = Activation::None;
+  /// The epilogue's LeakyRelu alpha.
+  float actAlpha = 0.0f;
   bool residual = false;
   /// Pointwise weights packed in blocks of this many output channels (the
   /// channel-vector pointwise stage), 0 for OIHW.
@@ -94,6 +96,7 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
   spec.hasBias = true;
   spec.hasResidual = sc.residual;
   spec.activation = sc.act;
+  spec.actAlpha = sc.actAlpha;
   spec.dwActivation = sc.dwAct;
   spec.dwActParam0 = sc.dwParam0;
   spec.dwActParam1 = sc.dwParam1;
@@ -212,6 +215,21 @@ TEST(HalideSeparableConv, MobileNetLikeWideChannels) {
   sc.act = Activation::HardSwish;
   sc.residual = true;
   runSeparableCase(sc, 7);
+}
+
+TEST(HalideSeparableConv, LeakyReluStages) {
+  // Depthwise stage and epilogue both leaky (alpha 0.1 / 0.2: darknet-style
+  // separable blocks).
+  SeparableCase sc;
+  sc.c = 40;
+  sc.m = 24;
+  sc.h = 9;
+  sc.w = 11;
+  sc.dwAct = Activation::LeakyRelu;
+  sc.dwParam0 = 0.1f;
+  sc.act = Activation::LeakyRelu;
+  sc.actAlpha = 0.2f;
+  runSeparableCase(sc, 30);
 }
 
 TEST(HalideSeparableConv, Batch2OddOutputChannels) {

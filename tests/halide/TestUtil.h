@@ -93,6 +93,8 @@ inline float applyAct(const KernelSpec &spec, float v) {
     return std::fmax(0.0f, std::fmin(1.0f, spec.actAlpha * v + spec.actBeta));
   case Activation::HardSwish:
     return v * std::fmax(0.0f, std::fmin(1.0f, v / 6.0f + 0.5f));
+  case Activation::LeakyRelu:
+    return v < 0 ? spec.actAlpha * v : v;
   }
   return v;
 }

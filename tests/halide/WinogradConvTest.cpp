@@ -46,6 +46,8 @@ struct WinogradCase {
   std::string target;
   Activation act = Activation::None;
   float clipMin = 0, clipMax = 0;
+  /// HardSigmoid's alpha / beta, LeakyRelu's alpha.
+  float actAlpha = 0, actBeta = 0;
 };
 
 struct Reference {
@@ -103,6 +105,8 @@ KernelSpec winogradSpec(const WinogradCase &c) {
   spec.activation = c.act;
   spec.clipMin = c.clipMin;
   spec.clipMax = c.clipMax;
+  spec.actAlpha = c.actAlpha;
+  spec.actBeta = c.actBeta;
   int64_t OH = (c.H + c.pt + c.pb - c.kernel) / c.stride + 1,
           OW = (c.W + c.pl + c.pr - c.kernel) / c.stride + 1;
   spec.outputShape = {c.N, c.M, OH, OW};
@@ -219,6 +223,18 @@ TEST(HalideWinogradConv, Batch2ResidualReluF4) {
   c.N = 2, c.C = 24, c.M = 40, c.H = 12, c.W = 12;
   c.bias = c.residual = true, c.act = Activation::Relu;
   runWinogradCase(c, 5);
+}
+
+TEST(HalideWinogradConv, ResidualLeakyReluAndHardSwishF4) {
+  // Epilogues kiln-fuse-activation gives YOLO-style and MobileNetV3-style
+  // convs: the residual is added before the activation.
+  WinogradCase c;
+  c.C = 24, c.M = 40, c.H = 12, c.W = 14;
+  c.bias = c.residual = true;
+  c.act = Activation::LeakyRelu, c.actAlpha = 0.1f;
+  runWinogradCase(c, 30);
+  c.act = Activation::HardSwish;
+  runWinogradCase(c, 31);
 }
 
 // ResNet-sized layers: row-block tasks (56x56, 28x28) and channel-group

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -1092,6 +1093,18 @@ TEST_F(OnnxImporterTest, DivErrors) {
               std::string::npos)
         << message;
   }
+  {
+    // A mutation campaign's dropped input: read past the node's inputs
+    // before (a protobuf abort).
+    Model m;
+    m.input("x", {1, 4});
+    m.node("Div", "div", {"x"}, {"z"});
+    m.output("z");
+    std::string message = importError(m.write(dir));
+    EXPECT_NE(message.find("node 'div' (Div): missing the divisor (input #1)"),
+              std::string::npos)
+        << message;
+  }
 }
 
 TEST_F(OnnxImporterTest, FlattenAndConcatNegativeAxis) {
@@ -1228,6 +1241,191 @@ TEST_F(OnnxImporterTest, ActivationsAndLRN) {
   EXPECT_FLOAT_EQ(op.getAlpha().convertToFloat(), 2e-4f);
   EXPECT_FLOAT_EQ(op.getBeta().convertToFloat(), 0.75f);
   EXPECT_FLOAT_EQ(op.getBias().convertToFloat(), 2.0f);
+}
+
+TEST_F(OnnxImporterTest, LeakyReluAlphaDefaultAndGiven) {
+  Model m;
+  m.input("x", {1, 6, 4, 4});
+  m.node("LeakyRelu", "leaky", {"x"}, {"a"});
+  auto *custom = m.node("LeakyRelu", "leaky2", {"a"}, {"y"});
+  Model::attr(custom, "alpha", 1.5f);
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.leaky_relu", "kiln.leaky_relu",
+                                      "func.return"}));
+  std::vector<float> alphas;
+  mainOf(*module).walk([&](kiln::LeakyReluOp op) {
+    alphas.push_back(op.getAlpha().convertToFloat());
+  });
+  EXPECT_EQ(alphas, (std::vector<float>{0.01f, 1.5f})); // 0.01: ONNX default.
+}
+
+TEST_F(OnnxImporterTest, LeakyReluBadAlphaOrOpsetIsAnError) {
+  expectImportErrors({
+      {"infinite alpha",
+       [](Model &m) {
+         m.input("x", {1, 4});
+         auto *n = m.node("LeakyRelu", "leaky", {"x"}, {"y"});
+         Model::attr(n, "alpha", std::numeric_limits<float>::infinity());
+       },
+       "node 'leaky' (LeakyRelu): 'kiln.leaky_relu' op alpha INF must be "
+       "finite"},
+      {"integer alpha",
+       [](Model &m) {
+         m.input("x", {1, 4});
+         auto *n = m.node("LeakyRelu", "leaky", {"x"}, {"y"});
+         Model::attr(n, "alpha", int64_t(1));
+       },
+       "node 'leaky' (LeakyRelu): attribute 'alpha'"},
+  });
+  Model old(/*opset=*/5);
+  old.input("x", {1, 4});
+  old.node("LeakyRelu", "leaky", {"x"}, {"y"});
+  old.output("y");
+  std::string message = importError(old.write(dir));
+  EXPECT_NE(message.find("unsupported: LeakyRelu of opset 5 (supported from "
+                         "opset 6 on"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(OnnxImporterTest, PReluSlopeConstantOrComputed) {
+  Model m;
+  m.input("x", {1, 4, 3, 3});
+  m.input("s", {4, 1, 1});
+  m.floats("slope", {4, 1, 1}, {0.1f, 0.2f, 0.3f, 0.4f});
+  m.node("PRelu", "p1", {"x", "slope"}, {"a"});
+  m.node("PRelu", "p2", {"a", "s"}, {"y"});
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.constant", "kiln.prelu",
+                                      "kiln.prelu", "func.return"}));
+  auto first = firstOp<kiln::PReluOp>(*module);
+  EXPECT_EQ(constantFloats(first.getSlope()),
+            (std::vector<float>{0.1f, 0.2f, 0.3f, 0.4f}));
+  expectImportErrors({
+      {"slope wider than the input",
+       [](Model &m) {
+         m.input("x", {1, 4, 1, 1});
+         m.floats("slope", {4, 2, 2}, std::vector<float>(16, 0.5f));
+         m.node("PRelu", "p", {"x", "slope"}, {"y"});
+       },
+       "node 'p' (PRelu): 'kiln.prelu' slope shape 4x2x2 would widen the "
+       "input shape 1x4x1x1"},
+  });
+}
+
+TEST_F(OnnxImporterTest, SpatialMeanAndMaxBecomeGlobalPools) {
+  // ReduceMean / ReduceMax over H, W (as exporters write a global pool),
+  // GlobalMaxPool: the pooling kernels, reshaped without keepdims.
+  Model m;
+  m.input("x", {1, 8, 5, 6});
+  auto *mean = m.node("ReduceMean", "mean", {"x"}, {"a"});
+  Model::attr(mean, "axes", std::vector<int64_t>{-1, 2});
+  Model::attr(mean, "keepdims", int64_t(0));
+  auto *mx = m.node("ReduceMax", "max", {"x"}, {"b"});
+  Model::attr(mx, "axes", std::vector<int64_t>{2, 3});
+  m.node("GlobalMaxPool", "gmp", {"x"}, {"c"});
+  m.output("a");
+  m.output("b");
+  m.output("c");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.global_avg_pool", "kiln.reshape",
+                                      "kiln.max_pool2d", "kiln.max_pool2d",
+                                      "func.return"}));
+  auto ret = cast<func::ReturnOp>(
+      mainOf(*module).getBody().front().getTerminator());
+  EXPECT_EQ(shapeOf(ret.getOperand(0).getType()),
+            (std::vector<int64_t>{1, 8}));
+  EXPECT_EQ(shapeOf(ret.getOperand(1).getType()),
+            (std::vector<int64_t>{1, 8, 1, 1}));
+  auto pool = firstOp<kiln::MaxPool2DOp>(*module);
+  EXPECT_EQ(std::vector<int64_t>(pool.getKernelShape().begin(),
+                                 pool.getKernelShape().end()),
+            (std::vector<int64_t>{5, 6}));
+}
+
+TEST_F(OnnxImporterTest, ReductionsOverOtherAxes) {
+  Model m(/*opset=*/18); // axes on input 1 for every Reduce op
+  m.input("x", {2, 3, 4, 5});
+  m.ints("ax1", {1}, {1});
+  m.ints("ax2", {2}, {3, 0});
+  m.node("ReduceMax", "max", {"x", "ax1"}, {"a"});
+  auto *sum = m.node("ReduceSum", "sum", {"x", "ax2"}, {"b"});
+  Model::attr(sum, "keepdims", int64_t(0));
+  m.node("ReduceMin", "min", {"x"}, {"c"}); // no axes: all of them
+  auto *noop = m.node("ReduceMean", "noop", {"x"}, {"d"});
+  Model::attr(noop, "noop_with_empty_axes", int64_t(1));
+  m.node("Relu", "relu", {"d"}, {"e"});
+  for (const char *name : {"a", "b", "c", "e"})
+    m.output(name);
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.reduce", "kiln.reduce",
+                                      "kiln.reduce", "kiln.relu",
+                                      "func.return"}));
+  std::vector<std::string> kinds;
+  std::vector<std::vector<int64_t>> axes;
+  std::vector<bool> keep;
+  mainOf(*module).walk([&](kiln::ReduceOp op) {
+    kinds.push_back(op.getKind().str());
+    axes.emplace_back(op.getAxes().begin(), op.getAxes().end());
+    keep.push_back(op.getKeepdims());
+  });
+  EXPECT_EQ(kinds, (std::vector<std::string>{"max", "sum", "min"}));
+  EXPECT_EQ(axes, (std::vector<std::vector<int64_t>>{
+                      {1}, {0, 3}, {0, 1, 2, 3}})); // sorted
+  EXPECT_EQ(keep, (std::vector<bool>{true, false, true}));
+  // The no-op mean is the input itself.
+  auto relu = firstOp<kiln::ReluOp>(*module);
+  EXPECT_TRUE(isa<BlockArgument>(relu.getInput()));
+}
+
+TEST_F(OnnxImporterTest, ReductionErrors) {
+  expectImportErrors({
+      {"scalar result",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         auto *n = m.node("ReduceSum", "sum", {"x"}, {"y"});
+         Model::attr(n, "keepdims", int64_t(0));
+       },
+       "node 'sum' (ReduceSum): unsupported: reducing every axis without "
+       "keepdims"},
+      {"axis out of range",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         auto *n = m.node("ReduceMean", "mean", {"x"}, {"y"});
+         Model::attr(n, "axes", std::vector<int64_t>{2});
+       },
+       "node 'mean' (ReduceMean): axis 2 is out of range for rank 2"},
+      {"axis twice",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         auto *n = m.node("ReduceMax", "max", {"x"}, {"y"});
+         Model::attr(n, "axes", std::vector<int64_t>{1, -1});
+       },
+       "node 'max' (ReduceMax): axis -1 is given twice"},
+      {"computed axes",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.input("axes", {1}); // float graph input
+         m.node("ReduceSum", "sum", {"x", "axes"}, {"y"});
+       },
+       "node 'sum' (ReduceSum): unsupported: the axes"},
+      {"global max pool of a 3-D input",
+       [](Model &m) {
+         m.input("x", {1, 2, 3});
+         m.node("GlobalMaxPool", "gmp", {"x"}, {"y"});
+       },
+       "node 'gmp' (GlobalMaxPool): unsupported: only 2-D pooling"},
+  });
 }
 
 TEST_F(OnnxImporterTest, LRNWithoutSizeIsAnError) {

@@ -406,6 +406,10 @@ KernelFuncs buildSoftmax(const KernelSpec &spec,
                          const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildTranspose(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildPRelu(const KernelSpec &spec,
+                       const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildReduce(const KernelSpec &spec,
+                        const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildLRN(const KernelSpec &spec,
                      const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildBatchNorm(const KernelSpec &spec,

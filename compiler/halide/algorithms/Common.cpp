@@ -52,6 +52,8 @@ Expr applyActivation(const KernelSpec &spec, Expr v) {
     return clamp(spec.actAlpha * v + spec.actBeta, 0.0f, 1.0f);
   case Activation::HardSwish:
     return v * clamp(v * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
+  case Activation::LeakyRelu:
+    return select(v < 0.0f, v * spec.actAlpha, v);
   }
   specFail("unknown activation");
 }

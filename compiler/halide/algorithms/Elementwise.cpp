@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - Add, Mul (broadcast), ChannelAffine, Activation --===//
+//===- Elementwise.cpp - Add, Mul, PRelu (broadcast), ChannelAffine, ... --===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
 
@@ -69,6 +69,16 @@ KernelFuncs buildMul(const KernelSpec &spec,
   Expr product =
       broadcastCall(spec, in[0], 0, f) * broadcastCall(spec, in[1], 1, f);
   f.output(f.vars) = applyActivation(spec, product);
+  return f;
+}
+
+KernelFuncs buildPRelu(const KernelSpec &spec,
+                       const std::vector<ImageParam> &in) {
+  requireOutputShape(spec, spec.inputShapes[0]);
+  KernelFuncs f = makeOutputFuncs(spec);
+  Expr x = in[0](f.vars);
+  Expr slope = broadcastCall(spec, in[1], 1, f);
+  f.output(f.vars) = applyActivation(spec, select(x < 0.0f, slope * x, x));
   return f;
 }
 

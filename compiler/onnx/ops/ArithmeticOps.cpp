@@ -47,11 +47,7 @@ static LogicalResult emitBinary(GraphImporter &imp, Value lhs,
                                 FailureOr<Value> rhs) {
   if (failed(rhs))
     return failure();
-  auto result = imp.createInferred<OpTy>(lhs, *rhs);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<OpTy>(lhs, *rhs));
 }
 
 LogicalResult kiln::convertSub(GraphImporter &imp) {
@@ -74,11 +70,13 @@ LogicalResult kiln::convertDiv(GraphImporter &imp) {
   auto lhs = imp.input(0);
   if (failed(lhs))
     return failure();
-  const TensorData *b = imp.constantInput(1);
-  if (!b || !b->isFloat())
-    return imp.fail("unsupported: the divisor ('" + imp.node().input(1) +
-                    "') is computed at run time; it must be a float "
-                    "constant (an initializer or Constant node)");
+  auto divisor = imp.requireConstantInput(1, "the divisor");
+  if (failed(divisor))
+    return failure();
+  const TensorData *b = *divisor;
+  if (!b->isFloat())
+    return imp.fail("the divisor ('" + imp.node().input(1) +
+                    "') is not a float tensor");
   for (float v : b->floats)
     if (v != 0.0f && std::isinf(1.0f / v)) {
       std::ostringstream value;

@@ -51,11 +51,8 @@ LogicalResult emitDense(GraphImporter &imp, Value input,
       return failure();
     biasValue = *value;
   }
-  auto result = emitDenseOp(imp, input, *weightValue, biasValue);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0,
+                              emitDenseOp(imp, input, *weightValue, biasValue));
 }
 
 /// Input `i` as a matrix; other ranks (batched or vector MatMul) are
@@ -196,11 +193,7 @@ LogicalResult kiln::convertMatMul(GraphImporter &imp) {
   auto weight = transpose2D(imp, *b);
   if (failed(weight))
     return failure();
-  auto result = emitDenseOp(imp, *a, *weight, Value());
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, emitDenseOp(imp, *a, *weight, Value()));
 }
 
 LogicalResult kiln::convertSoftmax(GraphImporter &imp) {
@@ -234,10 +227,8 @@ LogicalResult kiln::convertSoftmax(GraphImporter &imp) {
                       " jointly (coerced to 2-D) is unsupported");
     normalized = chosen;
   }
-  auto result = imp.createWithType<SoftmaxOp>(
-      input->getType(), *input, imp.getBuilder().getI64IntegerAttr(normalized));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createWithType<SoftmaxOp>(
+             input->getType(), *input,
+             imp.getBuilder().getI64IntegerAttr(normalized)));
 }

@@ -55,14 +55,12 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
     return failure();
 
   OpBuilder &b = imp.getBuilder();
-  auto result = imp.createInferred<Conv2DOp>(
-      *input, *weight, *bias, Value(), b.getDenseI64ArrayAttr(*strides),
-      b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(*dilations),
-      b.getI64IntegerAttr(*group), StringAttr(), FloatAttr(), FloatAttr());
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0,
+      imp.createInferred<Conv2DOp>(
+          *input, *weight, *bias, Value(), b.getDenseI64ArrayAttr(*strides),
+          b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(*dilations),
+          b.getI64IntegerAttr(*group), StringAttr(), FloatAttr(), FloatAttr()));
 }
 
 namespace {
@@ -171,12 +169,9 @@ LogicalResult kiln::convertPad(GraphImporter &imp) {
     return success();
   }
   OpBuilder &b = imp.getBuilder();
-  auto result = imp.createInferred<PadOp>(
-      *input, b.getDenseI64ArrayAttr(allPads),
-      b.getF32FloatAttr(*mode == "constant" ? value : 0.0f),
-      b.getStringAttr(*mode));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createInferred<PadOp>(
+             *input, b.getDenseI64ArrayAttr(allPads),
+             b.getF32FloatAttr(*mode == "constant" ? value : 0.0f),
+             b.getStringAttr(*mode)));
 }

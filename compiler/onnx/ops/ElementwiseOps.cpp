@@ -1,6 +1,7 @@
 //===- ElementwiseOps.cpp - Activations and Add ---------------------------===//
 //
-// Relu, Sigmoid, HardSigmoid and HardSwish map one-to-one onto kiln ops.
+// Relu, Sigmoid, HardSigmoid, HardSwish, LeakyRelu and PRelu map
+// one-to-one onto kiln ops.
 // Clip bounds (inputs since opset 11) are read at import time (min > max
 // becomes min = max, as the spec defines it). An Add of a
 // constant bias right after a bias-less dense layer (MatMul + Add) becomes
@@ -16,26 +17,48 @@
 using namespace kiln;
 using namespace mlir;
 
-LogicalResult kiln::convertRelu(GraphImporter &imp) {
+namespace {
+
+/// An activation without attributes: one kiln op of the input's type.
+template <typename OpTy>
+LogicalResult convertPlainActivation(GraphImporter &imp) {
   auto input = imp.input(0);
   if (failed(input))
     return failure();
-  auto result = imp.createWithType<ReluOp>(input->getType(), *input);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createWithType<OpTy>(input->getType(), *input));
+}
+
+} // namespace
+
+LogicalResult kiln::convertRelu(GraphImporter &imp) {
+  return convertPlainActivation<ReluOp>(imp);
 }
 
 LogicalResult kiln::convertSigmoid(GraphImporter &imp) {
+  return convertPlainActivation<SigmoidOp>(imp);
+}
+
+LogicalResult kiln::convertHardSwish(GraphImporter &imp) {
+  return convertPlainActivation<HardSwishOp>(imp);
+}
+
+LogicalResult kiln::convertLeakyRelu(GraphImporter &imp) {
+  auto alpha = imp.attributes().getFloat("alpha", 0.01f);
   auto input = imp.input(0);
-  if (failed(input))
+  if (failed(alpha) || failed(input))
     return failure();
-  auto result = imp.createWithType<SigmoidOp>(input->getType(), *input);
-  if (failed(result))
+  return imp.setCreatedOutput(0, imp.createWithType<LeakyReluOp>(
+                                     input->getType(), *input,
+                                     imp.getBuilder().getF32FloatAttr(*alpha)));
+}
+
+LogicalResult kiln::convertPRelu(GraphImporter &imp) {
+  auto input = imp.input(0);
+  auto slope = imp.input(1);
+  if (failed(input) || failed(slope))
     return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<PReluOp>(*input, *slope));
 }
 
 LogicalResult kiln::convertHardSigmoid(GraphImporter &imp) {
@@ -46,24 +69,10 @@ LogicalResult kiln::convertHardSigmoid(GraphImporter &imp) {
   if (failed(alpha) || failed(beta) || failed(input))
     return failure();
   OpBuilder &b = imp.getBuilder();
-  auto result = imp.createWithType<HardSigmoidOp>(input->getType(), *input,
-                                                  b.getF32FloatAttr(*alpha),
-                                                  b.getF32FloatAttr(*beta));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
-}
-
-LogicalResult kiln::convertHardSwish(GraphImporter &imp) {
-  auto input = imp.input(0);
-  if (failed(input))
-    return failure();
-  auto result = imp.createWithType<HardSwishOp>(input->getType(), *input);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createWithType<HardSigmoidOp>(input->getType(), *input,
+                                           b.getF32FloatAttr(*alpha),
+                                           b.getF32FloatAttr(*beta)));
 }
 
 LogicalResult kiln::convertClip(GraphImporter &imp) {
@@ -162,9 +171,5 @@ LogicalResult kiln::convertAdd(GraphImporter &imp) {
   auto rhs = imp.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  auto result = imp.createInferred<AddOp>(*lhs, *rhs);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<AddOp>(*lhs, *rhs));
 }

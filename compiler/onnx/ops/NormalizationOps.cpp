@@ -39,13 +39,10 @@ LogicalResult kiln::convertBatchNormalization(GraphImporter &imp) {
   for (unsigned i = 1; i < 5; ++i)
     if (GraphImporter::shapeOf(operands[i]).size() != 1)
       return imp.fail(Twine("'") + names[i] + "' must be 1-D");
-  auto result = imp.createInferred<BatchNormOp>(
-      operands[0], operands[1], operands[2], operands[3], operands[4],
-      imp.getBuilder().getF32FloatAttr(*epsilon));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createInferred<BatchNormOp>(
+             operands[0], operands[1], operands[2], operands[3], operands[4],
+             imp.getBuilder().getF32FloatAttr(*epsilon)));
 }
 
 /// Mul of a computed tensor by a constant scalar or per-channel scale as a
@@ -110,11 +107,7 @@ LogicalResult kiln::convertMul(GraphImporter &imp) {
   auto rhs = imp.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  auto result = imp.createInferred<MulOp>(*lhs, *rhs);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<MulOp>(*lhs, *rhs));
 }
 
 LogicalResult kiln::convertLRN(GraphImporter &imp) {
@@ -133,12 +126,9 @@ LogicalResult kiln::convertLRN(GraphImporter &imp) {
   if (GraphImporter::shapeOf(*input).size() < 2)
     return imp.fail("the input needs a channel dimension (rank >= 2)");
   OpBuilder &b = imp.getBuilder();
-  auto result = imp.createWithType<LRNOp>(
-      input->getType(), *input, b.getI64IntegerAttr(*size),
-      b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta),
-      b.getF32FloatAttr(*bias));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createWithType<LRNOp>(
+             input->getType(), *input, b.getI64IntegerAttr(*size),
+             b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta),
+             b.getF32FloatAttr(*bias)));
 }

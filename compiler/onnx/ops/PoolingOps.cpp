@@ -67,16 +67,13 @@ LogicalResult kiln::convertMaxPool(GraphImporter &imp) {
   if (failed(window))
     return failure();
   OpBuilder &b = imp.getBuilder();
-  auto result = imp.createInferred<MaxPool2DOp>(
-      *input, b.getDenseI64ArrayAttr(window->kernel),
-      b.getDenseI64ArrayAttr(window->strides),
-      b.getDenseI64ArrayAttr(window->pads),
-      b.getDenseI64ArrayAttr(window->dilations),
-      b.getBoolAttr(window->ceilMode));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<MaxPool2DOp>(
+                                     *input,
+                                     b.getDenseI64ArrayAttr(window->kernel),
+                                     b.getDenseI64ArrayAttr(window->strides),
+                                     b.getDenseI64ArrayAttr(window->pads),
+                                     b.getDenseI64ArrayAttr(window->dilations),
+                                     b.getBoolAttr(window->ceilMode)));
 }
 
 LogicalResult kiln::convertAveragePool(GraphImporter &imp) {
@@ -93,24 +90,18 @@ LogicalResult kiln::convertAveragePool(GraphImporter &imp) {
   if (window->dilations[0] != 1 || window->dilations[1] != 1)
     return imp.fail("dilated average pooling is unsupported");
   OpBuilder &b = imp.getBuilder();
-  auto result = imp.createInferred<AvgPool2DOp>(
-      *input, b.getDenseI64ArrayAttr(window->kernel),
-      b.getDenseI64ArrayAttr(window->strides),
-      b.getDenseI64ArrayAttr(window->pads),
-      b.getBoolAttr(*countIncludePad != 0), b.getBoolAttr(window->ceilMode));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<AvgPool2DOp>(
+                                     *input,
+                                     b.getDenseI64ArrayAttr(window->kernel),
+                                     b.getDenseI64ArrayAttr(window->strides),
+                                     b.getDenseI64ArrayAttr(window->pads),
+                                     b.getBoolAttr(*countIncludePad != 0),
+                                     b.getBoolAttr(window->ceilMode)));
 }
 
 LogicalResult kiln::convertGlobalAveragePool(GraphImporter &imp) {
   auto input = imp.input(0);
   if (failed(input) || failed(requireNCHW(imp, *input)))
     return failure();
-  auto result = imp.createInferred<GlobalAvgPoolOp>(*input);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(0, imp.createInferred<GlobalAvgPoolOp>(*input));
 }

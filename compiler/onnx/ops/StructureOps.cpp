@@ -6,6 +6,7 @@
 // Identity and inference-mode Dropout only rename a tensor.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/onnx/AxesOperand.h"
 #include "compiler/onnx/GraphImporter.h"
 #include "compiler/onnx/OpConverters.h"
 #include "dialects/kiln/KilnOps.h"
@@ -35,12 +36,10 @@ LogicalResult kiln::convertConcat(GraphImporter &imp) {
   if (normalized < 0 || normalized >= rank)
     return imp.fail("axis " + Twine(*axis) + " is out of range for rank " +
                     Twine(rank));
-  auto result = imp.createInferred<ConcatOp>(
-      ValueRange(inputs), imp.getBuilder().getI64IntegerAttr(normalized));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0,
+      imp.createInferred<ConcatOp>(
+          ValueRange(inputs), imp.getBuilder().getI64IntegerAttr(normalized)));
 }
 
 /// Result of reshaping input 0 to `shape`: a new constant when the input is
@@ -56,11 +55,8 @@ static LogicalResult emitReshape(GraphImporter &imp, ArrayRef<int64_t> shape) {
   auto input = imp.input(0);
   if (failed(input))
     return failure();
-  auto result = imp.createWithType<ReshapeOp>(imp.tensorType(shape), *input);
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createWithType<ReshapeOp>(imp.tensorType(shape), *input));
 }
 
 /// Shape of input 0, whether it is computed or constant.
@@ -143,48 +139,12 @@ LogicalResult kiln::convertReshape(GraphImporter &imp) {
   return emitReshape(imp, shape);
 }
 
-/// Squeeze's / Unsqueeze's axes: the `axes` attribute before opset 13, the
-/// constant input 1 from 13 on; std::nullopt when absent. Each is
-/// normalized against `rank` and must be unique.
-static FailureOr<std::optional<SmallVector<int64_t>>>
-readAxes(GraphImporter &imp, int64_t rank) {
-  SmallVector<int64_t> raw;
-  if (imp.opset() < 13) {
-    auto attr = imp.attributes().getInts("axes");
-    if (failed(attr))
-      return failure();
-    if (!*attr)
-      return std::optional<SmallVector<int64_t>>();
-    raw.assign((*attr)->begin(), (*attr)->end());
-  } else {
-    if (!imp.hasInput(1))
-      return std::optional<SmallVector<int64_t>>();
-    auto data = imp.requireConstantInput(1, "the axes");
-    if (failed(data))
-      return failure();
-    if ((*data)->isFloat() || (*data)->dims.size() > 1)
-      return imp.fail("the axes must be a 1-D int64 tensor");
-    raw.assign((*data)->ints.begin(), (*data)->ints.end());
-  }
-  SmallVector<int64_t> axes;
-  for (int64_t a : raw) {
-    int64_t normalized = a < 0 ? a + rank : a;
-    if (normalized < 0 || normalized >= rank)
-      return imp.fail("axis " + Twine(a) + " is out of range for rank " +
-                      Twine(rank));
-    if (llvm::is_contained(axes, normalized))
-      return imp.fail("axis " + Twine(a) + " is given twice");
-    axes.push_back(normalized);
-  }
-  return std::optional<SmallVector<int64_t>>(std::move(axes));
-}
-
 LogicalResult kiln::convertSqueeze(GraphImporter &imp) {
   auto in = inputShape(imp);
   if (failed(in))
     return failure();
   int64_t rank = in->size();
-  auto axes = readAxes(imp, rank);
+  auto axes = readAxes(imp, rank, /*inputSinceOpset=*/13);
   if (failed(axes))
     return failure();
   if (*axes && (*axes)->empty())
@@ -223,7 +183,7 @@ LogicalResult kiln::convertUnsqueeze(GraphImporter &imp) {
   if (rank > 8)
     return imp.fail("the result has rank " + Twine(rank) +
                     "; at most 8 is supported");
-  auto axes = readAxes(imp, rank);
+  auto axes = readAxes(imp, rank, /*inputSinceOpset=*/13);
   if (failed(axes))
     return failure();
   if (!*axes || (*axes)->empty())
@@ -257,12 +217,9 @@ LogicalResult kiln::convertTranspose(GraphImporter &imp) {
       return imp.fail("perm is not a permutation of 0.." + Twine(rank - 1));
     seen[p] = true;
   }
-  auto result = imp.createInferred<TransposeOp>(
-      *input, imp.getBuilder().getDenseI64ArrayAttr(perm));
-  if (failed(result))
-    return failure();
-  imp.setOutput(0, *result);
-  return success();
+  return imp.setCreatedOutput(
+      0, imp.createInferred<TransposeOp>(
+             *input, imp.getBuilder().getDenseI64ArrayAttr(perm)));
 }
 
 LogicalResult kiln::convertIdentity(GraphImporter &imp) {

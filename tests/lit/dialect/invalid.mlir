@@ -218,7 +218,7 @@ func.func @conv2d_residual_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
 // -----
 
 func.func @conv2d_unknown_activation(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+1 {{'kiln.conv2d' op unknown activation 'gelu' (expected none, relu, clip, sigmoid, hard_sigmoid or hard_swish)}}
+  // expected-error @+1 {{'kiln.conv2d' op unknown activation 'gelu' (expected none, relu, clip, sigmoid, hard_sigmoid, hard_swish or leaky_relu)}}
   %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
          dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "gelu"}
        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
@@ -712,7 +712,7 @@ func.func @dense_bias_size(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>, %b: te
 // -----
 
 func.func @dense_unknown_activation(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>) -> tensor<1x10xf32> {
-  // expected-error @+1 {{'kiln.dense' op unknown activation 'Relu' (expected none, relu, clip, sigmoid, hard_sigmoid or hard_swish)}}
+  // expected-error @+1 {{'kiln.dense' op unknown activation 'Relu' (expected none, relu, clip, sigmoid, hard_sigmoid, hard_swish or leaky_relu)}}
   %y = kiln.dense %x, %w {activation = "Relu"} : (tensor<1x512xf32>, tensor<10x512xf32>) -> tensor<1x10xf32>
   return %y : tensor<1x10xf32>
 }
@@ -763,7 +763,7 @@ func.func @softmax_axis_negative(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
 }
 
 //===----------------------------------------------------------------------===//
-// Activations with parameters: hard_sigmoid (op and epilogue)
+// Activations with parameters: hard_sigmoid, leaky_relu (op and epilogue)
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -780,6 +780,24 @@ func.func @dense_hard_sigmoid_nan_beta(%x: tensor<1x512xf32>, %w: tensor<10x512x
   // expected-error @+1 {{'kiln.dense' op hard_sigmoid alpha (clip_min) 2.000000e-01 and beta (clip_max) nan must be finite}}
   %y = kiln.dense %x, %w {activation = "hard_sigmoid", clip_min = 0.2 : f32, clip_max = 0x7FC00000 : f32} : (tensor<1x512xf32>, tensor<10x512xf32>) -> tensor<1x10xf32>
   return %y : tensor<1x10xf32>
+}
+
+// -----
+
+func.func @leaky_relu_nan_alpha(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.leaky_relu' op alpha nan must be finite}}
+  %y = kiln.leaky_relu %x {alpha = 0x7FC00000 : f32} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @conv_leaky_relu_infinite_alpha(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.conv2d' op leaky_relu alpha (clip_min) -INF must be finite}}
+  %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "leaky_relu", clip_min = 0xFF800000 : f32}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
 }
 
 //===----------------------------------------------------------------------===//
@@ -1033,4 +1051,68 @@ func.func @separable_dw_activation(%x: tensor<1x8x6x6xf32>, %dw: tensor<8x1x3x3x
          pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, dw_activation = "gelu"}
        : (tensor<1x8x6x6xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<4x8x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// kiln.reduce
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @reduce_unknown_kind(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  // expected-error @+1 {{'kiln.reduce' unknown kind 'prod' (expected sum, mean, max or min)}}
+  %y = kiln.reduce %x {kind = "prod", axes = array<i64: 1>} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return %y : tensor<3x1xf32>
+}
+
+// -----
+
+func.func @reduce_axis_out_of_range(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  // expected-error @+1 {{'kiln.reduce' axis 2 is out of range for rank 2}}
+  %y = kiln.reduce %x {kind = "sum", axes = array<i64: 2>} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return %y : tensor<3x1xf32>
+}
+
+// -----
+
+func.func @reduce_axes_not_increasing(%x: tensor<3x4xf32>) -> tensor<1x1xf32> {
+  // expected-error @+1 {{'kiln.reduce' axes must be distinct and increasing}}
+  %y = kiln.reduce %x {kind = "sum", axes = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @reduce_no_axes(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  // expected-error @+1 {{'kiln.reduce' needs at least one axis}}
+  %y = kiln.reduce %x {kind = "sum", axes = array<i64>} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// -----
+
+func.func @reduce_wrong_result(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  // expected-error @+1 {{'kiln.reduce' op result shape 3x1 does not match the inferred shape 3}}
+  %y = kiln.reduce %x {kind = "min", axes = array<i64: 1>, keepdims = false} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return %y : tensor<3x1xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// kiln.prelu
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @prelu_slope_widens_input(%x: tensor<1x8x1x1xf32>, %s: tensor<8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'kiln.prelu' slope shape 8x4x4 would widen the input shape 1x8x1x1}}
+  %y = kiln.prelu %x, %s : (tensor<1x8x1x1xf32>, tensor<8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+func.func @prelu_slope_does_not_broadcast(%x: tensor<1x8x4x4xf32>, %s: tensor<3x1x1xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'kiln.prelu' operand shapes do not broadcast: dimension 1 is 8 vs 3}}
+  %y = kiln.prelu %x, %s : (tensor<1x8x4x4xf32>, tensor<3x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
 }

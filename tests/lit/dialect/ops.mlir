@@ -217,27 +217,33 @@ func.func @mul_broadcast(%a: tensor<3x4x5xf32>, %b: tensor<5xf32>) -> tensor<3x4
 // CHECK: kiln.hard_sigmoid %{{.*}} : tensor<1x8x4x4xf32>
 // CHECK: kiln.hard_sigmoid %{{.*}} {alpha = 5.000000e-01 : f32, beta = 6.000000e-01 : f32} : tensor<1x8x4x4xf32>
 // CHECK: kiln.hard_swish %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.leaky_relu %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32} : tensor<1x8x4x4xf32>
 func.func @activations(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
   %a = kiln.sigmoid %x : tensor<1x8x4x4xf32>
   %b = kiln.hard_sigmoid %a : tensor<1x8x4x4xf32>
   %c = kiln.hard_sigmoid %b {alpha = 0.5 : f32, beta = 0.6 : f32} : tensor<1x8x4x4xf32>
   %d = kiln.hard_swish %c : tensor<1x8x4x4xf32>
-  return %d : tensor<1x8x4x4xf32>
+  %e = kiln.leaky_relu %d : tensor<1x8x4x4xf32>
+  %f = kiln.leaky_relu %e {alpha = 0.1 : f32} : tensor<1x8x4x4xf32>
+  return %f : tensor<1x8x4x4xf32>
 }
 
 // CHECK-LABEL: func.func @fused_new_activations
 // CHECK: kiln.conv2d {{.*}}activation = "hard_swish"
 // CHECK: kiln.dense {{.*}}activation = "hard_sigmoid", clip_max = 5.000000e-01 : f32, clip_min = 2.000000e-01 : f32
 // CHECK: kiln.dense {{.*}}activation = "sigmoid"
+// CHECK: kiln.dense {{.*}}activation = "leaky_relu", clip_min = -2.500000e-01 : f32
 func.func @fused_new_activations(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
-    %m: tensor<1x16xf32>, %v: tensor<10x16xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x10xf32>, tensor<1x10xf32>) {
+    %m: tensor<1x16xf32>, %v: tensor<10x16xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x10xf32>, tensor<1x10xf32>, tensor<1x10xf32>) {
   %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
          dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "hard_swish"}
        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   %d = kiln.dense %m, %v {activation = "hard_sigmoid", clip_min = 0.2 : f32, clip_max = 0.5 : f32}
        : (tensor<1x16xf32>, tensor<10x16xf32>) -> tensor<1x10xf32>
   %s = kiln.dense %m, %v {activation = "sigmoid"} : (tensor<1x16xf32>, tensor<10x16xf32>) -> tensor<1x10xf32>
-  return %y, %d, %s : tensor<1x4x6x6xf32>, tensor<1x10xf32>, tensor<1x10xf32>
+  %l = kiln.dense %m, %v {activation = "leaky_relu", clip_min = -0.25 : f32} : (tensor<1x16xf32>, tensor<10x16xf32>) -> tensor<1x10xf32>
+  return %y, %d, %s, %l : tensor<1x4x6x6xf32>, tensor<1x10xf32>, tensor<1x10xf32>, tensor<1x10xf32>
 }
 
 // CHECK-LABEL: func.func @lrn
@@ -364,6 +370,22 @@ func.func @inverted_residual_residual(%x: tensor<1x4x6x6xf32>, %ew: tensor<12x4x
   return %y : tensor<1x4x6x6xf32>
 }
 
+// CHECK-LABEL: func.func @prelu
+// CHECK: kiln.prelu %{{.*}}, %{{.*}} : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32>
+func.func @prelu(%x: tensor<1x8x4x4xf32>, %s: tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32> {
+  %y = kiln.prelu %x, %s : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @reduce
+// CHECK: kiln.reduce %{{.*}} {axes = array<i64: 1>, keepdims = false, kind = "mean"} : (tensor<3x2x2xf32>) -> tensor<3x2xf32>
+// CHECK: kiln.reduce %{{.*}} {axes = array<i64: 0, 2>, kind = "max"} : (tensor<3x2x2xf32>) -> tensor<1x2x1xf32>
+func.func @reduce(%x: tensor<3x2x2xf32>) -> (tensor<3x2xf32>, tensor<1x2x1xf32>) {
+  %a = kiln.reduce %x {kind = "mean", axes = array<i64: 1>, keepdims = false} : (tensor<3x2x2xf32>) -> tensor<3x2xf32>
+  %b = kiln.reduce %x {kind = "max", axes = array<i64: 0, 2>} : (tensor<3x2x2xf32>) -> tensor<1x2x1xf32>
+  return %a, %b : tensor<3x2xf32>, tensor<1x2x1xf32>
+}
+
 // CHECK-LABEL: func.func @constants
 // CHECK: kiln.constant dense<1.000000e+00> : tensor<8x3x3x3xf32>
 // CHECK: kiln.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.500000e+00, -4.000000e+00]]> : tensor<2x2xf32>
@@ -384,3 +406,4 @@ func.func @constants() -> (tensor<8x3x3x3xf32>, tensor<2x2xf32>, tensor<4xf32>) 
     }
   }
 #-}
+

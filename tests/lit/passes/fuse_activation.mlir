@@ -1,4 +1,5 @@
-// kiln-fuse-activation: kiln.relu / kiln.clip after a conv2d or dense with
+// kiln-fuse-activation: a standalone activation (relu, clip, sigmoid,
+// hard_sigmoid, hard_swish, leaky_relu) after a conv2d or dense with
 // activation "none" becomes that op's epilogue activation.
 // RUN: kiln-opt %s --kiln-fuse-activation --split-input-file --verify-diagnostics | FileCheck %s
 
@@ -86,6 +87,40 @@ func.func @clip_into_dense(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>) -> tensor<1
   %d = kiln.dense %x, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
   %y = kiln.clip %d {min = -1.0 : f32, max = 1.0 : f32} : tensor<1x4xf32>
   return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// leaky_relu, sigmoid, hard_sigmoid and hard_swish fuse too, their
+// parameters in clip_min / clip_max.
+// CHECK-LABEL: func.func @parameterized_activations_into_conv_and_dense
+// CHECK-NEXT: %[[A:.*]] = kiln.conv2d {{.*}}{activation = "leaky_relu", clip_min = 1.000000e-01 : f32, dilations
+// CHECK-NEXT: %[[B:.*]] = kiln.conv2d {{.*}}{activation = "hard_sigmoid", clip_max = 4.000000e-01 : f32, clip_min = 3.000000e-01 : f32, dilations
+// CHECK-NEXT: %[[C:.*]] = kiln.conv2d {{.*}}{activation = "hard_swish", dilations
+// CHECK-NEXT: %[[D:.*]] = kiln.dense {{.*}}{activation = "sigmoid"}
+// CHECK-NEXT: %[[E:.*]] = kiln.dense {{.*}}{activation = "leaky_relu"}
+// CHECK-NOT: kiln.leaky_relu
+// CHECK-NEXT: return %[[A]], %[[B]], %[[C]], %[[D]], %[[E]]
+func.func @parameterized_activations_into_conv_and_dense(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
+    %m: tensor<1x8xf32>, %v: tensor<4x8xf32>)
+    -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
+  %c0 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %a = kiln.leaky_relu %c0 {alpha = 0.1 : f32} : tensor<1x4x6x6xf32>
+  %c1 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %b = kiln.hard_sigmoid %c1 {alpha = 0.3 : f32, beta = 0.4 : f32} : tensor<1x4x6x6xf32>
+  %c2 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %c = kiln.hard_swish %c2 : tensor<1x4x6x6xf32>
+  %d0 = kiln.dense %m, %v : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %d = kiln.sigmoid %d0 : tensor<1x4xf32>
+  %e0 = kiln.dense %m, %v : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %e = kiln.leaky_relu %e0 {alpha = 0.0 : f32} : tensor<1x4xf32>
+  return %a, %b, %c, %d, %e : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4xf32>, tensor<1x4xf32>
 }
 
 // -----
