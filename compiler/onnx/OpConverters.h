@@ -46,6 +46,11 @@ mlir::LogicalResult convertAdd(GraphImporter &importer);
 mlir::LogicalResult convertMaxPool(GraphImporter &importer);
 mlir::LogicalResult convertAveragePool(GraphImporter &importer);
 mlir::LogicalResult convertGlobalAveragePool(GraphImporter &importer);
+// ops/ShapeOps.cpp
+mlir::LogicalResult convertShape(GraphImporter &importer);
+mlir::LogicalResult convertGather(GraphImporter &importer);
+/// Concat whose inputs are all constants (called by convertConcat).
+mlir::LogicalResult foldConstantConcat(GraphImporter &importer, int64_t axis);
 // ops/ReductionOps.cpp
 mlir::LogicalResult convertReduceSum(GraphImporter &importer);
 mlir::LogicalResult convertReduceMean(GraphImporter &importer);

@@ -26,6 +26,8 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("AveragePool", convertAveragePool)
       .Case("GlobalAveragePool", convertGlobalAveragePool)
       .Case("GlobalMaxPool", convertGlobalMaxPool)
+      .Case("Shape", convertShape)
+      .Case("Gather", convertGather)
       .Case("ReduceSum", convertReduceSum)
       .Case("ReduceMean", convertReduceMean)
       .Case("ReduceMax", convertReduceMax)

@@ -502,13 +502,36 @@ def cbam_reductions(g):
     return g.finish(w, "row_profile", [1, 16]), []
 
 
+def shape_flatten(g):
+    """PyTorch's `x.view(x.size(0), -1)` as its exporter writes it, which
+    kiln folds at import (every shape is static): Shape -> Gather(0) ->
+    Unsqueeze -> Concat with -1 -> Reshape, here on batch 2; a Gather of
+    a constant table along axis 1 scales the features; Shape with start /
+    end is opset 15's, so this model stays at 13 with plain Shape."""
+    x = g.add_input("input", [2, 3, 8, 8])
+    y = g.relu(g.conv(x, 3, 6, 3))                                    # 2x6x8x8
+    y = g.node("MaxPool", [y], "maxpool", kernel_shape=[2, 2], strides=[2, 2])  # 2x6x4x4
+    s = g.node("Shape", [y], "shape")
+    n = g.node("Gather", [s, g.const("zero", np.array(0, np.int64))], "gather", axis=0)
+    n = g.node("Unsqueeze", [n, g.const("axes", np.array([0], np.int64))], "unsqueeze")
+    target = g.node("Concat", [n, g.const("minus_one", np.array([-1], np.int64))],
+                    "concat", axis=0)
+    y = g.node("Reshape", [y, target], "reshape")                     # 2x96
+    table = g.rng.uniform(0.5, 1.5, (3, 96)).astype(np.float32)
+    scale = g.node("Gather", [g.const("table", table), g.const("row", np.array([2], np.int64))],
+                   "gather", axis=0)                                  # 1x96
+    y = g.node("Mul", [y, scale], "mul")
+    return g.finish(g.gemm(y, 96, 5), "output", [2, 5]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
     residual_projection, inception_block, inception_blocked, winograd_5x5,
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
-    shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions)}
+    shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
+    shape_flatten)}
 
 
 def seed_of(name):

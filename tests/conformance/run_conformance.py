@@ -67,7 +67,7 @@ SUPPORTED_OPS = [
     "Concat", "Gemm", "MatMul", "Flatten", "Reshape", "Softmax", "Pad", "LRN",
     "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose", "Sub", "Div",
     "LeakyRelu", "GlobalMaxPool", "ReduceSum", "ReduceMean", "ReduceMax",
-    "ReduceMin", "PRelu",
+    "ReduceMin", "PRelu", "Shape", "Gather",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test

@@ -1319,6 +1319,83 @@ TEST_F(OnnxImporterTest, PReluSlopeConstantOrComputed) {
   });
 }
 
+TEST_F(OnnxImporterTest, ShapeGatherConcatFoldIntoReshapeTarget) {
+  // PyTorch's x.view(x.size(0), -1): no op remains but the reshape.
+  Model m(/*opset=*/15);
+  m.input("x", {2, 3, 4, 5});
+  m.node("Shape", "shape", {"x"}, {"s"});
+  m.ints("zero", {}, {0});
+  m.node("Gather", "gather", {"s", "zero"}, {"n"});
+  m.ints("axes", {1}, {0});
+  m.node("Unsqueeze", "unsq", {"n", "axes"}, {"n1"});
+  m.ints("rest", {1}, {-1});
+  auto *cat = m.node("Concat", "cat", {"n1", "rest"}, {"target"});
+  Model::attr(cat, "axis", int64_t(0));
+  m.node("Reshape", "reshape", {"x", "target"}, {"flat"});
+  // Shape's opset-15 slice, then a 2-D Gather along axis 1 of the table
+  // [[2, 3], [4, 5]] picking columns {1, 0, 1}.
+  auto *tail = m.node("Shape", "tail", {"x"}, {"hw"});
+  Model::attr(tail, "start", int64_t(-2));
+  m.ints("table", {2, 2}, {2, 3, 4, 5});
+  m.ints("cols", {3}, {1, 0, -1});
+  auto *g = m.node("Gather", "cols_of", {"table", "cols"}, {"picked"});
+  Model::attr(g, "axis", int64_t(1));
+  auto *cat2 = m.node("Concat", "cat2", {"hw", "rest"}, {"t2"});
+  Model::attr(cat2, "axis", int64_t(0));
+  m.node("Reshape", "reshape2", {"x", "t2"}, {"y2"});
+  m.output("flat");
+  m.output("y2");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.reshape", "kiln.reshape",
+                                      "func.return"}));
+  auto ret = cast<func::ReturnOp>(
+      mainOf(*module).getBody().front().getTerminator());
+  EXPECT_EQ(shapeOf(ret.getOperand(0).getType()),
+            (std::vector<int64_t>{2, 60}));
+  // [4, 5, -1]: 2 x 3 = 6 elements of 4 x 5 left for the last dim.
+  EXPECT_EQ(shapeOf(ret.getOperand(1).getType()),
+            (std::vector<int64_t>{4, 5, 6}));
+}
+
+TEST_F(OnnxImporterTest, ShapeAndGatherErrors) {
+  expectImportErrors({
+      {"gather from a computed tensor",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.ints("i", {1}, {0});
+         m.node("Gather", "g", {"x", "i"}, {"y"});
+       },
+       "node 'g' (Gather): unsupported: gathering from a tensor computed at "
+       "run time"},
+      {"index out of range",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.node("Shape", "s", {"x"}, {"shape"});
+         m.ints("i", {}, {2});
+         m.node("Gather", "g", {"shape", "i"}, {"n"});
+         m.node("Reshape", "r", {"x", "n"}, {"y"});
+       },
+       "node 'g' (Gather): index 2 is out of range for axis 0 of size 2"},
+      {"missing indices",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.node("Shape", "s", {"x"}, {"shape"});
+         m.node("Gather", "g", {"shape"}, {"n"});
+         m.node("Reshape", "r", {"x", "n"}, {"y"});
+       },
+       "node 'g' (Gather): missing the indices (input #1)"},
+      {"shape used as data",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.node("Shape", "s", {"x"}, {"shape"});
+         m.node("Relu", "relu", {"shape"}, {"y"});
+       },
+       "tensor 'shape' is int64; only float32 tensors can be used as data"},
+  });
+}
+
 TEST_F(OnnxImporterTest, SpatialMeanAndMaxBecomeGlobalPools) {
   // ReduceMean / ReduceMax over H, W (as exporters write a global pool),
   // GlobalMaxPool: the pooling kernels, reshaped without keepdims.

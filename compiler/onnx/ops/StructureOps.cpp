@@ -1,6 +1,7 @@
 //===- StructureOps.cpp - Concat, Flatten, Reshape, Transpose, ... --------===//
 //
-// Shape-only ops: Concat, Flatten, Reshape, Squeeze, Unsqueeze, Transpose,
+// Shape-only ops: Concat (folded when every input is constant:
+// ShapeOps.cpp), Flatten, Reshape, Squeeze, Unsqueeze, Transpose,
 // Identity, Dropout, Constant. Reshape's target shape and Squeeze's /
 // Unsqueeze's axes are read at import time (they must be constant);
 // Identity and inference-mode Dropout only rename a tensor.
@@ -20,6 +21,15 @@ LogicalResult kiln::convertConcat(GraphImporter &imp) {
     return failure();
   if (*axis == INT64_MIN)
     return imp.fail("missing required attribute 'axis'");
+  // Every input constant (shape arithmetic): fold.
+  bool anyInput = false, allConstant = true;
+  for (int i = 0; i < imp.node().input_size(); ++i)
+    if (imp.hasInput(i)) {
+      anyInput = true;
+      allConstant = allConstant && imp.constantInput(i);
+    }
+  if (anyInput && allConstant)
+    return foldConstantConcat(imp, *axis);
   SmallVector<Value> inputs;
   for (int i = 0; i < imp.node().input_size(); ++i) {
     if (!imp.hasInput(i))
