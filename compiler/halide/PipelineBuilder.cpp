@@ -106,6 +106,8 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildReduce(spec, in);
   case KernelKind::PRelu:
     return buildPRelu(spec, in);
+  case KernelKind::Resize:
+    return buildResize(spec, in);
   case KernelKind::LRN:
     return buildLRN(spec, in);
   case KernelKind::BatchNorm:
@@ -134,6 +136,7 @@ size_t expectedInputCount(const KernelSpec &spec) {
   case KernelKind::Softmax:
   case KernelKind::Transpose:
   case KernelKind::Reduce:
+  case KernelKind::Resize:
   case KernelKind::LRN:
   case KernelKind::Pad:
     return 1;

@@ -839,6 +839,18 @@ bool Kernelizer::lower(Operation *op) {
         emit(op, spec, op->getOperands(), p.getResult());
         return true;
       })
+      .Case<ResizeOp>([&](ResizeOp r) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Resize;
+        if (!parseResizeMode(r.getMode().str(), spec.resizeMode) ||
+            !parseCoordMode(r.getCoordinateTransformationMode().str(),
+                            spec.coordMode) ||
+            !parseNearestMode(r.getNearestMode().str(), spec.nearestMode))
+          return fail(op, "has an unknown mode");
+        spec.resizeScales.assign(r.getScales().begin(), r.getScales().end());
+        emit(op, spec, op->getOperands(), r.getResult());
+        return true;
+      })
       .Case<ReduceOp>([&](ReduceOp r) {
         KernelSpec spec;
         spec.kind = KernelKind::Reduce;

@@ -28,7 +28,8 @@ const KernelKind kAllKinds[] = {
     KernelKind::Softmax,       KernelKind::Mul,           KernelKind::Transpose,
     KernelKind::LRN,           KernelKind::BatchNorm,
     KernelKind::SeparableConv2D, KernelKind::Pad,
-    KernelKind::InvertedResidual, KernelKind::Reduce, KernelKind::PRelu};
+    KernelKind::InvertedResidual, KernelKind::Reduce, KernelKind::PRelu,
+    KernelKind::Resize};
 
 const Activation kAllActivations[] = {
     Activation::None,     Activation::Relu,        Activation::Clip,
@@ -40,6 +41,14 @@ const PadMode kAllPadModes[] = {PadMode::Constant, PadMode::Edge,
 
 const ReduceKind kAllReduceKinds[] = {ReduceKind::Sum, ReduceKind::Mean,
                                       ReduceKind::Max, ReduceKind::Min};
+
+const ResizeMode kAllResizeModes[] = {ResizeMode::Nearest, ResizeMode::Linear};
+const CoordMode kAllCoordModes[] = {
+    CoordMode::HalfPixel, CoordMode::PytorchHalfPixel, CoordMode::AlignCorners,
+    CoordMode::Asymmetric, CoordMode::TfHalfPixelForNn};
+const NearestMode kAllNearestModes[] = {
+    NearestMode::RoundPreferFloor, NearestMode::RoundPreferCeil,
+    NearestMode::Floor, NearestMode::Ceil};
 
 void writeList(std::ostream &os, const std::vector<int64_t> &values) {
   os << '[';
@@ -110,6 +119,32 @@ bool parseListAt(const std::string &text, size_t &pos,
   }
   // getline drops a trailing empty item ("[1,]"); reject it explicitly.
   return body.back() != ',';
+}
+
+/// "2,2,1,1" (formatFloat each) <-> floats; empty text is no values.
+std::string formatFloatList(const std::vector<float> &values) {
+  std::string text;
+  for (size_t i = 0; i < values.size(); ++i)
+    text += (i ? "," : "") + formatFloat(values[i]);
+  return text;
+}
+
+bool parseFloatList(const std::string &text, std::vector<float> &out) {
+  out.clear();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos)
+      comma = text.size();
+    float v;
+    if (!parseFloat(text.substr(start, comma - start), v))
+      return false;
+    out.push_back(v);
+    start = comma + 1;
+    if (comma + 1 == text.size())
+      return false; // a trailing comma
+  }
+  return true;
 }
 
 bool parseList(const std::string &text, std::vector<int64_t> &out) {
@@ -251,6 +286,14 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseFloat(value, out.padValue);
     else if (key == "pad_mode")
       ok = parsePadMode(value, out.padMode);
+    else if (key == "resize_mode")
+      ok = parseResizeMode(value, out.resizeMode);
+    else if (key == "coord_mode")
+      ok = parseCoordMode(value, out.coordMode);
+    else if (key == "nearest_mode")
+      ok = parseNearestMode(value, out.nearestMode);
+    else if (key == "resize_scales")
+      ok = parseFloatList(value, out.resizeScales);
     else if (key == "reduce")
       ok = parseReduceKind(value, out.reduce);
     else if (key == "axes")
@@ -344,6 +387,8 @@ const char *kernelKindName(KernelKind kind) {
     return "Reduce";
   case KernelKind::PRelu:
     return "PRelu";
+  case KernelKind::Resize:
+    return "Resize";
   }
   return "unknown";
 }
@@ -364,6 +409,52 @@ const char *reduceKindName(ReduceKind kind) {
 
 bool parseReduceKind(const std::string &text, ReduceKind &out) {
   return parseByName(text, kAllReduceKinds, reduceKindName, out);
+}
+
+const char *resizeModeName(ResizeMode mode) {
+  return mode == ResizeMode::Nearest ? "nearest" : "linear";
+}
+
+bool parseResizeMode(const std::string &text, ResizeMode &out) {
+  return parseByName(text, kAllResizeModes, resizeModeName, out);
+}
+
+const char *coordModeName(CoordMode mode) {
+  switch (mode) {
+  case CoordMode::HalfPixel:
+    return "half_pixel";
+  case CoordMode::PytorchHalfPixel:
+    return "pytorch_half_pixel";
+  case CoordMode::AlignCorners:
+    return "align_corners";
+  case CoordMode::Asymmetric:
+    return "asymmetric";
+  case CoordMode::TfHalfPixelForNn:
+    return "tf_half_pixel_for_nn";
+  }
+  return "unknown";
+}
+
+bool parseCoordMode(const std::string &text, CoordMode &out) {
+  return parseByName(text, kAllCoordModes, coordModeName, out);
+}
+
+const char *nearestModeName(NearestMode mode) {
+  switch (mode) {
+  case NearestMode::RoundPreferFloor:
+    return "round_prefer_floor";
+  case NearestMode::RoundPreferCeil:
+    return "round_prefer_ceil";
+  case NearestMode::Floor:
+    return "floor";
+  case NearestMode::Ceil:
+    return "ceil";
+  }
+  return "unknown";
+}
+
+bool parseNearestMode(const std::string &text, NearestMode &out) {
+  return parseByName(text, kAllNearestModes, nearestModeName, out);
 }
 
 const char *padModeName(PadMode mode) {
@@ -472,6 +563,12 @@ std::string KernelSpec::serialize() const {
     // a constant pad stays as it was before modes existed.
     if (padMode != PadMode::Constant)
       os << "pad_mode=" << padModeName(padMode) << '\n';
+  }
+  if (kind == KernelKind::Resize) {
+    os << "resize_mode=" << resizeModeName(resizeMode) << '\n';
+    os << "coord_mode=" << coordModeName(coordMode) << '\n';
+    os << "nearest_mode=" << nearestModeName(nearestMode) << '\n';
+    os << "resize_scales=" << formatFloatList(resizeScales) << '\n';
   }
   if (kind == KernelKind::Reduce) {
     os << "reduce=" << reduceKindName(reduce) << '\n';

@@ -57,6 +57,11 @@ enum class KernelKind {
   Mul,
   /// inputs: x, slope (numpy broadcast to x). y = x < 0 ? slope * x : x.
   PRelu,
+  /// inputs: x (rank r). ONNX Resize: y has the output shape; each dim d
+  /// maps an output index to an input coordinate by `coordMode` with
+  /// resizeScales[d], then `resizeMode` picks (nearest, by `nearestMode`)
+  /// or interpolates (linear, edge-clamped) the input there.
+  Resize,
   /// inputs: x (rank r). y = x permuted by `perm` (r values):
   /// y.shape[i] = x.shape[perm[i]].
   Transpose,
@@ -111,6 +116,18 @@ enum class Activation {
 /// the nearest input cell, the input mirrored about its end cells (not
 /// repeating them), or the input repeated.
 enum class PadMode { Constant, Edge, Reflect, Wrap };
+
+/// ONNX Resize's modes (the names are ONNX's): how an output index becomes
+/// an input coordinate, how nearest rounds it, and the interpolation.
+enum class ResizeMode { Nearest, Linear };
+enum class CoordMode {
+  HalfPixel,
+  PytorchHalfPixel,
+  AlignCorners,
+  Asymmetric,
+  TfHalfPixelForNn
+};
+enum class NearestMode { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
 
 /// What a Reduce kernel computes over its axes (ONNX ReduceSum, ReduceMean,
 /// ReduceMax, ReduceMin).
@@ -209,6 +226,13 @@ struct KernelSpec {
   /// Transpose: output dim i reads input dim perm[i].
   std::vector<int64_t> perm;
 
+  /// Resize: the modes and one scale per dim (output / input unless the
+  /// model gave scales). Serialized only for that kind.
+  ResizeMode resizeMode = ResizeMode::Nearest;
+  CoordMode coordMode = CoordMode::HalfPixel;
+  NearestMode nearestMode = NearestMode::RoundPreferFloor;
+  std::vector<float> resizeScales;
+
   /// Reduce: what, over which axes, and whether they stay as size-1 dims.
   /// Serialized only for that kind.
   ReduceKind reduce = ReduceKind::Sum;
@@ -238,6 +262,16 @@ bool parsePadMode(const std::string &text, PadMode &out);
 /// "min" (also the kiln.reduce `kind` attribute).
 const char *reduceKindName(ReduceKind kind);
 bool parseReduceKind(const std::string &text, ReduceKind &out);
+/// ONNX's attribute values: "nearest" / "linear"; "half_pixel",
+/// "pytorch_half_pixel", "align_corners", "asymmetric",
+/// "tf_half_pixel_for_nn"; "round_prefer_floor", "round_prefer_ceil",
+/// "floor", "ceil".
+const char *resizeModeName(ResizeMode mode);
+bool parseResizeMode(const std::string &text, ResizeMode &out);
+const char *coordModeName(CoordMode mode);
+bool parseCoordMode(const std::string &text, CoordMode &out);
+const char *nearestModeName(NearestMode mode);
+bool parseNearestMode(const std::string &text, NearestMode &out);
 
 } // namespace kiln
 

@@ -46,6 +46,9 @@ mlir::LogicalResult convertAdd(GraphImporter &importer);
 mlir::LogicalResult convertMaxPool(GraphImporter &importer);
 mlir::LogicalResult convertAveragePool(GraphImporter &importer);
 mlir::LogicalResult convertGlobalAveragePool(GraphImporter &importer);
+// ops/ResizeOps.cpp
+mlir::LogicalResult convertResize(GraphImporter &importer);
+mlir::LogicalResult convertUpsample(GraphImporter &importer);
 // ops/ShapeOps.cpp
 mlir::LogicalResult convertShape(GraphImporter &importer);
 mlir::LogicalResult convertGather(GraphImporter &importer);

@@ -28,6 +28,8 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("GlobalMaxPool", convertGlobalMaxPool)
       .Case("Shape", convertShape)
       .Case("Gather", convertGather)
+      .Case("Resize", convertResize)
+      .Case("Upsample", convertUpsample)
       .Case("ReduceSum", convertReduceSum)
       .Case("ReduceMean", convertReduceMean)
       .Case("ReduceMax", convertReduceMax)
@@ -68,5 +70,9 @@ int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
       // attributes (read by convertPad), 11 on inputs.
       .Case("Pad", 2)
       .Case("HardSwish", 14)
+      // Before: the scales were an attribute.
+      .Case("Upsample", 9)
+      // Before: Upsample's form under a new name.
+      .Case("Resize", 10)
       .Default(1);
 }

@@ -752,6 +752,38 @@ LogicalResult GlobalAvgPoolOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ResizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ResizeOp::verify() {
+  StringRef mode = getMode(), coord = getCoordinateTransformationMode(),
+            nearest = getNearestMode();
+  if (mode != "nearest" && mode != "linear")
+    return emitOpError() << "unknown mode '" << mode
+                         << "' (expected nearest or linear)";
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_half_pixel_for_nn"},
+                          coord))
+    return emitOpError() << "unknown coordinate_transformation_mode '" << coord
+                         << "'";
+  if (!llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          nearest))
+    return emitOpError() << "unknown nearest_mode '" << nearest << "'";
+  auto in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (in.size() != out.size())
+    return emitOpError() << "result rank " << out.size()
+                         << " differs from the input rank " << in.size();
+  if (getScales().size() != in.size())
+    return emitOpError() << "has " << getScales().size()
+                         << " scales for rank " << in.size();
+  for (float s : getScales())
+    if (!(s > 0.0f) || std::isinf(s))
+      return emitOpError() << "scale " << s << " is not positive and finite";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ReduceOp
 //===----------------------------------------------------------------------===//
 

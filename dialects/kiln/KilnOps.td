@@ -454,6 +454,33 @@ def Kiln_GlobalAvgPoolOp : Kiln_Op<"global_avg_pool", [Pure,
   let hasVerifier = 1;
 }
 
+def Kiln_ResizeOp : Kiln_Op<"resize", [Pure]> {
+  let summary = "ONNX Resize: nearest or linear, one scale per dim";
+  let description = [{
+    Each result dim d maps an index to an input coordinate by
+    `coordinate_transformation_mode` ("half_pixel", "pytorch_half_pixel",
+    "align_corners", "asymmetric", "tf_half_pixel_for_nn") with
+    `scales[d]`; `mode` "nearest" rounds it by `nearest_mode`
+    ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"), "linear"
+    interpolates between the two cells around it (clamped to the edge).
+    The result shape is given (the importer derives it from ONNX's scales
+    or sizes); its rank is the input's.
+
+    ```mlir
+    %y = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric",
+           nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
+         : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, StrAttr:$mode,
+      StrAttr:$coordinate_transformation_mode,
+      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+      DenseF32ArrayAttr:$scales);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Kiln_ReduceOp : Kiln_Op<"reduce", [Pure,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Sum, mean, max or min over some dimensions";

@@ -524,6 +524,36 @@ def shape_flatten(g):
     return g.finish(g.gemm(y, 96, 5), "output", [2, 5]), []
 
 
+def resize_fpn(g):
+    """Resize as segmentation and detection necks use it: an FPN top-down
+    path (F.interpolate(scale_factor=2), exported as nearest, asymmetric,
+    floor) added to a lateral 1x1 conv; a U-Net style bilinear upsampling
+    (align_corners=True); one by sizes to a non-integer ratio (linear,
+    pytorch_half_pixel, 6x8 -> 10x16) and a nearest downsampling by sizes
+    (half_pixel, round_prefer_ceil, 24x32 -> 10x16), concatenated."""
+    x = g.add_input("input", [1, 3, 24, 32])
+
+    def resize(y, mode, coord, scales=None, sizes=None, **attrs):
+        ins = [y, "", g.const("scales", np.array(scales, np.float32)) if scales else ""]
+        if sizes:
+            ins.append(g.const("sizes", np.array(sizes, np.int64)))
+        return g.node("Resize", ins, "resize", mode=mode,
+                      coordinate_transformation_mode=coord, **attrs)
+
+    c3 = g.relu(g.conv(x, 3, 8, 3, stride=2))                         # 8x12x16
+    c4 = g.relu(g.conv(c3, 8, 16, 3, stride=2))                       # 16x6x8
+    up = resize(g.conv(c4, 16, 8, 1, pads=[0, 0, 0, 0]), "nearest", "asymmetric",
+                scales=[1, 1, 2, 2], nearest_mode="floor")            # 8x12x16
+    p3 = g.node("Add", [g.conv(c3, 8, 8, 1, pads=[0, 0, 0, 0]), up], "add")
+    u = resize(p3, "linear", "align_corners", scales=[1, 1, 2, 2])    # 8x24x32
+    u = g.relu(g.conv(u, 8, 4, 3))                                    # 4x24x32
+    v = resize(c4, "linear", "pytorch_half_pixel", sizes=[1, 16, 10, 16])
+    w = resize(u, "nearest", "half_pixel", sizes=[1, 4, 10, 16],
+               nearest_mode="round_prefer_ceil")
+    y = g.node("Concat", [g.conv(v, 16, 4, 1, pads=[0, 0, 0, 0]), w], "concat", axis=1)
+    return g.finish(y, "output", [1, 8, 10, 16]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -531,7 +561,7 @@ GOOD_MODELS = {f.__name__: f for f in (
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
-    shape_flatten)}
+    shape_flatten, resize_fpn)}
 
 
 def seed_of(name):

@@ -54,6 +54,10 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.reduce, b.reduce);
   EXPECT_EQ(a.axes, b.axes);
   EXPECT_EQ(a.keepdims, b.keepdims);
+  EXPECT_EQ(a.resizeMode, b.resizeMode);
+  EXPECT_EQ(a.coordMode, b.coordMode);
+  EXPECT_EQ(a.nearestMode, b.nearestMode);
+  EXPECT_EQ(a.resizeScales, b.resizeScales);
   EXPECT_EQ(a.weightBlock, b.weightBlock);
   EXPECT_EQ(a.winogradTile, b.winogradTile);
   EXPECT_EQ(a.blockedInputs, b.blockedInputs);
@@ -313,7 +317,16 @@ TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
   reduce.reduce = ReduceKind::Min;
   reduce.axes = {0, 2};
   reduce.keepdims = false;
-  std::vector<KernelSpec> specs{lrn, t, bn, mul, leaky, reduce}, back;
+  KernelSpec resize;
+  resize.kind = KernelKind::Resize;
+  resize.name = "resize";
+  resize.inputShapes = {{1, 2, 5, 5}};
+  resize.outputShape = {1, 2, 3, 10};
+  resize.resizeMode = ResizeMode::Linear;
+  resize.coordMode = CoordMode::PytorchHalfPixel;
+  resize.nearestMode = NearestMode::Ceil;
+  resize.resizeScales = {1.0f, 1.0f, 0.6f, 2.0f};
+  std::vector<KernelSpec> specs{lrn, t, bn, mul, leaky, reduce, resize}, back;
   std::string error;
   ASSERT_TRUE(parseSpecs(serializeSpecs(specs), back, error)) << error;
   ASSERT_EQ(back.size(), specs.size());

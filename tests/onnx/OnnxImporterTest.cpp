@@ -1396,6 +1396,133 @@ TEST_F(OnnxImporterTest, ShapeAndGatherErrors) {
   });
 }
 
+TEST_F(OnnxImporterTest, ResizeScalesSizesAxesAndUpsample) {
+  struct Want {
+    std::string mode, coord, nearest;
+    std::vector<float> scales;
+    std::vector<int64_t> shape;
+  };
+  auto resizes = [&](ModuleOp module) {
+    std::vector<Want> got;
+    mainOf(module).walk([&](kiln::ResizeOp op) {
+      got.push_back({op.getMode().str(),
+                     op.getCoordinateTransformationMode().str(),
+                     op.getNearestMode().str(),
+                     {op.getScales().begin(), op.getScales().end()},
+                     shapeOf(op.getType())});
+    });
+    return got;
+  };
+  {
+    Model m(/*opset=*/13);
+    m.input("x", {1, 2, 3, 4});
+    m.floats("scales", {4}, {1, 1, 2, 1.5f});
+    m.node("Resize", "up", {"x", "", "scales"}, {"a"});
+    m.ints("sizes", {4}, {1, 2, 5, 2});
+    auto *lin = m.node("Resize", "lin", {"x", "", "", "sizes"}, {"b"});
+    Model::attr(lin, "mode", "linear");
+    Model::attr(lin, "coordinate_transformation_mode", "align_corners");
+    m.output("a");
+    m.output("b");
+    auto module = import(m.write(dir));
+    ASSERT_TRUE(module) << error;
+    auto got = resizes(*module);
+    ASSERT_EQ(got.size(), 2u);
+    // floor(3 * 2), floor(4 * 1.5); the defaults half_pixel and
+    // round_prefer_floor.
+    EXPECT_EQ(got[0].shape, (std::vector<int64_t>{1, 2, 6, 6}));
+    EXPECT_EQ(got[0].scales, (std::vector<float>{1, 1, 2, 1.5f}));
+    EXPECT_EQ(got[0].mode, "nearest");
+    EXPECT_EQ(got[0].coord, "half_pixel");
+    EXPECT_EQ(got[0].nearest, "round_prefer_floor");
+    // Sizes: the scales become output / input.
+    EXPECT_EQ(got[1].shape, (std::vector<int64_t>{1, 2, 5, 2}));
+    EXPECT_EQ(got[1].scales, (std::vector<float>{1, 1, 5.0f / 3.0f, 0.5f}));
+    EXPECT_EQ(got[1].coord, "align_corners");
+  }
+  {
+    Model m(/*opset=*/18);
+    m.input("x", {1, 2, 3, 4});
+    m.ints("sizes", {2}, {6, 8});
+    auto *r = m.node("Resize", "axes", {"x", "", "", "sizes"}, {"a"});
+    Model::attr(r, "axes", std::vector<int64_t>{-2, -1});
+    m.output("a");
+    auto module = import(m.write(dir));
+    ASSERT_TRUE(module) << error;
+    auto got = resizes(*module);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].shape, (std::vector<int64_t>{1, 2, 6, 8}));
+    EXPECT_EQ(got[0].scales, (std::vector<float>{1, 1, 2, 2}));
+  }
+  {
+    Model m(/*opset=*/9);
+    m.input("x", {1, 2, 3, 4});
+    m.floats("scales", {4}, {1, 1, 2, 2});
+    m.node("Upsample", "up", {"x", "scales"}, {"a"});
+    m.output("a");
+    auto module = import(m.write(dir));
+    ASSERT_TRUE(module) << error;
+    auto got = resizes(*module);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].shape, (std::vector<int64_t>{1, 2, 6, 8}));
+    EXPECT_EQ(got[0].coord, "asymmetric");
+    EXPECT_EQ(got[0].nearest, "floor");
+  }
+}
+
+TEST_F(OnnxImporterTest, ResizeErrors) {
+  auto resize13 = [](Model &m, const char *mode, const char *attr = nullptr,
+                     int64_t value = 0) {
+    m.input("x", {1, 1, 4, 4});
+    m.floats("scales", {4}, {1, 1, 2, 2});
+    auto *n = m.node("Resize", "r", {"x", "", "scales"}, {"y"});
+    Model::attr(n, "mode", mode);
+    if (attr)
+      Model::attr(n, attr, value);
+  };
+  expectImportErrors({
+      {"cubic", [&](Model &m) { resize13(m, "cubic"); },
+       "node 'r' (Resize): unsupported: mode 'cubic'"},
+      {"no scales or sizes",
+       [](Model &m) {
+         m.input("x", {1, 1, 4, 4});
+         m.node("Resize", "r", {"x"}, {"y"});
+       },
+       "node 'r' (Resize): needs the scales or the sizes"},
+      {"scales of the wrong count",
+       [](Model &m) {
+         m.input("x", {1, 1, 4, 4});
+         m.floats("scales", {2}, {2, 2});
+         m.node("Resize", "r", {"x", "", "scales"}, {"y"});
+       },
+       "node 'r' (Resize): the scales must be 4 float values"},
+      {"a scale leaving no cells",
+       [](Model &m) {
+         m.input("x", {1, 1, 4, 4});
+         m.floats("scales", {4}, {1, 1, 0.1f, 1});
+         m.node("Resize", "r", {"x", "", "scales"}, {"y"});
+       },
+       "gives no output cells"},
+      {"computed sizes",
+       [](Model &m) {
+         m.input("x", {1, 1, 4, 4});
+         m.input("sizes", {4});
+         m.node("Resize", "r", {"x", "", "", "sizes"}, {"y"});
+       },
+       "node 'r' (Resize): unsupported: the sizes ('sizes') is computed at "
+       "run time"},
+  });
+  Model old(/*opset=*/10);
+  old.input("x", {1, 1, 4, 4});
+  old.floats("scales", {4}, {1, 1, 0.5f, 0.5f});
+  old.node("Resize", "r", {"x", "scales"}, {"y"});
+  old.output("y");
+  std::string message = importError(old.write(dir));
+  EXPECT_NE(message.find("unsupported: nearest downsampling of opset < 11"),
+            std::string::npos)
+      << message;
+}
+
 TEST_F(OnnxImporterTest, SpatialMeanAndMaxBecomeGlobalPools) {
   // ReduceMean / ReduceMax over H, W (as exporters write a global pool),
   // GlobalMaxPool: the pooling kernels, reshaped without keepdims.

@@ -1116,3 +1116,47 @@ func.func @prelu_slope_does_not_broadcast(%x: tensor<1x8x4x4xf32>, %s: tensor<3x
   %y = kiln.prelu %x, %s : (tensor<1x8x4x4xf32>, tensor<3x1x1xf32>) -> tensor<1x8x4x4xf32>
   return %y : tensor<1x8x4x4xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// kiln.resize
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @resize_cubic(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op unknown mode 'cubic' (expected nearest or linear)}}
+  %y = kiln.resize %x {mode = "cubic", coordinate_transformation_mode = "half_pixel", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_crop(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op unknown coordinate_transformation_mode 'tf_crop_and_resize'}}
+  %y = kiln.resize %x {mode = "linear", coordinate_transformation_mode = "tf_crop_and_resize", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_scale_count(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op has 2 scales for rank 4}}
+  %y = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric", scales = array<f32: 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_zero_scale(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op scale 0.000000e+00 is not positive and finite}}
+  %y = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric", scales = array<f32: 1.0, 0.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_rank(%x: tensor<1x1x2x2xf32>) -> tensor<1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op result rank 3 differs from the input rank 4}}
+  %y = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x4x4xf32>
+  return %y : tensor<1x4x4xf32>
+}

@@ -377,6 +377,19 @@ func.func @prelu(%x: tensor<1x8x4x4xf32>, %s: tensor<8x1x1xf32>) -> tensor<1x8x4
   return %y : tensor<1x8x4x4xf32>
 }
 
+// CHECK-LABEL: func.func @resize
+// CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+// CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "half_pixel", mode = "linear", scales = array<f32: 1.000000e+00, 1.000000e+00, 1.500000e+00, 5.000000e-01>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x2xf32>
+func.func @resize(%x: tensor<1x8x4x4xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x6x2xf32>) {
+  %a = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric",
+         nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
+       : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+  %b = kiln.resize %x {mode = "linear", coordinate_transformation_mode = "half_pixel",
+         scales = array<f32: 1.0, 1.0, 1.5, 0.5>}
+       : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x2xf32>
+  return %a, %b : tensor<1x8x8x8xf32>, tensor<1x8x6x2xf32>
+}
+
 // CHECK-LABEL: func.func @reduce
 // CHECK: kiln.reduce %{{.*}} {axes = array<i64: 1>, keepdims = false, kind = "mean"} : (tensor<3x2x2xf32>) -> tensor<3x2xf32>
 // CHECK: kiln.reduce %{{.*}} {axes = array<i64: 0, 2>, kind = "max"} : (tensor<3x2x2xf32>) -> tensor<1x2x1xf32>
