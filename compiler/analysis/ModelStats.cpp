@@ -196,6 +196,15 @@ std::optional<ModelStats> computeModelStats(ModuleOp module,
           layer.macs = in[0] * in[2] * in[3] * in[1] * e +
                        out[0] * out[2] * out[3] * e * (dw[2] * dw[3] + out[1]);
         })
+        .Case<ConvTranspose2DOp>([&](ConvTranspose2DOp up) {
+          // Every input cell of every image scatters (M / groups) * KH * KW
+          // products (w is C x M/groups x KH x KW): C x that per cell.
+          auto in = shapeOf(up.getInput()), w = shapeOf(up.getWeight());
+          layer.convKind = "conv_transpose";
+          addParams(layer, up.getWeight());
+          addParams(layer, up.getBias());
+          layer.macs = in[0] * in[1] * in[2] * in[3] * w[1] * w[2] * w[3];
+        })
         .Case<DenseOp>([&](DenseOp dense) {
           auto in = shapeOf(dense.getInput()), w = shapeOf(dense.getWeight());
           addParams(layer, dense.getWeight());

@@ -108,6 +108,8 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildPRelu(spec, in);
   case KernelKind::Resize:
     return buildResize(spec, in);
+  case KernelKind::ConvTranspose2D:
+    return buildConvTranspose2D(spec, in);
   case KernelKind::LRN:
     return buildLRN(spec, in);
   case KernelKind::BatchNorm:
@@ -149,6 +151,7 @@ size_t expectedInputCount(const KernelSpec &spec) {
   case KernelKind::PRelu:
     return 2;
   case KernelKind::Dense:
+  case KernelKind::ConvTranspose2D:
     return 2 + spec.hasBias;
   case KernelKind::SeparableConv2D:
     return 5 + spec.hasResidual;

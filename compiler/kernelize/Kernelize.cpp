@@ -839,6 +839,17 @@ bool Kernelizer::lower(Operation *op) {
         emit(op, spec, op->getOperands(), p.getResult());
         return true;
       })
+      .Case<ConvTranspose2DOp>([&](ConvTranspose2DOp c) {
+        KernelSpec spec;
+        spec.kind = KernelKind::ConvTranspose2D;
+        setWindow(spec, c, c.getWeight());
+        spec.groups = c.getGroups();
+        spec.hasBias = (bool)c.getBias();
+        if (!setEpilogueActivation(op, spec, c))
+          return false;
+        emit(op, spec, op->getOperands(), c.getResult());
+        return true;
+      })
       .Case<ResizeOp>([&](ResizeOp r) {
         KernelSpec spec;
         spec.kind = KernelKind::Resize;

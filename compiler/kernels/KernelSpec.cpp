@@ -29,7 +29,7 @@ const KernelKind kAllKinds[] = {
     KernelKind::LRN,           KernelKind::BatchNorm,
     KernelKind::SeparableConv2D, KernelKind::Pad,
     KernelKind::InvertedResidual, KernelKind::Reduce, KernelKind::PRelu,
-    KernelKind::Resize};
+    KernelKind::Resize, KernelKind::ConvTranspose2D};
 
 const Activation kAllActivations[] = {
     Activation::None,     Activation::Relu,        Activation::Clip,
@@ -389,6 +389,8 @@ const char *kernelKindName(KernelKind kind) {
     return "PRelu";
   case KernelKind::Resize:
     return "Resize";
+  case KernelKind::ConvTranspose2D:
+    return "ConvTranspose2D";
   }
   return "unknown";
 }

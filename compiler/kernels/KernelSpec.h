@@ -55,6 +55,11 @@ enum class KernelKind {
   Softmax,
   /// inputs: a, b (numpy broadcast, like Add). y = act(a * b).
   Mul,
+  /// inputs: x[N,C,H,W], w[C,M/groups,KH,KW], (bias[M] if hasBias).
+  /// output y[N,M,OH,OW]: ONNX ConvTranspose with the window attributes
+  /// (pads crop the full result; the output shape carries output_padding).
+  /// y = act(convTranspose(x, w) + bias).
+  ConvTranspose2D,
   /// inputs: x, slope (numpy broadcast to x). y = x < 0 ? slope * x : x.
   PRelu,
   /// inputs: x (rank r). ONNX Resize: y has the output shape; each dim d

@@ -46,6 +46,7 @@ mlir::LogicalResult convertAdd(GraphImporter &importer);
 mlir::LogicalResult convertMaxPool(GraphImporter &importer);
 mlir::LogicalResult convertAveragePool(GraphImporter &importer);
 mlir::LogicalResult convertGlobalAveragePool(GraphImporter &importer);
+mlir::LogicalResult convertConvTranspose(GraphImporter &importer);
 // ops/ResizeOps.cpp
 mlir::LogicalResult convertResize(GraphImporter &importer);
 mlir::LogicalResult convertUpsample(GraphImporter &importer);

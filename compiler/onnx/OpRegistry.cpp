@@ -9,6 +9,7 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
   return llvm::StringSwitch<OpConverter>(opType)
       .Case("Conv", convertConv)
       .Case("Pad", convertPad)
+      .Case("ConvTranspose", convertConvTranspose)
       .Case("BatchNormalization", convertBatchNormalization)
       .Case("Mul", convertMul)
       .Case("LRN", convertLRN)

@@ -20,7 +20,8 @@ using namespace kiln;
 
 namespace {
 
-/// Gives `producer` (Conv2DOp or DenseOp, activation "none") the activation
+/// Gives `producer` (Conv2DOp, ConvTranspose2DOp or DenseOp, activation
+/// "none") the activation
 /// and makes it replace `act`.
 template <typename ProducerOp>
 void setActivation(ProducerOp producer, const ActivationAttrs &activation,
@@ -32,8 +33,8 @@ void setActivation(ProducerOp producer, const ActivationAttrs &activation,
   });
 }
 
-/// Any standalone activation op (Activations.h) whose input is a conv2d or
-/// dense result read by nothing else.
+/// Any standalone activation op (Activations.h) whose input is a conv2d,
+/// conv_transpose2d or dense result read by nothing else.
 struct FuseActivationIntoProducer : RewritePattern {
   explicit FuseActivationIntoProducer(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -57,6 +58,10 @@ struct FuseActivationIntoProducer : RewritePattern {
       if (dense.getActivation() != "none")
         return rewriter.notifyMatchFailure(act, "dense has an activation");
       setActivation(dense, *activation, rewriter);
+    } else if (auto up = dyn_cast<ConvTranspose2DOp>(producer)) {
+      if (up.getActivation() != "none")
+        return rewriter.notifyMatchFailure(act, "conv has an activation");
+      setActivation(up, *activation, rewriter);
     } else {
       return rewriter.notifyMatchFailure(act, "input is not conv2d or dense");
     }

@@ -148,7 +148,8 @@ def FuseActivationPass : Pass<"kiln-fuse-activation", "mlir::func::FuncOp"> {
   let description = [{
     A standalone activation op (`kiln.relu`, `kiln.clip`, `kiln.sigmoid`,
     `kiln.hard_sigmoid`, `kiln.hard_swish`, `kiln.leaky_relu`) whose input
-    is a `kiln.conv2d` or `kiln.dense` with activation "none", read only by
+    is a `kiln.conv2d`, `kiln.conv_transpose2d` or `kiln.dense` with
+    activation "none", read only by
     it, becomes that op's activation, its parameters in `clip_min` /
     `clip_max` (clip's bounds, hard_sigmoid's alpha and beta, leaky_relu's
     alpha; `clip(0, +inf)` is "relu").

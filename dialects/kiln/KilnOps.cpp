@@ -309,6 +309,82 @@ LogicalResult Conv2DOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTranspose2DOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>>
+convTranspose2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
+                     ArrayRef<int64_t> w, ArrayRef<int64_t> strides,
+                     ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                     ArrayRef<int64_t> outputPadding, int64_t groups) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.conv_transpose2d' " << msg;
+    return failure();
+  };
+  if (strides.size() != 2 || pads.size() != 4 || dilations.size() != 2 ||
+      outputPadding.size() != 2)
+    return fail("needs 2 strides, 4 pads, 2 dilations and 2 output_padding "
+                "values");
+  if (groups < 1 || in[1] % groups)
+    return fail("groups " + Twine(groups) + " must divide the " +
+                Twine(in[1]) + " input channels");
+  if (w[0] != in[1])
+    return fail("weight " + formatShape(w) + " must have the input's " +
+                Twine(in[1]) + " channels first");
+  SmallVector<int64_t> out = {in[0], w[1] * groups, 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    if (strides[i] < 1 || dilations[i] < 1)
+      return fail("strides and dilations must be positive");
+    if (pads[i] < 0 || pads[i + 2] < 0 || outputPadding[i] < 0)
+      return fail("pads and output_padding must not be negative");
+    if (outputPadding[i] >= std::max(strides[i], dilations[i]))
+      return fail("output_padding " + Twine(outputPadding[i]) +
+                  " must be below the stride or the dilation");
+    int64_t extent = strides[i] * (in[2 + i] - 1) + outputPadding[i] +
+                     (w[2 + i] - 1) * dilations[i] + 1 - pads[i] -
+                     pads[i + 2];
+    if (extent < 1)
+      return fail("the pads leave no output along spatial dim " + Twine(i));
+    out[2 + i] = extent;
+  }
+  return out;
+}
+
+LogicalResult ConvTranspose2DOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, ValueRange operands,
+    DictionaryAttr attrs, OpaqueProperties props, RegionRange,
+    SmallVectorImpl<Type> &results) {
+  ConvTranspose2DOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.conv_transpose2d",
+                                    {a.getInput(), a.getWeight()}, 4)))
+    return failure();
+  auto shape = convTranspose2DShape(
+      loc, shapeOf(a.getInput()), shapeOf(a.getWeight()), a.getStrides(),
+      a.getPads(), a.getDilations(), a.getOutputPadding(), a.getGroups());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult ConvTranspose2DOp::verify() {
+  auto shape = convTranspose2DShape(
+      getLoc(), shapeOf(getInput()), shapeOf(getWeight()), getStrides(),
+      getPads(), getDilations(), getOutputPadding(), getGroups());
+  if (failed(shape))
+    return failure();
+  if (getBias() && failed(verifyBiasLength(*this, getBias(), "bias",
+                                           (*shape)[1], "output channels")))
+    return failure();
+  if (failed(verifyActivation(*this, getActivation(),
+                              getClipMin().convertToFloat(),
+                              getClipMax().convertToFloat())))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+//===----------------------------------------------------------------------===//
 // SeparableConv2DOp
 //===----------------------------------------------------------------------===//
 

@@ -89,6 +89,40 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure, AttrSizedOperandSegments,
   let hasVerifier = 1;
 }
 
+def Kiln_ConvTranspose2DOp : Kiln_Op<"conv_transpose2d", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "2-D transposed convolution (ONNX ConvTranspose)";
+  let description = [{
+    Input NxCxHxW, weight Cx(M/groups)xKHxKW (ONNX's layout: input channels
+    first), optional bias[M]. Each input cell scatters its weighted window
+    into the output at `strides`; `pads` [top, left, bottom, right] crop the
+    full result and `output_padding` [h, w] extends its bottom / right:
+    OH = strides[0] * (H - 1) + output_padding[0] +
+         (KH - 1) * dilations[0] + 1 - pads[0] - pads[2].
+    `activation` is an epilogue like kiln.conv2d's.
+
+    ```mlir
+    %y = kiln.conv_transpose2d %x, %w, bias %b {strides = array<i64: 2, 2>,
+           pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+           output_padding = array<i64: 1, 1>, groups = 1 : i64}
+         : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor4D:$input, Kiln_Tensor4D:$weight,
+      Optional<Kiln_Tensor1D>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+      DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$output_padding,
+      I64Attr:$groups, Kiln_ActivationAttr:$activation,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_min,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip_max);
+  let results = (outs Kiln_Tensor4D:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` `bias` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_SeparableConv2DOp : Kiln_Op<"separable_conv2d", [Pure,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Depthwise 2-D convolution followed by a pointwise (1x1) "

@@ -554,6 +554,34 @@ def resize_fpn(g):
     return g.finish(y, "output", [1, 8, 10, 16]), []
 
 
+def unet_decoder(g):
+    """A U-Net / FCN decoder: ConvTranspose 2x2 stride 2 (the up-conv)
+    concatenated with the encoder's skip, a 3x3 ConvTranspose stride 2 with
+    pads 1 and output_padding 1 (PyTorch's usual exact doubling) followed
+    by a LeakyRelu (fused), and a grouped, dilated one with SAME_UPPER
+    auto_pad."""
+    x = g.add_input("input", [1, 3, 16, 16])
+    e1 = g.relu(g.conv(x, 3, 8, 3))                                   # 8x16x16
+    e2 = g.relu(g.conv(e1, 8, 16, 3, stride=2))                       # 16x8x8
+
+    def up(y, cin, cout, k, **attrs):
+        group = attrs.get("group", 1)
+        w = g.rng.normal(0.0, np.sqrt(1.0 / (cin * k)), (cin, cout // group, k, k))
+        b = g.rng.uniform(-0.1, 0.1, cout).astype(np.float32)
+        return g.node("ConvTranspose", [y, g.const("W", w.astype(np.float32)),
+                                        g.const("B", b)], "convtranspose",
+                      kernel_shape=[k, k], **attrs)
+
+    u = g.relu(up(e2, 16, 8, 2, strides=[2, 2]))                      # 8x16x16
+    y = g.node("Concat", [u, e1], "concat", axis=1)                   # 16x16x16
+    y = g.relu(g.conv(y, 16, 8, 3, stride=2))                         # 8x8x8
+    y = g.node("LeakyRelu", [up(y, 8, 8, 3, strides=[2, 2], pads=[1, 1, 1, 1],
+                                output_padding=[1, 1])], "leaky", alpha=0.1)  # 8x16x16
+    y = up(y, 8, 4, 3, strides=[2, 2], dilations=[2, 2], group=2,
+           auto_pad="SAME_UPPER")                                     # 4x32x32
+    return g.finish(y, "output", [1, 4, 32, 32]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -561,7 +589,7 @@ GOOD_MODELS = {f.__name__: f for f in (
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
-    shape_flatten, resize_fpn)}
+    shape_flatten, resize_fpn, unet_decoder)}
 
 
 def seed_of(name):

@@ -188,6 +188,28 @@ func.func @main(%x: tensor<1x8x10x10xf32>) -> tensor<1x4x10x10xf32> {
   EXPECT_EQ(stats.layers[0].params, 144);
 }
 
+TEST_F(ModelStatsTest, ConvTransposeScattersPerInputCell) {
+  // 6 -> 4 channels in 2 groups, 3x3 stride 2, pads 1, output padding 1:
+  // a 5x5 input becomes 2 * 4 + 3 - 2 + 1 = 10 x 10.
+  kiln::ModelStats stats = statsOf(R"mlir(
+func.func @main(%x: tensor<2x6x5x5xf32>) -> tensor<2x4x10x10xf32> {
+  %w = kiln.constant dense<1.0> : tensor<6x2x3x3xf32>
+  %b = kiln.constant dense<0.0> : tensor<4xf32>
+  %y = kiln.conv_transpose2d %x, %w, bias %b {strides = array<i64: 2, 2>,
+      pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+      output_padding = array<i64: 1, 1>, groups = 2 : i64}
+      : (tensor<2x6x5x5xf32>, tensor<6x2x3x3xf32>, tensor<4xf32>) -> tensor<2x4x10x10xf32> loc("up")
+  return %y : tensor<2x4x10x10xf32>
+}
+)mlir");
+  ASSERT_EQ(stats.layers.size(), 1u);
+  EXPECT_EQ(stats.layers[0].convKind, "conv_transpose");
+  // Each of 2 * 6 * 5 * 5 input cells times (4 / 2) * 3 * 3 = 5,400.
+  EXPECT_EQ(stats.layers[0].macs, 5400);
+  // 6 * 2 * 3 * 3 + 4 = 112.
+  EXPECT_EQ(stats.layers[0].params, 112);
+}
+
 TEST_F(ModelStatsTest, DenseWithBatch) {
   kiln::ModelStats stats = statsOf(R"mlir(
 func.func @main(%x: tensor<2x512xf32>) -> tensor<2x1000xf32> {

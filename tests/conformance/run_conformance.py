@@ -73,6 +73,7 @@ SUPPORTED_OPS = [
     "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose", "Sub", "Div",
     "LeakyRelu", "GlobalMaxPool", "ReduceSum", "ReduceMean", "ReduceMax",
     "ReduceMin", "PRelu", "Shape", "Gather", "Resize", "Upsample",
+    "ConvTranspose",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test

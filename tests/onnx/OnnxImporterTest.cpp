@@ -1396,6 +1396,64 @@ TEST_F(OnnxImporterTest, ShapeAndGatherErrors) {
   });
 }
 
+TEST_F(OnnxImporterTest, ConvTransposePadsFromAttributesAutoPadAndShape) {
+  Model m;
+  m.input("x", {1, 4, 5, 5});
+  m.floats("w", {4, 2, 3, 3}, std::vector<float>(72, 0.5f));
+  auto *plain = m.node("ConvTranspose", "plain", {"x", "w"}, {"a"});
+  Model::attr(plain, "strides", std::vector<int64_t>{2, 2});
+  Model::attr(plain, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  Model::attr(plain, "output_padding", std::vector<int64_t>{1, 0});
+  auto *same = m.node("ConvTranspose", "same", {"x", "w"}, {"b"});
+  Model::attr(same, "strides", std::vector<int64_t>{2, 2});
+  Model::attr(same, "auto_pad", "SAME_UPPER");
+  auto *shaped = m.node("ConvTranspose", "shaped", {"x", "w"}, {"c"});
+  Model::attr(shaped, "strides", std::vector<int64_t>{3, 3});
+  Model::attr(shaped, "output_shape", std::vector<int64_t>{10, 16});
+  m.output("a");
+  m.output("b");
+  m.output("c");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  std::vector<std::vector<int64_t>> pads, outPads, shapes;
+  mainOf(*module).walk([&](kiln::ConvTranspose2DOp op) {
+    pads.emplace_back(op.getPads().begin(), op.getPads().end());
+    outPads.emplace_back(op.getOutputPadding().begin(),
+                         op.getOutputPadding().end());
+    shapes.push_back(shapeOf(op.getType()));
+  });
+  ASSERT_EQ(shapes.size(), 3u);
+  // 2 * 4 + 3 - 2 (+1 output padding along H).
+  EXPECT_EQ(shapes[0], (std::vector<int64_t>{1, 2, 10, 9}));
+  EXPECT_EQ(pads[0], (std::vector<int64_t>{1, 1, 1, 1}));
+  EXPECT_EQ(outPads[0], (std::vector<int64_t>{1, 0}));
+  // SAME_UPPER: 5 * 2 = 10 of the full 11, the smaller half (0) first.
+  EXPECT_EQ(shapes[1], (std::vector<int64_t>{1, 2, 10, 10}));
+  EXPECT_EQ(pads[1], (std::vector<int64_t>{0, 0, 1, 1}));
+  // output_shape: full 3 * 4 + 3 = 15; 10 crops 5 (3 first when not
+  // SAME_UPPER), 16 is one past the full result: output padding.
+  EXPECT_EQ(shapes[2], (std::vector<int64_t>{1, 2, 10, 16}));
+  EXPECT_EQ(pads[2], (std::vector<int64_t>{3, 0, 2, 0}));
+  EXPECT_EQ(outPads[2], (std::vector<int64_t>{0, 1}));
+  expectImportErrors({
+      {"3-D input",
+       [](Model &m) {
+         m.input("x", {1, 4, 5});
+         m.floats("w", {4, 2, 3}, std::vector<float>(24, 0.5f));
+         m.node("ConvTranspose", "ct", {"x", "w"}, {"y"});
+       },
+       "node 'ct' (ConvTranspose): unsupported: only 2-D transposed "
+       "convolution"},
+      {"weight channels",
+       [](Model &m) {
+         m.input("x", {1, 4, 5, 5});
+         m.floats("w", {2, 2, 3, 3}, std::vector<float>(36, 0.5f));
+         m.node("ConvTranspose", "ct", {"x", "w"}, {"y"});
+       },
+       "weight 2x2x3x3 must have the input's 4 channels first"},
+  });
+}
+
 TEST_F(OnnxImporterTest, ResizeScalesSizesAxesAndUpsample) {
   struct Want {
     std::string mode, coord, nearest;

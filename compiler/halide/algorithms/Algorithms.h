@@ -408,6 +408,8 @@ KernelFuncs buildTranspose(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildPRelu(const KernelSpec &spec,
                        const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildConvTranspose2D(const KernelSpec &spec,
+                                 const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildResize(const KernelSpec &spec,
                         const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildReduce(const KernelSpec &spec,

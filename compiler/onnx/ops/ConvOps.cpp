@@ -1,6 +1,7 @@
-//===- ConvOps.cpp - Conv -> kiln.conv2d, Pad -> kiln.pad -----------------===//
+//===- ConvOps.cpp - Conv, ConvTranspose, Pad -----------------------------===//
 //
-// Conv becomes kiln.conv2d (2-D, NCHW). Pad (any mode) becomes
+// Conv becomes kiln.conv2d (2-D, NCHW), ConvTranspose kiln.conv_transpose2d
+// (2-D, NCHW). Pad (any mode) becomes
 // kiln.pad; kiln-fold-pad later moves a spatial zero pad in front of a conv
 // or pool into that op's own pads.
 //
@@ -61,6 +62,78 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
           *input, *weight, *bias, Value(), b.getDenseI64ArrayAttr(*strides),
           b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(*dilations),
           b.getI64IntegerAttr(*group), StringAttr(), FloatAttr(), FloatAttr()));
+}
+
+/// ONNX ConvTranspose. The pads come from `pads`, `auto_pad` (SAME_*: an
+/// output of input * stride) or `output_shape`: there the total padding
+/// full - wanted is split as the spec says (SAME_UPPER: the smaller half
+/// first), and a wanted size past the full result becomes output_padding.
+LogicalResult kiln::convertConvTranspose(GraphImporter &imp) {
+  NodeAttributes attrs = imp.attributes();
+  auto input = imp.input(0);
+  auto weight = imp.input(1);
+  auto bias = imp.optionalInput(2);
+  if (failed(input) || failed(weight) || failed(bias))
+    return failure();
+  auto in = GraphImporter::shapeOf(*input);
+  auto w = GraphImporter::shapeOf(*weight);
+  if (in.size() != 4)
+    return imp.fail("unsupported: only 2-D transposed convolution of NCHW "
+                    "input is supported; the input has rank " +
+                    Twine(in.size()));
+  if (w.size() != 4)
+    return imp.fail("the weight must be 4-D (C x M/group x kH x kW), got "
+                    "rank " +
+                    Twine(w.size()));
+  if (*bias && GraphImporter::shapeOf(*bias).size() != 1)
+    return imp.fail("the bias must be 1-D");
+  auto kernel = attrs.getInts("kernel_shape");
+  auto strides = attrs.getIntsOfSize("strides", 2, 1);
+  auto dilations = attrs.getIntsOfSize("dilations", 2, 1);
+  auto outputPadding = attrs.getIntsOfSize("output_padding", 2, 0);
+  auto pads = attrs.getIntsOfSize("pads", 4, 0);
+  auto outputShape = attrs.getInts("output_shape");
+  auto group = attrs.getInt("group", 1);
+  auto autoPad = attrs.getString("auto_pad", "NOTSET");
+  if (failed(kernel) || failed(strides) || failed(dilations) ||
+      failed(outputPadding) || failed(pads) || failed(outputShape) ||
+      failed(group) || failed(autoPad))
+    return failure();
+  if (*kernel && *kernel != SmallVector<int64_t>{w[2], w[3]})
+    return imp.fail("kernel_shape does not match the weight's " + Twine(w[2]) +
+                    "x" + Twine(w[3]) + " kernel");
+  SmallVector<int64_t, 4> p = *pads, op = *outputPadding;
+  bool same = *autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER";
+  if (*autoPad == "VALID")
+    p.assign(4, 0);
+  else if (!same && *autoPad != "NOTSET")
+    return imp.fail("unknown auto_pad '" + *autoPad + "'");
+  if (*outputShape || same) {
+    if (*outputShape && (**outputShape).size() != 2 &&
+        (**outputShape).size() != 4)
+      return imp.fail("output_shape needs 2 (or 4) values");
+    for (int i = 0; i < 2; ++i) {
+      int64_t wanted = *outputShape ? (**outputShape).end()[i - 2]
+                                    : in[2 + i] * (*strides)[i];
+      int64_t full = (*strides)[i] * (in[2 + i] - 1) + op[i] +
+                     (w[2 + i] - 1) * (*dilations)[i] + 1;
+      int64_t total = full - wanted;
+      if (total < 0) { // wanted past the full result: output padding
+        op[i] -= total;
+        total = 0;
+      }
+      bool upper = *autoPad == "SAME_UPPER";
+      p[i] = upper ? total / 2 : total - total / 2;
+      p[i + 2] = total - p[i];
+    }
+  }
+  OpBuilder &b = imp.getBuilder();
+  return imp.setCreatedOutput(
+      0, imp.createInferred<ConvTranspose2DOp>(
+             *input, *weight, *bias, b.getDenseI64ArrayAttr(*strides),
+             b.getDenseI64ArrayAttr(p), b.getDenseI64ArrayAttr(*dilations),
+             b.getDenseI64ArrayAttr(op), b.getI64IntegerAttr(*group),
+             StringAttr(), FloatAttr(), FloatAttr()));
 }
 
 namespace {

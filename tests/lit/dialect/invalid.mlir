@@ -1160,3 +1160,31 @@ func.func @resize_rank(%x: tensor<1x1x2x2xf32>) -> tensor<1x4x4xf32> {
   %y = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x4x4xf32>
   return %y : tensor<1x4x4xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// kiln.conv_transpose2d
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x16x8x8xf32>, %w: tensor<8x8x3x3xf32>) -> tensor<1x8x17x17xf32> {
+  // expected-error @+1 {{'kiln.conv_transpose2d' weight 8x8x3x3 must have the input's 16 channels first}}
+  %y = kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, groups = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x17x17xf32>
+  return %y : tensor<1x8x17x17xf32>
+}
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x16x8x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x8x19x19xf32> {
+  // expected-error @+1 {{'kiln.conv_transpose2d' output_padding 2 must be below the stride or the dilation}}
+  %y = kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 2, 2>, groups = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>) -> tensor<1x8x19x19xf32>
+  return %y : tensor<1x8x19x19xf32>
+}
+
+// -----
+
+func.func @conv_transpose_wrong_result(%x: tensor<1x16x8x8xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x8x16x16xf32> {
+  // expected-error @+1 {{'kiln.conv_transpose2d' op result shape 1x8x16x16 does not match the inferred shape 1x8x17x17}}
+  %y = kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, groups = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>) -> tensor<1x8x16x16xf32>
+  return %y : tensor<1x8x16x16xf32>
+}

@@ -377,6 +377,20 @@ func.func @prelu(%x: tensor<1x8x4x4xf32>, %s: tensor<8x1x1xf32>) -> tensor<1x8x4
   return %y : tensor<1x8x4x4xf32>
 }
 
+// CHECK-LABEL: func.func @conv_transpose2d
+// CHECK: kiln.conv_transpose2d %{{.*}}, %{{.*}}, bias %{{.*}} {activation = "relu", dilations = array<i64: 1, 1>, groups = 1 : i64, output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
+// CHECK: kiln.conv_transpose2d %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, groups = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x16x8x8xf32>, tensor<16x4x2x2xf32>) -> tensor<1x8x16x16xf32>
+func.func @conv_transpose2d(%x: tensor<1x16x8x8xf32>, %w: tensor<16x8x3x3xf32>, %b: tensor<8xf32>,
+    %w2: tensor<16x4x2x2xf32>) -> (tensor<1x8x16x16xf32>, tensor<1x8x16x16xf32>) {
+  %y = kiln.conv_transpose2d %x, %w, bias %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>,
+         dilations = array<i64: 1, 1>, output_padding = array<i64: 1, 1>, groups = 1 : i64, activation = "relu"}
+       : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
+  %z = kiln.conv_transpose2d %x, %w2 {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, groups = 2 : i64}
+       : (tensor<1x16x8x8xf32>, tensor<16x4x2x2xf32>) -> tensor<1x8x16x16xf32>
+  return %y, %z : tensor<1x8x16x16xf32>, tensor<1x8x16x16xf32>
+}
+
 // CHECK-LABEL: func.func @resize
 // CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
 // CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "half_pixel", mode = "linear", scales = array<f32: 1.000000e+00, 1.000000e+00, 1.500000e+00, 5.000000e-01>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x2xf32>

@@ -125,6 +125,20 @@ func.func @parameterized_activations_into_conv_and_dense(%x: tensor<1x3x8x8xf32>
 
 // -----
 
+// A transposed conv takes the activation too.
+// CHECK-LABEL: func.func @leaky_relu_into_conv_transpose
+// CHECK-NEXT: %[[Y:.*]] = kiln.conv_transpose2d {{.*}}{activation = "leaky_relu", clip_min = 2.000000e-01 : f32, dilations
+// CHECK-NEXT: return %[[Y]]
+func.func @leaky_relu_into_conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x2x2xf32>) -> tensor<1x2x6x6xf32> {
+  %c = kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, groups = 1 : i64}
+       : (tensor<1x4x3x3xf32>, tensor<4x2x2x2xf32>) -> tensor<1x2x6x6xf32>
+  %y = kiln.leaky_relu %c {alpha = 0.2 : f32} : tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
 // Not fused: the conv result is also a model output (read by func.return).
 // CHECK-LABEL: func.func @no_fuse_conv_also_returned
 // CHECK: %[[C:.*]] = kiln.conv2d
