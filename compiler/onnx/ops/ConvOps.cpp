@@ -16,25 +16,47 @@
 using namespace kiln;
 using namespace mlir;
 
-LogicalResult kiln::convertConv(GraphImporter &imp) {
-  NodeAttributes attrs = imp.attributes();
+namespace {
+
+/// Conv's / ConvTranspose's operands: a 4-D (NCHW) input, a 4-D weight and
+/// an optional 1-D bias. `what` names the op for the message about the
+/// input's rank, `weightLayout` the weight's dims for the one about its.
+struct ConvOperands {
+  Value input, weight, bias;
+  ArrayRef<int64_t> in, w;
+};
+
+FailureOr<ConvOperands> readConvOperands(GraphImporter &imp, StringRef what,
+                                         StringRef weightLayout) {
   auto input = imp.input(0);
   auto weight = imp.input(1);
   auto bias = imp.optionalInput(2);
   if (failed(input) || failed(weight) || failed(bias))
     return failure();
-  auto in = GraphImporter::shapeOf(*input);
-  auto w = GraphImporter::shapeOf(*weight);
-  if (in.size() != 4)
-    return imp.fail("unsupported: only 2-D convolution of NCHW input is "
-                    "supported; the input has rank " +
-                    Twine(in.size()));
-  if (w.size() != 4)
-    return imp.fail(
-        "the weight must be 4-D (M x C/group x kH x kW), got rank " +
-        Twine(w.size()));
-  if (*bias && GraphImporter::shapeOf(*bias).size() != 1)
+  ConvOperands ops{*input, *weight, *bias, GraphImporter::shapeOf(*input),
+                   GraphImporter::shapeOf(*weight)};
+  if (ops.in.size() != 4)
+    return imp.fail("unsupported: only 2-D " + what +
+                    " of NCHW input is supported; the input has rank " +
+                    Twine(ops.in.size()));
+  if (ops.w.size() != 4)
+    return imp.fail("the weight must be 4-D (" + weightLayout +
+                    "), got rank " + Twine(ops.w.size()));
+  if (ops.bias && GraphImporter::shapeOf(ops.bias).size() != 1)
     return imp.fail("the bias must be 1-D");
+  return ops;
+}
+
+} // namespace
+
+LogicalResult kiln::convertConv(GraphImporter &imp) {
+  NodeAttributes attrs = imp.attributes();
+  auto operands = readConvOperands(imp, "convolution", "M x C/group x kH x kW");
+  if (failed(operands))
+    return failure();
+  Value input = operands->input, weight = operands->weight,
+        bias = operands->bias;
+  ArrayRef<int64_t> in = operands->in, w = operands->w;
 
   auto kernel = attrs.getInts("kernel_shape");
   auto strides = attrs.getIntsOfSize("strides", 2, 1);
@@ -59,7 +81,7 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
   return imp.setCreatedOutput(
       0,
       imp.createInferred<Conv2DOp>(
-          *input, *weight, *bias, Value(), b.getDenseI64ArrayAttr(*strides),
+          input, weight, bias, Value(), b.getDenseI64ArrayAttr(*strides),
           b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(*dilations),
           b.getI64IntegerAttr(*group), StringAttr(), FloatAttr(), FloatAttr()));
 }
@@ -70,23 +92,11 @@ LogicalResult kiln::convertConv(GraphImporter &imp) {
 /// first), and a wanted size past the full result becomes output_padding.
 LogicalResult kiln::convertConvTranspose(GraphImporter &imp) {
   NodeAttributes attrs = imp.attributes();
-  auto input = imp.input(0);
-  auto weight = imp.input(1);
-  auto bias = imp.optionalInput(2);
-  if (failed(input) || failed(weight) || failed(bias))
+  auto operands =
+      readConvOperands(imp, "transposed convolution", "C x M/group x kH x kW");
+  if (failed(operands))
     return failure();
-  auto in = GraphImporter::shapeOf(*input);
-  auto w = GraphImporter::shapeOf(*weight);
-  if (in.size() != 4)
-    return imp.fail("unsupported: only 2-D transposed convolution of NCHW "
-                    "input is supported; the input has rank " +
-                    Twine(in.size()));
-  if (w.size() != 4)
-    return imp.fail("the weight must be 4-D (C x M/group x kH x kW), got "
-                    "rank " +
-                    Twine(w.size()));
-  if (*bias && GraphImporter::shapeOf(*bias).size() != 1)
-    return imp.fail("the bias must be 1-D");
+  ArrayRef<int64_t> in = operands->in, w = operands->w;
   auto kernel = attrs.getInts("kernel_shape");
   auto strides = attrs.getIntsOfSize("strides", 2, 1);
   auto dilations = attrs.getIntsOfSize("dilations", 2, 1);
@@ -130,7 +140,8 @@ LogicalResult kiln::convertConvTranspose(GraphImporter &imp) {
   OpBuilder &b = imp.getBuilder();
   return imp.setCreatedOutput(
       0, imp.createInferred<ConvTranspose2DOp>(
-             *input, *weight, *bias, b.getDenseI64ArrayAttr(*strides),
+             operands->input, operands->weight, operands->bias,
+             b.getDenseI64ArrayAttr(*strides),
              b.getDenseI64ArrayAttr(p), b.getDenseI64ArrayAttr(*dilations),
              b.getDenseI64ArrayAttr(op), b.getI64IntegerAttr(*group),
              StringAttr(), FloatAttr(), FloatAttr()));
