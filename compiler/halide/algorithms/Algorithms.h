@@ -138,6 +138,12 @@ struct KernelFuncs {
   /// row's depthwise taps read, (KH - 1) * dilation + 1 (its storage folds
   /// to a window of them).
   int64_t expandWindowRows = 0;
+  /// ConvTranspose2D: the GEMM stage columns(ix, iy, q, n) (q = (m * KH +
+  /// ky) * KW + kx) and its reduction over the input channels; the
+  /// accumulator then gathers the output from the columns.
+  Halide::Func convTransposeColumns, convTransposeColumnsAcc;
+  /// The columns' extents (W, H, M * KH * KW, N).
+  std::vector<int64_t> convTransposeColumnsExtents;
   /// Small weight Funcs re-laid out inside the kernel (the channel-vector
   /// inverted residual's depthwise weights as 16-channel vectors): a
   /// schedule computes them once per call.

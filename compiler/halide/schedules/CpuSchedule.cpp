@@ -1190,6 +1190,10 @@ void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
     scheduleWinogradConv(funcs, params);
     return;
   }
+  if (funcs.convTransposeColumns.defined()) {
+    scheduleConvTranspose(funcs, params);
+    return;
+  }
   if (spec.kind == KernelKind::Dense &&
       scheduleDenseAlongK(spec, funcs, params))
     return;

@@ -265,6 +265,11 @@ void scheduleInvertedResidualChannelVectors(KernelFuncs &funcs,
 /// schedules/WinogradConvSchedule.cpp.
 void scheduleWinogradConv(KernelFuncs &funcs, const CpuScheduleParams &params);
 
+/// ConvTranspose2D (ConvTransposeSchedule.cpp): the columns GEMM in
+/// register tiles of pixel vectors x column rows, then the gather.
+void scheduleConvTranspose(KernelFuncs &funcs,
+                           const CpuScheduleParams &params);
+
 /// Dense layers with long rows (K a multiple of the vector width): dot
 /// products vectorized along K. Returns false, scheduling nothing, for
 /// shapes the generic schedule serves better. schedules/DenseSchedule.cpp.
