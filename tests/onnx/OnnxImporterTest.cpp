@@ -1451,6 +1451,17 @@ TEST_F(OnnxImporterTest, ConvTransposePadsFromAttributesAutoPadAndShape) {
          m.node("ConvTranspose", "ct", {"x", "w"}, {"y"});
        },
        "weight 2x2x3x3 must have the input's 4 channels first"},
+      {"output_shape far past the full result",
+       [](Model &m) {
+         m.input("x", {1, 4, 5, 5});
+         m.floats("w", {4, 2, 3, 3}, std::vector<float>(72, 0.5f));
+         auto *n = m.node("ConvTranspose", "ct", {"x", "w"}, {"y"});
+         Model::attr(n, "strides", std::vector<int64_t>{2, 2});
+         Model::attr(n, "output_shape", std::vector<int64_t>{20, 11});
+       },
+       "node 'ct' (ConvTranspose): output size 20 along spatial dim 0 "
+       "exceeds the full result 11 by 9; at most 1 more cells can be "
+       "output padding"},
   });
 }
 

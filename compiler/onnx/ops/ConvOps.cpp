@@ -11,6 +11,7 @@
 #include "compiler/onnx/WindowPadding.h"
 #include "dialects/kiln/KilnOps.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace kiln;
@@ -129,6 +130,13 @@ LogicalResult kiln::convertConvTranspose(GraphImporter &imp) {
                      (w[2 + i] - 1) * (*dilations)[i] + 1;
       int64_t total = full - wanted;
       if (total < 0) { // wanted past the full result: output padding
+        int64_t limit = std::max((*strides)[i], (*dilations)[i]);
+        if (op[i] - total >= limit)
+          return imp.fail("output size " + Twine(wanted) + " along spatial "
+                          "dim " + Twine(i) + " exceeds the full result " +
+                          Twine(full) + " by " + Twine(-total) +
+                          "; at most " + Twine(limit - 1 - op[i]) +
+                          " more cells can be output padding");
         op[i] -= total;
         total = 0;
       }
