@@ -144,6 +144,12 @@ struct KernelFuncs {
   Halide::Func convTransposeColumns, convTransposeColumnsAcc;
   /// The columns' extents (W, H, M * KH * KW, N).
   std::vector<int64_t> convTransposeColumnsExtents;
+  /// The output per stride phase, phases(b, a, by, ay, m, n) (the output
+  /// cell (sw * a + b, sh * ay + by) shifted by the pads), and the strides
+  /// {sw, sh}.
+  Halide::Func convTransposePhases;
+  Halide::RDom convTransposeTaps;
+  std::vector<int> convTransposeStrides;
   /// Small weight Funcs re-laid out inside the kernel (the channel-vector
   /// inverted residual's depthwise weights as 16-channel vectors): a
   /// schedule computes them once per call.

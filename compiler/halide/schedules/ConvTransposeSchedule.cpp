@@ -3,7 +3,7 @@
 // columns: computed once per call, column rows in parallel; each register
 // tile holds 2 pixel vectors x 4 column rows (8 accumulators, within
 // AVX2's 16 registers with the loads) while the input channels stream by.
-// The output gathers its taps per vector of output columns.
+// The output's phases are computed per output row, vectors along them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,19 +42,36 @@ void scheduleConvTranspose(KernelFuncs &f, const CpuScheduleParams &p) {
   RVar rc = acc.rvars()[0];
   acc.update().reorder(ix, q, rc, iy, n).vectorize(ix, lanes).unroll(ix).unroll(q);
 
-  Func out = f.output, sum = f.accumulator;
+  // Output rows in parallel per channel; each row's phases are computed
+  // right before it: per phase b (unrolled, so which taps hit is a
+  // constant), vectors along a, the taps unrolled.
+  Func out = f.output, ph = f.convTransposePhases;
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], on = f.vars[3];
   int outLanes = vectorLanesFor(f.extents[0], lanes);
-  Var mn("mn");
+  Var mn("mn"), oyo("oyo"), oyi("oyi");
+  int sh = f.convTransposeStrides[1];
   out.fuse(m, on, mn).parallel(mn);
+  // Rows in groups of sh (one of each row phase), the phases computed once
+  // per group, their row phase unrolled as well.
+  if (sh > 1 && f.extents[1] >= sh)
+    out.split(oy, oyo, oyi, sh, TailStrategy::ShiftInwards).unroll(oyi);
+  else
+    oyo = oy;
   if (outLanes > 1)
     out.vectorize(ox, outLanes, TailStrategy::GuardWithIf);
-  sum.compute_at(out, ox);
+  Var b = ph.args()[0], a = ph.args()[1], by = ph.args()[2];
+  RDom r = f.convTransposeTaps;
+  ph.compute_at(out, oyo).reorder(a, b, by).unroll(b).unroll(by);
+  ph.update()
+      .reorder(a, r.x, r.y, b, by)
+      .unroll(r.x)
+      .unroll(r.y)
+      .unroll(b)
+      .unroll(by);
   if (outLanes > 1) {
-    sum.vectorize(ox, outLanes);
-    sum.update().vectorize(ox, outLanes);
+    ph.vectorize(a, outLanes);
+    ph.update().vectorize(a, outLanes);
   }
-  sum.update().unroll(f.accumulatorDomain.x).unroll(f.accumulatorDomain.y);
 }
 
 } // namespace kiln
