@@ -140,7 +140,7 @@ struct KernelFuncs {
   int64_t expandWindowRows = 0;
   /// ConvTranspose2D: the GEMM stage columns(ix, iy, q, n) (q = (m * KH +
   /// ky) * KW + kx) and its reduction over the input channels; the
-  /// accumulator then gathers the output from the columns.
+  /// output's phases then sum the columns.
   Halide::Func convTransposeColumns, convTransposeColumnsAcc;
   /// The columns' extents (W, H, M * KH * KW, N).
   std::vector<int64_t> convTransposeColumnsExtents;

@@ -1,8 +1,10 @@
 //===- ConvTransposeSchedule.cpp - GEMM tiles, then the col2im gather -----===//
 //
-// columns: computed once per call, column rows in parallel; each register
-// tile holds 2 pixel vectors x 4 column rows (8 accumulators, within
-// AVX2's 16 registers with the loads) while the input channels stream by.
+// columns: computed once per call, input rows in parallel; each register
+// tile holds 2 pixel vectors x 6 column rows (12 accumulators, within
+// AVX2's 16 registers with the loads) while the input channels stream by,
+// and every column row of one pixel tile is computed before the next
+// tile, so the tile's input channels stay in L1 and the weights in L2.
 // The output's phases are computed per output row, vectors along them.
 //
 //===----------------------------------------------------------------------===//
@@ -24,18 +26,18 @@ void scheduleConvTranspose(KernelFuncs &f, const CpuScheduleParams &p) {
   // tile (and the reduction computed for it) inside them.
   int lanes = vectorLanesFor(extent[0], std::max(p.vectorLanes, 1));
   int pixels = extent[0] >= 2 * lanes ? 2 * lanes : lanes;
-  int rows = (int)std::min<int64_t>(4, extent[2]);
+  int rows = (int)std::min<int64_t>(6, extent[2]);
   Var ixo("ixo"), ixi("ixi"), qo("qo"), qi("qi");
   columns.compute_root()
       .split(ix, ixo, ixi, pixels, TailStrategy::ShiftInwards)
       .split(q, qo, qi, rows, TailStrategy::ShiftInwards)
-      .reorder(ixi, qi, ixo, iy, qo, n)
+      .reorder(ixi, qi, qo, ixo, iy, n)
       .vectorize(ixi, lanes)
       .unroll(ixi)
       .unroll(qi);
-  Var fused("qn");
-  columns.fuse(qo, n, fused).parallel(fused);
-  acc.compute_at(columns, ixo)
+  Var fused("iyn");
+  columns.fuse(iy, n, fused).parallel(fused);
+  acc.compute_at(columns, qo)
       .vectorize(ix, lanes)
       .unroll(ix)
       .unroll(q);
