@@ -184,27 +184,17 @@ private:
   /// bounds, hard_sigmoid's alpha and beta, or leaky_relu's alpha.
   bool setActivation(Operation *op, KernelSpec &spec, StringRef act,
                      float lo, float hi) {
-    if (act == "none")
-      spec.activation = Activation::None;
-    else if (act == "relu")
-      spec.activation = Activation::Relu;
-    else if (act == "clip") {
-      spec.activation = Activation::Clip;
+    // The dialect's names are KernelSpec's (activationName).
+    if (!parseActivation(act.str(), spec.activation))
+      return fail(op, "unknown activation '" + act.str() + "'");
+    if (spec.activation == Activation::Clip) {
       spec.clipMin = lo;
       spec.clipMax = hi;
-    } else if (act == "sigmoid")
-      spec.activation = Activation::Sigmoid;
-    else if (act == "hard_sigmoid") {
-      spec.activation = Activation::HardSigmoid;
+    } else if (spec.activation == Activation::HardSigmoid ||
+               spec.activation == Activation::LeakyRelu) {
       spec.actAlpha = lo;
       spec.actBeta = hi;
-    } else if (act == "hard_swish")
-      spec.activation = Activation::HardSwish;
-    else if (act == "leaky_relu") {
-      spec.activation = Activation::LeakyRelu;
-      spec.actAlpha = lo;
-    } else
-      return fail(op, "unknown activation '" + act.str() + "'");
+    }
     return true;
   }
 

@@ -187,10 +187,6 @@ bool parseKind(const std::string &text, KernelKind &out) {
   return parseByName(text, kAllKinds, kernelKindName, out);
 }
 
-bool parseActivation(const std::string &text, Activation &out) {
-  return parseByName(text, kAllActivations, activationName, out);
-}
-
 std::string lineError(size_t lineNo, const std::string &line,
                       const std::string &what) {
   return "line " + std::to_string(lineNo) + ": " + what + ": '" + line + "'";
@@ -411,6 +407,10 @@ const char *reduceKindName(ReduceKind kind) {
 
 bool parseReduceKind(const std::string &text, ReduceKind &out) {
   return parseByName(text, kAllReduceKinds, reduceKindName, out);
+}
+
+bool parseActivation(const std::string &text, Activation &out) {
+  return parseByName(text, kAllActivations, activationName, out);
 }
 
 const char *resizeModeName(ResizeMode mode) {

@@ -260,6 +260,8 @@ bool parseSpecs(const std::string &text, std::vector<KernelSpec> &out,
 
 const char *kernelKindName(KernelKind kind);
 const char *activationName(Activation act);
+/// activationName's inverse ("leaky_relu" -> Activation::LeakyRelu).
+bool parseActivation(const std::string &text, Activation &out);
 /// ONNX's names: "constant", "edge", "reflect", "wrap".
 const char *padModeName(PadMode mode);
 bool parsePadMode(const std::string &text, PadMode &out);

@@ -102,6 +102,18 @@ struct ConvPlan {
   Halide::ImageParam weights;
 };
 
+/// ConvTranspose2D (ConvTranspose.cpp): the GEMM stage columns(ix, iy, q,
+/// n) (q = (m * KH + ky) * KW + kx), its reduction over the input channels
+/// and its extents (W, H, M * KH * KW, N); then the output per stride
+/// phase, phases(b, a, by, ay, m, n) (the output cell (sw * a + b, sh * ay
+/// + by) shifted by the pads), summed over `taps`; sh is `rowStride`.
+struct ConvTransposeStages {
+  Halide::Func columns, columnsAcc, phases;
+  Halide::RDom taps;
+  std::vector<int64_t> columnsExtents;
+  int rowStride = 1;
+};
+
 /// The Funcs of one kernel, for the schedule to place.
 struct KernelFuncs {
   /// Pure Func over the output, vars in Halide order.
@@ -138,18 +150,8 @@ struct KernelFuncs {
   /// row's depthwise taps read, (KH - 1) * dilation + 1 (its storage folds
   /// to a window of them).
   int64_t expandWindowRows = 0;
-  /// ConvTranspose2D: the GEMM stage columns(ix, iy, q, n) (q = (m * KH +
-  /// ky) * KW + kx) and its reduction over the input channels; the
-  /// output's phases then sum the columns.
-  Halide::Func convTransposeColumns, convTransposeColumnsAcc;
-  /// The columns' extents (W, H, M * KH * KW, N).
-  std::vector<int64_t> convTransposeColumnsExtents;
-  /// The output per stride phase, phases(b, a, by, ay, m, n) (the output
-  /// cell (sw * a + b, sh * ay + by) shifted by the pads), and the strides
-  /// {sw, sh}.
-  Halide::Func convTransposePhases;
-  Halide::RDom convTransposeTaps;
-  std::vector<int> convTransposeStrides;
+  /// ConvTranspose2D's stages; null for other kinds.
+  std::shared_ptr<ConvTransposeStages> convTranspose;
   /// Small weight Funcs re-laid out inside the kernel (the channel-vector
   /// inverted residual's depthwise weights as 16-channel vectors): a
   /// schedule computes them once per call.

@@ -78,12 +78,9 @@ KernelFuncs buildConvTranspose2D(const KernelSpec &spec,
   Expr u = ox + (int)spec.pads[1], v = oy + (int)spec.pads[0];
   f.output(ox, oy, m, n) = applyActivation(
       spec, phases(u % sw, u / sw, v % sh, v / sh, m, n));
-  f.convTransposeColumns = columns;
-  f.convTransposeColumnsAcc = acc;
-  f.convTransposeColumnsExtents = {xs[3], xs[2], M * KH * KW, xs[0]};
-  f.convTransposePhases = phases;
-  f.convTransposeTaps = r;
-  f.convTransposeStrides = {sw, sh};
+  f.convTranspose = std::make_shared<ConvTransposeStages>(
+      ConvTransposeStages{columns, acc, phases, r,
+                          {xs[3], xs[2], M * KH * KW, xs[0]}, sh});
   return f;
 }
 

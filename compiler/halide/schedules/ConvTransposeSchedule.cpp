@@ -18,10 +18,11 @@ namespace kiln {
 using namespace Halide;
 
 void scheduleConvTranspose(KernelFuncs &f, const CpuScheduleParams &p) {
-  Func columns = f.convTransposeColumns, acc = f.convTransposeColumnsAcc;
+  const ConvTransposeStages &stages = *f.convTranspose;
+  Func columns = stages.columns, acc = stages.columnsAcc;
   Var ix = columns.args()[0], iy = columns.args()[1], q = columns.args()[2],
       n = columns.args()[3];
-  const std::vector<int64_t> &extent = f.convTransposeColumnsExtents;
+  const std::vector<int64_t> &extent = stages.columnsExtents;
   // Tiles never larger than the columns: ShiftInwards then keeps every
   // tile (and the reduction computed for it) inside them.
   int lanes = vectorLanesFor(extent[0], std::max(p.vectorLanes, 1));
@@ -47,11 +48,11 @@ void scheduleConvTranspose(KernelFuncs &f, const CpuScheduleParams &p) {
   // Output rows in parallel per channel; each row's phases are computed
   // right before it: per phase b (unrolled, so which taps hit is a
   // constant), vectors along a, the taps unrolled.
-  Func out = f.output, ph = f.convTransposePhases;
+  Func out = f.output, ph = stages.phases;
   Var ox = f.vars[0], oy = f.vars[1], m = f.vars[2], on = f.vars[3];
   int outLanes = vectorLanesFor(f.extents[0], lanes);
   Var mn("mn"), oyo("oyo"), oyi("oyi");
-  int sh = f.convTransposeStrides[1];
+  int sh = stages.rowStride;
   out.fuse(m, on, mn).parallel(mn);
   // Rows in groups of sh (one of each row phase), the phases computed once
   // per group, their row phase unrolled as well.
@@ -62,7 +63,7 @@ void scheduleConvTranspose(KernelFuncs &f, const CpuScheduleParams &p) {
   if (outLanes > 1)
     out.vectorize(ox, outLanes, TailStrategy::GuardWithIf);
   Var b = ph.args()[0], a = ph.args()[1], by = ph.args()[2];
-  RDom r = f.convTransposeTaps;
+  RDom r = stages.taps;
   ph.compute_at(out, oyo).reorder(a, b, by).unroll(b).unroll(by);
   ph.update()
       .reorder(a, r.x, r.y, b, by)

@@ -1190,7 +1190,7 @@ void scheduleForCpu(const KernelSpec &spec, KernelFuncs &funcs,
     scheduleWinogradConv(funcs, params);
     return;
   }
-  if (funcs.convTransposeColumns.defined()) {
+  if (funcs.convTranspose) {
     scheduleConvTranspose(funcs, params);
     return;
   }
