@@ -102,6 +102,8 @@ KernelFuncs buildAlgorithm(const KernelSpec &spec,
     return buildMul(spec, in);
   case KernelKind::Transpose:
     return buildTranspose(spec, in);
+  case KernelKind::Slice:
+    return buildSlice(spec, in);
   case KernelKind::Reduce:
     return buildReduce(spec, in);
   case KernelKind::PRelu:
@@ -137,6 +139,7 @@ size_t expectedInputCount(const KernelSpec &spec) {
   case KernelKind::Activation:
   case KernelKind::Softmax:
   case KernelKind::Transpose:
+  case KernelKind::Slice:
   case KernelKind::Reduce:
   case KernelKind::Resize:
   case KernelKind::LRN:

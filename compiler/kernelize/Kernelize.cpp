@@ -823,6 +823,14 @@ bool Kernelizer::lower(Operation *op) {
         emit(op, spec, op->getOperands(), t.getResult());
         return true;
       })
+      .Case<SliceOp>([&](SliceOp sl) {
+        KernelSpec spec;
+        spec.kind = KernelKind::Slice;
+        spec.sliceStarts.assign(sl.getStarts().begin(), sl.getStarts().end());
+        spec.sliceSteps.assign(sl.getSteps().begin(), sl.getSteps().end());
+        emit(op, spec, op->getOperands(), sl.getResult());
+        return true;
+      })
       .Case<PReluOp>([&](PReluOp p) {
         KernelSpec spec;
         spec.kind = KernelKind::PRelu;

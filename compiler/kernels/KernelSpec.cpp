@@ -29,7 +29,7 @@ const KernelKind kAllKinds[] = {
     KernelKind::LRN,           KernelKind::BatchNorm,
     KernelKind::SeparableConv2D, KernelKind::Pad,
     KernelKind::InvertedResidual, KernelKind::Reduce, KernelKind::PRelu,
-    KernelKind::Resize, KernelKind::ConvTranspose2D};
+    KernelKind::Resize, KernelKind::ConvTranspose2D, KernelKind::Slice};
 
 const Activation kAllActivations[] = {
     Activation::None,     Activation::Relu,        Activation::Clip,
@@ -296,6 +296,10 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseList(value, out.axes);
     else if (key == "keepdims")
       ok = parseBool(value, out.keepdims);
+    else if (key == "slice_starts")
+      ok = parseList(value, out.sliceStarts);
+    else if (key == "slice_steps")
+      ok = parseList(value, out.sliceSteps);
     else if (key == "dw_activation")
       ok = parseActivation(value, out.dwActivation);
     else if (key == "dw_act_param0")
@@ -387,6 +391,8 @@ const char *kernelKindName(KernelKind kind) {
     return "Resize";
   case KernelKind::ConvTranspose2D:
     return "ConvTranspose2D";
+  case KernelKind::Slice:
+    return "Slice";
   }
   return "unknown";
 }
@@ -577,6 +583,13 @@ std::string KernelSpec::serialize() const {
     os << "axes=";
     writeList(os, axes);
     os << "\nkeepdims=" << (keepdims ? 1 : 0) << '\n';
+  }
+  if (kind == KernelKind::Slice) {
+    os << "slice_starts=";
+    writeList(os, sliceStarts);
+    os << "\nslice_steps=";
+    writeList(os, sliceSteps);
+    os << '\n';
   }
   return os.str();
 }

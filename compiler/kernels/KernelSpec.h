@@ -100,6 +100,10 @@ enum class KernelKind {
   /// `pads` holds 2r values in ONNX order (all begins, then all ends), so
   /// y.shape[d] = x.shape[d] + pads[d] + pads[r + d].
   Pad,
+  /// inputs: x (rank r). output y (rank r): y[i] = x[sliceStarts + i *
+  /// sliceSteps] per dim (steps non-zero, possibly negative; every index
+  /// read inside x). ONNX Slice and each output of Split.
+  Slice,
 };
 
 /// Elementwise activations, usable as an epilogue or standalone. Parameters:
@@ -230,6 +234,9 @@ struct KernelSpec {
   float epsilon = 0.0f;
   /// Transpose: output dim i reads input dim perm[i].
   std::vector<int64_t> perm;
+  /// Slice: per dim the first input index read and the step between reads
+  /// (the output shape gives the counts). Serialized only for that kind.
+  std::vector<int64_t> sliceStarts, sliceSteps;
 
   /// Resize: the modes and one scale per dim (output / input unless the
   /// model gave scales). Serialized only for that kind.

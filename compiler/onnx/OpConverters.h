@@ -71,6 +71,9 @@ mlir::LogicalResult convertTranspose(GraphImporter &importer);
 mlir::LogicalResult convertIdentity(GraphImporter &importer);
 mlir::LogicalResult convertDropout(GraphImporter &importer);
 mlir::LogicalResult convertConstant(GraphImporter &importer);
+// ops/SliceOps.cpp
+mlir::LogicalResult convertSlice(GraphImporter &importer);
+mlir::LogicalResult convertSplit(GraphImporter &importer);
 // ops/ArithmeticOps.cpp
 mlir::LogicalResult convertSub(GraphImporter &importer);
 mlir::LogicalResult convertDiv(GraphImporter &importer);

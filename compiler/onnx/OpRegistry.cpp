@@ -41,6 +41,8 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("Squeeze", convertSqueeze)
       .Case("Unsqueeze", convertUnsqueeze)
       .Case("Transpose", convertTranspose)
+      .Case("Slice", convertSlice)
+      .Case("Split", convertSplit)
       .Case("Identity", convertIdentity)
       .Case("Dropout", convertDropout)
       .Case("Constant", convertConstant)
@@ -75,5 +77,7 @@ int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
       .Case("Upsample", 9)
       // Before: Upsample's form under a new name.
       .Case("Resize", 10)
+      // Opset 1 could also take the part sizes as a second input.
+      .Case("Split", 2)
       .Default(1);
 }

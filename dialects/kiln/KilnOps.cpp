@@ -1177,6 +1177,97 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
 }
 
 //===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<int64_t>>
+sliceShape(std::optional<Location> loc, ArrayRef<int64_t> in,
+           ArrayRef<int64_t> starts, ArrayRef<int64_t> sizes,
+           ArrayRef<int64_t> steps) {
+  auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
+    if (loc)
+      emitError(*loc) << "'kiln.slice' " << msg;
+    return failure();
+  };
+  if (failed(checkArray(loc, "kiln.slice", "starts", starts, in.size())) ||
+      failed(checkArray(loc, "kiln.slice", "sizes", sizes, in.size())) ||
+      failed(checkArray(loc, "kiln.slice", "steps", steps, in.size())))
+    return failure();
+  for (size_t d = 0; d < in.size(); ++d) {
+    int64_t start = starts[d], size = sizes[d], step = steps[d];
+    if (step == 0)
+      return fail("step of dimension " + Twine(d) + " is 0");
+    if (size <= 0)
+      return fail("size of dimension " + Twine(d) + " is " + Twine(size) +
+                  "; it must be positive");
+    if (start < 0 || start >= in[d])
+      return fail("start " + Twine(start) + " of dimension " + Twine(d) +
+                  " is outside 0.." + Twine(in[d] - 1));
+    // The last index read, start + (size - 1) * step, stays inside the
+    // dimension; divided out so that it cannot overflow.
+    int64_t room = step > 0           ? (in[d] - 1 - start) / step
+                   : step == INT64_MIN ? 0
+                                       : start / -step;
+    if (size - 1 > room)
+      return fail(Twine(size) + " elements with step " + Twine(step) +
+                  " from " + Twine(start) + " run past dimension " + Twine(d) +
+                  " of size " + Twine(in[d]));
+  }
+  return SmallVector<int64_t>(sizes.begin(), sizes.end());
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        ValueRange operands,
+                                        DictionaryAttr attrs,
+                                        OpaqueProperties props, RegionRange,
+                                        SmallVectorImpl<Type> &results) {
+  SliceOp::Adaptor a(operands, attrs, props);
+  if (failed(checkInferenceOperands(loc, "kiln.slice", operands)))
+    return failure();
+  auto shape = sliceShape(loc, shapeOf(a.getInput()), a.getStarts(),
+                          a.getSizes(), a.getSteps());
+  if (failed(shape))
+    return failure();
+  results.push_back(f32Tensor(ctx, *shape));
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto shape = sliceShape(getLoc(), shapeOf(getInput()), getStarts(),
+                          getSizes(), getSteps());
+  if (failed(shape))
+    return failure();
+  return verifyInferredShape(*this, *shape);
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  // slice(slice(x)) reads x: index i of this op is producer index
+  // starts + i * steps, which is x index pStarts + (starts + i * steps) *
+  // pSteps. (Both read inside their inputs, so the products stay within
+  // the dims; a single element's step is moot and becomes 1.)
+  if (auto producer = getInput().getDefiningOp<SliceOp>()) {
+    SmallVector<int64_t> starts, steps;
+    for (size_t d = 0; d < getSizes().size(); ++d) {
+      int64_t pStart = producer.getStarts()[d], pStep = producer.getSteps()[d];
+      starts.push_back(pStart + getStarts()[d] * pStep);
+      steps.push_back(getSizes()[d] == 1 ? 1 : getSteps()[d] * pStep);
+    }
+    getInputMutable().assign(producer.getInput());
+    setStarts(starts);
+    setSteps(steps);
+    if (getSizes() != shapeOf(getInput()) ||
+        llvm::any_of(starts, [](int64_t s) { return s != 0; }) ||
+        llvm::any_of(steps, [](int64_t s) { return s != 1; }))
+      return getResult();
+  }
+  bool whole = getSizes() == shapeOf(getInput()) &&
+               llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
+               llvm::all_of(getSteps(), [](int64_t s) { return s == 1; });
+  return whole ? OpFoldResult(getInput()) : OpFoldResult();
+}
+
+//===----------------------------------------------------------------------===//
 // Constant folding
 //===----------------------------------------------------------------------===//
 

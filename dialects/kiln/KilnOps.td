@@ -604,6 +604,32 @@ def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
   let hasFolder = 1;
 }
 
+def Kiln_SliceOp : Kiln_Op<"slice", [Pure,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Strided window of a tensor (ONNX Slice and Split)";
+  let description = [{
+    Result dim d has `sizes[d]` elements, read from input indices
+    `starts[d] + i * steps[d]` for i in 0..sizes[d]-1. Every attribute has
+    one value per dim; steps are non-zero (a negative step reads backwards)
+    and every index read lies inside the input. The importer normalizes
+    ONNX Slice's starts / ends / axes / steps (negative indices, clamping)
+    into this form, and Split into one slice per output. Folds: a slice
+    that reads the whole input in order is the input.
+
+    ```mlir
+    %y = kiln.slice %x {starts = array<i64: 0, 16, 0, 0>,
+           sizes = array<i64: 1, 16, 8, 8>, steps = array<i64: 1, 1, 1, 1>}
+         : (tensor<1x32x8x8xf32>) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$starts,
+      DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$steps);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Kiln_PadOp : Kiln_Op<"pad", [Pure,
     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Padding of any dimensions (ONNX Pad: constant, edge, reflect, wrap)";

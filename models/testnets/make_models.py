@@ -582,6 +582,48 @@ def unet_decoder(g):
     return g.finish(y, "output", [1, 4, 32, 32]), []
 
 
+def shufflenet_split(g):
+    """ShuffleNetV2's unit (opset 19): the channels Split in two halves
+    (`split` input), one half through 1x1 -> depthwise 3x3 -> 1x1, Concat
+    with the other, channel shuffle; then a Split by num_outputs into
+    uneven parts (6, 6, 4), Slices of two of them (spatial crops, a step 2,
+    channels and columns read backwards, INT64 max / min as "to the end")
+    added together, and PyTorch's flatten through Shape -> Slice -> Concat
+    -> Reshape (folded at import). The third part is a second output."""
+    g.opset = 19
+    big = np.iinfo(np.int64).max
+
+    def ints(base, values):
+        return g.const(base, np.array(values, np.int64))
+
+    x = g.add_input("input", [1, 16, 12, 12])
+    y = g.relu(g.conv(x, 16, 16, 3))                                  # 16x12x12
+    a, b = g.node("Split", [y, ints("split", [8, 8])], "split", num_outputs=2,
+                  axis=1)
+    b = g.conv_bn(b, 8, 8, 1, pads=[0, 0, 0, 0])
+    b = g.conv_bn(b, 8, 8, 3, group=8, relu=False)
+    b = g.conv_bn(b, 8, 8, 1, pads=[0, 0, 0, 0])
+    y = g.node("Concat", [a, b], "concat", axis=1)
+    y = g.node("Reshape", [y, ints("shape", [1, 2, 8, 12, 12])], "reshape")
+    y = g.node("Transpose", [y], "transpose", perm=[0, 2, 1, 3, 4])
+    y = g.node("Reshape", [y, ints("shape", [1, 16, 12, 12])], "reshape")
+    p, q, r = g.node("Split", [y], "split", num_outputs=3, axis=-3)  # 6, 6, 4
+    # (node()'s num_outputs names the outputs; ONNX's attribute is separate.)
+    g.nodes[-1].attribute.append(helper.make_attribute("num_outputs", 3))
+    p = g.node("Slice", [p, ints("starts", [1, 0]), ints("ends", [-1, big]),
+                         ints("axes", [2, 3]), ints("steps", [1, 2])], "slice")  # 6x10x6
+    q = g.node("Slice", [q, ints("starts", [-1, 10, -2]),
+                         ints("ends", [-big, 0, -big]), ints("axes", [1, -2, 3]),
+                         ints("steps", [-1, -1, -2])], "slice")       # 6x10x6
+    z = g.relu(g.conv(g.node("Add", [p, q], "add"), 6, 8, 1, pads=[0, 0, 0, 0]))
+    n = g.node("Slice", [g.node("Shape", [z], "shape"), ints("starts", [0]),
+                         ints("ends", [2])], "slice")                 # [1, 8]
+    flat = g.node("Reshape", [z, g.node("Concat", [n, ints("minus_one", [-1])],
+                                        "concat", axis=0)], "reshape")
+    g.finish(flat, "output", [1, 8, 60])
+    return g.finish(r, "part", [1, 4, 12, 12]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -589,7 +631,7 @@ GOOD_MODELS = {f.__name__: f for f in (
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
-    shape_flatten, resize_fpn, unet_decoder)}
+    shape_flatten, resize_fpn, unet_decoder, shufflenet_split)}
 
 
 def seed_of(name):

@@ -73,7 +73,7 @@ SUPPORTED_OPS = [
     "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose", "Sub", "Div",
     "LeakyRelu", "GlobalMaxPool", "ReduceSum", "ReduceMean", "ReduceMax",
     "ReduceMin", "PRelu", "Shape", "Gather", "Resize", "Upsample",
-    "ConvTranspose",
+    "ConvTranspose", "Slice", "Split",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test
@@ -82,7 +82,8 @@ FREEZABLE = {("Reshape", 1), ("Pad", 1), ("Pad", 2), ("Pad", 3),
              ("Dropout", 2), ("Squeeze", 1), ("Unsqueeze", 1),
              ("ReduceSum", 1), ("ReduceMean", 1), ("ReduceMax", 1),
              ("ReduceMin", 1), ("Resize", 1), ("Resize", 2), ("Resize", 3),
-             ("Upsample", 1)}
+             ("Upsample", 1), ("Slice", 1), ("Slice", 2), ("Slice", 3),
+             ("Slice", 4), ("Split", 1)}
 
 # test -> why its expected output comes from onnxruntime (see above).
 ORT_REFERENCE = {

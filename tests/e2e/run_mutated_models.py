@@ -53,7 +53,7 @@ from e2e_common import (E2EFailure, clear_inferred_shapes, compare,  # noqa: E40
 EXTREME_INTS = (0, -1, 1, 2, 3, -7, 7, 65536, 1000000, 1 << 31, -(1 << 31), 1 << 62)
 OPS = ("Conv", "Relu", "Add", "Concat", "MaxPool", "AveragePool", "Gemm", "Flatten",
        "Reshape", "BatchNormalization", "Clip", "GlobalAveragePool", "Softmax", "MatMul",
-       "Transpose", "Pad", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze")
+       "Transpose", "Pad", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Slice", "Split")
 # Errors kiln may give on a case onnxruntime runs: what it does not support,
 # and a pool window wider than its input plus padding (onnxruntime and ONNX's
 # shape inference truncate (in - window) / stride toward zero, so they give

@@ -51,6 +51,8 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.bias, b.bias);
   EXPECT_EQ(a.epsilon, b.epsilon);
   EXPECT_EQ(a.perm, b.perm);
+  EXPECT_EQ(a.sliceStarts, b.sliceStarts);
+  EXPECT_EQ(a.sliceSteps, b.sliceSteps);
   EXPECT_EQ(a.reduce, b.reduce);
   EXPECT_EQ(a.axes, b.axes);
   EXPECT_EQ(a.keepdims, b.keepdims);
@@ -326,7 +328,15 @@ TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
   resize.coordMode = CoordMode::PytorchHalfPixel;
   resize.nearestMode = NearestMode::Ceil;
   resize.resizeScales = {1.0f, 1.0f, 0.6f, 2.0f};
-  std::vector<KernelSpec> specs{lrn, t, bn, mul, leaky, reduce, resize}, back;
+  KernelSpec slice;
+  slice.kind = KernelKind::Slice;
+  slice.name = "slice";
+  slice.inputShapes = {{4, 9}};
+  slice.outputShape = {2, 3};
+  slice.sliceStarts = {3, 4};
+  slice.sliceSteps = {-2, 2};
+  std::vector<KernelSpec> specs{lrn, t, bn, mul, leaky, reduce, resize, slice},
+      back;
   std::string error;
   ASSERT_TRUE(parseSpecs(serializeSpecs(specs), back, error)) << error;
   ASSERT_EQ(back.size(), specs.size());

@@ -1,4 +1,4 @@
-//===- NormalizationTest.cpp - LRN, BatchNorm, Transpose kernels ----------===//
+//===- NormalizationTest.cpp - LRN, BatchNorm, Transpose, Slice kernels ---===//
 //
 // Each kernel against a naive loop written from the ONNX definition.
 //
@@ -137,6 +137,61 @@ TEST(HalideTranspose, RejectsBadPerm) {
   spec.outputShape = {3, 2};
   spec.perm = {1, 1};
   expectSpecError(spec, "not a permutation");
+}
+
+void runSlice(std::vector<int64_t> shape, std::vector<int64_t> starts,
+              std::vector<int64_t> sizes, std::vector<int64_t> steps,
+              unsigned seed) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Slice;
+  spec.name = "slice_test";
+  spec.inputShapes = {shape};
+  spec.outputShape = sizes;
+  spec.sliceStarts = starts;
+  spec.sliceSteps = steps;
+  std::mt19937 rng(seed);
+  Tensor x = randomTensor(shape, rng);
+  Tensor want(sizes);
+  for (size_t i = 0; i < want.numel(); ++i) {
+    std::vector<int64_t> idx = unravel(i, sizes), src(shape.size());
+    for (size_t d = 0; d < shape.size(); ++d)
+      src[d] = starts[d] + idx[d] * steps[d];
+    want.data[i] = x.at(src);
+  }
+  expectClose(runJit(spec, {x}), want);
+}
+
+// Split's form: a channel range of NCHW, every pixel (whole vectors).
+TEST(HalideSlice, ChannelRange) {
+  runSlice({1, 24, 7, 9}, {0, 8, 0, 0}, {1, 12, 7, 9}, {1, 1, 1, 1}, 69);
+}
+
+// Strided and reversed reads in every dim, the innermost included.
+TEST(HalideSlice, StepsBothWays) {
+  runSlice({2, 6, 11, 37}, {1, 5, 2, 36}, {1, 3, 3, 12}, {1, -2, 3, -3}, 70);
+}
+
+TEST(HalideSlice, Rank1And2) {
+  runSlice({40}, {39}, {20}, {-2}, 71);
+  runSlice({5, 19}, {4, 2}, {5, 17}, {-1, 1}, 72);
+}
+
+TEST(HalideSlice, RejectsReadsOutsideTheInput) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Slice;
+  spec.name = "bad_slice";
+  spec.inputShapes = {{2, 6}};
+  spec.outputShape = {2, 3};
+  spec.sliceStarts = {0, 2};
+  spec.sliceSteps = {1, 2}; // reads 2, 4, 6: past the end
+  expectSpecError(spec, "does not fit input");
+  spec.sliceSteps = {1, 0};
+  expectSpecError(spec, "does not fit input");
+  spec.sliceSteps = {1, int64_t(1) << 40}; // beyond Halide's int32 indices
+  spec.outputShape = {2, 1};
+  expectSpecError(spec, "does not fit input");
+  spec.sliceSteps = {1};
+  expectSpecError(spec, "needs 2 starts and steps");
 }
 
 } // namespace

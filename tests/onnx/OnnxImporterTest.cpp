@@ -1359,6 +1359,268 @@ TEST_F(OnnxImporterTest, ShapeGatherConcatFoldIntoReshapeTarget) {
             (std::vector<int64_t>{4, 5, 6}));
 }
 
+/// Every kiln.slice of `module` as {starts, sizes, steps}, in order.
+static std::vector<std::vector<std::vector<int64_t>>>
+sliceWindows(ModuleOp module) {
+  std::vector<std::vector<std::vector<int64_t>>> windows;
+  module.walk([&](kiln::SliceOp op) {
+    windows.push_back({{op.getStarts().begin(), op.getStarts().end()},
+                       {op.getSizes().begin(), op.getSizes().end()},
+                       {op.getSteps().begin(), op.getSteps().end()}});
+  });
+  return windows;
+}
+
+TEST_F(OnnxImporterTest, SliceNormalizesOnnxIndices) {
+  // Opset 13: starts / ends / axes / steps are inputs. Negative indices
+  // count from the end; INT64 max / min mean "to the end"; out-of-range
+  // indices clamp (to [0, dim] going forward, [-1, dim - 1] backwards);
+  // absent axes are 0, 1, ...; absent steps are 1.
+  const int64_t big = std::numeric_limits<int64_t>::max();
+  const int64_t small = std::numeric_limits<int64_t>::min();
+  Model m;
+  m.input("x", {2, 6, 8, 10});
+  m.ints("s1", {2}, {1, -3});
+  m.ints("e1", {2}, {big, 100});
+  m.ints("a1", {2}, {1, -1});
+  m.ints("st1", {2}, {2, 1});
+  m.node("Slice", "fwd", {"x", "s1", "e1", "a1", "st1"}, {"a"}); // 2x3x8x3
+  m.ints("s2", {3}, {-1, 100, -2});
+  m.ints("e2", {3}, {small, -100, 1});
+  m.ints("a2", {3}, {3, 2, 1});
+  m.ints("st2", {3}, {-4, -3, -1});
+  m.node("Slice", "back", {"x", "s2", "e2", "a2", "st2"}, {"b"});
+  m.ints("s3", {1}, {1});
+  m.ints("e3", {1}, {2});
+  m.node("Slice", "first_axis", {"x", "s3", "e3"}, {"c"}); // no axes, steps
+  m.output("a");
+  m.output("b");
+  m.output("c");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  using W = std::vector<std::vector<int64_t>>;
+  EXPECT_EQ(sliceWindows(*module),
+            (std::vector<W>{
+                // dim 1: 1, 3, 5; dim 3: 7, 8, 9.
+                {{0, 1, 0, 7}, {2, 3, 8, 3}, {1, 2, 1, 1}},
+                // dim 3: 9, 5, 1; dim 2: 7, 4, 1 (from 100 clamped to 7);
+                // dim 1: 4, 3, 2 (end 1 excluded).
+                {{0, 4, 7, 9}, {2, 3, 3, 3}, {1, -1, -3, -4}},
+                // dim 0: row 1 alone (its step becomes 1).
+                {{1, 0, 0, 0}, {1, 6, 8, 10}, {1, 1, 1, 1}},
+            }));
+}
+
+TEST_F(OnnxImporterTest, SliceAttributesBeforeOpset10AndConstantFold) {
+  // Opset 9: starts / ends / axes are attributes, no steps. A slice of a
+  // constant (Shape's result) folds: x.view(x.size(0), x.size(1), -1).
+  Model m(/*opset=*/9);
+  m.input("x", {2, 3, 4, 5});
+  auto *sl = m.node("Slice", "crop", {"x"}, {"a"});
+  Model::attr(sl, "starts", std::vector<int64_t>{1, -2});
+  Model::attr(sl, "ends", std::vector<int64_t>{3, 5});
+  Model::attr(sl, "axes", std::vector<int64_t>{1, 3});
+  m.node("Shape", "shape", {"x"}, {"s"});
+  auto *head = m.node("Slice", "head", {"s"}, {"n"});
+  Model::attr(head, "starts", std::vector<int64_t>{0});
+  Model::attr(head, "ends", std::vector<int64_t>{2});
+  m.ints("rest", {1}, {-1});
+  auto *cat = m.node("Concat", "cat", {"n", "rest"}, {"target"});
+  Model::attr(cat, "axis", int64_t(0));
+  m.node("Reshape", "reshape", {"x", "target"}, {"flat"});
+  m.output("a");
+  m.output("flat");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.slice", "kiln.reshape",
+                                      "func.return"}));
+  using W = std::vector<std::vector<int64_t>>;
+  EXPECT_EQ(sliceWindows(*module),
+            (std::vector<W>{{{0, 1, 0, 3}, {2, 2, 4, 2}, {1, 1, 1, 1}}}));
+  auto ret = cast<func::ReturnOp>(
+      mainOf(*module).getBody().front().getTerminator());
+  EXPECT_EQ(shapeOf(ret.getOperand(1).getType()),
+            (std::vector<int64_t>{2, 3, 20}));
+}
+
+TEST_F(OnnxImporterTest, SplitFormsOfEveryOpset) {
+  using W = std::vector<std::vector<int64_t>>;
+  auto windowsOf = [&](Model &m) {
+    m.output("p");
+    m.output("q");
+    m.output("r");
+    auto module = import(m.write(dir));
+    EXPECT_TRUE(module) << error;
+    return module ? sliceWindows(*module) : std::vector<W>{};
+  };
+  // Opset 11: equal parts by default, along a negative axis.
+  {
+    Model m(/*opset=*/11);
+    m.input("x", {1, 6, 2});
+    auto *n = m.node("Split", "split", {"x"}, {"p", "q", "r"});
+    Model::attr(n, "axis", int64_t(-2));
+    EXPECT_EQ(windowsOf(m),
+              (std::vector<W>{{{0, 0, 0}, {1, 2, 2}, {1, 1, 1}},
+                              {{0, 2, 0}, {1, 2, 2}, {1, 1, 1}},
+                              {{0, 4, 0}, {1, 2, 2}, {1, 1, 1}}}));
+  }
+  // Opset 11: the `split` attribute.
+  {
+    Model m(/*opset=*/11);
+    m.input("x", {7, 2});
+    auto *n = m.node("Split", "split", {"x"}, {"p", "q", "r"});
+    Model::attr(n, "split", std::vector<int64_t>{1, 4, 2});
+    EXPECT_EQ(windowsOf(m),
+              (std::vector<W>{{{0, 0}, {1, 2}, {1, 1}},
+                              {{1, 0}, {4, 2}, {1, 1}},
+                              {{5, 0}, {2, 2}, {1, 1}}}));
+  }
+  // Opset 13: the sizes are input 1.
+  {
+    Model m;
+    m.input("x", {2, 5});
+    m.ints("sizes", {3}, {2, 2, 1});
+    auto *n = m.node("Split", "split", {"x", "sizes"}, {"p", "q", "r"});
+    Model::attr(n, "axis", int64_t(1));
+    EXPECT_EQ(windowsOf(m),
+              (std::vector<W>{{{0, 0}, {2, 2}, {1, 1}},
+                              {{0, 2}, {2, 2}, {1, 1}},
+                              {{0, 4}, {2, 1}, {1, 1}}}));
+  }
+  // Opset 18: num_outputs into parts of ceil(8 / 3) = 3, the last smaller.
+  {
+    Model m(/*opset=*/18);
+    m.input("x", {8});
+    auto *n = m.node("Split", "split", {"x"}, {"p", "q", "r"});
+    Model::attr(n, "num_outputs", int64_t(3));
+    EXPECT_EQ(windowsOf(m), (std::vector<W>{{{0}, {3}, {1}},
+                                            {{3}, {3}, {1}},
+                                            {{6}, {2}, {1}}}));
+  }
+}
+
+TEST_F(OnnxImporterTest, SliceAndSplitErrors) {
+  expectImportErrors({
+      {"slice step 0",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {1}, {0});
+         m.ints("e", {1}, {4});
+         m.ints("a", {1}, {1});
+         m.ints("st", {1}, {0});
+         m.node("Slice", "sl", {"x", "s", "e", "a", "st"}, {"y"});
+       },
+       "node 'sl' (Slice): the step of axis 1 is 0"},
+      {"empty slice",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {1}, {4});
+         m.ints("e", {1}, {2});
+         m.ints("a", {1}, {-1});
+         m.node("Slice", "sl", {"x", "s", "e", "a"}, {"y"});
+       },
+       "unsupported: the slice of axis -1 (starts 4, ends 2, step 1, dim 6) "
+       "is empty; empty tensors are not supported"},
+      {"slice axis twice",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {2}, {0, 1});
+         m.ints("e", {2}, {1, 2});
+         m.ints("a", {2}, {1, -1});
+         m.node("Slice", "sl", {"x", "s", "e", "a"}, {"y"});
+       },
+       "axis -1 is given twice"},
+      {"slice axis out of range",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {1}, {0});
+         m.ints("e", {1}, {1});
+         m.ints("a", {1}, {2});
+         m.node("Slice", "sl", {"x", "s", "e", "a"}, {"y"});
+       },
+       "axis 2 is out of range for rank 2"},
+      {"slice lists of different lengths",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {2}, {0, 0});
+         m.ints("e", {1}, {1});
+         m.node("Slice", "sl", {"x", "s", "e"}, {"y"});
+       },
+       "starts, ends, axes and steps differ in length (2 starts, 1 ends)"},
+      {"computed slice starts",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.input("s", {1});
+         m.ints("e", {1}, {1});
+         m.node("Slice", "sl", {"x", "s", "e"}, {"y"});
+       },
+       "unsupported: the starts ('s') is computed at run time"},
+      {"float slice ends",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {1}, {0});
+         m.floats("e", {1}, {1.0f});
+         m.node("Slice", "sl", {"x", "s", "e"}, {"y"});
+       },
+       "the ends must be a 1-D integer tensor"},
+      {"slice without ends",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("s", {1}, {0});
+         m.node("Slice", "sl", {"x", "s"}, {"y"});
+       },
+       "missing the starts or the ends"},
+      {"split sizes short of the axis",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("sizes", {2}, {2, 3});
+         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
+         Model::attr(n, "axis", int64_t(1));
+       },
+       "node 'sp' (Split): the split sizes add up to 5, not to axis 1 of "
+       "size 6"},
+      {"split sizes past the axis",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("sizes", {2}, {4, 3});
+         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
+         Model::attr(n, "axis", int64_t(1));
+       },
+       "the split sizes add up to more than axis 1 of size 6"},
+      {"split part of size 0",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("sizes", {2}, {6, 0});
+         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
+         Model::attr(n, "axis", int64_t(1));
+       },
+       "unsupported: a part of size 0; empty tensors are not supported"},
+      {"split sizes for other outputs",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         m.ints("sizes", {3}, {2, 2, 2});
+         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
+         Model::attr(n, "axis", int64_t(1));
+       },
+       "split has 3 sizes for 2 outputs"},
+      {"uneven split",
+       [](Model &m) {
+         m.input("x", {2, 5});
+         auto *n = m.node("Split", "sp", {"x"}, {"y", "z"});
+         Model::attr(n, "axis", int64_t(1));
+       },
+       "axis 1 of size 5 does not split into 2 equal parts"},
+      {"split axis out of range",
+       [](Model &m) {
+         m.input("x", {2, 6});
+         auto *n = m.node("Split", "sp", {"x"}, {"y", "z"});
+         Model::attr(n, "axis", int64_t(-3));
+       },
+       "axis -3 is out of range for rank 2"},
+  });
+}
+
 TEST_F(OnnxImporterTest, ShapeAndGatherErrors) {
   expectImportErrors({
       {"gather from a computed tensor",

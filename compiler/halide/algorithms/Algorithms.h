@@ -420,6 +420,8 @@ KernelFuncs buildSoftmax(const KernelSpec &spec,
                          const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildTranspose(const KernelSpec &spec,
                            const std::vector<Halide::ImageParam> &in);
+KernelFuncs buildSlice(const KernelSpec &spec,
+                       const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildPRelu(const KernelSpec &spec,
                        const std::vector<Halide::ImageParam> &in);
 KernelFuncs buildConvTranspose2D(const KernelSpec &spec,

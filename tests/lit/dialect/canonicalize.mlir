@@ -115,6 +115,46 @@ func.func @reshape_kept(%x: tensor<1x512x1x1xf32>) -> tensor<512xf32> {
 
 // -----
 
+// A slice that reads the whole input in order is its input.
+// CHECK-LABEL: func.func @slice_whole
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: kiln.slice
+// CHECK: return %[[X]]
+func.func @slice_whole(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %y = kiln.slice %x {starts = array<i64: 0, 0>, sizes = array<i64: 2, 3>, steps = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Two slices compose. Dim 1: the producer reads x at 9 - j, the consumer
+// the producer at 2 + 3i, so x at 7 - 3i (start 7, step -3). Dim 0: x row
+// 1 + 2 * 1 = 3, one element, so step 1.
+// CHECK-LABEL: func.func @slice_of_slice
+// CHECK-SAME: (%[[X:.*]]: tensor<4x10xf32>)
+// CHECK-NEXT: %[[Y:.*]] = kiln.slice %[[X]] {sizes = array<i64: 1, 3>, starts = array<i64: 3, 7>, steps = array<i64: 1, -3>} : (tensor<4x10xf32>) -> tensor<1x3xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @slice_of_slice(%x: tensor<4x10xf32>) -> tensor<1x3xf32> {
+  %a = kiln.slice %x {starts = array<i64: 1, 9>, sizes = array<i64: 2, 10>, steps = array<i64: 2, -1>} : (tensor<4x10xf32>) -> tensor<2x10xf32>
+  %b = kiln.slice %a {starts = array<i64: 1, 2>, sizes = array<i64: 1, 3>, steps = array<i64: 5, 3>} : (tensor<2x10xf32>) -> tensor<1x3xf32>
+  return %b : tensor<1x3xf32>
+}
+
+// -----
+
+// Slices that together read the whole input in order cancel.
+// CHECK-LABEL: func.func @slice_of_slice_whole
+// CHECK-SAME: (%[[X:.*]]: tensor<4x6xf32>)
+// CHECK-NOT: kiln.slice
+// CHECK: return %[[X]]
+func.func @slice_of_slice_whole(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  %a = kiln.slice %x {starts = array<i64: 3, 0>, sizes = array<i64: 4, 6>, steps = array<i64: -1, 1>} : (tensor<4x6xf32>) -> tensor<4x6xf32>
+  %b = kiln.slice %a {starts = array<i64: 3, 0>, sizes = array<i64: 4, 6>, steps = array<i64: -1, 1>} : (tensor<4x6xf32>) -> tensor<4x6xf32>
+  return %b : tensor<4x6xf32>
+}
+
+// -----
+
 // The identity transpose is its input.
 // CHECK-LABEL: func.func @transpose_identity
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)

@@ -885,6 +885,74 @@ func.func @transpose_wrong_result(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 }
 
 //===----------------------------------------------------------------------===//
+// kiln.slice
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @slice_short_steps(%x: tensor<2x6xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.slice' attribute 'steps' needs 2 values, got 1}}
+  %y = kiln.slice %x {starts = array<i64: 0, 0>, sizes = array<i64: 2, 3>, steps = array<i64: 1>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @slice_zero_step(%x: tensor<2x6xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.slice' step of dimension 1 is 0}}
+  %y = kiln.slice %x {starts = array<i64: 0, 0>, sizes = array<i64: 2, 3>, steps = array<i64: 1, 0>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @slice_empty(%x: tensor<2x6xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{'kiln.slice' size of dimension 1 is 0; it must be positive}}
+  %y = kiln.slice %x {starts = array<i64: 0, 0>, sizes = array<i64: 2, 0>, steps = array<i64: 1, 1>} : (tensor<2x6xf32>) -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @slice_start_outside(%x: tensor<2x6xf32>) -> tensor<2x1xf32> {
+  // expected-error @+1 {{'kiln.slice' start 6 of dimension 1 is outside 0..5}}
+  %y = kiln.slice %x {starts = array<i64: 0, 6>, sizes = array<i64: 2, 1>, steps = array<i64: 1, 1>} : (tensor<2x6xf32>) -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @slice_runs_past_end(%x: tensor<2x6xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.slice' 3 elements with step 2 from 2 run past dimension 1 of size 6}}
+  %y = kiln.slice %x {starts = array<i64: 0, 2>, sizes = array<i64: 2, 3>, steps = array<i64: 1, 2>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @slice_runs_past_begin(%x: tensor<2x6xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.slice' 3 elements with step -2 from 3 run past dimension 1 of size 6}}
+  %y = kiln.slice %x {starts = array<i64: 0, 3>, sizes = array<i64: 2, 3>, steps = array<i64: 1, -2>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @slice_min_step(%x: tensor<2x6xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{'kiln.slice' 2 elements with step -9223372036854775808 from 5 run past dimension 1 of size 6}}
+  %y = kiln.slice %x {starts = array<i64: 0, 5>, sizes = array<i64: 2, 2>, steps = array<i64: 1, -9223372036854775808>} : (tensor<2x6xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @slice_wrong_result(%x: tensor<2x6xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'kiln.slice' op result shape 2x4 does not match the inferred shape 2x3}}
+  %y = kiln.slice %x {starts = array<i64: 0, 0>, sizes = array<i64: 2, 3>, steps = array<i64: 1, 2>} : (tensor<2x6xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+//===----------------------------------------------------------------------===//
 // kiln.pad
 //===----------------------------------------------------------------------===//
 

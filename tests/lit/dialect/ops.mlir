@@ -264,6 +264,17 @@ func.func @transpose(%x: tensor<4x3xf32>, %y: tensor<1x3x8x6xf32>) -> (tensor<3x
   return %a, %b : tensor<3x4xf32>, tensor<1x8x6x3xf32>
 }
 
+// CHECK-LABEL: func.func @slice
+// CHECK: kiln.slice %{{.*}} {sizes = array<i64: 1, 16, 8, 8>, starts = array<i64: 0, 16, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (tensor<1x32x8x8xf32>) -> tensor<1x16x8x8xf32>
+// CHECK: kiln.slice %{{.*}} {sizes = array<i64: 2, 3>, starts = array<i64: 3, 4>, steps = array<i64: -2, 2>} : (tensor<4x9xf32>) -> tensor<2x3xf32>
+func.func @slice(%x: tensor<1x32x8x8xf32>, %y: tensor<4x9xf32>) -> (tensor<1x16x8x8xf32>, tensor<2x3xf32>) {
+  %a = kiln.slice %x {starts = array<i64: 0, 16, 0, 0>, sizes = array<i64: 1, 16, 8, 8>,
+                      steps = array<i64: 1, 1, 1, 1>} : (tensor<1x32x8x8xf32>) -> tensor<1x16x8x8xf32>
+  %b = kiln.slice %y {starts = array<i64: 3, 4>, sizes = array<i64: 2, 3>,
+                      steps = array<i64: -2, 2>} : (tensor<4x9xf32>) -> tensor<2x3xf32>
+  return %a, %b : tensor<1x16x8x8xf32>, tensor<2x3xf32>
+}
+
 // CHECK-LABEL: func.func @softmax
 // CHECK: kiln.softmax %{{.*}} {axis = 1 : i64} : tensor<1x1000xf32>
 // CHECK: kiln.softmax %{{.*}} {axis = 0 : i64} : tensor<2x3x4xf32>
