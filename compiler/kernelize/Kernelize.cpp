@@ -181,7 +181,8 @@ private:
   }
 
   /// `lo` and `hi` are the op's clip_min / clip_max attributes: clip's
-  /// bounds, hard_sigmoid's alpha and beta, or leaky_relu's alpha.
+  /// bounds, hard_sigmoid's alpha and beta, leaky_relu's or elu's alpha,
+  /// selu's alpha and gamma.
   bool setActivation(Operation *op, KernelSpec &spec, StringRef act,
                      float lo, float hi) {
     // The dialect's names are KernelSpec's (activationName).
@@ -191,7 +192,9 @@ private:
       spec.clipMin = lo;
       spec.clipMax = hi;
     } else if (spec.activation == Activation::HardSigmoid ||
-               spec.activation == Activation::LeakyRelu) {
+               spec.activation == Activation::LeakyRelu ||
+               spec.activation == Activation::Elu ||
+               spec.activation == Activation::Selu) {
       spec.actAlpha = lo;
       spec.actBeta = hi;
     }

@@ -32,9 +32,11 @@ const KernelKind kAllKinds[] = {
     KernelKind::Resize, KernelKind::ConvTranspose2D, KernelKind::Slice};
 
 const Activation kAllActivations[] = {
-    Activation::None,     Activation::Relu,        Activation::Clip,
-    Activation::Sigmoid,  Activation::HardSigmoid, Activation::HardSwish,
-    Activation::LeakyRelu};
+    Activation::None,      Activation::Relu,        Activation::Clip,
+    Activation::Sigmoid,   Activation::HardSigmoid, Activation::HardSwish,
+    Activation::LeakyRelu, Activation::Silu,        Activation::Tanh,
+    Activation::Softplus,  Activation::Mish,        Activation::Elu,
+    Activation::Selu};
 
 const PadMode kAllPadModes[] = {PadMode::Constant, PadMode::Edge,
                                 PadMode::Reflect, PadMode::Wrap};
@@ -499,6 +501,18 @@ const char *activationName(Activation act) {
     return "hard_swish";
   case Activation::LeakyRelu:
     return "leaky_relu";
+  case Activation::Silu:
+    return "silu";
+  case Activation::Tanh:
+    return "tanh";
+  case Activation::Softplus:
+    return "softplus";
+  case Activation::Mish:
+    return "mish";
+  case Activation::Elu:
+    return "elu";
+  case Activation::Selu:
+    return "selu";
   }
   return "unknown";
 }

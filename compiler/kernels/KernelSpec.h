@@ -110,7 +110,10 @@ enum class KernelKind {
 /// Clip uses clipMin/clipMax; HardSigmoid uses actAlpha/actBeta
 /// (y = max(0, min(1, alpha * x + beta))); HardSwish is
 /// x * max(0, min(1, x / 6 + 0.5)); Sigmoid is 1 / (1 + exp(-x)); LeakyRelu
-/// is x < 0 ? actAlpha * x : x.
+/// is x < 0 ? actAlpha * x : x; Silu (swish) is x * sigmoid(x); Tanh;
+/// Softplus is log(1 + exp(x)); Mish is x * tanh(softplus(x)); Elu is
+/// x < 0 ? actAlpha * (exp(x) - 1) : x; Selu is actBeta * (x <= 0 ?
+/// actAlpha * (exp(x) - 1) : x) (ONNX's alpha and gamma).
 enum class Activation {
   None,
   Relu,
@@ -118,7 +121,13 @@ enum class Activation {
   Sigmoid,
   HardSigmoid,
   HardSwish,
-  LeakyRelu
+  LeakyRelu,
+  Silu,
+  Tanh,
+  Softplus,
+  Mish,
+  Elu,
+  Selu
 };
 
 /// What a Pad kernel writes outside its input (ONNX Pad's modes): padValue,

@@ -18,6 +18,11 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("HardSigmoid", convertHardSigmoid)
       .Case("HardSwish", convertHardSwish)
       .Case("LeakyRelu", convertLeakyRelu)
+      .Case("Tanh", convertTanh)
+      .Case("Softplus", convertSoftplus)
+      .Case("Mish", convertMish)
+      .Case("Elu", convertElu)
+      .Case("Selu", convertSelu)
       .Case("PRelu", convertPRelu)
       .Case("Clip", convertClip)
       .Case("Add", convertAdd)
@@ -62,7 +67,9 @@ int64_t kiln::oldestSupportedOpset(llvm::StringRef opType) {
       // Before: `is_test`; from 7 on inference Dropout is the identity.
       .Case("Dropout", 7)
       // Before: `consumed_inputs` (legacy optimization hint).
-      .Cases({"Relu", "Sigmoid", "HardSigmoid", "LeakyRelu"}, 6)
+      .Cases({"Relu", "Sigmoid", "HardSigmoid", "LeakyRelu", "Tanh", "Elu",
+              "Selu"},
+             6)
       // Before: `axis` was optional (default 1).
       .Case("Concat", 4)
       // Before: the target shape was an attribute.

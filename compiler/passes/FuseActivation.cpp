@@ -70,11 +70,31 @@ struct FuseActivationIntoProducer : RewritePattern {
   }
 };
 
+/// x * sigmoid(x), as exporters write SiLU (swish), becomes kiln.silu(x),
+/// which then fuses like any activation. The sigmoid stays if something
+/// else reads it.
+struct MulSigmoidIsSilu : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    for (auto [x, gate] : {std::pair(mul.getLhs(), mul.getRhs()),
+                           std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto sigmoid = gate.getDefiningOp<SigmoidOp>();
+      if (!sigmoid || sigmoid.getInput() != x || x.getType() != mul.getType())
+        continue;
+      rewriter.replaceOpWithNewOp<SiluOp>(mul, x);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(mul, "not x * sigmoid(x)");
+  }
+};
+
 struct FuseActivationPass
     : public kiln::impl::FuseActivationPassBase<FuseActivationPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseActivationIntoProducer>(&getContext());
+    patterns.add<FuseActivationIntoProducer, MulSigmoidIsSilu>(&getContext());
     int64_t before = countActivations(), after;
     // Not converging only means some candidates were left unfused.
     (void)applyPatternsGreedily(getOperation(), std::move(patterns),

@@ -143,16 +143,19 @@ def FuseResidualAddPass : Pass<"kiln-fuse-residual-add", "mlir::func::FuncOp"> {
 
 def FuseActivationPass : Pass<"kiln-fuse-activation", "mlir::func::FuncOp"> {
   let summary = "Fuse standalone activations (relu, clip, sigmoid, "
-                "hard_sigmoid, hard_swish, leaky_relu) into the preceding "
-                "conv2d or dense epilogue";
+                "hard_sigmoid, hard_swish, leaky_relu, silu, tanh, softplus, "
+                "mish, elu, selu) into the preceding conv2d or dense epilogue";
   let description = [{
     A standalone activation op (`kiln.relu`, `kiln.clip`, `kiln.sigmoid`,
-    `kiln.hard_sigmoid`, `kiln.hard_swish`, `kiln.leaky_relu`) whose input
-    is a `kiln.conv2d`, `kiln.conv_transpose2d` or `kiln.dense` with
-    activation "none", read only by
+    `kiln.hard_sigmoid`, `kiln.hard_swish`, `kiln.leaky_relu`,
+    `kiln.silu`, `kiln.tanh`, `kiln.softplus`, `kiln.mish`, `kiln.elu`,
+    `kiln.selu`) whose input is a `kiln.conv2d`, `kiln.conv_transpose2d` or
+    `kiln.dense` with activation "none", read only by
     it, becomes that op's activation, its parameters in `clip_min` /
     `clip_max` (clip's bounds, hard_sigmoid's alpha and beta, leaky_relu's
-    alpha; `clip(0, +inf)` is "relu").
+    and elu's alpha, selu's alpha and gamma; `clip(0, +inf)` is "relu").
+    First, `kiln.mul %x, kiln.sigmoid(%x)` (SiLU / swish as exporters
+    write it) becomes `kiln.silu %x`.
 
     Before:
     ```mlir

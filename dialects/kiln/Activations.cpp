@@ -12,10 +12,10 @@ using namespace mlir;
 namespace kiln {
 
 ArrayRef<StringRef> activationNames() {
-  static const StringRef names[] = {"none",         "relu",
-                                    "clip",         "sigmoid",
-                                    "hard_sigmoid", "hard_swish",
-                                    "leaky_relu"};
+  static const StringRef names[] = {
+      "none",       "relu", "clip", "sigmoid",  "hard_sigmoid", "hard_swish",
+      "leaky_relu", "silu", "tanh", "softplus", "mish",         "elu",
+      "selu"};
   return names;
 }
 
@@ -54,6 +54,17 @@ std::optional<ActivationAttrs> activationOf(Operation *op) {
           [](HardSwishOp) { return ActivationAttrs{"hard_swish"}; })
       .Case<LeakyReluOp>([](LeakyReluOp l) {
         return ActivationAttrs{"leaky_relu", l.getAlpha().convertToFloat()};
+      })
+      .Case<SiluOp>([](SiluOp) { return ActivationAttrs{"silu"}; })
+      .Case<TanhOp>([](TanhOp) { return ActivationAttrs{"tanh"}; })
+      .Case<SoftplusOp>([](SoftplusOp) { return ActivationAttrs{"softplus"}; })
+      .Case<MishOp>([](MishOp) { return ActivationAttrs{"mish"}; })
+      .Case<EluOp>([](EluOp e) {
+        return ActivationAttrs{"elu", e.getAlpha().convertToFloat()};
+      })
+      .Case<SeluOp>([](SeluOp s) {
+        return ActivationAttrs{"selu", s.getAlpha().convertToFloat(),
+                               s.getGamma().convertToFloat()};
       })
       .Default([](Operation *) { return std::nullopt; });
 }

@@ -22,17 +22,17 @@ namespace kiln {
 
 /// An activation as an epilogue carries it. The parameters are the op's
 /// clip_min / clip_max attributes: clip's bounds, hard_sigmoid's alpha and
-/// beta, leaky_relu's alpha (and 0).
+/// beta, leaky_relu's and elu's alpha (and 0), selu's alpha and gamma.
 struct ActivationAttrs {
   llvm::StringRef name;
   float param0 = 0.0f, param1 = 0.0f;
 };
 
 /// "none", "relu", "clip", "sigmoid", "hard_sigmoid", "hard_swish",
-/// "leaky_relu".
+/// "leaky_relu", "silu", "tanh", "softplus", "mish", "elu", "selu".
 llvm::ArrayRef<llvm::StringRef> activationNames();
 
-/// The names for an error message: "none, relu, ... or leaky_relu".
+/// The names for an error message: "none, relu, ... or selu".
 std::string activationNameList();
 
 bool isActivationName(llvm::StringRef name);

@@ -144,7 +144,8 @@ LogicalResult verifyInferredShape(Operation *op, ArrayRef<int64_t> inferred) {
 }
 
 /// `lo` and `hi` are the clip_min / clip_max attributes: clip's bounds,
-/// hard_sigmoid's alpha and beta, or leaky_relu's alpha.
+/// hard_sigmoid's alpha and beta, leaky_relu's or elu's alpha, selu's
+/// alpha and gamma.
 LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
                                float hi) {
   if (!isActivationName(act))
@@ -158,9 +159,13 @@ LogicalResult verifyActivation(Operation *op, StringRef act, float lo,
     return op->emitOpError()
            << "hard_sigmoid alpha (clip_min) " << lo << " and beta (clip_max) "
            << hi << " must be finite";
-  if (act == "leaky_relu" && !std::isfinite(lo))
+  if ((act == "leaky_relu" || act == "elu") && !std::isfinite(lo))
     return op->emitOpError()
-           << "leaky_relu alpha (clip_min) " << lo << " must be finite";
+           << act << " alpha (clip_min) " << lo << " must be finite";
+  if (act == "selu" && !(std::isfinite(lo) && std::isfinite(hi)))
+    return op->emitOpError() << "selu alpha (clip_min) " << lo
+                             << " and gamma (clip_max) " << hi
+                             << " must be finite";
   return success();
 }
 
@@ -740,6 +745,22 @@ LogicalResult LeakyReluOp::verify() {
   float alpha = getAlpha().convertToFloat();
   if (!std::isfinite(alpha))
     return emitOpError() << "alpha " << alpha << " must be finite";
+  return success();
+}
+
+LogicalResult EluOp::verify() {
+  float alpha = getAlpha().convertToFloat();
+  if (!std::isfinite(alpha))
+    return emitOpError() << "alpha " << alpha << " must be finite";
+  return success();
+}
+
+LogicalResult SeluOp::verify() {
+  float alpha = getAlpha().convertToFloat();
+  float gamma = getGamma().convertToFloat();
+  if (!std::isfinite(alpha) || !std::isfinite(gamma))
+    return emitOpError() << "alpha " << alpha << " and gamma " << gamma
+                         << " must be finite";
   return success();
 }
 

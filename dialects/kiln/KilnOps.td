@@ -16,9 +16,11 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Activation names an epilogue may carry: "none", "relu", "clip" (clamp to
 // [clip_min, clip_max]), "sigmoid", "hard_sigmoid" (max(0, min(1,
 // clip_min * x + clip_max)): the two parameter attributes carry alpha and
-// beta), "hard_swish" (x * max(0, min(1, x / 6 + 0.5))) and "leaky_relu"
-// (x < 0 ? alpha * x : x, alpha in clip_min). dialects/kiln/Activations.h
-// lists them.
+// beta), "hard_swish" (x * max(0, min(1, x / 6 + 0.5))), "leaky_relu"
+// (x < 0 ? alpha * x : x, alpha in clip_min), "silu" (x * sigmoid(x)),
+// "tanh", "softplus", "mish", "elu" (alpha in clip_min) and "selu" (alpha
+// in clip_min, gamma in clip_max): the standalone ops of the same names.
+// dialects/kiln/Activations.h lists them.
 def Kiln_ActivationAttr : DefaultValuedStrAttr<StrAttr, "none">;
 
 //===----------------------------------------------------------------------===//
@@ -58,8 +60,10 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure, AttrSizedOperandSegments,
     [top, left, bottom, right]. Depthwise convolution is `groups = C` with
     M a multiple of C. `activation` is "none", "relu", "clip"
     (clamp to [clip_min, clip_max]; ReLU6 is clip 0..6), "sigmoid",
-    "hard_sigmoid" (alpha = clip_min, beta = clip_max), "hard_swish" or
-    "leaky_relu" (alpha = clip_min). In the custom
+    "hard_sigmoid" (alpha = clip_min, beta = clip_max), "hard_swish",
+    "leaky_relu" (alpha = clip_min), "silu", "tanh", "softplus", "mish",
+    "elu" (alpha = clip_min) or "selu" (alpha = clip_min, gamma =
+    clip_max). In the custom
     syntax the epilogue operands follow the weight as `, bias %b` and/or
     `, residual %r`, in that order.
 
@@ -420,6 +424,93 @@ def Kiln_LeakyReluOp : Kiln_Op<"leaky_relu", [Pure,
   }];
   let arguments = (ins Kiln_Tensor:$input,
       DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kiln_SiluOp : Kiln_Op<"silu", [Pure, SameOperandsAndResultType]> {
+  let summary = "x * sigmoid(x) (SiLU, swish)";
+  let description = [{
+    ONNX has no op of its own for it: exporters write `Mul(x, Sigmoid(x))`,
+    which `kiln-fuse-activation` reads as this op.
+
+    ```mlir
+    %y = kiln.silu %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_TanhOp : Kiln_Op<"tanh", [Pure, SameOperandsAndResultType]> {
+  let summary = "tanh(x)";
+  let description = [{
+    ```mlir
+    %y = kiln.tanh %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_SoftplusOp : Kiln_Op<"softplus", [Pure, SameOperandsAndResultType]> {
+  let summary = "log(1 + exp(x))";
+  let description = [{
+    ```mlir
+    %y = kiln.softplus %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_MishOp : Kiln_Op<"mish", [Pure, SameOperandsAndResultType]> {
+  let summary = "x * tanh(softplus(x))";
+  let description = [{
+    ONNX Mish (opset 18), YOLOv4's activation.
+
+    ```mlir
+    %y = kiln.mish %x : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_EluOp : Kiln_Op<"elu", [Pure, SameOperandsAndResultType]> {
+  let summary = "x < 0 ? alpha * (exp(x) - 1) : x";
+  let description = [{
+    ONNX Elu; `alpha` defaults to 1 and must be finite.
+
+    ```mlir
+    %y = kiln.elu %x {alpha = 1.0 : f32} : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kiln_SeluOp : Kiln_Op<"selu", [Pure, SameOperandsAndResultType]> {
+  let summary = "gamma * (x <= 0 ? alpha * (exp(x) - 1) : x)";
+  let description = [{
+    ONNX Selu; `alpha` and `gamma` default to ONNX's 1.67326... and
+    1.05070... and must be finite.
+
+    ```mlir
+    %y = kiln.selu %x {alpha = 1.5 : f32, gamma = 1.0 : f32} : tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "1.67326319217681884765625f">:$alpha,
+      DefaultValuedAttr<F32Attr, "1.05070102214813232421875f">:$gamma);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

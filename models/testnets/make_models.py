@@ -624,6 +624,43 @@ def shufflenet_split(g):
     return g.finish(r, "part", [1, 4, 12, 12]), []
 
 
+def swish_mish(g):
+    """The smooth activations of EfficientNet and YOLOv4-style backbones
+    (opset 19): SiLU as exporters write it (x * Sigmoid(x)) after a
+    conv-BN stem, in an MBConv block with squeeze-excite (SiLU inside the
+    SE branch, a Sigmoid gate) and in one without (an inverted residual
+    block with SiLU stages), Mish, Elu(0.5), Selu and Tanh after convs,
+    Softplus after an Add, and a SiLU Gemm head."""
+    g.opset = 19
+
+    def silu(y):
+        return g.node("Mul", [y, g.node("Sigmoid", [y], "sigmoid")], "mul")
+
+    x = g.add_input("input", [1, 3, 16, 16])
+    y = silu(g.conv_bn(x, 3, 16, 3, stride=2, relu=False))            # 16x8x8
+    # MBConv with squeeze-excite.
+    e = silu(g.conv_bn(y, 16, 64, 1, pads=[0, 0, 0, 0], relu=False))
+    e = silu(g.conv_bn(e, 64, 64, 3, group=64, relu=False))
+    s = g.node("GlobalAveragePool", [e], "gap")
+    s = silu(g.conv(s, 64, 4, 1, pads=[0, 0, 0, 0]))
+    s = g.node("Sigmoid", [g.conv(s, 4, 64, 1, pads=[0, 0, 0, 0])], "sigmoid")
+    e = g.node("Mul", [e, s], "mul")
+    y = g.node("Add", [g.conv_bn(e, 64, 16, 1, pads=[0, 0, 0, 0], relu=False), y], "add")
+    # MBConv without: one inverted residual kernel.
+    e = silu(g.conv_bn(y, 16, 64, 1, pads=[0, 0, 0, 0], relu=False))
+    e = silu(g.conv_bn(e, 64, 64, 3, group=64, relu=False))
+    y = g.node("Add", [g.conv_bn(e, 64, 16, 1, pads=[0, 0, 0, 0], relu=False), y], "add")
+    y = g.node("Mish", [g.conv_bn(y, 16, 16, 3, relu=False)], "mish")
+    a = g.node("Elu", [g.conv(y, 16, 8, 3)], "elu", alpha=0.5)
+    b = g.node("Selu", [g.conv(y, 16, 8, 1, pads=[0, 0, 0, 0])], "selu")
+    c = g.node("Tanh", [g.conv(y, 16, 8, 3)], "tanh")
+    d = g.node("Softplus", [g.node("Add", [a, b], "add")], "softplus")
+    out = g.node("Concat", [c, d], "concat", axis=1)                  # 16x8x8
+    g.finish(out, "output", [1, 16, 8, 8])
+    h = g.node("Flatten", [g.node("GlobalAveragePool", [y], "gap")], "flatten")
+    return g.finish(silu(g.gemm(h, 16, 10)), "logits", [1, 10]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -631,7 +668,7 @@ GOOD_MODELS = {f.__name__: f for f in (
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
-    shape_flatten, resize_fpn, unet_decoder, shufflenet_split)}
+    shape_flatten, resize_fpn, unet_decoder, shufflenet_split, swish_mish)}
 
 
 def seed_of(name):

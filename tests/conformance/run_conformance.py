@@ -73,7 +73,8 @@ SUPPORTED_OPS = [
     "Identity", "Dropout", "Squeeze", "Unsqueeze", "Transpose", "Sub", "Div",
     "LeakyRelu", "GlobalMaxPool", "ReduceSum", "ReduceMean", "ReduceMax",
     "ReduceMin", "PRelu", "Shape", "Gather", "Resize", "Upsample",
-    "ConvTranspose", "Slice", "Split",
+    "ConvTranspose", "Slice", "Split", "Tanh", "Softplus", "Mish", "Elu",
+    "Selu",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test

@@ -204,6 +204,24 @@ void runParamActivation(std::vector<int64_t> shape, Activation act, float alpha,
     case Activation::LeakyRelu:
       want.data[i] = v < 0 ? alpha * v : v;
       break;
+    case Activation::Silu:
+      want.data[i] = v / (1.0f + std::exp(-v));
+      break;
+    case Activation::Tanh:
+      want.data[i] = std::tanh(v);
+      break;
+    case Activation::Softplus:
+      want.data[i] = std::log(1.0f + std::exp(v));
+      break;
+    case Activation::Mish:
+      want.data[i] = v * std::tanh(std::log(1.0f + std::exp(v)));
+      break;
+    case Activation::Elu:
+      want.data[i] = v < 0 ? alpha * (std::exp(v) - 1.0f) : v;
+      break;
+    case Activation::Selu:
+      want.data[i] = beta * (v <= 0 ? alpha * (std::exp(v) - 1.0f) : v);
+      break;
     default:
       FAIL() << "not a parameterized activation";
     }
@@ -229,6 +247,46 @@ TEST(HalideActivation, HardSwish) {
 
 TEST(HalideActivation, LeakyReluDefaultAlpha) {
   runParamActivation({2, 8, 5, 7}, Activation::LeakyRelu, 0.01f, 0, 59);
+}
+
+TEST(HalideActivation, SiluTanhSoftplusMish) {
+  runParamActivation({2, 3, 7, 9}, Activation::Silu, 0, 0, 62);
+  runParamActivation({1, 16, 5, 13}, Activation::Tanh, 0, 0, 63);
+  runParamActivation({3, 4, 5}, Activation::Softplus, 0, 0, 64);
+  runParamActivation({37}, Activation::Mish, 0, 0, 65);
+}
+
+TEST(HalideActivation, EluAndSelu) {
+  runParamActivation({2, 8, 5, 7}, Activation::Elu, 1.0f, 0, 66);
+  runParamActivation({31}, Activation::Elu, 0.3f, 0, 67);
+  // ONNX's defaults.
+  runParamActivation({3, 11}, Activation::Selu, 1.67326319f, 1.05070102f, 68);
+}
+
+// Past where exp overflows float (|x| > 88.7): softplus and mish must stay
+// x (not inf or NaN), silu x or -0, tanh +-1.
+TEST(HalideActivation, LargeInputsStayFinite) {
+  for (Activation act : {Activation::Silu, Activation::Tanh,
+                         Activation::Softplus, Activation::Mish}) {
+    KernelSpec spec;
+    spec.kind = KernelKind::Activation;
+    spec.name = "act_large";
+    spec.inputShapes = {{4}};
+    spec.outputShape = {4};
+    spec.activation = act;
+    Tensor x({4});
+    x.data = {-200.0f, -95.0f, 95.0f, 200.0f};
+    Tensor got = runJit(spec, {x});
+    ASSERT_EQ(got.data.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+      float v = x.data[i];
+      float want = act == Activation::Tanh ? (v < 0 ? -1.0f : 1.0f)
+                   : v < 0                 ? 0.0f
+                                           : v;
+      EXPECT_NEAR(got.data[i], want, 1e-4f * std::fabs(want) + 1e-4f)
+          << activationName(act) << "(" << v << ")";
+    }
+  }
 }
 
 TEST(HalideActivation, LeakyReluAlphaAboveOneAndNegative) {

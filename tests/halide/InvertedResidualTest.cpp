@@ -30,6 +30,8 @@ struct InvertedResidualCase {
   Activation dwAct = Activation::Clip;
   float dwParam0 = 0.0f, dwParam1 = 6.0f;
   Activation act = Activation::None;
+  /// The epilogue's parameters (Elu's alpha, ...).
+  float actAlpha = 0.0f, actBeta = 0.0f;
   bool residual = false;
   /// The channel-vector form: expand and project weights packed in blocks
   /// of 16 (e must be whole blocks); and which arguments are
@@ -110,6 +112,8 @@ KernelSpec invertedResidualSpec(const InvertedResidualCase &tc) {
   spec.hasBias = true;
   spec.hasResidual = tc.residual;
   spec.activation = tc.act;
+  spec.actAlpha = tc.actAlpha;
+  spec.actBeta = tc.actBeta;
   spec.exActivation = tc.exAct;
   spec.exActParam0 = tc.exParam0;
   spec.exActParam1 = tc.exParam1;
@@ -233,6 +237,22 @@ TEST(HalideInvertedResidual, SmallImageManyChannels) {
   tc.act = Activation::Relu;
   tc.residual = true;
   runInvertedResidualCase(tc, 5);
+}
+
+TEST(HalideInvertedResidual, SmoothStagesRowBlocks) {
+  // EfficientNet / YOLOv4 activations: SiLU expand, Mish depthwise (neither
+  // is 0 at the expand bias, so the zero padding after the activation
+  // matters), Elu epilogue over a residual.
+  InvertedResidualCase tc;
+  tc.h = 14;
+  tc.w = 13;
+  tc.exAct = Activation::Silu;
+  tc.dwAct = Activation::Mish;
+  tc.act = Activation::Elu;
+  tc.actAlpha = 0.7f;
+  tc.residual = true;
+  tc.c = tc.m;
+  runInvertedResidualCase(tc, 8);
 }
 
 TEST(HalideInvertedResidual, Batch2Kernel5Dilation2) {
@@ -373,6 +393,23 @@ TEST(HalideInvertedResidual, ChannelVectorsOddChannelsSmallImage) {
   tc.dwParam1 = 0.5f;
   tc.act = Activation::Relu;
   runInvertedResidualCase(tc, 13);
+}
+
+TEST(HalideInvertedResidual, ChannelVectorsSmoothStages) {
+  // Tanh expand, Selu depthwise (alpha / gamma), Softplus epilogue.
+  InvertedResidualCase tc;
+  tc.channelVectors = true;
+  tc.c = 16;
+  tc.e = 32;
+  tc.m = 16;
+  tc.h = 9;
+  tc.w = 10;
+  tc.exAct = Activation::Tanh;
+  tc.dwAct = Activation::Selu;
+  tc.dwParam0 = 1.6f;
+  tc.dwParam1 = 1.1f;
+  tc.act = Activation::Softplus;
+  runInvertedResidualCase(tc, 14);
 }
 
 TEST(HalideInvertedResidual, ChannelVectorsBatch2Kernel5Dilation2) {

@@ -25,8 +25,8 @@ struct SeparableCase {
   Activation dwAct = Activation::Clip;
   float dwParam0 = 0.0f, dwParam1 = 6.0f;
   Activation act = Activation::None;
-  /// The epilogue's LeakyRelu alpha.
-  float actAlpha = 0.0f;
+  /// The epilogue's parameters (LeakyRelu's alpha, Selu's alpha / gamma).
+  float actAlpha = 0.0f, actBeta = 0.0f;
   bool residual = false;
   /// Pointwise weights packed in blocks of this many output channels (the
   /// channel-vector pointwise stage), 0 for OIHW.
@@ -97,6 +97,7 @@ void runSeparableCase(const SeparableCase &sc, unsigned seed) {
   spec.hasResidual = sc.residual;
   spec.activation = sc.act;
   spec.actAlpha = sc.actAlpha;
+  spec.actBeta = sc.actBeta;
   spec.dwActivation = sc.dwAct;
   spec.dwActParam0 = sc.dwParam0;
   spec.dwActParam1 = sc.dwParam1;
@@ -230,6 +231,21 @@ TEST(HalideSeparableConv, LeakyReluStages) {
   sc.act = Activation::LeakyRelu;
   sc.actAlpha = 0.2f;
   runSeparableCase(sc, 30);
+}
+
+TEST(HalideSeparableConv, SiluStageSeluEpilogue) {
+  // EfficientNet-style smooth stages: SiLU after the depthwise, Selu
+  // (alpha, gamma) after the pointwise.
+  SeparableCase sc;
+  sc.c = 24;
+  sc.m = 16;
+  sc.h = 10;
+  sc.w = 7;
+  sc.dwAct = Activation::Silu;
+  sc.act = Activation::Selu;
+  sc.actAlpha = 1.5f;
+  sc.actBeta = 0.9f;
+  runSeparableCase(sc, 31);
 }
 
 TEST(HalideSeparableConv, Batch2OddOutputChannels) {

@@ -95,6 +95,19 @@ inline float applyAct(const KernelSpec &spec, float v) {
     return v * std::fmax(0.0f, std::fmin(1.0f, v / 6.0f + 0.5f));
   case Activation::LeakyRelu:
     return v < 0 ? spec.actAlpha * v : v;
+  case Activation::Silu:
+    return (float)(v / (1.0 + std::exp(-(double)v)));
+  case Activation::Tanh:
+    return (float)std::tanh((double)v);
+  case Activation::Softplus:
+    return (float)std::log1p(std::exp((double)v));
+  case Activation::Mish:
+    return (float)(v * std::tanh(std::log1p(std::exp((double)v))));
+  case Activation::Elu:
+    return v < 0 ? (float)(spec.actAlpha * std::expm1((double)v)) : v;
+  case Activation::Selu:
+    return (float)(spec.actBeta *
+                   (v <= 0 ? spec.actAlpha * std::expm1((double)v) : v));
   }
   return v;
 }

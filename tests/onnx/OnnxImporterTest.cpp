@@ -329,6 +329,41 @@ TEST_F(OnnxImporterTest, OldOpsetWithUnchangedOpsImports) {
   EXPECT_EQ(op.getBeta().convertToFloat(), 0.5f); // The ONNX default.
 }
 
+TEST_F(OnnxImporterTest, TanhSoftplusMishEluSelu) {
+  // One op each; Elu's alpha defaults to 1, Selu's alpha / gamma to ONNX's
+  // constants. Mish exists from opset 18.
+  Model m(/*opset=*/18);
+  m.input("x", {1, 4, 3, 3});
+  m.node("Tanh", "tanh", {"x"}, {"a"});
+  m.node("Softplus", "softplus", {"a"}, {"b"});
+  m.node("Mish", "mish", {"b"}, {"c"});
+  m.node("Elu", "elu", {"c"}, {"d"});
+  auto *elu = m.node("Elu", "elu2", {"d"}, {"e"});
+  Model::attr(elu, "alpha", 0.25f);
+  m.node("Selu", "selu", {"e"}, {"f"});
+  auto *selu = m.node("Selu", "selu2", {"f"}, {"y"});
+  Model::attr(selu, "gamma", 2.0f);
+  m.output("y");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.tanh", "kiln.softplus",
+                                      "kiln.mish", "kiln.elu", "kiln.elu",
+                                      "kiln.selu", "kiln.selu",
+                                      "func.return"}));
+  std::vector<float> alphas, gammas;
+  module->walk([&](kiln::EluOp op) {
+    alphas.push_back(op.getAlpha().convertToFloat());
+  });
+  module->walk([&](kiln::SeluOp op) {
+    alphas.push_back(op.getAlpha().convertToFloat());
+    gammas.push_back(op.getGamma().convertToFloat());
+  });
+  EXPECT_EQ(alphas, (std::vector<float>{1.0f, 0.25f, 1.67326319217681884765625f,
+                                        1.67326319217681884765625f}));
+  EXPECT_EQ(gammas, (std::vector<float>{1.05070102214813232421875f, 2.0f}));
+}
+
 TEST_F(OnnxImporterTest, UndefinedNodeInput) {
   Model m;
   m.input("x", {1, 4});

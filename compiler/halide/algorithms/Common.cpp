@@ -34,6 +34,11 @@ KernelFuncs makeOutputFuncs(const KernelSpec &spec) {
   return f;
 }
 
+/// log(1 + exp(v)) without overflow: exp of a large v would be inf.
+static Expr softplus(Expr v) {
+  return max(v, 0.0f) + log(1.0f + exp(-abs(v)));
+}
+
 Expr applyActivation(const KernelSpec &spec, Expr v) {
   switch (spec.activation) {
   case Activation::None:
@@ -54,6 +59,18 @@ Expr applyActivation(const KernelSpec &spec, Expr v) {
     return v * clamp(v * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
   case Activation::LeakyRelu:
     return select(v < 0.0f, v * spec.actAlpha, v);
+  case Activation::Silu:
+    return v / (1.0f + exp(-v));
+  case Activation::Tanh:
+    return tanh(v);
+  case Activation::Softplus:
+    return softplus(v);
+  case Activation::Mish:
+    return v * tanh(softplus(v));
+  case Activation::Elu:
+    return select(v < 0.0f, spec.actAlpha * (exp(v) - 1.0f), v);
+  case Activation::Selu:
+    return spec.actBeta * select(v <= 0.0f, spec.actAlpha * (exp(v) - 1.0f), v);
   }
   specFail("unknown activation");
 }

@@ -1,7 +1,8 @@
 //===- ElementwiseOps.cpp - Activations and Add ---------------------------===//
 //
-// Relu, Sigmoid, HardSigmoid, HardSwish, LeakyRelu and PRelu map
-// one-to-one onto kiln ops.
+// Relu, Sigmoid, HardSigmoid, HardSwish, LeakyRelu, PRelu, Tanh, Softplus,
+// Mish, Elu and Selu map one-to-one onto kiln ops (SiLU, exported as
+// Mul(x, Sigmoid(x)), is recognized by kiln-fuse-activation).
 // Clip bounds (inputs since opset 11) are read at import time (min > max
 // becomes min = max, as the spec defines it). An Add of a
 // constant bias right after a bias-less dense layer (MatMul + Add) becomes
@@ -51,6 +52,43 @@ LogicalResult kiln::convertLeakyRelu(GraphImporter &imp) {
   return imp.setCreatedOutput(0, imp.createWithType<LeakyReluOp>(
                                      input->getType(), *input,
                                      imp.getBuilder().getF32FloatAttr(*alpha)));
+}
+
+LogicalResult kiln::convertTanh(GraphImporter &imp) {
+  return convertPlainActivation<TanhOp>(imp);
+}
+
+LogicalResult kiln::convertSoftplus(GraphImporter &imp) {
+  return convertPlainActivation<SoftplusOp>(imp);
+}
+
+LogicalResult kiln::convertMish(GraphImporter &imp) {
+  return convertPlainActivation<MishOp>(imp);
+}
+
+LogicalResult kiln::convertElu(GraphImporter &imp) {
+  auto alpha = imp.attributes().getFloat("alpha", 1.0f);
+  auto input = imp.input(0);
+  if (failed(alpha) || failed(input))
+    return failure();
+  return imp.setCreatedOutput(0, imp.createWithType<EluOp>(
+                                     input->getType(), *input,
+                                     imp.getBuilder().getF32FloatAttr(*alpha)));
+}
+
+LogicalResult kiln::convertSelu(GraphImporter &imp) {
+  NodeAttributes attrs = imp.attributes();
+  // ONNX's defaults, to float precision.
+  auto alpha = attrs.getFloat("alpha", 1.67326319217681884765625f);
+  auto gamma = attrs.getFloat("gamma", 1.05070102214813232421875f);
+  auto input = imp.input(0);
+  if (failed(alpha) || failed(gamma) || failed(input))
+    return failure();
+  OpBuilder &b = imp.getBuilder();
+  return imp.setCreatedOutput(
+      0, imp.createWithType<SeluOp>(input->getType(), *input,
+                                    b.getF32FloatAttr(*alpha),
+                                    b.getF32FloatAttr(*gamma)));
 }
 
 LogicalResult kiln::convertPRelu(GraphImporter &imp) {

@@ -218,7 +218,7 @@ func.func @conv2d_residual_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
 // -----
 
 func.func @conv2d_unknown_activation(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  // expected-error @+1 {{'kiln.conv2d' op unknown activation 'gelu' (expected none, relu, clip, sigmoid, hard_sigmoid, hard_swish or leaky_relu)}}
+  // expected-error @+1 {{'kiln.conv2d' op unknown activation 'gelu' (expected none, relu, clip, sigmoid, hard_sigmoid, hard_swish, leaky_relu, silu, tanh, softplus, mish, elu or selu)}}
   %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
          dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "gelu"}
        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
@@ -712,7 +712,7 @@ func.func @dense_bias_size(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>, %b: te
 // -----
 
 func.func @dense_unknown_activation(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>) -> tensor<1x10xf32> {
-  // expected-error @+1 {{'kiln.dense' op unknown activation 'Relu' (expected none, relu, clip, sigmoid, hard_sigmoid, hard_swish or leaky_relu)}}
+  // expected-error @+1 {{'kiln.dense' op unknown activation 'Relu' (expected none, relu, clip, sigmoid, hard_sigmoid, hard_swish, leaky_relu, silu, tanh, softplus, mish, elu or selu)}}
   %y = kiln.dense %x, %w {activation = "Relu"} : (tensor<1x512xf32>, tensor<10x512xf32>) -> tensor<1x10xf32>
   return %y : tensor<1x10xf32>
 }
@@ -763,7 +763,8 @@ func.func @softmax_axis_negative(%x: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
 }
 
 //===----------------------------------------------------------------------===//
-// Activations with parameters: hard_sigmoid, leaky_relu (op and epilogue)
+// Activations with parameters: hard_sigmoid, leaky_relu, elu, selu (op and
+// epilogue)
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -796,6 +797,40 @@ func.func @conv_leaky_relu_infinite_alpha(%x: tensor<1x3x8x8xf32>, %w: tensor<4x
   // expected-error @+1 {{'kiln.conv2d' op leaky_relu alpha (clip_min) -INF must be finite}}
   %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
          dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "leaky_relu", clip_min = 0xFF800000 : f32}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @elu_infinite_alpha(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.elu' op alpha INF must be finite}}
+  %y = kiln.elu %x {alpha = 0x7F800000 : f32} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @selu_nan_gamma(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.selu' op alpha 1.500000e+00 and gamma nan must be finite}}
+  %y = kiln.selu %x {alpha = 1.5 : f32, gamma = 0x7FC00000 : f32} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @dense_elu_nan_alpha(%x: tensor<1x512xf32>, %w: tensor<10x512xf32>) -> tensor<1x10xf32> {
+  // expected-error @+1 {{'kiln.dense' op elu alpha (clip_min) nan must be finite}}
+  %y = kiln.dense %x, %w {activation = "elu", clip_min = 0x7FC00000 : f32} : (tensor<1x512xf32>, tensor<10x512xf32>) -> tensor<1x10xf32>
+  return %y : tensor<1x10xf32>
+}
+
+// -----
+
+func.func @conv_selu_infinite_gamma(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'kiln.conv2d' op selu alpha (clip_min) 1.000000e+00 and gamma (clip_max) INF must be finite}}
+  %y = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "selu", clip_min = 1.0 : f32, clip_max = 0x7F800000 : f32}
        : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
 }

@@ -229,6 +229,34 @@ func.func @activations(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
   return %f : tensor<1x8x4x4xf32>
 }
 
+// CHECK-LABEL: func.func @more_activations
+// CHECK: kiln.silu %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.tanh %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.softplus %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.mish %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.elu %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.elu %{{.*}} {alpha = 5.000000e-01 : f32} : tensor<1x8x4x4xf32>
+// CHECK: kiln.selu %{{.*}} : tensor<1x8x4x4xf32>
+// CHECK: kiln.selu %{{.*}} {alpha = 1.500000e+00 : f32, gamma = 2.000000e+00 : f32} : tensor<1x8x4x4xf32>
+// CHECK: kiln.conv2d {{.*}}activation = "mish"
+// CHECK: kiln.dense {{.*}}activation = "selu", clip_max = 2.000000e+00 : f32, clip_min = 1.500000e+00 : f32
+func.func @more_activations(%x: tensor<1x8x4x4xf32>, %w: tensor<4x8x3x3xf32>,
+    %m: tensor<1x16xf32>, %v: tensor<10x16xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x4x2x2xf32>, tensor<1x10xf32>) {
+  %a = kiln.silu %x : tensor<1x8x4x4xf32>
+  %b = kiln.tanh %a : tensor<1x8x4x4xf32>
+  %c = kiln.softplus %b : tensor<1x8x4x4xf32>
+  %d = kiln.mish %c : tensor<1x8x4x4xf32>
+  %e = kiln.elu %d : tensor<1x8x4x4xf32>
+  %f = kiln.elu %e {alpha = 0.5 : f32} : tensor<1x8x4x4xf32>
+  %g = kiln.selu %f : tensor<1x8x4x4xf32>
+  %h = kiln.selu %g {alpha = 1.5 : f32, gamma = 2.0 : f32} : tensor<1x8x4x4xf32>
+  %y = kiln.conv2d %h, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "mish"}
+       : (tensor<1x8x4x4xf32>, tensor<4x8x3x3xf32>) -> tensor<1x4x2x2xf32>
+  %s = kiln.dense %m, %v {activation = "selu", clip_min = 1.5 : f32, clip_max = 2.0 : f32} : (tensor<1x16xf32>, tensor<10x16xf32>) -> tensor<1x10xf32>
+  return %h, %y, %s : tensor<1x8x4x4xf32>, tensor<1x4x2x2xf32>, tensor<1x10xf32>
+}
+
 // CHECK-LABEL: func.func @fused_new_activations
 // CHECK: kiln.conv2d {{.*}}activation = "hard_swish"
 // CHECK: kiln.dense {{.*}}activation = "hard_sigmoid", clip_max = 5.000000e-01 : f32, clip_min = 2.000000e-01 : f32

@@ -1,6 +1,7 @@
 // kiln-fuse-activation: a standalone activation (relu, clip, sigmoid,
-// hard_sigmoid, hard_swish, leaky_relu) after a conv2d or dense with
-// activation "none" becomes that op's epilogue activation.
+// hard_sigmoid, hard_swish, leaky_relu, silu, tanh, softplus, mish, elu,
+// selu) after a conv2d or dense with activation "none" becomes that op's
+// epilogue activation; x * sigmoid(x) is read as silu(x) first.
 // RUN: kiln-opt %s --kiln-fuse-activation --split-input-file --verify-diagnostics | FileCheck %s
 
 // relu after a conv becomes activation "relu".
@@ -209,4 +210,81 @@ func.func @no_fuse_after_add(%a: tensor<1x4x6x6xf32>, %b: tensor<1x4x6x6xf32>) -
   %s = kiln.add %a, %b : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   %y = kiln.relu %s : tensor<1x4x6x6xf32>
   return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// x * sigmoid(x) (SiLU as exporters write it, either operand order) is
+// silu, which fuses into the conv; tanh, softplus, mish, elu and selu fuse
+// with their parameters.
+// CHECK-LABEL: func.func @silu_and_the_rest_into_conv_and_dense
+// CHECK-NEXT: %[[A:.*]] = kiln.conv2d {{.*}}{activation = "silu", dilations
+// CHECK-NEXT: %[[B:.*]] = kiln.conv2d {{.*}}{activation = "silu", dilations
+// CHECK-NEXT: %[[C:.*]] = kiln.conv2d {{.*}}{activation = "mish", dilations
+// CHECK-NEXT: %[[D:.*]] = kiln.conv2d {{.*}}{activation = "elu", clip_min = 5.000000e-01 : f32, dilations
+// CHECK-NEXT: %[[E:.*]] = kiln.dense {{.*}}{activation = "selu", clip_max = 2.000000e+00 : f32, clip_min = 1.500000e+00 : f32}
+// CHECK-NEXT: %[[F:.*]] = kiln.dense {{.*}}{activation = "tanh"}
+// CHECK-NEXT: %[[G:.*]] = kiln.dense {{.*}}{activation = "softplus"}
+// CHECK-NOT: kiln.sigmoid
+// CHECK-NOT: kiln.mul
+// CHECK-NEXT: return %[[A]], %[[B]], %[[C]], %[[D]], %[[E]], %[[F]], %[[G]]
+func.func @silu_and_the_rest_into_conv_and_dense(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
+    %m: tensor<1x8xf32>, %v: tensor<4x8xf32>)
+    -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>,
+        tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
+  %c0 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %s0 = kiln.sigmoid %c0 : tensor<1x4x6x6xf32>
+  %a = kiln.mul %c0, %s0 : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %c1 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %s1 = kiln.sigmoid %c1 : tensor<1x4x6x6xf32>
+  %b = kiln.mul %s1, %c1 : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %c2 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %c = kiln.mish %c2 : tensor<1x4x6x6xf32>
+  %c3 = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %d = kiln.elu %c3 {alpha = 0.5 : f32} : tensor<1x4x6x6xf32>
+  %e0 = kiln.dense %m, %v : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %e = kiln.selu %e0 {alpha = 1.5 : f32, gamma = 2.0 : f32} : tensor<1x4xf32>
+  %f0 = kiln.dense %m, %v : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %f = kiln.tanh %f0 : tensor<1x4xf32>
+  %g0 = kiln.dense %m, %v : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %g = kiln.softplus %g0 : tensor<1x4xf32>
+  return %a, %b, %c, %d, %e, %f, %g : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>,
+      tensor<1x4x6x6xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
+}
+
+// -----
+
+// Not SiLU: a sigmoid of another tensor, and a product that broadcasts
+// (x * sigmoid(pooled x), squeeze-excite's gate). The sigmoid that is also
+// read elsewhere stays; its x * sigmoid(x) still becomes silu (unfused:
+// the conv result has other readers).
+// CHECK-LABEL: func.func @not_silu
+// CHECK: %[[C:.*]] = kiln.conv2d
+// CHECK: %[[S:.*]] = kiln.sigmoid %{{.*}} : tensor<1x4x1x1xf32>
+// CHECK: kiln.mul %[[C]], %[[S]]
+// CHECK: %[[T:.*]] = kiln.sigmoid %[[C]]
+// CHECK: kiln.mul %{{.*}}, %[[T]]
+// CHECK: %[[U:.*]] = kiln.sigmoid %[[C]]
+// CHECK: kiln.silu %[[C]]
+// CHECK: return
+func.func @not_silu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %p: tensor<1x4x1x1xf32>, %q: tensor<1x4x6x6xf32>)
+    -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+  %c = kiln.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+         dilations = array<i64: 1, 1>, groups = 1 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %s = kiln.sigmoid %p : tensor<1x4x1x1xf32>
+  %a = kiln.mul %c, %s : (tensor<1x4x6x6xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %t = kiln.sigmoid %c : tensor<1x4x6x6xf32>
+  %b = kiln.mul %q, %t : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %u = kiln.sigmoid %c : tensor<1x4x6x6xf32>
+  %d = kiln.mul %c, %u : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  return %a, %b, %d, %u : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>
 }
