@@ -456,10 +456,27 @@ void GraphImporter::setOutput(unsigned i, Value value) {
     tensors[node().output(i)].value = value;
 }
 
+FailureOr<SmallVector<int64_t>> GraphImporter::inputShape(unsigned i) {
+  if (const TensorData *data = constantInput(i))
+    return SmallVector<int64_t>(data->dims.begin(), data->dims.end());
+  auto value = input(i);
+  if (failed(value))
+    return failure();
+  return SmallVector<int64_t>(shapeOf(*value));
+}
+
 LogicalResult GraphImporter::setCreatedOutput(unsigned i,
                                               FailureOr<Value> created) {
   if (failed(created))
     return failure();
+  // Each output of a multi-output node (Split) is its own op: name it
+  // "<node>:<output>" so that reports and profiles tell them apart.
+  Operation *op = created->getDefiningOp();
+  if (op && node().output_size() > 1 && (int)i < node().output_size() &&
+      op->getLoc() == currentLoc)
+    op->setLoc(NameLoc::get(
+        builder.getStringAttr(currentNodeName + ":" + node().output(i)),
+        fileLoc));
   setOutput(i, *created);
   return success();
 }

@@ -60,6 +60,8 @@ public:
   mlir::FailureOr<mlir::Value> input(unsigned i);
   /// Like input(), but an absent input yields a null value.
   mlir::FailureOr<mlir::Value> optionalInput(unsigned i);
+  /// The dims of input `i`, constant or computed.
+  mlir::FailureOr<llvm::SmallVector<int64_t>> inputShape(unsigned i);
   /// Constant data of input `i`, or null when it is absent or computed.
   const TensorData *constantInput(unsigned i) const;
   /// Like constantInput(), but a computed input is an error mentioning

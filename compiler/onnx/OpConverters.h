@@ -76,6 +76,9 @@ mlir::LogicalResult convertTranspose(GraphImporter &importer);
 mlir::LogicalResult convertIdentity(GraphImporter &importer);
 mlir::LogicalResult convertDropout(GraphImporter &importer);
 mlir::LogicalResult convertConstant(GraphImporter &importer);
+// ops/PixelShuffleOps.cpp
+mlir::LogicalResult convertDepthToSpace(GraphImporter &importer);
+mlir::LogicalResult convertSpaceToDepth(GraphImporter &importer);
 // ops/SliceOps.cpp
 mlir::LogicalResult convertSlice(GraphImporter &importer);
 mlir::LogicalResult convertSplit(GraphImporter &importer);

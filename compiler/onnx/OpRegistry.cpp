@@ -48,6 +48,8 @@ OpConverter kiln::lookupOpConverter(llvm::StringRef opType) {
       .Case("Transpose", convertTranspose)
       .Case("Slice", convertSlice)
       .Case("Split", convertSplit)
+      .Case("DepthToSpace", convertDepthToSpace)
+      .Case("SpaceToDepth", convertSpaceToDepth)
       .Case("Identity", convertIdentity)
       .Case("Dropout", convertDropout)
       .Case("Constant", convertConstant)

@@ -661,6 +661,21 @@ def swish_mish(g):
     return g.finish(silu(g.gemm(h, 16, 10)), "logits", [1, 10]), []
 
 
+def pixel_shuffle(g):
+    """DepthToSpace and SpaceToDepth: ESPCN's sub-pixel upsampling (a conv
+    to 4 x 4 channels, DepthToSpace DCR by 2), YOLOv2's reorg (SpaceToDepth
+    by 2 of a 16x16 map, concatenated with the 8x8 path) and a CRD-mode
+    DepthToSpace by 2 at the end."""
+    x = g.add_input("input", [1, 3, 8, 8])
+    f = g.relu(g.conv(x, 3, 16, 3))                                   # 16x8x8
+    up = g.node("DepthToSpace", [g.conv(f, 16, 16, 3)], "d2s", blocksize=2)  # 4x16x16
+    r = g.node("SpaceToDepth", [g.relu(g.conv(up, 4, 4, 3))], "s2d", blocksize=2)  # 16x8x8
+    y = g.node("Concat", [f, r], "concat", axis=1)                    # 32x8x8
+    y = g.conv(y, 32, 12, 1, pads=[0, 0, 0, 0])
+    y = g.node("DepthToSpace", [y], "d2s", blocksize=2, mode="CRD")   # 3x16x16
+    return g.finish(y, "output", [1, 3, 16, 16]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -668,7 +683,8 @@ GOOD_MODELS = {f.__name__: f for f in (
     relu6_clip, batch2, non_square,
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
-    shape_flatten, resize_fpn, unet_decoder, shufflenet_split, swish_mish)}
+    shape_flatten, resize_fpn, unet_decoder, shufflenet_split, swish_mish,
+    pixel_shuffle)}
 
 
 def seed_of(name):

@@ -74,7 +74,7 @@ SUPPORTED_OPS = [
     "LeakyRelu", "GlobalMaxPool", "ReduceSum", "ReduceMean", "ReduceMax",
     "ReduceMin", "PRelu", "Shape", "Gather", "Resize", "Upsample",
     "ConvTranspose", "Slice", "Split", "Tanh", "Softplus", "Mish", "Elu",
-    "Selu",
+    "Selu", "DepthToSpace", "SpaceToDepth",
 ]
 
 # (op, input index) operands that are frozen into initializers when a test

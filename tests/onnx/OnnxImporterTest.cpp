@@ -493,13 +493,13 @@ TEST_F(OnnxImporterTest, UnsupportedOpNamesNodeAndOp) {
   Model m = convModel();
   m.graph->clear_output();
   m.node("Erf", "my_erf_node", {"y"}, {"z"});
-  m.node("Tanh", "t", {"z"}, {"w"});
+  m.node("Sin", "t", {"z"}, {"w"});
   m.output("w");
   std::string message = importError(m.write(dir));
   EXPECT_NE(message.find(": node 'my_erf_node': unsupported op 'Erf'"),
             std::string::npos)
       << message;
-  EXPECT_NE(message.find("Erf, Tanh"), std::string::npos) << message;
+  EXPECT_NE(message.find("Erf, Sin"), std::string::npos) << message;
 }
 
 TEST_F(OnnxImporterTest, UnknownDomainIsUnsupported) {
@@ -1511,7 +1511,8 @@ TEST_F(OnnxImporterTest, SplitFormsOfEveryOpset) {
                               {{1, 0}, {4, 2}, {1, 1}},
                               {{5, 0}, {2, 2}, {1, 1}}}));
   }
-  // Opset 13: the sizes are input 1.
+  // Opset 13: the sizes are input 1. Each output's op is named after
+  // the node and that output.
   {
     Model m;
     m.input("x", {2, 5});
@@ -1522,6 +1523,15 @@ TEST_F(OnnxImporterTest, SplitFormsOfEveryOpset) {
               (std::vector<W>{{{0, 0}, {2, 2}, {1, 1}},
                               {{0, 2}, {2, 2}, {1, 1}},
                               {{0, 4}, {2, 1}, {1, 1}}}));
+    auto module = import(m.write(dir));
+    ASSERT_TRUE(module) << error;
+    std::vector<std::string> names;
+    module->walk([&](kiln::SliceOp op) {
+      if (auto loc = dyn_cast<NameLoc>(op.getLoc()))
+        names.push_back(loc.getName().str());
+    });
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"split:p", "split:q", "split:r"}));
   }
   // Opset 18: num_outputs into parts of ceil(8 / 3) = 3, the last smaller.
   {
@@ -1653,6 +1663,53 @@ TEST_F(OnnxImporterTest, SliceAndSplitErrors) {
          Model::attr(n, "axis", int64_t(-3));
        },
        "axis -3 is out of range for rank 2"},
+  });
+}
+
+TEST_F(OnnxImporterTest, DepthToSpaceAndSpaceToDepthErrors) {
+  expectImportErrors({
+      {"depth to space without blocksize",
+       [](Model &m) {
+         m.input("x", {1, 8, 2, 2});
+         m.node("DepthToSpace", "d2s", {"x"}, {"y"});
+       },
+       "node 'd2s' (DepthToSpace): missing required attribute 'blocksize'"},
+      {"depth to space of odd channels",
+       [](Model &m) {
+         m.input("x", {1, 6, 2, 2});
+         auto *n = m.node("DepthToSpace", "d2s", {"x"}, {"y"});
+         Model::attr(n, "blocksize", int64_t(2));
+       },
+       "6 channels do not split into blocks of 2 x 2"},
+      {"depth to space mode",
+       [](Model &m) {
+         m.input("x", {1, 8, 2, 2});
+         auto *n = m.node("DepthToSpace", "d2s", {"x"}, {"y"});
+         Model::attr(n, "blocksize", int64_t(2));
+         Model::attr(n, "mode", "DRC");
+       },
+       "mode 'DRC' is not DCR or CRD"},
+      {"space to depth of an odd image",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 5});
+         auto *n = m.node("SpaceToDepth", "s2d", {"x"}, {"y"});
+         Model::attr(n, "blocksize", int64_t(2));
+       },
+       "the image 4 x 5 does not split into blocks of 2 x 2"},
+      {"space to depth of rank 3",
+       [](Model &m) {
+         m.input("x", {2, 4, 4});
+         auto *n = m.node("SpaceToDepth", "s2d", {"x"}, {"y"});
+         Model::attr(n, "blocksize", int64_t(2));
+       },
+       "the input must be 4-D (NCHW), got rank 3"},
+      {"negative blocksize",
+       [](Model &m) {
+         m.input("x", {1, 4, 4, 4});
+         auto *n = m.node("SpaceToDepth", "s2d", {"x"}, {"y"});
+         Model::attr(n, "blocksize", int64_t(-2));
+       },
+       "blocksize -2 must be positive (and at most 65536)"},
   });
 }
 

@@ -29,16 +29,10 @@ std::shared_ptr<TensorData> outputConstant(GraphImporter &imp,
 } // namespace
 
 LogicalResult kiln::convertShape(GraphImporter &imp) {
-  SmallVector<int64_t> dims;
-  if (const TensorData *data = imp.constantInput(0)) {
-    dims.assign(data->dims.begin(), data->dims.end());
-  } else {
-    auto input = imp.input(0);
-    if (failed(input))
-      return failure();
-    dims.assign(GraphImporter::shapeOf(*input).begin(),
-                GraphImporter::shapeOf(*input).end());
-  }
+  auto shape = imp.inputShape(0);
+  if (failed(shape))
+    return failure();
+  SmallVector<int64_t> dims = *shape;
   // Opset 15's start / end: a slice of the dims, clamped like Python's.
   NodeAttributes attrs = imp.attributes();
   int64_t rank = dims.size();

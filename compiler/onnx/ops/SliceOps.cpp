@@ -37,17 +37,6 @@ struct SliceWindow {
   }
 };
 
-/// The dims of input 0, constant or computed.
-FailureOr<SmallVector<int64_t>> inputDims(GraphImporter &imp) {
-  if (const TensorData *data = imp.constantInput(0))
-    return SmallVector<int64_t>(data->dims.begin(), data->dims.end());
-  auto input = imp.input(0);
-  if (failed(input))
-    return failure();
-  auto shape = GraphImporter::shapeOf(*input);
-  return SmallVector<int64_t>(shape.begin(), shape.end());
-}
-
 /// Constant `data` cut to `w`.
 std::shared_ptr<TensorData> sliceConstant(const TensorData &data,
                                           const SliceWindow &w,
@@ -124,7 +113,7 @@ readIntList(GraphImporter &imp, StringRef name, unsigned index,
 } // namespace
 
 LogicalResult kiln::convertSlice(GraphImporter &imp) {
-  auto dims = inputDims(imp);
+  auto dims = imp.inputShape(0);
   if (failed(dims))
     return failure();
   int64_t rank = dims->size();
@@ -192,7 +181,7 @@ LogicalResult kiln::convertSlice(GraphImporter &imp) {
 }
 
 LogicalResult kiln::convertSplit(GraphImporter &imp) {
-  auto dims = inputDims(imp);
+  auto dims = imp.inputShape(0);
   if (failed(dims))
     return failure();
   int64_t rank = dims->size();

@@ -69,19 +69,9 @@ static LogicalResult emitReshape(GraphImporter &imp, ArrayRef<int64_t> shape) {
       0, imp.createWithType<ReshapeOp>(imp.tensorType(shape), *input));
 }
 
-/// Shape of input 0, whether it is computed or constant.
-static FailureOr<SmallVector<int64_t>> inputShape(GraphImporter &imp) {
-  if (const TensorData *data = imp.constantInput(0))
-    return SmallVector<int64_t>(data->dims.begin(), data->dims.end());
-  auto input = imp.input(0);
-  if (failed(input))
-    return failure();
-  return SmallVector<int64_t>(GraphImporter::shapeOf(*input));
-}
-
 LogicalResult kiln::convertFlatten(GraphImporter &imp) {
   auto axis = imp.attributes().getInt("axis", 1);
-  auto in = inputShape(imp);
+  auto in = imp.inputShape(0);
   if (failed(axis) || failed(in))
     return failure();
   int64_t rank = in->size();
@@ -97,7 +87,7 @@ LogicalResult kiln::convertFlatten(GraphImporter &imp) {
 
 LogicalResult kiln::convertReshape(GraphImporter &imp) {
   auto allowZero = imp.attributes().getInt("allowzero", 0);
-  auto in = inputShape(imp);
+  auto in = imp.inputShape(0);
   auto target = imp.requireConstantInput(1, "the target shape");
   if (failed(allowZero) || failed(in) || failed(target))
     return failure();
@@ -150,7 +140,7 @@ LogicalResult kiln::convertReshape(GraphImporter &imp) {
 }
 
 LogicalResult kiln::convertSqueeze(GraphImporter &imp) {
-  auto in = inputShape(imp);
+  auto in = imp.inputShape(0);
   if (failed(in))
     return failure();
   int64_t rank = in->size();
@@ -175,7 +165,7 @@ LogicalResult kiln::convertSqueeze(GraphImporter &imp) {
 }
 
 LogicalResult kiln::convertUnsqueeze(GraphImporter &imp) {
-  auto in = inputShape(imp);
+  auto in = imp.inputShape(0);
   if (failed(in))
     return failure();
   int64_t inRank = in->size();
