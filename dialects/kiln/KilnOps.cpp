@@ -143,6 +143,29 @@ LogicalResult verifyInferredShape(Operation *op, ArrayRef<int64_t> inferred) {
                            << formatShape(inferred);
 }
 
+/// inferReturnTypes of an op with one f32 result: once `checked` are
+/// tensors with static, non-zero dims (of `rank`, when not 0), the result
+/// has the shape `shape()` derives (which reports its errors at `loc`).
+template <typename ShapeFn>
+LogicalResult inferResult(MLIRContext *ctx, std::optional<Location> loc,
+                          StringRef opName, ValueRange checked, int64_t rank,
+                          SmallVectorImpl<Type> &results, ShapeFn shape) {
+  if (failed(checkInferenceOperands(loc, opName, checked, rank)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> inferred = shape();
+  if (failed(inferred))
+    return failure();
+  results.push_back(f32Tensor(ctx, *inferred));
+  return success();
+}
+
+/// A verifier's last check: the result type has `shape`, the derivation
+/// inference uses (a failed one has reported its error already).
+LogicalResult verifyResultShape(Operation *op,
+                                const FailureOr<SmallVector<int64_t>> &shape) {
+  return failed(shape) ? failure() : verifyInferredShape(op, *shape);
+}
+
 /// `lo` and `hi` are the clip_min / clip_max attributes: clip's bounds,
 /// hard_sigmoid's alpha and beta, leaky_relu's or elu's alpha, selu's
 /// alpha and gamma.
@@ -249,10 +272,9 @@ static void printConvEpilogue(OpAsmPrinter &printer, Operation *, Value bias,
 }
 
 static FailureOr<SmallVector<int64_t>>
-conv2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
-            ArrayRef<int64_t> w, ArrayRef<int64_t> strides,
-            ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-            int64_t groups) {
+conv2DShape(std::optional<Location> loc, Conv2DOp::Adaptor a) {
+  auto in = shapeOf(a.getInput()), w = shapeOf(a.getWeight());
+  int64_t groups = a.getGroups();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.conv2d' " << msg;
@@ -270,9 +292,9 @@ conv2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
     return fail("weight expects " + Twine(w[1] * groups) + " input channels (" +
                 Twine(w[1]) + " per group x " + Twine(groups) +
                 " groups) but the input has " + Twine(in[1]));
-  return windowResultShape(loc, "kiln.conv2d", in, w[0], {w[2], w[3]}, strides,
-                           pads, dilations, /*ceilMode=*/false,
-                           /*padsBelowKernel=*/false);
+  return windowResultShape(loc, "kiln.conv2d", in, w[0], {w[2], w[3]},
+                           a.getStrides(), a.getPads(), a.getDilations(),
+                           /*ceilMode=*/false, /*padsBelowKernel=*/false);
 }
 
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
@@ -281,24 +303,14 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
                                          DictionaryAttr attrs,
                                          OpaqueProperties props, RegionRange,
                                          SmallVectorImpl<Type> &results) {
-  Conv2DOp::Adaptor adaptor(operands, attrs, props);
-  if (failed(checkInferenceOperands(
-          loc, "kiln.conv2d", {adaptor.getInput(), adaptor.getWeight()}, 4)))
-    return failure();
-  auto shape = conv2DShape(loc, shapeOf(adaptor.getInput()),
-                           shapeOf(adaptor.getWeight()), adaptor.getStrides(),
-                           adaptor.getPads(), adaptor.getDilations(),
-                           adaptor.getGroups());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  Conv2DOp::Adaptor a(operands, attrs, props);
+  return inferResult(ctx, loc, getOperationName(),
+                     {a.getInput(), a.getWeight()}, 4, results,
+                     [&] { return conv2DShape(loc, a); });
 }
 
 LogicalResult Conv2DOp::verify() {
-  auto shape =
-      conv2DShape(getLoc(), shapeOf(getInput()), shapeOf(getWeight()),
-                  getStrides(), getPads(), getDilations(), getGroups());
+  auto shape = conv2DShape(getLoc(), Adaptor(*this));
   if (failed(shape))
     return failure();
   if ((getBias() && failed(verifyBiasLength(*this, getBias(), "bias",
@@ -318,10 +330,13 @@ LogicalResult Conv2DOp::verify() {
 //===----------------------------------------------------------------------===//
 
 static FailureOr<SmallVector<int64_t>>
-convTranspose2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
-                     ArrayRef<int64_t> w, ArrayRef<int64_t> strides,
-                     ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                     ArrayRef<int64_t> outputPadding, int64_t groups) {
+convTranspose2DShape(std::optional<Location> loc,
+                     ConvTranspose2DOp::Adaptor a) {
+  auto in = shapeOf(a.getInput()), w = shapeOf(a.getWeight());
+  ArrayRef<int64_t> strides = a.getStrides(), pads = a.getPads(),
+                    dilations = a.getDilations(),
+                    outputPadding = a.getOutputPadding();
+  int64_t groups = a.getGroups();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.conv_transpose2d' " << msg;
@@ -361,22 +376,13 @@ LogicalResult ConvTranspose2DOp::inferReturnTypes(
     DictionaryAttr attrs, OpaqueProperties props, RegionRange,
     SmallVectorImpl<Type> &results) {
   ConvTranspose2DOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.conv_transpose2d",
-                                    {a.getInput(), a.getWeight()}, 4)))
-    return failure();
-  auto shape = convTranspose2DShape(
-      loc, shapeOf(a.getInput()), shapeOf(a.getWeight()), a.getStrides(),
-      a.getPads(), a.getDilations(), a.getOutputPadding(), a.getGroups());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(),
+                     {a.getInput(), a.getWeight()}, 4, results,
+                     [&] { return convTranspose2DShape(loc, a); });
 }
 
 LogicalResult ConvTranspose2DOp::verify() {
-  auto shape = convTranspose2DShape(
-      getLoc(), shapeOf(getInput()), shapeOf(getWeight()), getStrides(),
-      getPads(), getDilations(), getOutputPadding(), getGroups());
+  auto shape = convTranspose2DShape(getLoc(), Adaptor(*this));
   if (failed(shape))
     return failure();
   if (getBias() && failed(verifyBiasLength(*this, getBias(), "bias",
@@ -395,10 +401,10 @@ LogicalResult ConvTranspose2DOp::verify() {
 
 /// Result shape of depthwise (Cx1xKHxKW) then pointwise (MxCx1x1).
 static FailureOr<SmallVector<int64_t>>
-separableConv2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
-                     ArrayRef<int64_t> dw, ArrayRef<int64_t> pw,
-                     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                     ArrayRef<int64_t> dilations) {
+separableConv2DShape(std::optional<Location> loc,
+                     SeparableConv2DOp::Adaptor a) {
+  auto in = shapeOf(a.getInput()), dw = shapeOf(a.getDwWeight()),
+       pw = shapeOf(a.getPwWeight());
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.separable_conv2d' " << msg;
@@ -411,35 +417,23 @@ separableConv2DShape(std::optional<Location> loc, ArrayRef<int64_t> in,
     return fail("pw_weight " + formatShape(pw) + " must be Mx" +
                 Twine(in[1]) + "x1x1");
   return windowResultShape(loc, "kiln.separable_conv2d", in, pw[0],
-                           {dw[2], dw[3]}, strides, pads, dilations,
-                           /*ceilMode=*/false, /*padsBelowKernel=*/false);
+                           {dw[2], dw[3]}, a.getStrides(), a.getPads(),
+                           a.getDilations(), /*ceilMode=*/false,
+                           /*padsBelowKernel=*/false);
 }
 
 LogicalResult SeparableConv2DOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, ValueRange operands,
     DictionaryAttr attrs, OpaqueProperties props, RegionRange,
     SmallVectorImpl<Type> &results) {
-  SeparableConv2DOp::Adaptor adaptor(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.separable_conv2d",
-                                    {adaptor.getInput(), adaptor.getDwWeight(),
-                                     adaptor.getPwWeight()},
-                                    4)))
-    return failure();
-  auto shape = separableConv2DShape(
-      loc, shapeOf(adaptor.getInput()), shapeOf(adaptor.getDwWeight()),
-      shapeOf(adaptor.getPwWeight()), adaptor.getStrides(), adaptor.getPads(),
-      adaptor.getDilations());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  SeparableConv2DOp::Adaptor a(operands, attrs, props);
+  return inferResult(ctx, loc, getOperationName(),
+                     {a.getInput(), a.getDwWeight(), a.getPwWeight()}, 4,
+                     results, [&] { return separableConv2DShape(loc, a); });
 }
 
 LogicalResult SeparableConv2DOp::verify() {
-  auto shape = separableConv2DShape(getLoc(), shapeOf(getInput()),
-                                    shapeOf(getDwWeight()),
-                                    shapeOf(getPwWeight()), getStrides(),
-                                    getPads(), getDilations());
+  auto shape = separableConv2DShape(getLoc(), Adaptor(*this));
   if (failed(shape))
     return failure();
   int64_t c = shapeOf(getInput())[1], m = shapeOf(getPwWeight())[0];
@@ -466,10 +460,10 @@ LogicalResult SeparableConv2DOp::verify() {
 /// Result shape of expand (ExCx1x1), then depthwise (Ex1xKHxKW), then
 /// project (MxEx1x1).
 static FailureOr<SmallVector<int64_t>>
-invertedResidualShape(std::optional<Location> loc, ArrayRef<int64_t> in,
-                      ArrayRef<int64_t> ex, ArrayRef<int64_t> dw,
-                      ArrayRef<int64_t> pw, ArrayRef<int64_t> strides,
-                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations) {
+invertedResidualShape(std::optional<Location> loc,
+                      InvertedResidualOp::Adaptor a) {
+  auto in = shapeOf(a.getInput()), ex = shapeOf(a.getExpandWeight()),
+       dw = shapeOf(a.getDwWeight()), pw = shapeOf(a.getPwWeight());
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.inverted_residual' " << msg;
@@ -487,36 +481,24 @@ invertedResidualShape(std::optional<Location> loc, ArrayRef<int64_t> in,
                 "x1x1");
   SmallVector<int64_t> expanded = {in[0], e, in[2], in[3]};
   return windowResultShape(loc, "kiln.inverted_residual", expanded, pw[0],
-                           {dw[2], dw[3]}, strides, pads, dilations,
-                           /*ceilMode=*/false, /*padsBelowKernel=*/false);
+                           {dw[2], dw[3]}, a.getStrides(), a.getPads(),
+                           a.getDilations(), /*ceilMode=*/false,
+                           /*padsBelowKernel=*/false);
 }
 
 LogicalResult InvertedResidualOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, ValueRange operands,
     DictionaryAttr attrs, OpaqueProperties props, RegionRange,
     SmallVectorImpl<Type> &results) {
-  InvertedResidualOp::Adaptor adaptor(operands, attrs, props);
-  if (failed(checkInferenceOperands(
-          loc, "kiln.inverted_residual",
-          {adaptor.getInput(), adaptor.getExpandWeight(), adaptor.getDwWeight(),
-           adaptor.getPwWeight()},
-          4)))
-    return failure();
-  auto shape = invertedResidualShape(
-      loc, shapeOf(adaptor.getInput()), shapeOf(adaptor.getExpandWeight()),
-      shapeOf(adaptor.getDwWeight()), shapeOf(adaptor.getPwWeight()),
-      adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  InvertedResidualOp::Adaptor a(operands, attrs, props);
+  return inferResult(ctx, loc, getOperationName(),
+                     {a.getInput(), a.getExpandWeight(), a.getDwWeight(),
+                      a.getPwWeight()},
+                     4, results, [&] { return invertedResidualShape(loc, a); });
 }
 
 LogicalResult InvertedResidualOp::verify() {
-  auto shape = invertedResidualShape(
-      getLoc(), shapeOf(getInput()), shapeOf(getExpandWeight()),
-      shapeOf(getDwWeight()), shapeOf(getPwWeight()), getStrides(), getPads(),
-      getDilations());
+  auto shape = invertedResidualShape(getLoc(), Adaptor(*this));
   if (failed(shape))
     return failure();
   int64_t e = shapeOf(getExpandWeight())[0], m = shapeOf(getPwWeight())[0];
@@ -639,23 +621,17 @@ static LogicalResult inferBroadcastResult(MLIRContext *ctx,
                                           std::optional<Location> loc,
                                           StringRef opName, ValueRange operands,
                                           SmallVectorImpl<Type> &results) {
-  if (failed(checkInferenceOperands(loc, opName, operands)))
-    return failure();
-  auto shape =
-      broadcastShape(loc, opName, shapeOf(operands[0]), shapeOf(operands[1]));
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, opName, operands, 0, results, [&] {
+    return broadcastShape(loc, opName, shapeOf(operands[0]),
+                          shapeOf(operands[1]));
+  });
 }
 
 /// Verifier of a binary elementwise op with numpy broadcasting.
 static LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs) {
-  auto shape = broadcastShape(op->getLoc(), op->getName().getStringRef(),
-                              shapeOf(lhs), shapeOf(rhs));
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(op, *shape);
+  return verifyResultShape(op, broadcastShape(op->getLoc(),
+                                              op->getName().getStringRef(),
+                                              shapeOf(lhs), shapeOf(rhs)));
 }
 
 LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
@@ -713,20 +689,14 @@ LogicalResult PReluOp::inferReturnTypes(MLIRContext *ctx,
                                         ValueRange operands, DictionaryAttr,
                                         OpaqueProperties, RegionRange,
                                         SmallVectorImpl<Type> &results) {
-  if (failed(checkInferenceOperands(loc, "kiln.prelu", operands)))
-    return failure();
-  auto shape = preluShape(loc, shapeOf(operands[0]), shapeOf(operands[1]));
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 0, results, [&] {
+    return preluShape(loc, shapeOf(operands[0]), shapeOf(operands[1]));
+  });
 }
 
 LogicalResult PReluOp::verify() {
-  auto shape = preluShape(getLoc(), shapeOf(getInput()), shapeOf(getSlope()));
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(
+      *this, preluShape(getLoc(), shapeOf(getInput()), shapeOf(getSlope())));
 }
 
 //===----------------------------------------------------------------------===//
@@ -768,6 +738,20 @@ LogicalResult SeluOp::verify() {
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Result shape of a max / average pool (`a`: its adaptor): the channels
+/// kept, the window of `dilations` over H, W. Padding never fills a whole
+/// window (ONNX's pooling rule).
+template <typename PoolAdaptor>
+static FailureOr<SmallVector<int64_t>>
+poolShape(std::optional<Location> loc, StringRef opName, PoolAdaptor a,
+          ArrayRef<int64_t> dilations) {
+  auto in = shapeOf(a.getInput());
+  return windowResultShape(loc, opName, in, in[1],
+                           a.getKernelShape(), a.getStrides(), a.getPads(),
+                           dilations, a.getCeilMode(),
+                           /*padsBelowKernel=*/true);
+}
+
 LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,
                                             ValueRange operands,
@@ -775,27 +759,15 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *ctx,
                                             OpaqueProperties props, RegionRange,
                                             SmallVectorImpl<Type> &results) {
   MaxPool2DOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.max_pool2d", operands, 4)))
-    return failure();
-  auto in = shapeOf(a.getInput());
-  auto shape = windowResultShape(
-      loc, "kiln.max_pool2d", in, in[1], a.getKernelShape(), a.getStrides(),
-      a.getPads(), a.getDilations(), a.getCeilMode(), /*padsBelowKernel=*/true);
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 4, results, [&] {
+    return poolShape(loc, getOperationName(), a, a.getDilations());
+  });
 }
 
 LogicalResult MaxPool2DOp::verify() {
-  auto in = shapeOf(getInput());
-  auto shape = windowResultShape(getLoc(), "kiln.max_pool2d", in, in[1],
-                                 getKernelShape(), getStrides(), getPads(),
-                                 getDilations(), getCeilMode(),
-                                 /*padsBelowKernel=*/true);
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(*this,
+                           poolShape(getLoc(), getOperationName(),
+                                     Adaptor(*this), getDilations()));
 }
 
 static const int64_t kUnitDilations[2] = {1, 1};
@@ -807,28 +779,15 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *ctx,
                                             OpaqueProperties props, RegionRange,
                                             SmallVectorImpl<Type> &results) {
   AvgPool2DOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.avg_pool2d", operands, 4)))
-    return failure();
-  auto in = shapeOf(a.getInput());
-  auto shape = windowResultShape(loc, "kiln.avg_pool2d", in, in[1],
-                                 a.getKernelShape(), a.getStrides(),
-                                 a.getPads(), kUnitDilations, a.getCeilMode(),
-                                 /*padsBelowKernel=*/true);
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 4, results, [&] {
+    return poolShape(loc, getOperationName(), a, kUnitDilations);
+  });
 }
 
 LogicalResult AvgPool2DOp::verify() {
-  auto in = shapeOf(getInput());
-  auto shape = windowResultShape(getLoc(), "kiln.avg_pool2d", in, in[1],
-                                 getKernelShape(), getStrides(), getPads(),
-                                 kUnitDilations, getCeilMode(),
-                                 /*padsBelowKernel=*/true);
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(*this,
+                           poolShape(getLoc(), getOperationName(),
+                                     Adaptor(*this), kUnitDilations));
 }
 
 LogicalResult
@@ -884,9 +843,12 @@ LogicalResult ResizeOp::verify() {
 // ReduceOp
 //===----------------------------------------------------------------------===//
 
-static FailureOr<SmallVector<int64_t>>
-reduceShape(std::optional<Location> loc, ArrayRef<int64_t> in, StringRef kind,
-            ArrayRef<int64_t> axes, bool keepdims) {
+static FailureOr<SmallVector<int64_t>> reduceShape(std::optional<Location> loc,
+                                                   ReduceOp::Adaptor a) {
+  auto in = shapeOf(a.getInput());
+  StringRef kind = a.getKind();
+  ArrayRef<int64_t> axes = a.getAxes();
+  bool keepdims = a.getKeepdims();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.reduce' " << msg;
@@ -921,30 +883,22 @@ LogicalResult ReduceOp::inferReturnTypes(MLIRContext *ctx,
                                          OpaqueProperties props, RegionRange,
                                          SmallVectorImpl<Type> &results) {
   ReduceOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.reduce", operands)))
-    return failure();
-  auto shape = reduceShape(loc, shapeOf(a.getInput()), a.getKind(),
-                           a.getAxes(), a.getKeepdims());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 0, results,
+                     [&] { return reduceShape(loc, a); });
 }
 
 LogicalResult ReduceOp::verify() {
-  auto shape = reduceShape(getLoc(), shapeOf(getInput()), getKind(),
-                           getAxes(), getKeepdims());
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(*this, reduceShape(getLoc(), Adaptor(*this)));
 }
 
 //===----------------------------------------------------------------------===//
 // ConcatOp
 //===----------------------------------------------------------------------===//
 
-static FailureOr<SmallVector<int64_t>>
-concatShape(std::optional<Location> loc, ValueRange inputs, int64_t axis) {
+static FailureOr<SmallVector<int64_t>> concatShape(std::optional<Location> loc,
+                                                   ConcatOp::Adaptor a) {
+  ValueRange inputs = a.getInputs();
+  int64_t axis = a.getAxis();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.concat' " << msg;
@@ -978,20 +932,12 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
                                          OpaqueProperties props, RegionRange,
                                          SmallVectorImpl<Type> &results) {
   ConcatOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.concat", operands)))
-    return failure();
-  auto shape = concatShape(loc, a.getInputs(), a.getAxis());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 0, results,
+                     [&] { return concatShape(loc, a); });
 }
 
 LogicalResult ConcatOp::verify() {
-  auto shape = concatShape(getLoc(), getInputs(), getAxis());
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(*this, concatShape(getLoc(), Adaptor(*this)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1030,8 +976,9 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 //===----------------------------------------------------------------------===//
 
 static FailureOr<SmallVector<int64_t>>
-transposeShape(std::optional<Location> loc, ArrayRef<int64_t> in,
-               ArrayRef<int64_t> perm) {
+transposeShape(std::optional<Location> loc, TransposeOp::Adaptor a) {
+  auto in = shapeOf(a.getInput());
+  ArrayRef<int64_t> perm = a.getPerm();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.transpose' " << msg;
@@ -1063,20 +1010,12 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx,
                                             OpaqueProperties props, RegionRange,
                                             SmallVectorImpl<Type> &results) {
   TransposeOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.transpose", operands)))
-    return failure();
-  auto shape = transposeShape(loc, shapeOf(a.getInput()), a.getPerm());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 0, results,
+                     [&] { return transposeShape(loc, a); });
 }
 
 LogicalResult TransposeOp::verify() {
-  auto shape = transposeShape(getLoc(), shapeOf(getInput()), getPerm());
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(*this, transposeShape(getLoc(), Adaptor(*this)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1138,8 +1077,9 @@ LogicalResult SoftmaxOp::verify() {
 //===----------------------------------------------------------------------===//
 
 static FailureOr<SmallVector<int64_t>> padShape(std::optional<Location> loc,
-                                                ArrayRef<int64_t> in,
-                                                ArrayRef<int64_t> pads) {
+                                                PadOp::Adaptor a) {
+  auto in = shapeOf(a.getInput());
+  ArrayRef<int64_t> pads = a.getPads();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.pad' " << msg;
@@ -1168,17 +1108,12 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
                                       OpaqueProperties props, RegionRange,
                                       SmallVectorImpl<Type> &results) {
   PadOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.pad", operands)))
-    return failure();
-  auto shape = padShape(loc, shapeOf(a.getInput()), a.getPads());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 0, results,
+                     [&] { return padShape(loc, a); });
 }
 
 LogicalResult PadOp::verify() {
-  auto shape = padShape(getLoc(), shapeOf(getInput()), getPads());
+  auto shape = padShape(getLoc(), Adaptor(*this));
   if (failed(shape))
     return failure();
   if (std::isnan(getValue().convertToFloat()))
@@ -1201,10 +1136,11 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
 // SliceOp
 //===----------------------------------------------------------------------===//
 
-static FailureOr<SmallVector<int64_t>>
-sliceShape(std::optional<Location> loc, ArrayRef<int64_t> in,
-           ArrayRef<int64_t> starts, ArrayRef<int64_t> sizes,
-           ArrayRef<int64_t> steps) {
+static FailureOr<SmallVector<int64_t>> sliceShape(std::optional<Location> loc,
+                                                  SliceOp::Adaptor a) {
+  auto in = shapeOf(a.getInput());
+  ArrayRef<int64_t> starts = a.getStarts(), sizes = a.getSizes(),
+                    steps = a.getSteps();
   auto fail = [&](const Twine &msg) -> FailureOr<SmallVector<int64_t>> {
     if (loc)
       emitError(*loc) << "'kiln.slice' " << msg;
@@ -1244,22 +1180,12 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx,
                                         OpaqueProperties props, RegionRange,
                                         SmallVectorImpl<Type> &results) {
   SliceOp::Adaptor a(operands, attrs, props);
-  if (failed(checkInferenceOperands(loc, "kiln.slice", operands)))
-    return failure();
-  auto shape = sliceShape(loc, shapeOf(a.getInput()), a.getStarts(),
-                          a.getSizes(), a.getSteps());
-  if (failed(shape))
-    return failure();
-  results.push_back(f32Tensor(ctx, *shape));
-  return success();
+  return inferResult(ctx, loc, getOperationName(), operands, 0, results,
+                     [&] { return sliceShape(loc, a); });
 }
 
 LogicalResult SliceOp::verify() {
-  auto shape = sliceShape(getLoc(), shapeOf(getInput()), getStarts(),
-                          getSizes(), getSteps());
-  if (failed(shape))
-    return failure();
-  return verifyInferredShape(*this, *shape);
+  return verifyResultShape(*this, sliceShape(getLoc(), Adaptor(*this)));
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor) {
