@@ -13,82 +13,91 @@
 #include "compiler/onnx/OpConverters.h"
 #include "dialects/kiln/KilnOps.h"
 
+#include <array>
+#include <initializer_list>
 #include <limits>
+#include <utility>
 
 using namespace kiln;
 using namespace mlir;
 
 namespace {
 
-/// An activation without attributes: one kiln op of the input's type.
-template <typename OpTy>
-LogicalResult convertPlainActivation(GraphImporter &imp) {
+/// A float attribute of an activation node and ONNX's default for it.
+struct FloatParam {
+  const char *name;
+  float defaultValue;
+};
+
+template <typename OpTy, size_t N, size_t... I>
+LogicalResult createActivation(GraphImporter &imp,
+                               const std::array<float, N> &values,
+                               std::index_sequence<I...>) {
   auto input = imp.input(0);
   if (failed(input))
     return failure();
+  OpBuilder &b = imp.getBuilder();
   return imp.setCreatedOutput(
-      0, imp.createWithType<OpTy>(input->getType(), *input));
+      0, imp.createWithType<OpTy>(input->getType(), *input,
+                                  b.getF32FloatAttr(values[I])...));
+}
+
+/// An activation: one kiln op of the input's type whose attributes are the
+/// node's float `params`, in order.
+template <typename OpTy, typename... Params>
+LogicalResult convertActivation(GraphImporter &imp, Params... params) {
+  NodeAttributes attrs = imp.attributes();
+  std::array<float, sizeof...(Params)> values{};
+  size_t i = 0;
+  for (FloatParam p : std::initializer_list<FloatParam>{params...}) {
+    auto value = attrs.getFloat(p.name, p.defaultValue);
+    if (failed(value))
+      return failure();
+    values[i++] = *value;
+  }
+  return createActivation<OpTy>(imp, values,
+                                std::index_sequence_for<Params...>{});
 }
 
 } // namespace
 
 LogicalResult kiln::convertRelu(GraphImporter &imp) {
-  return convertPlainActivation<ReluOp>(imp);
+  return convertActivation<ReluOp>(imp);
 }
 
 LogicalResult kiln::convertSigmoid(GraphImporter &imp) {
-  return convertPlainActivation<SigmoidOp>(imp);
+  return convertActivation<SigmoidOp>(imp);
 }
 
 LogicalResult kiln::convertHardSwish(GraphImporter &imp) {
-  return convertPlainActivation<HardSwishOp>(imp);
+  return convertActivation<HardSwishOp>(imp);
 }
 
 LogicalResult kiln::convertLeakyRelu(GraphImporter &imp) {
-  auto alpha = imp.attributes().getFloat("alpha", 0.01f);
-  auto input = imp.input(0);
-  if (failed(alpha) || failed(input))
-    return failure();
-  return imp.setCreatedOutput(0, imp.createWithType<LeakyReluOp>(
-                                     input->getType(), *input,
-                                     imp.getBuilder().getF32FloatAttr(*alpha)));
+  return convertActivation<LeakyReluOp>(imp, FloatParam{"alpha", 0.01f});
 }
 
 LogicalResult kiln::convertTanh(GraphImporter &imp) {
-  return convertPlainActivation<TanhOp>(imp);
+  return convertActivation<TanhOp>(imp);
 }
 
 LogicalResult kiln::convertSoftplus(GraphImporter &imp) {
-  return convertPlainActivation<SoftplusOp>(imp);
+  return convertActivation<SoftplusOp>(imp);
 }
 
 LogicalResult kiln::convertMish(GraphImporter &imp) {
-  return convertPlainActivation<MishOp>(imp);
+  return convertActivation<MishOp>(imp);
 }
 
 LogicalResult kiln::convertElu(GraphImporter &imp) {
-  auto alpha = imp.attributes().getFloat("alpha", 1.0f);
-  auto input = imp.input(0);
-  if (failed(alpha) || failed(input))
-    return failure();
-  return imp.setCreatedOutput(0, imp.createWithType<EluOp>(
-                                     input->getType(), *input,
-                                     imp.getBuilder().getF32FloatAttr(*alpha)));
+  return convertActivation<EluOp>(imp, FloatParam{"alpha", 1.0f});
 }
 
 LogicalResult kiln::convertSelu(GraphImporter &imp) {
-  NodeAttributes attrs = imp.attributes();
   // ONNX's defaults, to float precision.
-  auto alpha = attrs.getFloat("alpha", 1.67326319217681884765625f);
-  auto gamma = attrs.getFloat("gamma", 1.05070102214813232421875f);
-  auto input = imp.input(0);
-  if (failed(alpha) || failed(gamma) || failed(input))
-    return failure();
-  OpBuilder &b = imp.getBuilder();
-  return imp.setCreatedOutput(
-      0, imp.createWithType<SeluOp>(input->getType(), *input,
-                                    b.getF32FloatAttr(*alpha),
-                                    b.getF32FloatAttr(*gamma)));
+  return convertActivation<SeluOp>(
+      imp, FloatParam{"alpha", 1.67326319217681884765625f},
+      FloatParam{"gamma", 1.05070102214813232421875f});
 }
 
 LogicalResult kiln::convertPRelu(GraphImporter &imp) {
@@ -100,17 +109,8 @@ LogicalResult kiln::convertPRelu(GraphImporter &imp) {
 }
 
 LogicalResult kiln::convertHardSigmoid(GraphImporter &imp) {
-  NodeAttributes attrs = imp.attributes();
-  auto alpha = attrs.getFloat("alpha", 0.2f);
-  auto beta = attrs.getFloat("beta", 0.5f);
-  auto input = imp.input(0);
-  if (failed(alpha) || failed(beta) || failed(input))
-    return failure();
-  OpBuilder &b = imp.getBuilder();
-  return imp.setCreatedOutput(
-      0, imp.createWithType<HardSigmoidOp>(input->getType(), *input,
-                                           b.getF32FloatAttr(*alpha),
-                                           b.getF32FloatAttr(*beta)));
+  return convertActivation<HardSigmoidOp>(imp, FloatParam{"alpha", 0.2f},
+                                          FloatParam{"beta", 0.5f});
 }
 
 LogicalResult kiln::convertClip(GraphImporter &imp) {
