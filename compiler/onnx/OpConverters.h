@@ -15,6 +15,7 @@
 namespace kiln {
 
 class GraphImporter;
+struct TensorData;
 
 using OpConverter = mlir::LogicalResult (*)(GraphImporter &);
 
@@ -60,6 +61,12 @@ mlir::LogicalResult convertShape(GraphImporter &importer);
 mlir::LogicalResult convertGather(GraphImporter &importer);
 /// Concat whose inputs are all constants (called by convertConcat).
 mlir::LogicalResult foldConstantConcat(GraphImporter &importer, int64_t axis);
+// ops/SliceOps.cpp
+/// Gather along `axis` of the current node's computed input 0 by the
+/// constant `indices` (a scalar or a list): kiln.slices of its evenly
+/// spaced runs, concatenated.
+mlir::LogicalResult gatherBySlices(GraphImporter &importer, int64_t axis,
+                                   const TensorData &indices);
 // ops/ReductionOps.cpp
 mlir::LogicalResult convertReduceSum(GraphImporter &importer);
 mlir::LogicalResult convertReduceMean(GraphImporter &importer);

@@ -676,6 +676,27 @@ def pixel_shuffle(g):
     return g.finish(y, "output", [1, 3, 16, 16]), []
 
 
+def gather_transform_input(g):
+    """Gather of a computed tensor by constant indices: torchvision
+    Inception-v3's transform_input (x[:, c] per channel, Unsqueeze, scale
+    and shift, Concat) after an RGB -> BGR swap (Gather [2, 1, 0]), and a
+    Gather of feature columns [0, 2, -3, 1] before the head."""
+    x = g.add_input("input", [1, 3, 12, 12])
+    x = g.node("Gather", [x, g.const("bgr", np.array([2, 1, 0], np.int64))], "gather",
+               axis=1)
+    chans = []
+    for c, (scale, shift) in enumerate([(0.458, -0.03), (0.448, -0.088), (0.45, -0.188)]):
+        xc = g.node("Gather", [x, g.const("c", np.array(c, np.int64))], "gather", axis=1)
+        xc = g.node("Unsqueeze", [xc, g.const("axes", np.array([1], np.int64))], "unsqueeze")
+        xc = g.node("Mul", [xc, g.const("scale", np.array(scale, np.float32))], "mul")
+        chans.append(g.node("Add", [xc, g.const("shift", np.array(shift, np.float32))], "add"))
+    y = g.node("Concat", chans, "concat", axis=1)
+    y = g.relu(g.conv(y, 3, 8, 3, stride=2))                          # 8x6x6
+    y = g.node("Gather", [y, g.const("cols", np.array([0, 2, -3, 1], np.int64))],
+               "gather", axis=-1)                                     # 8x6x4
+    return g.finish(g.conv(y, 8, 4, 1, pads=[0, 0, 0, 0]), "output", [1, 4, 6, 4]), []
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -684,7 +705,7 @@ GOOD_MODELS = {f.__name__: f for f in (
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
     shape_flatten, resize_fpn, unet_decoder, shufflenet_split, swish_mish,
-    pixel_shuffle)}
+    pixel_shuffle, gather_transform_input)}
 
 
 def seed_of(name):

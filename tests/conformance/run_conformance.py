@@ -84,7 +84,7 @@ FREEZABLE = {("Reshape", 1), ("Pad", 1), ("Pad", 2), ("Pad", 3),
              ("ReduceSum", 1), ("ReduceMean", 1), ("ReduceMax", 1),
              ("ReduceMin", 1), ("Resize", 1), ("Resize", 2), ("Resize", 3),
              ("Upsample", 1), ("Slice", 1), ("Slice", 2), ("Slice", 3),
-             ("Slice", 4), ("Split", 1)}
+             ("Slice", 4), ("Split", 1), ("Gather", 1)}
 
 # test -> why its expected output comes from onnxruntime (see above).
 ORT_REFERENCE = {

@@ -1713,16 +1713,70 @@ TEST_F(OnnxImporterTest, DepthToSpaceAndSpaceToDepthErrors) {
   });
 }
 
+TEST_F(OnnxImporterTest, GatherOfComputedTensorIsSlices) {
+  // torchvision's x[:, 0] (a scalar index drops the axis), an RGB -> BGR
+  // swap (one slice, step -1), and indices in two evenly spaced runs
+  // ([0, 2] and [2, 1]: two slices, concatenated).
+  Model m;
+  m.input("x", {1, 3, 4, 5});
+  m.ints("zero", {}, {0});
+  auto *g0 = m.node("Gather", "first", {"x", "zero"}, {"a"});
+  Model::attr(g0, "axis", int64_t(1));
+  m.ints("bgr", {3}, {2, 1, 0});
+  auto *g1 = m.node("Gather", "bgr_of", {"x", "bgr"}, {"b"});
+  Model::attr(g1, "axis", int64_t(1));
+  m.ints("cols", {4}, {0, 2, -3, 1});
+  auto *g2 = m.node("Gather", "cols_of", {"x", "cols"}, {"c"});
+  Model::attr(g2, "axis", int64_t(-1));
+  m.output("a");
+  m.output("b");
+  m.output("c");
+  auto module = import(m.write(dir));
+  ASSERT_TRUE(module) << error;
+  EXPECT_EQ(opNames(*module),
+            (std::vector<std::string>{"kiln.slice", "kiln.reshape",
+                                      "kiln.slice", "kiln.slice",
+                                      "kiln.slice", "kiln.concat",
+                                      "func.return"}));
+  using W = std::vector<std::vector<int64_t>>;
+  EXPECT_EQ(sliceWindows(*module),
+            (std::vector<W>{{{0, 0, 0, 0}, {1, 1, 4, 5}, {1, 1, 1, 1}},
+                            {{0, 2, 0, 0}, {1, 3, 4, 5}, {1, -1, 1, 1}},
+                            {{0, 0, 0, 0}, {1, 3, 4, 2}, {1, 1, 1, 2}},
+                            {{0, 0, 0, 2}, {1, 3, 4, 2}, {1, 1, 1, -1}}}));
+  auto ret = cast<func::ReturnOp>(
+      mainOf(*module).getBody().front().getTerminator());
+  EXPECT_EQ(shapeOf(ret.getOperand(0).getType()),
+            (std::vector<int64_t>{1, 4, 5}));
+  EXPECT_EQ(shapeOf(ret.getOperand(2).getType()),
+            (std::vector<int64_t>{1, 3, 4, 4}));
+}
+
 TEST_F(OnnxImporterTest, ShapeAndGatherErrors) {
   expectImportErrors({
-      {"gather from a computed tensor",
+      {"2-D indices into a computed tensor",
        [](Model &m) {
          m.input("x", {2, 3});
-         m.ints("i", {1}, {0});
+         m.ints("i", {1, 2}, {0, 1});
          m.node("Gather", "g", {"x", "i"}, {"y"});
        },
-       "node 'g' (Gather): unsupported: gathering from a tensor computed at "
-       "run time"},
+       "node 'g' (Gather): unsupported: indices of rank 2 into a tensor "
+       "computed at run time"},
+      {"index out of range of a computed tensor",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.ints("i", {2}, {0, -4});
+         auto *g = m.node("Gather", "g", {"x", "i"}, {"y"});
+         Model::attr(g, "axis", int64_t(1));
+       },
+       "node 'g' (Gather): index -4 is out of range for axis 1 of size 3"},
+      {"computed indices",
+       [](Model &m) {
+         m.input("x", {2, 3});
+         m.input("i", {1});
+         m.node("Gather", "g", {"x", "i"}, {"y"});
+       },
+       "unsupported: the indices ('i') is computed at run time"},
       {"index out of range",
        [](Model &m) {
          m.input("x", {2, 3});

@@ -4,7 +4,9 @@
 // graphs) compute shape operands at run time: Shape -> Gather -> Unsqueeze
 // -> Concat -> Reshape. Every shape is static in kiln, so these fold into
 // constants as the graph is imported; the Reshape then reads a constant
-// like any other. A Gather of a computed (activation) tensor is refused.
+// like any other. A Gather of a computed (activation) tensor by constant
+// indices (torchvision's x[:, 0], an RGB -> BGR swap) becomes slices
+// (SliceOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/GraphImporter.h"
@@ -56,20 +58,15 @@ LogicalResult kiln::convertGather(GraphImporter &imp) {
   auto axis = imp.attributes().getInt("axis", 0);
   if (failed(axis))
     return failure();
-  if (!imp.hasInput(0) || !imp.constantInput(0)) {
-    if (failed(imp.input(0)))
-      return failure();
-    return imp.fail("unsupported: gathering from a tensor computed at run "
-                    "time (only constant data, e.g. a Shape result, is "
-                    "folded)");
-  }
-  const TensorData &data = *imp.constantInput(0);
   auto indicesOr = imp.requireConstantInput(1, "the indices");
   if (failed(indicesOr))
     return failure();
   const TensorData &indices = **indicesOr;
   if (indices.isFloat())
     return imp.fail("the indices must be an integer tensor");
+  if (!imp.constantInput(0))
+    return gatherBySlices(imp, *axis, indices);
+  const TensorData &data = *imp.constantInput(0);
   int64_t rank = data.dims.size();
   if (rank == 0)
     return imp.fail("cannot gather from a scalar");

@@ -1,7 +1,8 @@
-//===- SliceOps.cpp - Slice and Split -------------------------------------===//
+//===- SliceOps.cpp - Slice, Split, Gather of a computed tensor -----------===//
 //
-// Both become kiln.slice (one per Split output) with ONNX's starts / ends /
-// steps normalized: negative indices counted from the end, then clamped as
+// All become kiln.slice (one per Split output; Gather: one per run of
+// evenly spaced indices, concatenated) with ONNX's starts / ends / steps
+// normalized: negative indices counted from the end, then clamped as
 // ONNX Slice says (to [0, dim] for a positive step, [-1, dim - 1] for a
 // negative one), so every index the op reads is inside its input. A slice of
 // constant data (shape arithmetic: Shape -> Slice -> Concat -> Reshape)
@@ -70,6 +71,15 @@ std::shared_ptr<TensorData> sliceConstant(const TensorData &data,
   return out;
 }
 
+/// A kiln.slice of the computed `input`.
+FailureOr<Value> createSlice(GraphImporter &imp, Value input,
+                             const SliceWindow &w) {
+  Builder &b = imp.getBuilder();
+  return imp.createInferred<SliceOp>(input, b.getDenseI64ArrayAttr(w.starts),
+                                     b.getDenseI64ArrayAttr(w.sizes),
+                                     b.getDenseI64ArrayAttr(w.steps));
+}
+
 /// Output `i` of the current node is input 0 cut to `w`.
 LogicalResult emitSlice(GraphImporter &imp, unsigned i, const SliceWindow &w) {
   if (const TensorData *data = imp.constantInput(0)) {
@@ -79,11 +89,7 @@ LogicalResult emitSlice(GraphImporter &imp, unsigned i, const SliceWindow &w) {
   auto input = imp.input(0);
   if (failed(input))
     return failure();
-  Builder &b = imp.getBuilder();
-  return imp.setCreatedOutput(
-      i, imp.createInferred<SliceOp>(*input, b.getDenseI64ArrayAttr(w.starts),
-                                     b.getDenseI64ArrayAttr(w.sizes),
-                                     b.getDenseI64ArrayAttr(w.steps)));
+  return imp.setCreatedOutput(i, createSlice(imp, *input, w));
 }
 
 /// An integer list from attribute `name` (before `inputSinceOpset`) or
@@ -249,4 +255,73 @@ LogicalResult kiln::convertSplit(GraphImporter &imp) {
       return failure();
   }
   return success();
+}
+
+LogicalResult kiln::gatherBySlices(GraphImporter &imp, int64_t axis,
+                                   const TensorData &indices) {
+  auto input = imp.input(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> shape = GraphImporter::shapeOf(*input);
+  int64_t rank = shape.size();
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank)
+    return imp.fail("axis " + Twine(axis) + " is out of range for rank " +
+                    Twine(rank));
+  if (indices.dims.size() > 1)
+    return imp.fail("unsupported: indices of rank " +
+                    Twine(indices.dims.size()) +
+                    " into a tensor computed at run time (a scalar or a "
+                    "list of indices is supported)");
+  if (indices.ints.empty())
+    return imp.fail("unsupported: no indices (empty tensors are not "
+                    "supported)");
+  int64_t extent = shape[a];
+  SmallVector<int64_t> picks;
+  for (int64_t i : indices.ints) {
+    if (i < -extent || i >= extent)
+      return imp.fail("index " + Twine(i) + " is out of range for axis " +
+                      Twine(a) + " of size " + Twine(extent));
+    picks.push_back(i < 0 ? i + extent : i);
+  }
+  // Runs of evenly spaced indices ([2, 1, 0]: one slice with step -1), each
+  // a slice along the axis; several are concatenated.
+  SmallVector<Value> parts;
+  SliceWindow w = SliceWindow::whole(shape);
+  for (size_t k = 0; k < picks.size();) {
+    size_t end = k + 1;
+    int64_t step = end < picks.size() ? picks[end] - picks[k] : 1;
+    if (step == 0)
+      step = 1, end = k + 1; // a repeated index starts a new run
+    else
+      while (end < picks.size() && picks[end] - picks[end - 1] == step)
+        ++end;
+    w.starts[a] = picks[k];
+    w.sizes[a] = end - k;
+    w.steps[a] = end - k == 1 ? 1 : step;
+    auto part = createSlice(imp, *input, w);
+    if (failed(part))
+      return failure();
+    parts.push_back(*part);
+    k = end;
+  }
+  Value gathered = parts.front();
+  if (parts.size() > 1) {
+    auto joined = imp.createInferred<ConcatOp>(
+        ValueRange(parts), imp.getBuilder().getI64IntegerAttr(a));
+    if (failed(joined))
+      return failure();
+    gathered = *joined;
+  }
+  if (!indices.dims.empty()) {
+    imp.setOutput(0, gathered);
+    return success();
+  }
+  // A scalar index drops the axis.
+  SmallVector<int64_t> dropped(shape.begin(), shape.end());
+  dropped.erase(dropped.begin() + a);
+  if (dropped.empty())
+    return imp.fail("unsupported: the result would be a scalar");
+  return imp.setCreatedOutput(
+      0, imp.createWithType<ReshapeOp>(imp.tensorType(dropped), gathered));
 }
