@@ -69,6 +69,31 @@ void shareResidualsInPlace(ModelPlan &plan, std::vector<ArenaRequest> &requests,
 
 constexpr size_t kAlignment = 64;
 
+/// The byte offset of `slice`'s window in its dense input when the window
+/// is one contiguous run of it: every dim inside the outermost partial one
+/// whole, every dim outside it a single index, and that dim read with step
+/// 1 (Split's channel ranges at batch 1); std::nullopt otherwise.
+std::optional<size_t> contiguousSliceOffset(SliceOp slice) {
+  auto in = cast<RankedTensorType>(slice.getInput().getType()).getShape();
+  ArrayRef<int64_t> starts = slice.getStarts(), sizes = slice.getSizes(),
+                    steps = slice.getSteps();
+  int64_t rank = in.size(), partial = -1;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!(starts[d] == 0 && sizes[d] == in[d] && steps[d] == 1))
+      partial = d; // the innermost dim that is not whole
+  for (int64_t d = 0; d < partial; ++d)
+    if (sizes[d] != 1)
+      return std::nullopt;
+  if (partial >= 0 && steps[partial] != 1 && sizes[partial] != 1)
+    return std::nullopt;
+  size_t offset = 0, stride = sizeof(float);
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    offset += starts[d] * stride;
+    stride *= in[d];
+  }
+  return offset;
+}
+
 std::vector<int64_t> shapeOf(Value v) {
   auto t = cast<RankedTensorType>(v.getType());
   return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
@@ -827,6 +852,16 @@ bool Kernelizer::lower(Operation *op) {
         return true;
       })
       .Case<SliceOp>([&](SliceOp sl) {
+        // A window that is one run of the input's bytes is a view of them
+        // (no kernel), unless it must land in its own buffer: a returned
+        // value, or an input an elided concat has its producer write.
+        Value result = sl.getResult();
+        if (auto offset = contiguousSliceOffset(sl);
+            offset && !outputRoot.count(result) && !sliceOf.count(result)) {
+          storageOf[result] = storageOf.lookup(sl.getInput());
+          offsetOf[result] = offsetOf.lookup(sl.getInput()) + *offset;
+          return true;
+        }
         KernelSpec spec;
         spec.kind = KernelKind::Slice;
         spec.sliceStarts.assign(sl.getStarts().begin(), sl.getStarts().end());

@@ -96,7 +96,10 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
       std::string ptr;
       switch (s.kind) {
       case Storage::Kind::Input:
-        ptr = "(void *)inputs[" + std::to_string(s.index) + "]";
+        // Views (a contiguous slice, an elided concat's part) carry an
+        // offset into their storage, whatever its kind.
+        ptr = "(char *)inputs[" + std::to_string(s.index) + "] + " +
+              std::to_string(v.offset);
         break;
       case Storage::Kind::Output:
         ptr = "(char *)outputs[" + std::to_string(s.index) + "] + " +
@@ -106,7 +109,7 @@ std::string writeModelSource(const ModelPlan &plan, bool forExecutable) {
         ptr = "a + " + std::to_string(s.index + v.offset);
         break;
       case Storage::Kind::Weight:
-        ptr = "w + " + std::to_string(s.index);
+        ptr = "w + " + std::to_string(s.index + v.offset);
         break;
       }
       os << "    static const int64_t s" << a << "[] = {" << dimsList(v.shape)
