@@ -22,7 +22,7 @@ import bench_common as bc  # noqa: E402
 
 LABELS = {"resnet50": "ResNet-50", "mobilenetv2": "MobileNetV2", "googlenet": "GoogLeNet",
           "resnet18": "ResNet-18", "mobilenetv1": "MobileNetV1",
-          "efficientnet_lite0": "EfficientNet-Lite0"}
+          "efficientnet_lite0": "EfficientNet-Lite0", "shufflenetv2": "ShuffleNetV2"}
 
 
 def main():

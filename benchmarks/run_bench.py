@@ -40,7 +40,7 @@ import bench_common as bc  # noqa: E402
 DEFAULT_MODELS = "resnet18,resnet50,mobilenetv2,googlenet"
 LABELS = {"resnet18": "ResNet-18", "resnet50": "ResNet-50", "mobilenetv2": "MobileNetV2",
           "googlenet": "GoogLeNet", "mobilenetv1": "MobileNetV1",
-          "efficientnet_lite0": "EfficientNet-Lite0"}
+          "efficientnet_lite0": "EfficientNet-Lite0", "shufflenetv2": "ShuffleNetV2"}
 
 
 def end_to_end(args, build, kiln, peak, name, out_dir):

@@ -2,7 +2,7 @@
 #
 # Each builder takes a ZooGraph holding the calibration input "input"
 # (1x3x224x224) and returns (model, description). Layouts follow torchvision
-# (ResNet, MobileNetV2, GoogLeNet), the MobileNet paper (V1) and the
+# (ResNet, MobileNetV2, GoogLeNet, ShuffleNetV2), the MobileNet paper (V1) and the
 # EfficientNet-Lite reference (tensorflow/tpu models/official/efficientnet/
 # lite, as ported by the PyPI package efficientnet-lite-pytorch 0.1.0).
 # See models/README.md ("Model zoo") for structure and provenance.
@@ -193,5 +193,47 @@ def efficientnet_lite0(g, sd):
     return g.finish(y, "logits")
 
 
+# --- ShuffleNetV2 (torchvision shufflenet_v2_x1_0) ------------------------ #
+
+def _channel_shuffle(g, x, groups=2):
+    """torchvision's channel_shuffle: view(n, groups, c / groups, h, w),
+    transpose(1, 2), view(n, c, h, w)."""
+    _, c, h, w = g.shape(x)
+    y = g.reshape(x, [1, groups, c // groups, h, w])
+    y = g.transpose(y, [0, 2, 1, 3, 4])
+    return g.reshape(y, [1, c, h, w])
+
+
+def _shuffle_unit(g, x, cin, cout, stride):
+    half = cout // 2
+
+    def branch2(y, c):
+        y = g.conv_bn(y, half, 1, 1, pads=[0, 0, 0, 0])
+        y = g.conv_bn(y, half, 3, stride, group=half, act=None)  # depthwise
+        return g.conv_bn(y, half, 1, 1, pads=[0, 0, 0, 0])
+
+    if stride == 1:
+        a, b = g.split(x, [half, half])                 # x.chunk(2, dim=1)
+        y = g.concat([a, branch2(b, half)])
+    else:
+        left = g.conv_bn(x, cin, 3, stride, group=cin, act=None)
+        left = g.conv_bn(left, half, 1, 1, pads=[0, 0, 0, 0])
+        y = g.concat([left, branch2(x, cin)])
+    return _channel_shuffle(g, y)
+
+
+def shufflenetv2(g):
+    y = g.conv_bn("input", 24, 3, 2)                      # 112x112
+    y = g.maxpool(y, 3, 2, pad=1)                         # 56x56
+    c = 24
+    for cout, repeats in ((116, 4), (232, 8), (464, 4)):
+        for i in range(repeats):
+            y = _shuffle_unit(g, y, c, cout, 2 if i == 0 else 1)
+            c = cout
+    y = g.conv_bn(y, 1024, 1, 1, pads=[0, 0, 0, 0])       # 7x7
+    y = g.reduce_mean_hw(y)                               # x.mean([2, 3])
+    return g.finish(g.gemm(y, NUM_CLASSES), "logits")
+
+
 RANDOM_MODELS = {f.__name__: f for f in (resnet18, resnet50, mobilenetv2, googlenet,
-                                         mobilenetv1)}
+                                         mobilenetv1, shufflenetv2)}

@@ -37,7 +37,7 @@ from torch_checkpoint import load_state_dict  # noqa: E402
 from zoo_graph import OPSET, ZooGraph  # noqa: E402
 
 MODELS = ["resnet18", "resnet50", "mobilenetv2", "googlenet", "mobilenetv1",
-          "efficientnet_lite0"]
+          "efficientnet_lite0", "shufflenetv2"]
 INPUT_SHAPE = (1, 3, 224, 224)
 # The photo and the class the pretrained network must see in it.
 PHOTO = "coffee"          # skimage.data.coffee(): a cup of espresso on a saucer

@@ -167,6 +167,34 @@ class ZooGraph:
             attrs["ceil_mode"] = 1
         return self.emit("MaxPool", [x], y, "maxpool", **attrs)
 
+    def split(self, x, parts, axis=1):
+        """Split into `parts` (sizes along `axis`), the sizes an input as
+        torch.onnx exports chunk() at opset 13."""
+        v = self.values[x]
+        name = self.fresh("split")
+        outs = [f"{name}_out{i}" for i in range(len(parts))]
+        sizes = self.const("split_sizes", np.array(parts, np.int64))
+        self.nodes.append(helper.make_node("Split", [x, sizes], outs, name=name,
+                                           axis=axis))
+        for out, part in zip(outs, np.split(v, np.cumsum(parts)[:-1], axis=axis)):
+            self.values[out] = part.astype(np.float32)
+        return outs
+
+    def reshape(self, x, shape):
+        v = self.values[x]
+        target = self.const("shape", np.array(shape, np.int64))
+        return self.emit("Reshape", [x, target], v.reshape([v.shape[0]] + list(shape[1:])),
+                         "reshape")
+
+    def transpose(self, x, perm):
+        return self.emit("Transpose", [x], self.values[x].transpose(perm), "transpose",
+                         perm=list(perm))
+
+    def reduce_mean_hw(self, x):
+        """x.mean([2, 3]) as torch.onnx exports it: ReduceMean, keepdims 0."""
+        return self.emit("ReduceMean", [x], self.values[x].mean(axis=(2, 3)), "mean",
+                         axes=[2, 3], keepdims=0)
+
     def global_avg_pool(self, x):
         return self.emit("GlobalAveragePool", [x],
                          self.values[x].mean(axis=(2, 3), keepdims=True), "gap")
@@ -221,7 +249,8 @@ class ZooGraph:
         return model
 
     def param_count(self):
-        """Learned parameters, counted like torchvision (BN running stats and
-        the Clip/Dropout scalars excluded)."""
-        return int(sum(np.prod(t.dims) for t in self.inits if not t.name.startswith(
-            ("clip_", "dropout_", "mean_", "var_"))))
+        """Learned parameters, counted like torchvision (BN running stats,
+        the Clip/Dropout scalars and the int64 shape operands excluded)."""
+        return int(sum(np.prod(t.dims) for t in self.inits
+                       if t.data_type == TensorProto.FLOAT and not t.name.startswith(
+                           ("clip_", "dropout_", "mean_", "var_"))))
