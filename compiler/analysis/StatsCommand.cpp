@@ -13,7 +13,8 @@
 
 namespace kiln {
 
-int printModelStats(const std::string &inputPath, bool json) {
+int printModelStats(const std::string &inputPath, bool json,
+                    const InputShapes &shapes) {
   auto fail = [](const std::string &message) {
     std::fprintf(stderr, "kiln: error: %s\n", message.c_str());
     return 1;
@@ -23,7 +24,7 @@ int printModelStats(const std::string &inputPath, bool json) {
   std::string error;
   // Counted on the imported IR: no folding, so batch norms stay separate
   // layers with their own parameters.
-  auto module = importOnnxFile(context, inputPath, error);
+  auto module = importOnnxFile(context, inputPath, error, shapes);
   if (!module)
     return fail(error);
   auto stats = computeModelStats(*module, error);

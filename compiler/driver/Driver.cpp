@@ -106,11 +106,11 @@ bool parsePhase(const std::string &name, Phase &phase) {
   return false;
 }
 
-int importModel(const std::string &inputPath) {
+int importModel(const std::string &inputPath, const InputShapes &shapes) {
   mlir::MLIRContext context;
   loadDialects(context);
   std::string error;
-  auto module = importOnnxFile(context, inputPath, error);
+  auto module = importOnnxFile(context, inputPath, error, shapes);
   if (!module)
     return fail(error);
   // Printed in full (weights included) so the output parses again, e.g. as
@@ -166,7 +166,7 @@ int compileModel(const CompileOptions &opt) {
   // import ------------------------------------------------------------------
   mlir::MLIRContext context;
   loadDialects(context);
-  auto module = importOnnxFile(context, opt.inputPath, error);
+  auto module = importOnnxFile(context, opt.inputPath, error, opt.inputShapes);
   if (!module)
     return fail(error);
   timer.done("import");

@@ -9,6 +9,7 @@
 
 #include "compiler/kernels/ActivationLayout.h"
 #include "compiler/kernels/WinogradLayout.h"
+#include "compiler/onnx/InputShapes.h"
 
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ bool parsePhase(const std::string &name, Phase &phase);
 
 struct CompileOptions {
   std::string inputPath;
+  // `--input-shape`: shapes for the graph inputs (their dynamic dims).
+  InputShapes inputShapes;
   std::string outputPath;
   std::string target = "host";
   std::string emit = "exe"; // exe | static | shared
@@ -58,7 +61,7 @@ struct CompileOptions {
 int compileModel(const CompileOptions &options);
 
 /// `kiln import`: prints the imported module to stdout.
-int importModel(const std::string &inputPath);
+int importModel(const std::string &inputPath, const InputShapes &shapes = {});
 
 } // namespace kiln
 

@@ -6,6 +6,8 @@
 #include "dialects/kiln/KilnOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -47,8 +49,10 @@ std::string blobKey(StringRef tensorName) {
 
 } // namespace
 
-GraphImporter::GraphImporter(MLIRContext &context, const OnnxModel &model)
-    : context(context), model(model), builder(&context),
+GraphImporter::GraphImporter(MLIRContext &context, const OnnxModel &model,
+                             const InputShapes &inputShapes)
+    : context(context), model(model), inputShapes(inputShapes),
+      builder(&context),
       fileLoc(FileLineColLoc::get(&context, model.path, 0, 0)),
       currentLoc(fileLoc) {
   const onnx::GraphProto &graph = model.proto.graph();
@@ -184,9 +188,70 @@ LogicalResult GraphImporter::loadInitializers() {
   return success();
 }
 
+FailureOr<SmallVector<int64_t>>
+GraphImporter::graphInputShape(const onnx::ValueInfoProto &input,
+                               const std::string &label, size_t realInputs) {
+  const auto &declared = input.type().tensor_type();
+  const InputShape *given = nullptr;
+  for (const InputShape &s : inputShapes)
+    if (s.name == input.name() || (s.name.empty() && realInputs == 1))
+      given = &s;
+  if (given) {
+    // The declared rank still binds (a 4-D image input stays 4-D).
+    if (declared.has_shape() &&
+        declared.shape().dim_size() != (int)given->dims.size())
+      return fileError(label + " has rank " +
+                       Twine(declared.shape().dim_size()) +
+                       " but --input-shape gives " +
+                       formatDims(given->dims));
+    return SmallVector<int64_t>(given->dims.begin(), given->dims.end());
+  }
+  if (!declared.has_shape())
+    return fileError("unsupported: " + label +
+                     " has no shape; give it with --input-shape=" +
+                     input.name() + "=DIMS (e.g. 1x3x224x224)");
+  SmallVector<int64_t> shape;
+  for (const auto &[d, dim] : llvm::enumerate(declared.shape().dim())) {
+    if (!dim.has_dim_value()) {
+      std::string param = dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
+                                              : std::string();
+      return fileError("unsupported: " + label + " has a dynamic dimension " +
+                       Twine(d) + param +
+                       "; kiln compiles static shapes: give them with "
+                       "--input-shape=" +
+                       input.name() + "=DIMS (e.g. 1x3x224x224)");
+    }
+    if (dim.dim_value() == 0)
+      return fileError("unsupported: " + label + " has dimension " +
+                       Twine(d) + " = 0; empty tensors are not supported");
+    if (dim.dim_value() < 0)
+      return fileError(label + " has dimension " + Twine(d) + " = " +
+                       Twine(dim.dim_value()) + "; sizes must be positive");
+    shape.push_back(dim.dim_value());
+  }
+  return shape;
+}
+
 LogicalResult GraphImporter::createMainFunction() {
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  // Graph inputs with an initializer are weights with a default value.
+  std::vector<std::string> realInputs;
+  for (const auto &input : model.proto.graph().input())
+    if (!tensors.count(input.name()))
+      realInputs.push_back(input.name());
+  for (const InputShape &s : inputShapes) {
+    if (s.name.empty() && realInputs.size() != 1)
+      return fileError("--input-shape=" + formatDims(s.dims) +
+                       " names no input, but the model has " +
+                       Twine(realInputs.size()) + " (" +
+                       llvm::join(realInputs, ", ") +
+                       "): write --input-shape=NAME=DIMS");
+    if (!s.name.empty() && !llvm::is_contained(realInputs, s.name))
+      return fileError("--input-shape names '" + s.name +
+                       "', which is not a graph input (the inputs: " +
+                       llvm::join(realInputs, ", ") + ")");
+  }
   for (const auto &input : model.proto.graph().input()) {
     // Inputs that have an initializer are weights with a default value.
     if (tensors.count(input.name()))
@@ -201,26 +266,10 @@ LogicalResult GraphImporter::createMainFunction() {
       return fileError("unsupported: " + label + " has element type " +
                        onnxTypeName(declared.elem_type()) +
                        "; only float32 inputs are supported");
-    if (!declared.has_shape())
-      return fileError("unsupported: " + label +
-                       " has no shape; only static shapes are supported");
-    SmallVector<int64_t> shape;
-    for (const auto &[d, dim] : llvm::enumerate(declared.shape().dim())) {
-      if (!dim.has_dim_value()) {
-        std::string param = dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
-                                                : std::string();
-        return fileError("unsupported: " + label + " has a dynamic dimension " +
-                         Twine(d) + param +
-                         "; only static shapes are supported");
-      }
-      if (dim.dim_value() == 0)
-        return fileError("unsupported: " + label + " has dimension " +
-                         Twine(d) + " = 0; empty tensors are not supported");
-      if (dim.dim_value() < 0)
-        return fileError(label + " has dimension " + Twine(d) + " = " +
-                         Twine(dim.dim_value()) + "; sizes must be positive");
-      shape.push_back(dim.dim_value());
-    }
+    auto given = graphInputShape(input, label, realInputs.size());
+    if (failed(given))
+      return failure();
+    SmallVector<int64_t> shape = *given;
     // A scalar is a one-element vector (kiln tensors have rank >= 1), the
     // same as scalar constants; it broadcasts the same way.
     if (shape.empty())

@@ -11,6 +11,7 @@
 #ifndef KILN_COMPILER_ONNX_GRAPHIMPORTER_H
 #define KILN_COMPILER_ONNX_GRAPHIMPORTER_H
 
+#include "compiler/onnx/InputShapes.h"
 #include "compiler/onnx/NodeAttributes.h"
 #include "compiler/onnx/OnnxModelReader.h"
 #include "compiler/onnx/TensorData.h"
@@ -29,7 +30,8 @@ namespace kiln {
 
 class GraphImporter {
 public:
-  GraphImporter(mlir::MLIRContext &context, const OnnxModel &model);
+  GraphImporter(mlir::MLIRContext &context, const OnnxModel &model,
+                const InputShapes &inputShapes = {});
 
   /// Builds the module; on failure returns null and sets `error`.
   mlir::OwningOpRef<mlir::ModuleOp> importGraph(std::string &error);
@@ -163,8 +165,15 @@ private:
   const TensorEntry *findInput(unsigned i) const;
   std::string nodeDisplayName(const onnx::NodeProto &node, int index) const;
 
+  /// The shape of a graph input: the user's (`--input-shape`) or else the
+  /// declared one, which must then be static.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  graphInputShape(const onnx::ValueInfoProto &input, const std::string &label,
+                  size_t realInputs);
+
   mlir::MLIRContext &context;
   const OnnxModel &model;
+  InputShapes inputShapes;
   mlir::OpBuilder builder;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   mlir::Operation *mainFunc = nullptr;

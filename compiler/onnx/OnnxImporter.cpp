@@ -8,11 +8,11 @@ using namespace kiln;
 
 mlir::OwningOpRef<mlir::ModuleOp>
 kiln::importOnnxFile(mlir::MLIRContext &context, const std::string &path,
-                     std::string &error) {
+                     std::string &error, const InputShapes &shapes) {
   error.clear();
   OnnxModel model;
   if (!readOnnxModel(path, model, error))
     return nullptr;
-  GraphImporter importer(context, model);
+  GraphImporter importer(context, model, shapes);
   return importer.importGraph(error);
 }

@@ -7,6 +7,7 @@
 #ifndef KILN_COMPILER_ONNX_ONNXIMPORTER_H
 #define KILN_COMPILER_ONNX_ONNXIMPORTER_H
 
+#include "compiler/onnx/InputShapes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -22,10 +23,12 @@ inline constexpr const char *kTensorNameAttr = "kiln.name";
 /// Imports `path`. The context must have the kiln and func dialects loaded.
 /// On failure returns null and sets `error` to a one-line message naming the
 /// file and, where it applies, the node (e.g. "model.onnx: node 'conv1'
-/// (Conv): ..."). Never crashes on malformed input.
+/// (Conv): ..."). Never crashes on malformed input. `shapes` replace the
+/// declared shapes of the graph inputs they name (InputShapes.h).
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
                                                  const std::string &path,
-                                                 std::string &error);
+                                                 std::string &error,
+                                                 const InputShapes &shapes = {});
 
 } // namespace kiln
 

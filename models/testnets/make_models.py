@@ -47,13 +47,21 @@ class GraphBuilder:
         self.outputs = []
         self.counter = 0
         self.opset = OPSET
+        # The concrete shape of each input (a declared dim may be a name);
+        # flags `kiln compile` needs for this model (meta.json kiln_flags).
+        self.input_shapes = []
+        self.kiln_flags = []
 
     def fresh(self, base):
         self.counter += 1
         return f"{base}_{self.counter}"
 
-    def add_input(self, name, shape):
-        self.inputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+    def add_input(self, name, shape, declared=None):
+        """`declared`: the dims the model states (names for dynamic ones);
+        default `shape`, which the test input has."""
+        self.inputs.append(helper.make_tensor_value_info(
+            name, TensorProto.FLOAT, shape if declared is None else declared))
+        self.input_shapes.append(list(shape))
         return name
 
     def add_output(self, name, shape):
@@ -697,6 +705,17 @@ def gather_transform_input(g):
     return g.finish(g.conv(y, 8, 4, 1, pads=[0, 0, 0, 0]), "output", [1, 4, 6, 4]), []
 
 
+def dynamic_batch(g):
+    """A classifier exported with a dynamic batch (input "batch" x 3 x 10 x
+    10, logits "batch" x 10, as torch.onnx's dynamic_axes writes it),
+    compiled for batch 3 with --input-shape (meta.json kiln_flags)."""
+    x = g.add_input("image", [3, 3, 10, 10], declared=["batch", 3, 10, 10])
+    g.kiln_flags = ["--input-shape=image=3x3x10x10"]
+    y = g.conv_bn(x, 3, 8, 3, stride=2)                               # 8x5x5
+    y = g.node("Flatten", [g.node("GlobalAveragePool", [y], "gap")], "flatten")
+    return g.finish(g.gemm(y, 8, 10), "logits", ["batch", 10]), [0]
+
+
 GOOD_MODELS = {f.__name__: f for f in (
     conv_bn_relu_pool_gemm_softmax, dw_pw_s1, dw_pw_s2, dw_pw_large,
     residual_identity,
@@ -705,7 +724,7 @@ GOOD_MODELS = {f.__name__: f for f in (
     matmul_add_head, external_data, multi_io, democnn, pads, pad_modes,
     shuffle_squeeze, sub_div, activation_epilogues, cbam_reductions,
     shape_flatten, resize_fpn, unet_decoder, shufflenet_split, swish_mish,
-    pixel_shuffle, gather_transform_input)}
+    pixel_shuffle, gather_transform_input, dynamic_batch)}
 
 
 def seed_of(name):
@@ -740,8 +759,7 @@ def write_good_model(outdir, name):
     in_rng = np.random.default_rng(seed_of(name) + 1)
     inputs = []
     for k, vi in enumerate(model.graph.input):
-        shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
-        arr = in_rng.uniform(-1.0, 1.0, shape).astype(np.float32)
+        arr = in_rng.uniform(-1.0, 1.0, g.input_shapes[k]).astype(np.float32)
         np.save(os.path.join(mdir, f"input_{k}.npy"), arr)
         inputs.append(arr)
     outputs = run_onnxruntime(path, inputs)
@@ -758,6 +776,8 @@ def write_good_model(outdir, name):
         "classifier_outputs": classifier_outputs,
         "ops": sorted({n.op_type for n in model.graph.node}),
     }
+    if g.kiln_flags:
+        meta["kiln_flags"] = g.kiln_flags
     with open(os.path.join(mdir, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
     return meta

@@ -85,8 +85,10 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
         exe = os.path.join(work, "net")
+        # meta.json's kiln_flags: what the model needs to compile at all
+        # (e.g. --input-shape for a dynamic batch), before the test's own.
         kiln_compile(args.kiln, os.path.join(args.model_dir, "model.onnx"), exe,
-                     args.target, "exe", args.kiln_flag)
+                     args.target, "exe", list(meta.get("kiln_flags", [])) + args.kiln_flag)
 
         runner = target_runner(args.target, args.qemu)
         failures = []

@@ -36,6 +36,7 @@
 
 import argparse
 import glob
+import json
 import os
 import platform
 import random
@@ -380,6 +381,15 @@ def run_malformed(args, onnx, numpy_helper, models, rng, work):
     return failures
 
 
+def model_meta(model_path):
+    """The meta.json beside a generated model, or {}."""
+    path = os.path.join(os.path.dirname(model_path), "meta.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
 def run_valid(args, onnx, numpy_helper, models, rng, work):
     failures = []
     counts = {"compared": 0, "onnxruntime rejects": 0, "kiln rejects": 0,
@@ -389,13 +399,20 @@ def run_valid(args, onnx, numpy_helper, models, rng, work):
         m = onnx.load(src)
         kinds = [mutate_valid(onnx, numpy_helper, m, rng) for _ in range(rng.randint(1, 2))]
         options = rng.choice(option_sets(args.target))
+        # A model with dynamic input dims (dynamic_batch) runs at the shapes
+        # of its meta.json, with the flags that fix them.
+        meta = model_meta(src)
+        given = {x["name"]: x["shape"] for x in meta.get("inputs", [])}
+        options = [*options, *meta.get("kiln_flags", [])]
         clear_inferred_shapes(m)
         data = m.SerializeToString()
         what = (f"valid case {i} ({os.path.basename(os.path.dirname(src))}: "
                 f"{', '.join(kinds)}; {' '.join(options) or 'default options'})")
         try:
             sess = reference_session(data, quiet=True)  # refusals are expected
-            feeds = {x.name: np.asarray(rng_normal(rng, [int(d) for d in x.shape]))
+            feeds = {x.name: np.asarray(rng_normal(
+                         rng, [int(d) for d in x.shape]
+                         if all(isinstance(d, int) for d in x.shape) else given[x.name]))
                      for x in sess.get_inputs()}
             wants = sess.run(None, feeds)
         except Exception:  # noqa: BLE001 - any onnxruntime refusal skips the case

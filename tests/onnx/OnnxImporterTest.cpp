@@ -164,9 +164,10 @@ protected:
     context.loadDialect<kiln::KilnDialect, func::FuncDialect>();
   }
 
-  OwningOpRef<ModuleOp> import(const std::string &path) {
+  OwningOpRef<ModuleOp> import(const std::string &path,
+                               const kiln::InputShapes &shapes = {}) {
     error.clear();
-    auto module = kiln::importOnnxFile(context, path, error);
+    auto module = kiln::importOnnxFile(context, path, error, shapes);
     if (module)
       EXPECT_TRUE(error.empty()) << error;
     else
@@ -362,6 +363,72 @@ TEST_F(OnnxImporterTest, TanhSoftplusMishEluSelu) {
   EXPECT_EQ(alphas, (std::vector<float>{1.0f, 0.25f, 1.67326319217681884765625f,
                                         1.67326319217681884765625f}));
   EXPECT_EQ(gammas, (std::vector<float>{1.05070102214813232421875f, 2.0f}));
+}
+
+TEST_F(OnnxImporterTest, InputShapeGivesDynamicDims) {
+  // An export with a dynamic batch ("N") and a dynamic output: refused
+  // with a hint, compiled for the shape --input-shape gives.
+  Model m;
+  m.input("x", {1, 4, 3, 3});
+  m.graph->mutable_input(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(0)
+      ->set_dim_param("N");
+  m.node("Relu", "relu", {"x"}, {"y"});
+  m.output("y");
+  std::string path = m.write(dir);
+  std::string message = importError(path);
+  EXPECT_NE(message.find("graph input 'x' has a dynamic dimension 0 ('N'); "
+                         "kiln compiles static shapes: give them with "
+                         "--input-shape=x=DIMS"),
+            std::string::npos)
+      << message;
+  for (const char *text : {"x=2x4x3x3", "2x4x3x3"}) {
+    kiln::InputShape shape;
+    std::string parseError;
+    ASSERT_TRUE(kiln::parseInputShape(text, shape, parseError)) << parseError;
+    auto module = import(path, {shape});
+    ASSERT_TRUE(module) << error;
+    auto ret = cast<func::ReturnOp>(
+        mainOf(*module).getBody().front().getTerminator());
+    EXPECT_EQ(shapeOf(ret.getOperand(0).getType()),
+              (std::vector<int64_t>{2, 4, 3, 3}))
+        << text;
+  }
+  auto importWith = [&](std::vector<kiln::InputShape> shapes) {
+    auto module = import(path, shapes);
+    EXPECT_FALSE(module);
+    return error;
+  };
+  EXPECT_NE(importWith({{"x", {2, 4, 9}}})
+                .find("graph input 'x' has rank 4 but --input-shape gives "
+                      "2x4x9"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(importWith({{"y", {1}}})
+                .find("--input-shape names 'y', which is not a graph input "
+                      "(the inputs: x)"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, InputShapeText) {
+  kiln::InputShape s;
+  std::string error;
+  ASSERT_TRUE(kiln::parseInputShape("image=1x3x224x224", s, error)) << error;
+  EXPECT_EQ(s.name, "image");
+  EXPECT_EQ(s.dims, (std::vector<int64_t>{1, 3, 224, 224}));
+  ASSERT_TRUE(kiln::parseInputShape("a=b=7", s, error)) << error;
+  EXPECT_EQ(s.name, "a=b"); // a name may hold '='; the dims may not
+  EXPECT_EQ(s.dims, (std::vector<int64_t>{7}));
+  for (const char *bad : {"", "x=", "=1x2", "1xx2", "1x0", "1x-2", "x=1x2x",
+                          "1x3.5", "x=99999999999", "1x1x1x1x1x1x1x1x1"}) {
+    EXPECT_FALSE(kiln::parseInputShape(bad, s, error)) << bad;
+    EXPECT_NE(error.find("'"), std::string::npos) << bad << ": " << error;
+  }
+  EXPECT_EQ(kiln::formatDims({1, 3, 224, 224}), "1x3x224x224");
 }
 
 TEST_F(OnnxImporterTest, UndefinedNodeInput) {

@@ -70,11 +70,19 @@ const char *kUsage =
     "                      fuse-residual-add, fuse-depthwise-pointwise,\n"
     "                      fuse-inverted-residual\n"
     "      -q, --quiet     no progress or timings\n"
+    "      --input-shape=NAME=DIMS\n"
+    "                      compile graph input NAME for shape DIMS, e.g.\n"
+    "                      input=1x3x224x224 (repeatable; DIMS alone for a\n"
+    "                      model with one input): gives the dims a model\n"
+    "                      leaves dynamic (\"N\", \"batch\"), or replaces\n"
+    "                      its declared ones (same rank)\n"
     "  import MODEL.onnx           print the model as kiln dialect IR\n"
+    "      --input-shape=NAME=DIMS as for compile\n"
     "  stats MODEL.onnx            per layer and in total: parameters, MACs,\n"
     "                              output size, and for each depthwise +\n"
     "                              pointwise pair the standard conv's cost\n"
-    "      --json          one JSON object (layers, total) instead of a table\n";
+    "      --json          one JSON object (layers, total) instead of a table\n"
+    "      --input-shape=NAME=DIMS as for compile\n";
 // Printed after kUsage and kiln::kBenchUsage.
 const char *kUsageHelp = "  help                        this text\n";
 
@@ -82,6 +90,22 @@ int usageError(const std::string &message) {
   std::fprintf(stderr, "kiln: error: %s\n(run 'kiln help' for usage)\n",
                message.c_str());
   return 2;
+}
+
+/// Reads one --input-shape value into `shapes`; returns an exit code (0:
+/// fine) after a usage error.
+int addInputShape(const std::string &value, kiln::InputShapes &shapes) {
+  kiln::InputShape shape;
+  std::string error;
+  if (!kiln::parseInputShape(value, shape, error))
+    return usageError("--input-shape " + error);
+  for (const kiln::InputShape &s : shapes)
+    if (s.name == shape.name)
+      return usageError("--input-shape given twice for " +
+                        (shape.name.empty() ? std::string("the input")
+                                            : "'" + shape.name + "'"));
+  shapes.push_back(shape);
+  return 0;
 }
 
 /// Matches "--flag=value" or "--flag value"; advances i for the latter.
@@ -164,6 +188,10 @@ int runCompile(const std::vector<std::string> &args) {
                             "'");
         opt.jobs = (int)jobs;
       }
+    } else if (takeValue(args, i, "--input-shape", v, missing)) {
+      if (!missing)
+        if (int rc = addInputShape(v, opt.inputShapes))
+          return rc;
     } else if (a == "--no-cache") {
       opt.useCache = false;
     } else if (a == "--keep-temps") {
@@ -189,11 +217,21 @@ int runCompile(const std::vector<std::string> &args) {
   return kiln::compileModel(opt);
 }
 
-int runStats(const std::vector<std::string> &args) {
-  std::string inputPath;
-  bool json = false;
-  for (const std::string &a : args) {
-    if (a == "--json")
+/// `kiln stats` and `kiln import`: one model file, `--input-shape`s and, for
+/// stats, `--json`. Returns an exit code (0: parsed).
+int parseModelArgs(const std::vector<std::string> &args, const char *command,
+                   bool allowJson, std::string &inputPath, bool &json,
+                   kiln::InputShapes &shapes) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    bool missing = false;
+    std::string v;
+    if (takeValue(args, i, "--input-shape", v, missing)) {
+      if (missing)
+        return usageError("option '" + a + "' needs a value");
+      if (int rc = addInputShape(v, shapes))
+        return rc;
+    } else if (allowJson && a == "--json")
       json = true;
     else if (!a.empty() && a[0] == '-')
       return usageError("unknown option '" + a + "'");
@@ -204,8 +242,26 @@ int runStats(const std::vector<std::string> &args) {
                         a + "')");
   }
   if (inputPath.empty())
-    return usageError("stats needs a model file");
-  return kiln::printModelStats(inputPath, json);
+    return usageError(std::string(command) + " needs a model file");
+  return 0;
+}
+
+int runStats(const std::vector<std::string> &args) {
+  std::string inputPath;
+  bool json = false;
+  kiln::InputShapes shapes;
+  if (int rc = parseModelArgs(args, "stats", true, inputPath, json, shapes))
+    return rc;
+  return kiln::printModelStats(inputPath, json, shapes);
+}
+
+int runImport(const std::vector<std::string> &args) {
+  std::string inputPath;
+  bool json = false;
+  kiln::InputShapes shapes;
+  if (int rc = parseModelArgs(args, "import", false, inputPath, json, shapes))
+    return rc;
+  return kiln::importModel(inputPath, shapes);
 }
 
 } // namespace
@@ -230,10 +286,7 @@ int main(int argc, char **argv) {
     return kiln::runBenchCommand(args);
   if (command == "internal-codegen") // worker of `kiln compile`
     return kiln::runCodegenWorker(args);
-  if (command == "import") {
-    if (args.size() != 1)
-      return usageError("import needs exactly one model file");
-    return kiln::importModel(args[0]);
-  }
+  if (command == "import")
+    return runImport(args);
   return usageError("unknown command '" + command + "'");
 }
