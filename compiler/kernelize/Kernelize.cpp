@@ -895,6 +895,8 @@ bool Kernelizer::lower(Operation *op) {
             !parseNearestMode(r.getNearestMode().str(), spec.nearestMode))
           return fail(op, "has an unknown mode");
         spec.resizeScales.assign(r.getScales().begin(), r.getScales().end());
+        spec.cubicCoeffA = r.getCubicCoeffA().convertToFloat();
+        spec.excludeOutside = r.getExcludeOutside();
         emit(op, spec, op->getOperands(), r.getResult());
         return true;
       })

@@ -44,7 +44,8 @@ const PadMode kAllPadModes[] = {PadMode::Constant, PadMode::Edge,
 const ReduceKind kAllReduceKinds[] = {ReduceKind::Sum, ReduceKind::Mean,
                                       ReduceKind::Max, ReduceKind::Min};
 
-const ResizeMode kAllResizeModes[] = {ResizeMode::Nearest, ResizeMode::Linear};
+const ResizeMode kAllResizeModes[] = {ResizeMode::Nearest, ResizeMode::Linear,
+                                      ResizeMode::Cubic};
 const CoordMode kAllCoordModes[] = {
     CoordMode::HalfPixel, CoordMode::PytorchHalfPixel, CoordMode::AlignCorners,
     CoordMode::Asymmetric, CoordMode::TfHalfPixelForNn};
@@ -292,6 +293,10 @@ bool parseLines(const std::vector<std::string> &lines, size_t begin, size_t end,
       ok = parseNearestMode(value, out.nearestMode);
     else if (key == "resize_scales")
       ok = parseFloatList(value, out.resizeScales);
+    else if (key == "cubic_coeff_a")
+      ok = parseFloat(value, out.cubicCoeffA);
+    else if (key == "exclude_outside")
+      ok = parseBool(value, out.excludeOutside);
     else if (key == "reduce")
       ok = parseReduceKind(value, out.reduce);
     else if (key == "axes")
@@ -422,7 +427,15 @@ bool parseActivation(const std::string &text, Activation &out) {
 }
 
 const char *resizeModeName(ResizeMode mode) {
-  return mode == ResizeMode::Nearest ? "nearest" : "linear";
+  switch (mode) {
+  case ResizeMode::Nearest:
+    return "nearest";
+  case ResizeMode::Linear:
+    return "linear";
+  case ResizeMode::Cubic:
+    return "cubic";
+  }
+  return "unknown";
 }
 
 bool parseResizeMode(const std::string &text, ResizeMode &out) {
@@ -591,6 +604,10 @@ std::string KernelSpec::serialize() const {
     os << "coord_mode=" << coordModeName(coordMode) << '\n';
     os << "nearest_mode=" << nearestModeName(nearestMode) << '\n';
     os << "resize_scales=" << formatFloatList(resizeScales) << '\n';
+    if (resizeMode == ResizeMode::Cubic) {
+      os << "cubic_coeff_a=" << formatFloat(cubicCoeffA) << '\n';
+      os << "exclude_outside=" << (excludeOutside ? 1 : 0) << '\n';
+    }
   }
   if (kind == KernelKind::Reduce) {
     os << "reduce=" << reduceKindName(reduce) << '\n';

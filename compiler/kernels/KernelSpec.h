@@ -137,7 +137,7 @@ enum class PadMode { Constant, Edge, Reflect, Wrap };
 
 /// ONNX Resize's modes (the names are ONNX's): how an output index becomes
 /// an input coordinate, how nearest rounds it, and the interpolation.
-enum class ResizeMode { Nearest, Linear };
+enum class ResizeMode { Nearest, Linear, Cubic };
 enum class CoordMode {
   HalfPixel,
   PytorchHalfPixel,
@@ -253,6 +253,11 @@ struct KernelSpec {
   CoordMode coordMode = CoordMode::HalfPixel;
   NearestMode nearestMode = NearestMode::RoundPreferFloor;
   std::vector<float> resizeScales;
+  /// Resize, cubic only: the kernel's coefficient A (ONNX cubic_coeff_a)
+  /// and whether taps outside the input get weight 0, the others
+  /// renormalized (exclude_outside). Serialized only for cubic.
+  float cubicCoeffA = -0.75f;
+  bool excludeOutside = false;
 
   /// Reduce: what, over which axes, and whether they stay as size-1 dims.
   /// Serialized only for that kind.
@@ -285,7 +290,7 @@ bool parsePadMode(const std::string &text, PadMode &out);
 /// "min" (also the kiln.reduce `kind` attribute).
 const char *reduceKindName(ReduceKind kind);
 bool parseReduceKind(const std::string &text, ReduceKind &out);
-/// ONNX's attribute values: "nearest" / "linear"; "half_pixel",
+/// ONNX's attribute values: "nearest" / "linear" / "cubic"; "half_pixel",
 /// "pytorch_half_pixel", "align_corners", "asymmetric",
 /// "tf_half_pixel_for_nn"; "round_prefer_floor", "round_prefer_ceil",
 /// "floor", "ceil".

@@ -814,9 +814,11 @@ LogicalResult GlobalAvgPoolOp::verify() {
 LogicalResult ResizeOp::verify() {
   StringRef mode = getMode(), coord = getCoordinateTransformationMode(),
             nearest = getNearestMode();
-  if (mode != "nearest" && mode != "linear")
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
     return emitOpError() << "unknown mode '" << mode
-                         << "' (expected nearest or linear)";
+                         << "' (expected nearest, linear or cubic)";
+  if (!std::isfinite(getCubicCoeffA().convertToFloat()))
+    return emitOpError() << "cubic_coeff_a must be finite";
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
                            "asymmetric", "tf_half_pixel_for_nn"},
                           coord))

@@ -580,14 +580,18 @@ def Kiln_GlobalAvgPoolOp : Kiln_Op<"global_avg_pool", [Pure,
 }
 
 def Kiln_ResizeOp : Kiln_Op<"resize", [Pure]> {
-  let summary = "ONNX Resize: nearest or linear, one scale per dim";
+  let summary = "ONNX Resize: nearest, linear or cubic, one scale per dim";
   let description = [{
     Each result dim d maps an index to an input coordinate by
     `coordinate_transformation_mode` ("half_pixel", "pytorch_half_pixel",
     "align_corners", "asymmetric", "tf_half_pixel_for_nn") with
     `scales[d]`; `mode` "nearest" rounds it by `nearest_mode`
     ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"), "linear"
-    interpolates between the two cells around it (clamped to the edge).
+    interpolates between the two cells around it (clamped to the edge),
+    "cubic" over the four around it with the cubic convolution kernel of
+    coefficient `cubic_coeff_a` (taps past the edge read the edge cell, or
+    with `exclude_outside` get weight 0 and the rest are renormalized; at
+    most 2 dims move).
     The result shape is given (the importer derives it from ONNX's scales
     or sizes); its rank is the input's.
 
@@ -600,7 +604,9 @@ def Kiln_ResizeOp : Kiln_Op<"resize", [Pure]> {
   let arguments = (ins Kiln_Tensor:$input, StrAttr:$mode,
       StrAttr:$coordinate_transformation_mode,
       DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
-      DenseF32ArrayAttr:$scales);
+      DenseF32ArrayAttr:$scales,
+      DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+      DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -537,8 +537,10 @@ def resize_fpn(g):
     path (F.interpolate(scale_factor=2), exported as nearest, asymmetric,
     floor) added to a lateral 1x1 conv; a U-Net style bilinear upsampling
     (align_corners=True); one by sizes to a non-integer ratio (linear,
-    pytorch_half_pixel, 6x8 -> 10x16) and a nearest downsampling by sizes
-    (half_pixel, round_prefer_ceil, 24x32 -> 10x16), concatenated."""
+    pytorch_half_pixel, 6x8 -> 10x16), a nearest downsampling by sizes
+    (half_pixel, round_prefer_ceil, 24x32 -> 10x16) and a cubic branch
+    (bicubic by sizes, A = -0.5 with exclude_outside and align_corners up
+    by 1.5, asymmetric down by sizes), concatenated."""
     x = g.add_input("input", [1, 3, 24, 32])
 
     def resize(y, mode, coord, scales=None, sizes=None, **attrs):
@@ -558,8 +560,14 @@ def resize_fpn(g):
     v = resize(c4, "linear", "pytorch_half_pixel", sizes=[1, 16, 10, 16])
     w = resize(u, "nearest", "half_pixel", sizes=[1, 4, 10, 16],
                nearest_mode="round_prefer_ceil")
-    y = g.node("Concat", [g.conv(v, 16, 4, 1, pads=[0, 0, 0, 0]), w], "concat", axis=1)
-    return g.finish(y, "output", [1, 8, 10, 16]), []
+    c = resize(c3, "cubic", "half_pixel", sizes=[1, 8, 10, 16])       # bicubic
+    c = resize(g.relu(g.conv(c, 8, 4, 1, pads=[0, 0, 0, 0])), "cubic",
+               "align_corners", scales=[1, 1, 1.5, 1.5], cubic_coeff_a=-0.5,
+               exclude_outside=1)                                     # 4x15x24
+    c = resize(c, "cubic", "asymmetric", sizes=[1, 4, 10, 16])        # 4x10x16
+    y = g.node("Concat", [g.conv(v, 16, 4, 1, pads=[0, 0, 0, 0]), w, c], "concat",
+               axis=1)
+    return g.finish(y, "output", [1, 12, 10, 16]), []
 
 
 def unet_decoder(g):

@@ -60,6 +60,8 @@ void expectSameSpec(const KernelSpec &a, const KernelSpec &b) {
   EXPECT_EQ(a.coordMode, b.coordMode);
   EXPECT_EQ(a.nearestMode, b.nearestMode);
   EXPECT_EQ(a.resizeScales, b.resizeScales);
+  EXPECT_EQ(a.cubicCoeffA, b.cubicCoeffA);
+  EXPECT_EQ(a.excludeOutside, b.excludeOutside);
   EXPECT_EQ(a.weightBlock, b.weightBlock);
   EXPECT_EQ(a.winogradTile, b.winogradTile);
   EXPECT_EQ(a.blockedInputs, b.blockedInputs);
@@ -328,6 +330,11 @@ TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
   resize.coordMode = CoordMode::PytorchHalfPixel;
   resize.nearestMode = NearestMode::Ceil;
   resize.resizeScales = {1.0f, 1.0f, 0.6f, 2.0f};
+  KernelSpec cubic = resize;
+  cubic.name = "cubic";
+  cubic.resizeMode = ResizeMode::Cubic;
+  cubic.cubicCoeffA = -0.5f;
+  cubic.excludeOutside = true;
   KernelSpec slice;
   slice.kind = KernelKind::Slice;
   slice.name = "slice";
@@ -335,7 +342,8 @@ TEST(KernelSpecText, NewKindsAndParametersRoundTrip) {
   slice.outputShape = {2, 3};
   slice.sliceStarts = {3, 4};
   slice.sliceSteps = {-2, 2};
-  std::vector<KernelSpec> specs{lrn, t, bn, mul, leaky, reduce, resize, slice},
+  std::vector<KernelSpec> specs{lrn,    t,      bn,    mul,  leaky,
+                                reduce, resize, cubic, slice},
       back;
   std::string error;
   ASSERT_TRUE(parseSpecs(serializeSpecs(specs), back, error)) << error;

@@ -46,9 +46,40 @@ int64_t nearest(NearestMode mode, float x, int64_t in) {
   return std::min<int64_t>(std::max<int64_t>((int64_t)r, 0), in - 1);
 }
 
-/// Per output element: per dim either the nearest index or the two linear
-/// taps (clamped coordinate) with their weights, summed over all dims'
-/// tap combinations.
+/// Cubic taps as the ONNX reference (onnx/reference/ops/op_resize.py)
+/// picks them: the 4 indices nearest to `c` in the edge-padded dim (ties to
+/// the lower index), a ratio of 0 counted as 1, Keys' coefficients, and
+/// with exclude_outside the outside taps zeroed and the rest renormalized.
+std::vector<std::pair<int64_t, double>> cubicTaps(double c, int64_t in,
+                                                  double a, bool exclude) {
+  int64_t base = (int64_t)std::floor(c);
+  double ratio = c - base;
+  if (ratio == 0)
+    ratio = 1;
+  auto far = [&](double d) { return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; };
+  auto near = [&](double d) { return ((a + 2) * d - (a + 3)) * d * d + 1; };
+  double w[4] = {far(ratio + 1), near(ratio), near(1 - ratio),
+                 far(2 - ratio)};
+  // The 4 nearest integers to c, ascending: with ratio 1 (c integral) the
+  // reference's choice is c - 2 .. c + 1.
+  int64_t first = c == (double)base ? base - 2 : base - 1;
+  std::vector<std::pair<int64_t, double>> taps;
+  double sum = 0;
+  for (int k = 0; k < 4; ++k) {
+    int64_t i = first + k;
+    double wk = (exclude && (i < 0 || i >= in)) ? 0.0 : w[k];
+    sum += wk;
+    taps.push_back({std::min<int64_t>(std::max<int64_t>(i, 0), in - 1), wk});
+  }
+  if (exclude)
+    for (auto &t : taps)
+      t.second /= sum;
+  return taps;
+}
+
+/// Per output element: per dim the nearest index, the two linear taps
+/// (clamped coordinate) or the four cubic taps with their weights, summed
+/// over all dims' tap combinations.
 Tensor referenceResize(const Tensor &x, const KernelSpec &spec) {
   const auto &in = x.shape, &out = spec.outputShape;
   size_t rank = in.size();
@@ -61,6 +92,10 @@ Tensor referenceResize(const Tensor &x, const KernelSpec &spec) {
                                    spec.resizeScales[d]);
       if (spec.resizeMode == ResizeMode::Nearest) {
         taps[d] = {{nearest(spec.nearestMode, c, in[d]), 1.0}};
+        continue;
+      }
+      if (spec.resizeMode == ResizeMode::Cubic) {
+        taps[d] = cubicTaps(c, in[d], spec.cubicCoeffA, spec.excludeOutside);
         continue;
       }
       double cc = std::min<double>(std::max<double>(c, 0.0), in[d] - 1);
@@ -95,6 +130,8 @@ struct ResizeCase {
   ResizeMode mode = ResizeMode::Nearest;
   CoordMode coord = CoordMode::HalfPixel;
   NearestMode nearestMode = NearestMode::RoundPreferFloor;
+  float cubicA = -0.75f;
+  bool excludeOutside = false;
 };
 
 void runResize(const ResizeCase &c, unsigned seed) {
@@ -107,6 +144,8 @@ void runResize(const ResizeCase &c, unsigned seed) {
   spec.coordMode = c.coord;
   spec.nearestMode = c.nearestMode;
   spec.resizeScales = c.scales;
+  spec.cubicCoeffA = c.cubicA;
+  spec.excludeOutside = c.excludeOutside;
   if (spec.resizeScales.empty())
     for (size_t d = 0; d < c.in.size(); ++d)
       spec.resizeScales.push_back((float)c.out[d] / (float)c.in[d]);
@@ -162,6 +201,42 @@ TEST(HalideResize, LinearGivenScalesAndOneCellOutput) {
   runResize({{1, 1, 2, 4}, {1, 1, 1, 2}, {1, 1, 0.6f, 0.6f},
              ResizeMode::Linear, CoordMode::HalfPixel},
             7);
+}
+
+TEST(HalideResize, CubicEveryCoordinateMode) {
+  for (CoordMode m : {CoordMode::HalfPixel, CoordMode::PytorchHalfPixel,
+                      CoordMode::AlignCorners, CoordMode::Asymmetric}) {
+    SCOPED_TRACE(coordModeName(m));
+    // Up 5 -> 11 rows, down 9 -> 4 columns (taps past both edges).
+    runResize({{2, 3, 5, 9}, {2, 3, 11, 4}, {}, ResizeMode::Cubic, m}, 9);
+  }
+}
+
+TEST(HalideResize, CubicExcludeOutsideAndCoefficient) {
+  // PyTorch's bicubic is A = -0.75; OpenCV's -0.5; exclude_outside
+  // renormalizes the weights at the borders.
+  ResizeCase c{{1, 2, 4, 6}, {1, 2, 9, 3}, {}, ResizeMode::Cubic,
+               CoordMode::HalfPixel};
+  c.cubicA = -0.5f;
+  c.excludeOutside = true;
+  runResize(c, 10);
+  c.excludeOutside = false;
+  runResize(c, 11);
+  // One moved dim, given scales (2.5 -> 12 rows from 5).
+  runResize({{3, 5, 2}, {3, 12, 2}, {1, 2.5f, 1}, ResizeMode::Cubic,
+             CoordMode::Asymmetric},
+            12);
+}
+
+TEST(HalideResize, CubicRefusesThreeDims) {
+  KernelSpec spec;
+  spec.kind = KernelKind::Resize;
+  spec.name = "resize_bad";
+  spec.resizeMode = ResizeMode::Cubic;
+  spec.inputShapes = {{2, 2, 2}};
+  spec.outputShape = {3, 3, 3};
+  spec.resizeScales = {1.5f, 1.5f, 1.5f};
+  expectSpecError(spec, "cubic resize of 3 dims; at most 2");
 }
 
 TEST(HalideResize, LinearThreeDimsAndTooMany) {

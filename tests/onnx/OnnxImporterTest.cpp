@@ -2025,8 +2025,18 @@ TEST_F(OnnxImporterTest, ResizeErrors) {
       Model::attr(n, attr, value);
   };
   expectImportErrors({
-      {"cubic", [&](Model &m) { resize13(m, "cubic"); },
-       "node 'r' (Resize): unsupported: mode 'cubic'"},
+      {"area", [&](Model &m) { resize13(m, "area"); },
+       "node 'r' (Resize): unsupported: mode 'area' (nearest, linear and "
+       "cubic are supported)"},
+      {"cubic over 3 dims",
+       [](Model &m) {
+         m.input("x", {1, 2, 4, 4});
+         m.floats("scales", {4}, {1, 2, 2, 2});
+         auto *n = m.node("Resize", "r", {"x", "", "scales"}, {"y"});
+         Model::attr(n, "mode", "cubic");
+       },
+       "node 'r' (Resize): unsupported: cubic resize of 3 dims (at most 2, "
+       "e.g. H and W)"},
       {"no scales or sizes",
        [](Model &m) {
          m.input("x", {1, 1, 4, 4});

@@ -1,15 +1,20 @@
-//===- Resize.cpp - ONNX Resize: nearest and (multi)linear ----------------===//
+//===- Resize.cpp - ONNX Resize: nearest, (multi)linear and cubic ---------===//
 //
 // Each dim maps an output index to an input coordinate on its own
 // (KernelSpec::coordMode with that dim's scale, in float as onnxruntime
 // does); nearest rounds it by nearestMode, linear reads the two input
-// cells around it (clamped to the edge) weighted by the distance. Dims
-// whose mapping is the identity are read directly, so a spatial resize of
-// NCHW interpolates over 2 dims (4 taps), not 4.
+// cells around it (clamped to the edge) weighted by the distance, cubic
+// the four around it weighted by the cubic convolution kernel (Keys, with
+// coefficient A; taps past the edge read the edge cell, or with
+// excludeOutside weigh 0 and the rest are renormalized: the ONNX
+// reference). Dims whose mapping is the identity are read directly, so a
+// spatial resize of NCHW interpolates over 2 dims (4 or 16 taps), not 4.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/halide/algorithms/Algorithms.h"
+
+#include <cmath>
 
 namespace kiln {
 
@@ -65,6 +70,37 @@ Expr nearestIndex(NearestMode mode, Expr x, int64_t in) {
   return clamp(cast<int>(i), 0, (int)in - 1);
 }
 
+/// The four taps of cubic interpolation at coordinate `x` along a dim of
+/// `in` cells: indices floor(x) - 1 .. floor(x) + 2 (clamped to the edge)
+/// and their weights.
+struct CubicTaps {
+  Expr index[4], weight[4];
+};
+
+CubicTaps cubicTaps(Expr x, int64_t in, float a, bool excludeOutside) {
+  Expr fx = floor(x);
+  Expr i0 = cast<int>(fx);
+  Expr t = x - fx;
+  // Keys' kernel: |d| <= 1: (A + 2)|d|^3 - (A + 3)|d|^2 + 1; 1 < |d| < 2:
+  // A|d|^3 - 5A|d|^2 + 8A|d| - 4A; the taps sit at d = t + 1, t, 1 - t,
+  // 2 - t.
+  auto near = [&](Expr d) { return ((a + 2.0f) * d - (a + 3.0f)) * d * d + 1.0f; };
+  auto far = [&](Expr d) { return ((a * d - 5.0f * a) * d + 8.0f * a) * d - 4.0f * a; };
+  Expr w[4] = {far(t + 1.0f), near(t), near(1.0f - t), far(2.0f - t)};
+  CubicTaps taps;
+  Expr sum = 0.0f;
+  for (int k = 0; k < 4; ++k) {
+    Expr i = i0 - 1 + k;
+    taps.index[k] = clamp(i, 0, (int)in - 1);
+    if (excludeOutside)
+      w[k] = select(i >= 0 && i < (int)in, w[k], 0.0f);
+    sum = sum + w[k];
+  }
+  for (int k = 0; k < 4; ++k)
+    taps.weight[k] = excludeOutside ? w[k] / sum : w[k];
+  return taps;
+}
+
 } // namespace
 
 KernelFuncs buildResize(const KernelSpec &spec,
@@ -84,6 +120,7 @@ KernelFuncs buildResize(const KernelSpec &spec,
   // Per Halide dim h (ONNX dim rank - 1 - h): the nearest index, or the
   // two linear taps and the weight of the second; identity dims read v.
   std::vector<Expr> lo(rank), hi(rank), weight(rank);
+  std::vector<CubicTaps> cubic(rank);
   std::vector<size_t> moved;
   for (size_t h = 0; h < rank; ++h) {
     size_t d = rank - 1 - h;
@@ -101,6 +138,13 @@ KernelFuncs buildResize(const KernelSpec &spec,
       lo[h] = nearestIndex(spec.nearestMode, x, xs[d]);
       continue;
     }
+    if (spec.resizeMode == ResizeMode::Cubic) {
+      if (!std::isfinite(spec.cubicCoeffA))
+        specFail("cubic_coeff_a must be finite");
+      cubic[h] = cubicTaps(x, xs[d], spec.cubicCoeffA, spec.excludeOutside);
+      moved.push_back(h);
+      continue;
+    }
     Expr xc = clamp(x, 0.0f, (float)(xs[d] - 1));
     Expr i0 = cast<int>(floor(xc));
     lo[h] = i0;
@@ -110,6 +154,26 @@ KernelFuncs buildResize(const KernelSpec &spec,
   }
   if (spec.resizeMode == ResizeMode::Nearest) {
     f.output(f.vars) = applyActivation(spec, in[0](lo));
+    return f;
+  }
+  if (spec.resizeMode == ResizeMode::Cubic) {
+    if (moved.size() > 2)
+      specFail("cubic resize of " + std::to_string(moved.size()) +
+               " dims; at most 2 are supported");
+    // Sum over the 4^k taps of the moved dims.
+    Expr sum = 0.0f;
+    for (unsigned tap = 0; tap < (1u << (2 * moved.size())); ++tap) {
+      std::vector<Expr> args = lo;
+      Expr w = 1.0f;
+      for (size_t k = 0; k < moved.size(); ++k) {
+        size_t h = moved[k];
+        unsigned which = (tap >> (2 * k)) & 3u;
+        args[h] = cubic[h].index[which];
+        w = w * cubic[h].weight[which];
+      }
+      sum = sum + w * in[0](args);
+    }
+    f.output(f.vars) = applyActivation(spec, sum);
     return f;
   }
   if (moved.size() > 3)

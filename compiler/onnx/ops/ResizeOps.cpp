@@ -2,9 +2,10 @@
 //
 // Both become kiln.resize with the output shape computed here: from
 // `sizes`, or floor(input * scale) in float as onnxruntime computes it.
-// Supported: modes nearest and linear, the coordinate transformations
+// Supported: modes nearest, linear and cubic (opset 11 on; cubic_coeff_a,
+// exclude_outside; at most 2 dims resized), the coordinate transformations
 // half_pixel, pytorch_half_pixel, align_corners, asymmetric and
-// tf_half_pixel_for_nn; refused by name: cubic, tf_crop_and_resize,
+// tf_half_pixel_for_nn; refused by name: tf_crop_and_resize,
 // half_pixel_symmetric, antialias, keep_aspect_ratio_policy other than
 // stretch. Resize-10 and Upsample map coordinates asymmetrically and
 // round nearest down; they downsample in nearest mode in ways
@@ -28,6 +29,8 @@ struct ResizeRequest {
   std::string mode = "nearest";
   std::string coordMode = "half_pixel";
   std::string nearestMode = "round_prefer_floor";
+  float cubicCoeffA = -0.75f;
+  bool excludeOutside = false;
   /// Constant operand indices (-1: absent).
   int scalesInput = -1, sizesInput = -1;
   /// Opset 18's axes: the dims scales / sizes name (empty: all).
@@ -40,9 +43,11 @@ LogicalResult emitResize(GraphImporter &imp, const ResizeRequest &req) {
     return failure();
   ArrayRef<int64_t> in = GraphImporter::shapeOf(*input);
   int64_t rank = in.size();
-  if (req.mode != "nearest" && req.mode != "linear")
-    return imp.fail("unsupported: mode '" + req.mode +
-                    "' (nearest and linear are supported)");
+  bool cubicAllowed = imp.opset() >= 11 && imp.node().op_type() == "Resize";
+  if (req.mode != "nearest" && req.mode != "linear" &&
+      !(req.mode == "cubic" && cubicAllowed))
+    return imp.fail("unsupported: mode '" + req.mode + "' (nearest, linear" +
+                    (cubicAllowed ? " and cubic" : "") + " are supported)");
   SmallVector<int64_t> axes = req.axes;
   if (axes.empty())
     for (int64_t d = 0; d < rank; ++d)
@@ -95,12 +100,24 @@ LogicalResult emitResize(GraphImporter &imp, const ResizeRequest &req) {
   }
   if (!given)
     return imp.fail("needs the scales or the sizes");
+  if (req.mode == "cubic") {
+    int64_t resized = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      resized += out[d] != in[d] || scales[d] != 1.0f;
+    if (resized > 2)
+      return imp.fail("unsupported: cubic resize of " + Twine(resized) +
+                      " dims (at most 2, e.g. H and W)");
+    if (!std::isfinite(req.cubicCoeffA))
+      return imp.fail("cubic_coeff_a must be finite");
+  }
   OpBuilder &b = imp.getBuilder();
   return imp.setCreatedOutput(
       0, imp.createWithType<ResizeOp>(
              imp.tensorType(out), *input, b.getStringAttr(req.mode),
              b.getStringAttr(req.coordMode), b.getStringAttr(req.nearestMode),
-             b.getDenseF32ArrayAttr(scales)));
+             b.getDenseF32ArrayAttr(scales),
+             b.getF32FloatAttr(req.cubicCoeffA),
+             b.getBoolAttr(req.excludeOutside)));
 }
 
 /// Resize-10 and Upsample: asymmetric coordinates, nearest rounds down
@@ -137,9 +154,13 @@ LogicalResult kiln::convertResize(GraphImporter &imp) {
   auto antialias = attrs.getInt("antialias", 0);
   auto policy = attrs.getString("keep_aspect_ratio_policy", "stretch");
   auto axes = attrs.getInts("axes");
+  auto coeffA = attrs.getFloat("cubic_coeff_a", -0.75f);
+  auto exclude = attrs.getInt("exclude_outside", 0);
   if (failed(coord) || failed(nearest) || failed(antialias) ||
-      failed(policy) || failed(axes))
+      failed(policy) || failed(axes) || failed(coeffA) || failed(exclude))
     return failure();
+  req.cubicCoeffA = *coeffA;
+  req.excludeOutside = *exclude != 0;
   static const char *const coordModes[] = {
       "half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
       "tf_half_pixel_for_nn"};

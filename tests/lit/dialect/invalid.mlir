@@ -1226,9 +1226,17 @@ func.func @prelu_slope_does_not_broadcast(%x: tensor<1x8x4x4xf32>, %s: tensor<3x
 
 // -----
 
-func.func @resize_cubic(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
-  // expected-error @+1 {{'kiln.resize' op unknown mode 'cubic' (expected nearest or linear)}}
-  %y = kiln.resize %x {mode = "cubic", coordinate_transformation_mode = "half_pixel", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+func.func @resize_area(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op unknown mode 'area' (expected nearest, linear or cubic)}}
+  %y = kiln.resize %x {mode = "area", coordinate_transformation_mode = "half_pixel", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_cubic_nan_coefficient(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'kiln.resize' op cubic_coeff_a must be finite}}
+  %y = kiln.resize %x {mode = "cubic", coordinate_transformation_mode = "half_pixel", scales = array<f32: 1.0, 1.0, 2.0, 2.0>, cubic_coeff_a = 0x7FC00000 : f32} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
 

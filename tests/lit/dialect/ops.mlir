@@ -433,14 +433,19 @@ func.func @conv_transpose2d(%x: tensor<1x16x8x8xf32>, %w: tensor<16x8x3x3xf32>, 
 // CHECK-LABEL: func.func @resize
 // CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "asymmetric", mode = "nearest", nearest_mode = "floor", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
 // CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "half_pixel", mode = "linear", scales = array<f32: 1.000000e+00, 1.000000e+00, 1.500000e+00, 5.000000e-01>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x2xf32>
-func.func @resize(%x: tensor<1x8x4x4xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x6x2xf32>) {
+// CHECK: kiln.resize %{{.*}} {coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -5.000000e-01 : f32, exclude_outside = true, mode = "cubic", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+func.func @resize(%x: tensor<1x8x4x4xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x6x2xf32>, tensor<1x8x8x8xf32>) {
   %a = kiln.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric",
          nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
        : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
   %b = kiln.resize %x {mode = "linear", coordinate_transformation_mode = "half_pixel",
          scales = array<f32: 1.0, 1.0, 1.5, 0.5>}
        : (tensor<1x8x4x4xf32>) -> tensor<1x8x6x2xf32>
-  return %a, %b : tensor<1x8x8x8xf32>, tensor<1x8x6x2xf32>
+  %c = kiln.resize %x {mode = "cubic", coordinate_transformation_mode = "half_pixel",
+         cubic_coeff_a = -0.5 : f32, exclude_outside = true,
+         scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
+       : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+  return %a, %b, %c : tensor<1x8x8x8xf32>, tensor<1x8x6x2xf32>, tensor<1x8x8x8xf32>
 }
 
 // CHECK-LABEL: func.func @reduce
