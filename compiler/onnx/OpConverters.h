@@ -15,7 +15,6 @@
 namespace kiln {
 
 class GraphImporter;
-struct TensorData;
 
 using OpConverter = mlir::LogicalResult (*)(GraphImporter &);
 
@@ -62,11 +61,12 @@ mlir::LogicalResult convertGather(GraphImporter &importer);
 /// Concat whose inputs are all constants (called by convertConcat).
 mlir::LogicalResult foldConstantConcat(GraphImporter &importer, int64_t axis);
 // ops/SliceOps.cpp
-/// Gather along `axis` of the current node's computed input 0 by the
-/// constant `indices` (a scalar or a list): kiln.slices of its evenly
-/// spaced runs, concatenated.
+/// Gather along `axis` (normalized) of the current node's computed input 0
+/// at `picks` (normalized indices of a scalar, indicesRank 0, or a list):
+/// kiln.slices of their evenly spaced runs, concatenated.
 mlir::LogicalResult gatherBySlices(GraphImporter &importer, int64_t axis,
-                                   const TensorData &indices);
+                                   llvm::ArrayRef<int64_t> picks,
+                                   size_t indicesRank);
 // ops/ReductionOps.cpp
 mlir::LogicalResult convertReduceSum(GraphImporter &importer);
 mlir::LogicalResult convertReduceMean(GraphImporter &importer);

@@ -1613,6 +1613,15 @@ TEST_F(OnnxImporterTest, SplitFormsOfEveryOpset) {
 }
 
 TEST_F(OnnxImporterTest, SliceAndSplitErrors) {
+  // A 2x6 input split along axis 1 into two outputs by `sizes`.
+  auto splitOf6 = [](std::vector<int64_t> sizes) {
+    return [sizes](Model &m) {
+      m.input("x", {2, 6});
+      m.ints("sizes", {(int64_t)sizes.size()}, sizes);
+      auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
+      Model::attr(n, "axis", int64_t(1));
+    };
+  };
   expectImportErrors({
       {"slice step 0",
        [](Model &m) {
@@ -1683,38 +1692,14 @@ TEST_F(OnnxImporterTest, SliceAndSplitErrors) {
          m.node("Slice", "sl", {"x", "s"}, {"y"});
        },
        "missing the starts or the ends"},
-      {"split sizes short of the axis",
-       [](Model &m) {
-         m.input("x", {2, 6});
-         m.ints("sizes", {2}, {2, 3});
-         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
-         Model::attr(n, "axis", int64_t(1));
-       },
+      {"split sizes short of the axis", splitOf6({2, 3}),
        "node 'sp' (Split): the split sizes add up to 5, not to axis 1 of "
        "size 6"},
-      {"split sizes past the axis",
-       [](Model &m) {
-         m.input("x", {2, 6});
-         m.ints("sizes", {2}, {4, 3});
-         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
-         Model::attr(n, "axis", int64_t(1));
-       },
+      {"split sizes past the axis", splitOf6({4, 3}),
        "the split sizes add up to more than axis 1 of size 6"},
-      {"split part of size 0",
-       [](Model &m) {
-         m.input("x", {2, 6});
-         m.ints("sizes", {2}, {6, 0});
-         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
-         Model::attr(n, "axis", int64_t(1));
-       },
+      {"split part of size 0", splitOf6({6, 0}),
        "unsupported: a part of size 0; empty tensors are not supported"},
-      {"split sizes for other outputs",
-       [](Model &m) {
-         m.input("x", {2, 6});
-         m.ints("sizes", {3}, {2, 2, 2});
-         auto *n = m.node("Split", "sp", {"x", "sizes"}, {"y", "z"});
-         Model::attr(n, "axis", int64_t(1));
-       },
+      {"split sizes for other outputs", splitOf6({2, 2, 2}),
        "split has 3 sizes for 2 outputs"},
       {"uneven split",
        [](Model &m) {

@@ -64,22 +64,17 @@ LogicalResult kiln::convertGather(GraphImporter &imp) {
   const TensorData &indices = **indicesOr;
   if (indices.isFloat())
     return imp.fail("the indices must be an integer tensor");
-  if (!imp.constantInput(0))
-    return gatherBySlices(imp, *axis, indices);
-  const TensorData &data = *imp.constantInput(0);
-  int64_t rank = data.dims.size();
+  auto shape = imp.inputShape(0);
+  if (failed(shape))
+    return failure();
+  int64_t rank = shape->size();
   if (rank == 0)
     return imp.fail("cannot gather from a scalar");
   int64_t a = *axis < 0 ? *axis + rank : *axis;
   if (a < 0 || a >= rank)
     return imp.fail("axis " + Twine(*axis) + " is out of range for rank " +
                     Twine(rank));
-  int64_t extent = data.dims[a];
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < a; ++d)
-    outer *= data.dims[d];
-  for (int64_t d = a + 1; d < rank; ++d)
-    inner *= data.dims[d];
+  int64_t extent = (*shape)[a];
   SmallVector<int64_t> picks;
   for (int64_t i : indices.ints) {
     if (i < -extent || i >= extent)
@@ -87,6 +82,14 @@ LogicalResult kiln::convertGather(GraphImporter &imp) {
                       Twine(a) + " of size " + Twine(extent));
     picks.push_back(i < 0 ? i + extent : i);
   }
+  if (!imp.constantInput(0))
+    return gatherBySlices(imp, a, picks, indices.dims.size());
+  const TensorData &data = *imp.constantInput(0);
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < a; ++d)
+    outer *= data.dims[d];
+  for (int64_t d = a + 1; d < rank; ++d)
+    inner *= data.dims[d];
   auto out = outputConstant(imp, data.kind);
   out->dims.assign(data.dims.begin(), data.dims.begin() + a);
   out->dims.append(indices.dims.begin(), indices.dims.end());

@@ -257,33 +257,20 @@ LogicalResult kiln::convertSplit(GraphImporter &imp) {
   return success();
 }
 
-LogicalResult kiln::gatherBySlices(GraphImporter &imp, int64_t axis,
-                                   const TensorData &indices) {
+LogicalResult kiln::gatherBySlices(GraphImporter &imp, int64_t a,
+                                   ArrayRef<int64_t> picks,
+                                   size_t indicesRank) {
   auto input = imp.input(0);
   if (failed(input))
     return failure();
   ArrayRef<int64_t> shape = GraphImporter::shapeOf(*input);
-  int64_t rank = shape.size();
-  int64_t a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank)
-    return imp.fail("axis " + Twine(axis) + " is out of range for rank " +
-                    Twine(rank));
-  if (indices.dims.size() > 1)
-    return imp.fail("unsupported: indices of rank " +
-                    Twine(indices.dims.size()) +
+  if (indicesRank > 1)
+    return imp.fail("unsupported: indices of rank " + Twine(indicesRank) +
                     " into a tensor computed at run time (a scalar or a "
                     "list of indices is supported)");
-  if (indices.ints.empty())
+  if (picks.empty())
     return imp.fail("unsupported: no indices (empty tensors are not "
                     "supported)");
-  int64_t extent = shape[a];
-  SmallVector<int64_t> picks;
-  for (int64_t i : indices.ints) {
-    if (i < -extent || i >= extent)
-      return imp.fail("index " + Twine(i) + " is out of range for axis " +
-                      Twine(a) + " of size " + Twine(extent));
-    picks.push_back(i < 0 ? i + extent : i);
-  }
   // Runs of evenly spaced indices ([2, 1, 0]: one slice with step -1), each
   // a slice along the axis; several are concatenated.
   SmallVector<Value> parts;
@@ -313,7 +300,7 @@ LogicalResult kiln::gatherBySlices(GraphImporter &imp, int64_t axis,
       return failure();
     gathered = *joined;
   }
-  if (!indices.dims.empty()) {
+  if (indicesRank != 0) {
     imp.setOutput(0, gathered);
     return success();
   }
