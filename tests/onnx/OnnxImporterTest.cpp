@@ -1829,6 +1829,17 @@ TEST_F(OnnxImporterTest, ShapeAndGatherErrors) {
          m.node("Gather", "g", {"x", "i"}, {"y"});
        },
        "unsupported: the indices ('i') is computed at run time"},
+      {"indices without a pattern",
+       [](Model &m) {
+         m.input("x", {1, 600});
+         std::vector<int64_t> zigzag;
+         for (int64_t k = 0; k < 600; ++k) // 0, 0, 2, 2, 4, 4, ...
+           zigzag.push_back(k / 2 * 2);
+         m.ints("i", {600}, zigzag);
+         auto *g = m.node("Gather", "g", {"x", "i"}, {"y"});
+         Model::attr(g, "axis", int64_t(1));
+       },
+       "unsupported: more than 256 runs of evenly spaced indices"},
       {"index out of range",
        [](Model &m) {
          m.input("x", {2, 3});

@@ -257,6 +257,9 @@ LogicalResult kiln::convertSplit(GraphImporter &imp) {
   return success();
 }
 
+/// A Gather of a computed tensor is one slice per run of its indices.
+static constexpr size_t kMaxGatherRuns = 256;
+
 LogicalResult kiln::gatherBySlices(GraphImporter &imp, int64_t a,
                                    ArrayRef<int64_t> picks,
                                    size_t indicesRank) {
@@ -291,6 +294,11 @@ LogicalResult kiln::gatherBySlices(GraphImporter &imp, int64_t a,
       return failure();
     parts.push_back(*part);
     k = end;
+    // Indices without a pattern would make as many kernels as indices.
+    if (parts.size() > kMaxGatherRuns && k < picks.size())
+      return imp.fail("unsupported: more than " + Twine(kMaxGatherRuns) +
+                      " runs of evenly spaced indices into a tensor "
+                      "computed at run time");
   }
   Value gathered = parts.front();
   if (parts.size() > 1) {
