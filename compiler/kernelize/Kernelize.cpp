@@ -860,6 +860,7 @@ bool Kernelizer::lower(Operation *op) {
             offset && !outputRoot.count(result) && !sliceOf.count(result)) {
           storageOf[result] = storageOf.lookup(sl.getInput());
           offsetOf[result] = offsetOf.lookup(sl.getInput()) + *offset;
+          ++plan.sliceViews;
           return true;
         }
         KernelSpec spec;

@@ -61,6 +61,8 @@ struct ModelPlan {
   /// Kernels that copy data into a concat's buffer (a whole concat kernel,
   /// or the copy of one input its producer could not write in place).
   size_t concatCopies = 0;
+  /// Slices that are views of their input's bytes (no kernel).
+  size_t sliceViews = 0;
 };
 
 } // namespace kiln

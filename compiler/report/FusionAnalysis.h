@@ -35,7 +35,7 @@ std::string onnxNodeName(mlir::Operation *op);
 llvm::DenseMap<mlir::Operation *, FusionGroup>
 inferFusionGroups(mlir::ModuleOp imported, mlir::ModuleOp optimized);
 
-/// Fusion summary, except concatCopies (a kernel-plan count):
+/// Fusion summary, except concatCopies and sliceViews (kernel-plan counts):
 ///  - residualAddsTotal: kiln.add ops of the imported IR whose operands and
 ///    result have one type and where one operand is a conv result (a
 ///    conv2d, or a batch_norm of a conv2d: the conv's output as the model

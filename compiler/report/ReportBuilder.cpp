@@ -123,6 +123,7 @@ bool buildModelReport(const ReportInputs &in, ModelReport &report,
   if (!computeFusionSummary(in.imported, in.optimized, report.summary, error))
     return false;
   report.summary.concatCopies = (int64_t)plan.concatCopies;
+  report.summary.sliceViews = (int64_t)plan.sliceViews;
 
   auto stats = computeModelStats(in.optimized, error);
   if (!stats)

@@ -80,7 +80,10 @@ const char *kScript = R"js(
         ' / ' + S.inverted_residual_candidates + ' candidates'],
    ['residual adds fused', S.residual_adds_fused + ' / ' +
         S.residual_adds_total],
-   ['concat copies', S.concat_copies]].forEach(function (r) { row(st, r); });
+   ['concat copies', S.concat_copies],
+   ['slices read in place (views)', S.slice_views]].forEach(function (r) {
+    row(st, r);
+  });
   document.getElementById('summary-box').appendChild(st);
 
   var tt = table('totals', ['kernels', 'distinct', 'MACs', 'params',

@@ -6,7 +6,7 @@
 //     "summary": { depthwise_pointwise_fused, depthwise_pointwise_candidates,
 //                  inverted_residual_fused, inverted_residual_candidates,
 //                  residual_adds_fused, residual_adds_total,
-//                  concat_copies },
+//                  concat_copies, slice_views },
 //     "totals": { kernels, distinct_kernels, macs, params, bytes_read,
 //                 bytes_written, arena_bytes, arena_bytes_without_reuse,
 //                 weight_bytes, time_ns (null unless profiled) },

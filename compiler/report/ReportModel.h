@@ -78,6 +78,7 @@ struct FusionSummary {
   int64_t residualAddsFused = 0;
   int64_t residualAddsTotal = 0;
   int64_t concatCopies = 0;
+  int64_t sliceViews = 0;
 };
 
 struct ModelReport {

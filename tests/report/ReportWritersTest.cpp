@@ -34,6 +34,7 @@ ModelReport sampleReport() {
   r.summary.residualAddsTotal = 4;
   r.summary.depthwisePointwiseCandidates = 2;
   r.summary.concatCopies = 1;
+  r.summary.sliceViews = 2;
   LayerReport conv;
   conv.index = 0;
   conv.kernel = "k0_Conv2D";
@@ -89,6 +90,7 @@ TEST(ReportJson, RoundTripsEveryField) {
   EXPECT_EQ(summary->getInteger("depthwise_pointwise_fused"), 0);
   EXPECT_EQ(summary->getInteger("depthwise_pointwise_candidates"), 2);
   EXPECT_EQ(summary->getInteger("concat_copies"), 1);
+  EXPECT_EQ(summary->getInteger("slice_views"), 2);
 
   auto *layers = root.getArray("layers");
   ASSERT_TRUE(layers);

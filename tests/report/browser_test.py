@@ -69,7 +69,7 @@ def main():
         report = json.load(f)
     for key in ("depthwise_pointwise_fused", "depthwise_pointwise_candidates",
                 "residual_adds_fused", "residual_adds_total",
-                "concat_copies"):
+                "concat_copies", "slice_views"):
         if not isinstance(report["summary"].get(key), int):
             fail("summary.%s missing or not an integer" % key)
     with open(os.path.join(dump, "03-model.c")) as f:
