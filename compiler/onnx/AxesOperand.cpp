@@ -8,27 +8,37 @@ using namespace mlir;
 namespace kiln {
 
 FailureOr<std::optional<SmallVector<int64_t>>>
-readAxes(GraphImporter &imp, int64_t rank, int64_t inputSinceOpset) {
-  SmallVector<int64_t> raw;
+readIntListOperand(GraphImporter &imp, StringRef name, unsigned index,
+                   int64_t inputSinceOpset) {
+  using Result = std::optional<SmallVector<int64_t>>;
   if (imp.opset() < inputSinceOpset) {
-    auto attr = imp.attributes().getInts("axes");
+    auto attr = imp.attributes().getInts(name);
     if (failed(attr))
       return failure();
     if (!*attr)
-      return std::optional<SmallVector<int64_t>>();
-    raw.assign((*attr)->begin(), (*attr)->end());
-  } else {
-    if (!imp.hasInput(1))
-      return std::optional<SmallVector<int64_t>>();
-    auto data = imp.requireConstantInput(1, "the axes");
-    if (failed(data))
-      return failure();
-    if ((*data)->isFloat() || (*data)->dims.size() > 1)
-      return imp.fail("the axes must be a 1-D int64 tensor");
-    raw.assign((*data)->ints.begin(), (*data)->ints.end());
+      return Result();
+    return Result(SmallVector<int64_t>((*attr)->begin(), (*attr)->end()));
   }
+  if (!imp.hasInput(index))
+    return Result();
+  auto data = imp.requireConstantInput(index, ("the " + name).str());
+  if (failed(data))
+    return failure();
+  if ((*data)->isFloat() || (*data)->dims.size() > 1)
+    return imp.fail("the " + name + " must be a 1-D integer tensor");
+  return Result(
+      SmallVector<int64_t>((*data)->ints.begin(), (*data)->ints.end()));
+}
+
+FailureOr<std::optional<SmallVector<int64_t>>>
+readAxes(GraphImporter &imp, int64_t rank, int64_t inputSinceOpset) {
+  auto raw = readIntListOperand(imp, "axes", 1, inputSinceOpset);
+  if (failed(raw))
+    return failure();
+  if (!*raw)
+    return std::optional<SmallVector<int64_t>>();
   SmallVector<int64_t> axes;
-  for (int64_t a : raw) {
+  for (int64_t a : **raw) {
     int64_t normalized = a < 0 ? a + rank : a;
     if (normalized < 0 || normalized >= rank)
       return imp.fail("axis " + Twine(a) + " is out of range for rank " +

@@ -10,6 +10,7 @@
 // empty.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/onnx/AxesOperand.h"
 #include "compiler/onnx/GraphImporter.h"
 #include "compiler/onnx/OpConverters.h"
 #include "dialects/kiln/KilnOps.h"
@@ -92,30 +93,6 @@ LogicalResult emitSlice(GraphImporter &imp, unsigned i, const SliceWindow &w) {
   return imp.setCreatedOutput(i, createSlice(imp, *input, w));
 }
 
-/// An integer list from attribute `name` (before `inputSinceOpset`) or
-/// constant input `index` (from it on); std::nullopt when absent.
-FailureOr<std::optional<SmallVector<int64_t>>>
-readIntList(GraphImporter &imp, StringRef name, unsigned index,
-            int64_t inputSinceOpset) {
-  using Result = std::optional<SmallVector<int64_t>>;
-  if (imp.opset() < inputSinceOpset) {
-    auto attr = imp.attributes().getInts(name);
-    if (failed(attr))
-      return failure();
-    if (!*attr)
-      return Result();
-    return Result(SmallVector<int64_t>((*attr)->begin(), (*attr)->end()));
-  }
-  if (!imp.hasInput(index))
-    return Result();
-  auto data = imp.requireConstantInput(index, ("the " + name).str());
-  if (failed(data))
-    return failure();
-  if ((*data)->isFloat() || (*data)->dims.size() > 1)
-    return imp.fail("the " + name + " must be a 1-D integer tensor");
-  return Result(SmallVector<int64_t>((*data)->ints.begin(), (*data)->ints.end()));
-}
-
 } // namespace
 
 LogicalResult kiln::convertSlice(GraphImporter &imp) {
@@ -125,10 +102,10 @@ LogicalResult kiln::convertSlice(GraphImporter &imp) {
   int64_t rank = dims->size();
   if (rank == 0)
     return imp.fail("cannot slice a scalar");
-  auto starts = readIntList(imp, "starts", 1, /*inputSinceOpset=*/10);
-  auto ends = readIntList(imp, "ends", 2, 10);
-  auto axesList = readIntList(imp, "axes", 3, 10);
-  auto stepsList = readIntList(imp, "steps", 4, 10);
+  auto starts = readIntListOperand(imp, "starts", 1, /*inputSinceOpset=*/10);
+  auto ends = readIntListOperand(imp, "ends", 2, 10);
+  auto axesList = readIntListOperand(imp, "axes", 3, 10);
+  auto stepsList = readIntListOperand(imp, "steps", 4, 10);
   if (failed(starts) || failed(ends) || failed(axesList) || failed(stepsList))
     return failure();
   if (!*starts || !*ends)
@@ -205,7 +182,7 @@ LogicalResult kiln::convertSplit(GraphImporter &imp) {
   // The part sizes: the `split` attribute (input 1 from opset 13), else
   // num_outputs (opset 18: parts of ceil(dim / n), the last smaller), else
   // equal parts, one per output.
-  auto split = readIntList(imp, "split", 1, /*inputSinceOpset=*/13);
+  auto split = readIntListOperand(imp, "split", 1, /*inputSinceOpset=*/13);
   if (failed(split))
     return failure();
   SmallVector<int64_t> parts;
